@@ -1,0 +1,58 @@
+import {
+  CHANNELS,
+  type AppStatus,
+  type ChannelName,
+  type ParsedRequestOf,
+  type ResponseOf,
+} from '../../shared/contract';
+import { LanternError } from '../../shared/errors';
+
+/** The chart queries a home answers; every channel except the two the shell answers itself. */
+export type QueryChannel = Exclude<ChannelName, 'appInfo' | 'status'>;
+export type HomeQueries = {
+  [C in QueryChannel]: (request: ParsedRequestOf<C>) => ResponseOf<C>;
+};
+
+/** What the handlers need from the outside world, injected so tests can fake any of it. */
+export interface ApiContext {
+  shell: 'desktop' | 'preview';
+  version: string;
+  /** Status of the home in use (null snapshot when nothing has been ingested yet). */
+  status(): Omit<AppStatus, 'now'>;
+  /** The open home's queries, or null when there is no snapshot to query. */
+  queries(): HomeQueries | null;
+  clock(): Date;
+}
+
+export type Handlers = {
+  [C in ChannelName]: (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
+};
+
+const NO_SNAPSHOT =
+  'No snapshot has reached this workstation yet, so there is no chart data to show. ' +
+  'Ask IT to check the snapshot inbox.';
+
+/**
+ * The one handler table: electron/main registers it with ipcMain, and the preview server
+ * answers HTTP with it. Inputs arrive already parsed by dispatch().
+ */
+export function createHandlers(ctx: ApiContext): Handlers {
+  const query =
+    <C extends QueryChannel>(channel: C) =>
+    (request: ParsedRequestOf<C>): ResponseOf<C> => {
+      const queries = ctx.queries();
+      if (!queries) throw new LanternError('NO_SNAPSHOT', NO_SNAPSHOT);
+      return queries[channel](request);
+    };
+  const queryChannels = (Object.keys(CHANNELS) as ChannelName[]).filter(
+    (c): c is QueryChannel => c !== 'appInfo' && c !== 'status',
+  );
+  const delegated = Object.fromEntries(queryChannels.map((c) => [c, query(c)])) as {
+    [C in QueryChannel]: Handlers[C];
+  };
+  return {
+    appInfo: () => ({ name: 'Lantern', version: ctx.version, shell: ctx.shell }),
+    status: () => ({ ...ctx.status(), now: ctx.clock().toISOString() }),
+    ...delegated,
+  };
+}

@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { CHANNEL_NAMES, ipcChannel } from '../shared/contract';
+import { SECURITY_HEADERS } from '../shared/csp';
+import { fail } from '../shared/result';
+import { createHandlers, type Handlers } from '../core/api/handlers';
+import { dispatch } from '../core/api/dispatch';
+import { readAppFile } from '../core/files/static';
+import { openWorkstation } from '../core/workstation';
+import { resolveHome } from '../core/home/locate';
+import {
+  APP_ENTRY_URL,
+  APP_HOST,
+  APP_SCHEME,
+  hardenSession,
+  hardenWebContents,
+  isTrustedSender,
+  secureWebPreferences,
+} from './security';
+
+export interface StartOptions {
+  /** The build output folder: electron/ (main, preload) and renderer/ below it. */
+  distDir: string;
+}
+
+// Must run before the app is ready: app:// behaves like https (secure, standard origin).
+protocol.registerSchemesAsPrivileged([
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+  },
+]);
+
+/** Serve the built renderer over app://lantern/ with the security headers on every file. */
+export function registerAppProtocol(rendererDir: string): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === APP_HOST ? await readAppFile(rendererDir, url.pathname) : null;
+    if (!file) return new Response('Not found', { status: 404, headers: { ...SECURITY_HEADERS } });
+    return new Response(new Uint8Array(file.body), {
+      status: 200,
+      headers: { 'Content-Type': file.contentType, ...SECURITY_HEADERS },
+    });
+  });
+}
+
+/** One ipcMain handler per contract channel: sender checked, input parsed, Result returned. */
+export function registerIpc(handlers: Handlers): void {
+  for (const name of CHANNEL_NAMES) {
+    ipcMain.handle(ipcChannel(name), async (event, input: unknown) => {
+      if (!isTrustedSender(event.senderFrame)) {
+        return fail('FORBIDDEN', 'This request did not come from Lantern’s own window.');
+      }
+      return dispatch(handlers, name, input);
+    });
+  }
+}
+
+export function createMainWindow(distDir: string): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 1024,
+    minHeight: 700,
+    show: false,
+    title: 'Lantern — downtime chart',
+    backgroundColor: '#ffffff',
+    webPreferences: secureWebPreferences(path.join(distDir, 'electron', 'preload.cjs'), !app.isPackaged),
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(APP_ENTRY_URL);
+  return window;
+}
+
+/** The desktop app's whole start-up; every decision in it is tested with a mocked electron. */
+export function startLantern(options: StartOptions): void {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.enableSandbox();
+  let mainWindow: BrowserWindow | null = null;
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('window-all-closed', () => app.quit());
+
+  void app.whenReady().then(() => {
+    hardenSession(session.defaultSession);
+    registerAppProtocol(path.join(options.distDir, 'renderer'));
+    const home = resolveHome({ env: process.env, userDataDir: app.getPath('userData') });
+    const context = openWorkstation({
+      shell: 'desktop',
+      version: app.getVersion(),
+      homeDir: home.dir,
+      demo: home.demo,
+    });
+    registerIpc(createHandlers(context));
+    mainWindow = createMainWindow(options.distDir);
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+  });
+}

@@ -1,0 +1,300 @@
+import { z } from 'zod';
+import { IsoDateTime, UnitRef } from './status';
+
+/**
+ * The chart model as the renderer sees it. Dates are ISO strings as the EHR sent them
+ * (a date or a date-time); everything optional is null rather than absent, so a view can
+ * say "not recorded" instead of guessing.
+ */
+const Id = z.string().min(1).max(200);
+const Text = z.string();
+const MaybeText = z.string().nullable();
+const MaybeDate = z.string().nullable();
+
+export const Coded = z.object({ code: MaybeText, system: MaybeText, display: Text });
+export type Coded = z.infer<typeof Coded>;
+
+export const BedLocation = z.object({
+  unit: UnitRef.nullable(),
+  room: MaybeText,
+  bed: MaybeText,
+});
+export type BedLocation = z.infer<typeof BedLocation>;
+
+/** Two identifiers (name + MRN) and the birth date: what every screen and page shows. */
+export const PatientSummary = z.object({
+  id: Id,
+  name: Text,
+  mrn: MaybeText,
+  birthDate: MaybeDate,
+  sex: MaybeText,
+  deceased: z.boolean(),
+  location: BedLocation.nullable(),
+});
+export type PatientSummary = z.infer<typeof PatientSummary>;
+
+export const Identifier = z.object({ system: MaybeText, type: MaybeText, value: Text });
+export const Contact = z.object({ relationship: MaybeText, name: MaybeText, phone: MaybeText });
+
+export const PatientDetail = PatientSummary.extend({
+  identifiers: z.array(Identifier),
+  phone: MaybeText,
+  address: MaybeText,
+  contacts: z.array(Contact),
+  deceasedAt: MaybeDate,
+});
+export type PatientDetail = z.infer<typeof PatientDetail>;
+
+export const Allergy = z.object({
+  id: Id,
+  substance: Text,
+  category: MaybeText,
+  criticality: MaybeText,
+  severity: MaybeText,
+  reactions: z.array(Text),
+  clinicalStatus: MaybeText,
+  verificationStatus: MaybeText,
+  recordedDate: MaybeDate,
+});
+export type Allergy = z.infer<typeof Allergy>;
+
+export const Condition = z.object({
+  id: Id,
+  code: Coded,
+  clinicalStatus: MaybeText,
+  onset: MaybeDate,
+  abatement: MaybeDate,
+  category: MaybeText,
+});
+export type Condition = z.infer<typeof Condition>;
+
+export const MedicationOrder = z.object({
+  id: Id,
+  medication: Text,
+  dose: MaybeText,
+  route: MaybeText,
+  frequency: MaybeText,
+  prn: z.boolean(),
+  status: Text,
+  intent: MaybeText,
+  prescriber: MaybeText,
+  authoredOn: MaybeDate,
+  start: MaybeDate,
+  end: MaybeDate,
+  instructions: MaybeText,
+});
+export type MedicationOrder = z.infer<typeof MedicationOrder>;
+
+export const Administration = z.object({
+  id: Id,
+  orderId: MaybeText,
+  medication: Text,
+  /** completed = given; not-done covers held and refused (see reason). */
+  status: Text,
+  reason: MaybeText,
+  at: MaybeDate,
+  dose: MaybeText,
+  route: MaybeText,
+  performer: MaybeText,
+});
+export type Administration = z.infer<typeof Administration>;
+
+export const ObservationValue = z.object({
+  id: Id,
+  code: Coded,
+  category: Text,
+  at: MaybeDate,
+  value: MaybeText,
+  /** Numeric value for trends, when there is one. */
+  numeric: z.number().nullable(),
+  unit: MaybeText,
+  referenceRange: MaybeText,
+  /** FHIR interpretation code: H, L, HH, LL, A, N ... */
+  interpretation: MaybeText,
+  abnormal: z.boolean(),
+  components: z.array(
+    z.object({ code: Coded, value: MaybeText, numeric: z.number().nullable(), unit: MaybeText }),
+  ),
+});
+export type ObservationValue = z.infer<typeof ObservationValue>;
+
+export const Note = z.object({
+  id: Id,
+  type: Text,
+  author: MaybeText,
+  at: MaybeDate,
+  status: MaybeText,
+  /** Plain text: HTML from the EHR is reduced to text before it gets here. */
+  text: Text,
+});
+export type Note = z.infer<typeof Note>;
+
+export const Order = z.object({
+  id: Id,
+  kind: Text,
+  code: Coded,
+  status: MaybeText,
+  intent: MaybeText,
+  priority: MaybeText,
+  requester: MaybeText,
+  authoredOn: MaybeDate,
+  details: MaybeText,
+});
+export type Order = z.infer<typeof Order>;
+
+export const EncounterInfo = z.object({
+  id: Id,
+  class: MaybeText,
+  type: MaybeText,
+  status: MaybeText,
+  start: MaybeDate,
+  end: MaybeDate,
+  location: BedLocation.nullable(),
+  attending: MaybeText,
+  participants: z.array(Text),
+  reason: MaybeText,
+});
+export type EncounterInfo = z.infer<typeof EncounterInfo>;
+
+/** Any other clinical item the chart lists (procedures, immunizations, flags, care plans, ...). */
+export const ChartItem = z.object({
+  id: Id,
+  type: Text,
+  title: Text,
+  status: MaybeText,
+  at: MaybeDate,
+  detail: MaybeText,
+});
+export type ChartItem = z.infer<typeof ChartItem>;
+
+export const CareTeamMember = z.object({ name: Text, role: MaybeText, team: MaybeText });
+
+/** A resource the chart does not map: reachable through the raw record view. */
+export const RawRecordRef = z.object({ type: Text, id: Id, summary: Text });
+export type RawRecordRef = z.infer<typeof RawRecordRef>;
+
+export const Chart = z.object({
+  patient: PatientDetail,
+  encounter: EncounterInfo.nullable(),
+  codeStatus: MaybeText,
+  isolation: z.array(Text),
+  weight: MaybeText,
+  height: MaybeText,
+  attending: MaybeText,
+  allergies: z.array(Allergy),
+  conditions: z.array(Condition),
+  medications: z.array(MedicationOrder),
+  administrations: z.array(Administration),
+  vitals: z.array(ObservationValue),
+  labs: z.array(ObservationValue),
+  otherObservations: z.array(ObservationValue),
+  notes: z.array(Note),
+  orders: z.array(Order),
+  encounters: z.array(EncounterInfo),
+  procedures: z.array(ChartItem),
+  immunizations: z.array(ChartItem),
+  carePlans: z.array(ChartItem),
+  flags: z.array(ChartItem),
+  reports: z.array(ChartItem),
+  careTeam: z.array(CareTeamMember),
+  other: z.array(RawRecordRef),
+  /** FHIR resource type -> how many of this patient's resources were ingested. */
+  counts: z.record(z.string(), z.number().int().nonnegative()),
+  asOf: IsoDateTime,
+});
+export type Chart = z.infer<typeof Chart>;
+
+export const CensusBed = z.object({
+  locationId: MaybeText,
+  room: MaybeText,
+  bed: Text,
+  patient: PatientSummary.extend({
+    allergyCount: z.number().int().nonnegative(),
+    /** True when the chart records "no known allergies". */
+    noKnownAllergies: z.boolean(),
+    codeStatus: MaybeText,
+    isolation: z.array(Text),
+    admitDate: MaybeDate,
+    attending: MaybeText,
+  }).nullable(),
+});
+export type CensusBed = z.infer<typeof CensusBed>;
+
+export const Census = z.object({
+  unit: UnitRef.nullable(),
+  units: z.array(UnitRef),
+  beds: z.array(CensusBed),
+  asOf: IsoDateTime,
+});
+export type Census = z.infer<typeof Census>;
+
+export const MarRow = z.object({
+  order: MedicationOrder,
+  /** Times the order was due in the window (from its frequency), oldest first. */
+  scheduled: z.array(z.string()),
+  administrations: z.array(Administration),
+  lastGiven: MaybeDate,
+  nextDue: MaybeDate,
+});
+export type MarRow = z.infer<typeof MarRow>;
+
+export const Mar = z.object({
+  patient: PatientSummary,
+  from: IsoDateTime,
+  to: IsoDateTime,
+  rows: z.array(MarRow),
+  asOf: IsoDateTime,
+});
+export type Mar = z.infer<typeof Mar>;
+
+export const Series = z.object({
+  code: Coded,
+  unit: MaybeText,
+  referenceRange: MaybeText,
+  points: z.array(
+    z.object({ at: Text, numeric: z.number(), interpretation: MaybeText, abnormal: z.boolean() }),
+  ),
+});
+export type Series = z.infer<typeof Series>;
+
+export const RawRecord = z.object({ type: Text, id: Id, json: Text });
+export type RawRecord = z.infer<typeof RawRecord>;
+
+export const ProtocolKind = z.enum(['pdf', 'markdown', 'html', 'text']);
+export const ProtocolInfo = z.object({
+  id: Id,
+  title: Text,
+  category: Text,
+  kind: ProtocolKind,
+  size: z.number().int().nonnegative(),
+});
+export type ProtocolInfo = z.infer<typeof ProtocolInfo>;
+
+export const ProtocolHit = ProtocolInfo.extend({ snippet: Text });
+export type ProtocolHit = z.infer<typeof ProtocolHit>;
+
+export const ProtocolDocument = ProtocolInfo.extend({
+  /** Markdown, HTML (unsanitized: the renderer sanitizes) or plain text. */
+  text: MaybeText,
+  /** PDF bytes, base64. */
+  base64: MaybeText,
+});
+export type ProtocolDocument = z.infer<typeof ProtocolDocument>;
+
+// ---- requests -------------------------------------------------------------------------
+
+export const SearchRequest = z.object({
+  text: z.string().trim().min(1).max(100),
+  limit: z.number().int().min(1).max(200).default(25),
+}).strict();
+export const CensusRequest = z.object({ unit: Id.optional() }).strict();
+export const PatientRequest = z.object({ patientId: Id }).strict();
+export const MarRequest = z.object({
+  patientId: Id,
+  from: IsoDateTime.optional(),
+  to: IsoDateTime.optional(),
+}).strict();
+export const SeriesRequest = z.object({ patientId: Id, code: z.string().min(1).max(200) }).strict();
+export const RecordRequest = z.object({ patientId: Id, type: z.string().min(1).max(64), id: Id }).strict();
+export const ProtocolSearchRequest = z.object({ text: z.string().trim().min(1).max(200) }).strict();
+export const ProtocolOpenRequest = z.object({ id: Id }).strict();

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { Result } from '../result';
+import type { ChannelName } from './names';
+import * as chart from './chart';
+import { AppInfo, AppStatus, Empty } from './status';
+
+export * from './names';
+export * from './status';
+export * from './chart';
+
+interface ChannelDef {
+  request: z.ZodType;
+  response: z.ZodType;
+}
+
+/**
+ * The whole IPC contract: for each request the renderer may make, the schema its input
+ * must satisfy and the schema of its answer. `satisfies Record<ChannelName, …>` makes a
+ * name without a schema (or a schema without a name) a compile error.
+ */
+export const CHANNELS = {
+  appInfo: { request: Empty, response: AppInfo },
+  status: { request: Empty, response: AppStatus },
+  search: { request: chart.SearchRequest, response: z.array(chart.PatientSummary) },
+  census: { request: chart.CensusRequest, response: chart.Census },
+  chart: { request: chart.PatientRequest, response: chart.Chart },
+  mar: { request: chart.MarRequest, response: chart.Mar },
+  series: { request: chart.SeriesRequest, response: chart.Series },
+  record: { request: chart.RecordRequest, response: chart.RawRecord },
+  protocols: { request: Empty, response: z.array(chart.ProtocolInfo) },
+  protocolSearch: { request: chart.ProtocolSearchRequest, response: z.array(chart.ProtocolHit) },
+  protocolOpen: { request: chart.ProtocolOpenRequest, response: chart.ProtocolDocument },
+} as const satisfies Record<ChannelName, ChannelDef>;
+
+type Channels = typeof CHANNELS;
+export type RequestOf<C extends ChannelName> = z.input<Channels[C]['request']>;
+export type ParsedRequestOf<C extends ChannelName> = z.output<Channels[C]['request']>;
+export type ResponseOf<C extends ChannelName> = z.output<Channels[C]['response']>;
+
+/** The one API the renderer gets (`window.lantern`): derived here, never written twice. */
+export type LanternApi = {
+  readonly [C in ChannelName]: (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+};
+
+export const isChannelName = (name: string): name is ChannelName =>
+  Object.prototype.hasOwnProperty.call(CHANNELS, name);

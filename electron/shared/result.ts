@@ -1,0 +1,26 @@
+/**
+ * Every IPC reply is a Result: callers must look at `ok` before touching the value,
+ * and errors cross the boundary as plain data (never a stack trace, never PHI).
+ */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'NO_SNAPSHOT'
+  | 'SNAPSHOT_EXPIRED'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  /** A sentence a nurse or an IT admin can act on. */
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: ErrorCode, message: string): Result<never> => ({
+  ok: false,
+  error: { code, message },
+});

@@ -1,0 +1,76 @@
+import { CliError, EXIT, helpText, parseCommandArgs, type Command, type Io } from './command';
+import bench from './commands/bench';
+import census from './commands/census';
+import chart from './commands/chart';
+import enroll from './commands/enroll';
+import generate from './commands/generate';
+import ingest from './commands/ingest';
+import inspect from './commands/inspect';
+import pkiInit from './commands/pki-init';
+import publish from './commands/publish';
+import search from './commands/search';
+import status from './commands/status';
+import watch from './commands/watch';
+
+export const COMMANDS: readonly Command[] = [
+  generate,
+  pkiInit,
+  publish,
+  inspect,
+  enroll,
+  ingest,
+  watch,
+  status,
+  search,
+  census,
+  chart,
+  bench,
+];
+
+const stdio: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+export function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Lantern — the downtime chart for nursing stations.',
+    '',
+    'Usage: lantern COMMAND [options]   (lantern COMMAND --help for each)',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+/** Run the CLI; returns the process exit code. Never throws. */
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.out(overview());
+    return argv.length === 0 ? EXIT.USAGE : EXIT.OK;
+  }
+  // Longest match first, so "pki init" wins over a one-word name.
+  const command =
+    COMMANDS.find((c) => c.name === argv.slice(0, 2).join(' ')) ?? COMMANDS.find((c) => c.name === argv[0]);
+  if (!command) {
+    io.err(`lantern: unknown command "${argv[0]}". Run lantern --help for the list.`);
+    return EXIT.USAGE;
+  }
+  const rest = argv.slice(command.name.split(' ').length);
+  try {
+    const parsed = parseCommandArgs(command, rest);
+    if (parsed.help) {
+      io.out(helpText(command));
+      return EXIT.OK;
+    }
+    return await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`lantern ${command.name}: ${error.message}`);
+      return error.exitCode;
+    }
+    // Unexpected: one line, no stack, no data (it might carry PHI).
+    io.err(`lantern ${command.name}: unexpected failure (${(error as Error).name ?? 'Error'}). Please report this.`);
+    return EXIT.FAILED;
+  }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { createHandlers, type ApiContext, type HomeQueries } from '../../electron/core/api/handlers';
+import { dispatch } from '../../electron/core/api/dispatch';
+import { LanternError } from '../../electron/shared/errors';
+
+const fixedNow = new Date('2026-11-21T10:00:00Z');
+
+function context(queries: Partial<HomeQueries> | null = null): ApiContext {
+  return {
+    shell: 'preview',
+    version: '9.9.9',
+    clock: () => fixedNow,
+    status: () => ({ demo: true, staleAfterMinutes: 120, snapshot: null, lastRejection: null }),
+    queries: () => queries as HomeQueries | null,
+  };
+}
+
+describe('dispatch over the handler table', () => {
+  it('answers appInfo and status as Results', async () => {
+    const handlers = createHandlers(context());
+    expect(await dispatch(handlers, 'appInfo', {})).toEqual({
+      ok: true,
+      value: { name: 'Lantern', version: '9.9.9', shell: 'preview' },
+    });
+    const status = await dispatch(handlers, 'status', {}, { checkResponses: true });
+    expect(status).toMatchObject({ ok: true, value: { demo: true, snapshot: null, now: fixedNow.toISOString() } });
+  });
+
+  it('refuses an unknown channel and invalid input without calling a handler', async () => {
+    let called = 0;
+    const handlers = createHandlers(context({ search: () => (called++, []) }));
+    expect(await dispatch(handlers, 'deleteEverything', {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await dispatch(handlers, 'search', { text: '' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await dispatch(handlers, 'search', { text: 'ok', extra: 1 })).toMatchObject({ ok: false });
+    expect(await dispatch(handlers, 'status', { sneaky: true })).toMatchObject({ ok: false });
+    expect(called).toBe(0);
+  });
+
+  it('says there is no snapshot when the home has none', async () => {
+    const result = await dispatch(createHandlers(context()), 'search', { text: 'smith' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'NO_SNAPSHOT' } });
+  });
+
+  it('passes parsed input (with defaults) to the home and returns its answer', async () => {
+    const seen: unknown[] = [];
+    const handlers = createHandlers(context({ search: (req) => (seen.push(req), []) }));
+    expect(await dispatch(handlers, 'search', { text: '  smith ' })).toEqual({ ok: true, value: [] });
+    expect(seen).toEqual([{ text: 'smith', limit: 25 }]);
+  });
+
+  it('turns thrown errors into Results: LanternError keeps its message, others are hidden', async () => {
+    const leaks: unknown[] = [];
+    const handlers = createHandlers(
+      context({
+        chart: () => {
+          throw new LanternError('NOT_FOUND', 'This patient is not in this unit’s snapshot.');
+        },
+        census: () => {
+          throw new Error('SQLITE_ERROR near "Doe, Jane"');
+        },
+      }),
+    );
+    expect(await dispatch(handlers, 'chart', { patientId: 'p1' })).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'This patient is not in this unit’s snapshot.' },
+    });
+    const hidden = await dispatch(handlers, 'census', {}, { onInternalError: (_c, e) => leaks.push(e) });
+    expect(hidden).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(JSON.stringify(hidden)).not.toContain('Doe');
+    expect(leaks).toHaveLength(1);
+  });
+
+  it('catches an answer that breaks the contract when asked to check', async () => {
+    const handlers = createHandlers(context({ search: () => [{ id: 'x' }] as never }));
+    expect(await dispatch(handlers, 'search', { text: 'a' }, { checkResponses: true })).toMatchObject({
+      ok: false,
+      error: { code: 'INTERNAL' },
+    });
+  });
+});
