@@ -1,0 +1,65 @@
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+import type { HomeQueries } from '../api/handlers';
+import type { ProtocolInfo, SnapshotStatus } from '../../shared/contract';
+
+/**
+ * The seam between the snapshot pipeline (verify, decrypt, ingest, switch: store/ and
+ * snapshot/) and the chart model (FHIR mapping and queries: chart/). The pipeline owns the
+ * database file, its encryption and the atomic switch; the chart model owns the tables and
+ * what goes in them.
+ */
+
+/** Where a resource came from in the export, for error reports (never its content). */
+export interface SourceRef {
+  file: string;
+  /** 1-based line number in that NDJSON file. */
+  line: number;
+}
+
+/** A protocol, procedure or form document carried in the snapshot. */
+export interface ProtocolFile {
+  /** Path inside the protocols folder, '/'-separated; stable id material. */
+  path: string;
+  title: string;
+  category: string;
+  kind: ProtocolInfo['kind'];
+  bytes: Buffer;
+}
+
+export interface ContentProblem {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface ContentReport {
+  /** FHIR resource type -> resources stored (mapped or kept raw). */
+  counts: Record<string, number>;
+  /** Lines that were not valid FHIR JSON: counted and reported, not fatal on their own. */
+  malformed: ContentProblem[];
+  /** Resources whose patient could not be resolved: reported, never attached to a guess. */
+  unresolved: ContentProblem[];
+  protocols: number;
+}
+
+export interface ContentWriter {
+  /** One NDJSON line of the given resource type (the type its file was declared as). */
+  resource(type: string, json: string, source: SourceRef): void;
+  protocol(doc: ProtocolFile): void;
+  /** All input seen: resolve what needed the whole picture, build indexes, report. */
+  finish(): ContentReport;
+}
+
+/** What the snapshot manifest says about the data, as the chart model needs it. */
+export type SnapshotMeta = Pick<SnapshotStatus, 'facility' | 'units' | 'asOf' | 'expiresAt' | 'sequence'>;
+
+export interface ContentModel {
+  /** Schema version of the tables this model writes; a database from a newer one is refused. */
+  readonly schemaVersion: number;
+  /** Create the model's tables in a new, empty snapshot database. */
+  createSchema(db: Database): void;
+  /** Start writing one snapshot's content. The caller wraps the whole run in its transaction(s). */
+  writer(db: Database, meta: SnapshotMeta): ContentWriter;
+  /** Read-only queries over a finished snapshot database. */
+  queries(db: Database, meta: SnapshotMeta, clock: () => Date): HomeQueries;
+}
