@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 import { CHANNEL_NAMES, ipcChannel } from '../shared/contract';
 import { SECURITY_HEADERS } from '../shared/csp';
 import { fail } from '../shared/result';
@@ -8,6 +8,7 @@ import { dispatch } from '../core/api/dispatch';
 import { readAppFile } from '../core/files/static';
 import { openWorkstation } from '../core/workstation';
 import { resolveHome } from '../core/home/locate';
+import { policyPath, readPolicy } from '../core/home/policy';
 import {
   APP_ENTRY_URL,
   APP_HOST,
@@ -92,17 +93,30 @@ export function startLantern(options: StartOptions): void {
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession);
     registerAppProtocol(path.join(options.distDir, 'renderer'));
-    const home = resolveHome({ env: process.env, userDataDir: app.getPath('userData') });
-    const context = openWorkstation({
-      shell: 'desktop',
-      version: app.getVersion(),
-      homeDir: home.dir,
-      demo: home.demo,
-    });
-    registerIpc(createHandlers(context));
-    mainWindow = createMainWindow(options.distDir);
+    try {
+      mainWindow = openWorkstationWindow(options);
+    } catch (error) {
+      // A start-up failure (bad policy file, unreadable home) gets one clear dialog, not a crash.
+      dialog.showErrorBox('Lantern cannot start', (error as Error).message);
+      app.quit();
+      return;
+    }
     mainWindow.on('closed', () => {
       mainWindow = null;
     });
   });
+}
+
+function openWorkstationWindow(options: StartOptions): BrowserWindow {
+  const policy = readPolicy(policyPath(process.platform, process.env));
+  const home = resolveHome({ env: process.env, policy, userDataDir: app.getPath('userData') });
+  const context = openWorkstation({
+    shell: 'desktop',
+    version: app.getVersion(),
+    homeDir: home.dir,
+    demo: home.demo,
+    staleAfterMinutes: home.staleAfterMinutes ?? undefined,
+  });
+  registerIpc(createHandlers(context));
+  return createMainWindow(options.distDir);
 }

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The managed policy IT deploys machine-wide (template: native/policy/). */
+export const Policy = z
+  .object({
+    /** The workstation's home folder (enrolled with `lantern enroll`). */
+    home: z.string().min(1).optional(),
+    /** Inbox folder (local or a mapped share) the app watches for new snapshots. */
+    inbox: z.string().min(1).optional(),
+    /** Minutes after the data-as-of time when the header turns to a stale warning. */
+    staleAfterMinutes: z.number().int().min(5).max(7 * 24 * 60).optional(),
+  })
+  .strict();
+export type Policy = z.infer<typeof Policy>;
+
+/** Where the policy file lives on each platform (machine-wide, writable by admins only). */
+export function policyPath(platform: NodeJS.Platform, env: Record<string, string | undefined>): string {
+  switch (platform) {
+    case 'win32':
+      return path.win32.join(env['ProgramData'] ?? 'C:\\ProgramData', 'Lantern', 'policy.json');
+    case 'darwin':
+      return '/Library/Application Support/Lantern/policy.json';
+    default:
+      return '/etc/lantern/policy.json';
+  }
+}
+
+/**
+ * Read the policy file: absent means no policy (an empty one); present but invalid is an
+ * error that names the file, so IT finds the typo instead of the app silently ignoring it.
+ */
+export function readPolicy(file: string, read: (file: string) => string = (f) => readFileSync(f, 'utf8')): Policy {
+  let text: string;
+  try {
+    text = read(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new Error(`The Lantern policy file ${file} could not be read.`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`The Lantern policy file ${file} is not valid JSON.`);
+  }
+  const parsed = Policy.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`The Lantern policy file ${file} is not valid (${issue?.path.join('.') || 'top level'}: ${issue?.message}).`);
+  }
+  return parsed.data;
+}

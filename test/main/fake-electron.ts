@@ -1,0 +1,88 @@
+import { vi } from 'vitest';
+
+/**
+ * A stand-in for the `electron` module, recording what electron/main asks of it, so the
+ * security settings and behaviours can be asserted without the Electron binary.
+ */
+type Listener = (...args: unknown[]) => unknown;
+
+export class FakeEmitter {
+  listeners = new Map<string, Listener[]>();
+  on(event: string, listener: Listener) {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  once(event: string, listener: Listener) {
+    return this.on(event, listener);
+  }
+  emit(event: string, ...args: unknown[]) {
+    for (const l of this.listeners.get(event) ?? []) l(...args);
+  }
+}
+
+export class FakeWebContents extends FakeEmitter {
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+    this.windowOpenHandler = handler;
+  }
+}
+
+export function createFakeElectron(options: { singleInstance?: boolean; userData: string }) {
+  const app = Object.assign(new FakeEmitter(), {
+    isPackaged: false,
+    requestSingleInstanceLock: vi.fn(() => options.singleInstance ?? true),
+    quit: vi.fn(),
+    enableSandbox: vi.fn(),
+    whenReady: vi.fn(() => Promise.resolve()),
+    getPath: vi.fn(() => options.userData),
+    getVersion: vi.fn(() => '0.1.0-test'),
+  });
+  const windows: FakeBrowserWindow[] = [];
+  class FakeBrowserWindow extends FakeEmitter {
+    loadedUrl: string | null = null;
+    webContents = new FakeWebContents();
+    constructor(readonly options: Record<string, unknown>) {
+      super();
+      windows.push(this);
+    }
+    loadURL(url: string) {
+      this.loadedUrl = url;
+      return Promise.resolve();
+    }
+    show = vi.fn();
+    isMinimized = vi.fn(() => false);
+    restore = vi.fn();
+    focus = vi.fn();
+  }
+  const ipcHandlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
+  const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
+  const privileged: unknown[] = [];
+  const sessionState = {
+    permissionRequest: null as null | ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void),
+    permissionCheck: null as null | ((...args: unknown[]) => boolean),
+    devicePermission: null as null | ((...args: unknown[]) => boolean),
+    beforeRequest: null as null | ((details: { url: string }, cb: (r: { cancel: boolean }) => void) => void),
+  };
+  const defaultSession = {
+    setPermissionRequestHandler: (h: typeof sessionState.permissionRequest) => (sessionState.permissionRequest = h),
+    setPermissionCheckHandler: (h: typeof sessionState.permissionCheck) => (sessionState.permissionCheck = h),
+    setDevicePermissionHandler: (h: typeof sessionState.devicePermission) => (sessionState.devicePermission = h),
+    webRequest: {
+      onBeforeRequest: (h: typeof sessionState.beforeRequest) => (sessionState.beforeRequest = h),
+    },
+  };
+  const module = {
+    app,
+    BrowserWindow: FakeBrowserWindow,
+    ipcMain: { handle: vi.fn((channel: string, fn: (e: unknown, i: unknown) => Promise<unknown>) => ipcHandlers.set(channel, fn)) },
+    protocol: {
+      registerSchemesAsPrivileged: vi.fn((schemes: unknown[]) => privileged.push(...schemes)),
+      handle: vi.fn((scheme: string, fn: (r: Request) => Promise<Response>) => protocolHandlers.set(scheme, fn)),
+    },
+    session: { defaultSession },
+    dialog: { showErrorBox: vi.fn() },
+  };
+  return { module, app, windows, ipcHandlers, protocolHandlers, privileged, sessionState };
+}
+
+export type FakeElectron = ReturnType<typeof createFakeElectron>;

@@ -1,0 +1,135 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CHANNEL_NAMES, ipcChannel } from '../../electron/shared/contract';
+import { CONTENT_SECURITY_POLICY } from '../../electron/shared/csp';
+import { createFakeElectron, FakeWebContents, type FakeElectron } from './fake-electron';
+
+let fake: FakeElectron;
+let distDir: string;
+
+async function start(options: { singleInstance?: boolean } = {}) {
+  const userData = mkdtempSync(path.join(os.tmpdir(), 'lantern-userdata-'));
+  fake = createFakeElectron({ ...options, userData });
+  vi.doMock('electron', () => fake.module);
+  const main = await import('../../electron/main/app');
+  main.startLantern({ distDir });
+  await new Promise((resolve) => setTimeout(resolve, 0)); // let whenReady() run
+  return main;
+}
+
+const appFrame = { url: 'app://lantern/index.html', parent: null };
+
+beforeEach(() => {
+  vi.resetModules();
+  distDir = mkdtempSync(path.join(os.tmpdir(), 'lantern-dist-'));
+  mkdirSync(path.join(distDir, 'renderer'), { recursive: true });
+  writeFileSync(path.join(distDir, 'renderer', 'index.html'), '<!doctype html><title>Lantern</title>');
+  writeFileSync(path.join(distDir, 'secret.txt'), 'outside the renderer folder');
+});
+afterEach(() => vi.doUnmock('electron'));
+
+describe('electron/main against a mocked electron', () => {
+  it('creates the window with the security checklist settings and loads app://, not file://', async () => {
+    await start();
+    expect(fake.windows).toHaveLength(1);
+    const prefs = fake.windows[0]!.options['webPreferences'] as Record<string, unknown>;
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+    });
+    expect(prefs['preload']).toBe(path.join(distDir, 'electron', 'preload.cjs'));
+    expect(fake.windows[0]!.loadedUrl).toBe('app://lantern/index.html');
+    expect(fake.app.enableSandbox).toHaveBeenCalled();
+  });
+
+  it('registers app:// as a secure standard scheme before the app is ready', async () => {
+    await start();
+    expect(fake.privileged).toEqual([
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    ]);
+  });
+
+  it('serves the renderer over app:// with the CSP, and nothing outside it', async () => {
+    await start();
+    const handler = fake.protocolHandlers.get('app')!;
+    const page = await handler(new Request('app://lantern/index.html'));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(await page.text()).toContain('<title>Lantern</title>');
+    for (const url of ['app://lantern/../secret.txt', 'app://lantern/%2e%2e/secret.txt', 'app://evil/index.html', 'app://lantern/missing.js']) {
+      const res = await handler(new Request(url));
+      expect(res.status, url).toBe(404);
+      expect(await res.text()).not.toContain('outside the renderer');
+    }
+  });
+
+  it('denies navigation, new windows and webviews in every web contents', async () => {
+    await start();
+    const contents = new FakeWebContents();
+    fake.app.emit('web-contents-created', {}, contents);
+    for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+      const preventDefault = vi.fn();
+      contents.emit(event, { preventDefault }, 'https://example.org/');
+      expect(preventDefault, event).toHaveBeenCalled();
+    }
+    expect(contents.windowOpenHandler!({ url: 'https://example.org/' })).toEqual({ action: 'deny' });
+  });
+
+  it('refuses every permission and every request that leaves the app', async () => {
+    await start();
+    const granted: boolean[] = [];
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read']) {
+      fake.sessionState.permissionRequest!({}, permission, (g) => granted.push(g));
+    }
+    expect(granted).toEqual([false, false, false, false]);
+    expect(fake.sessionState.permissionCheck!({}, 'media')).toBe(false);
+    expect(fake.sessionState.devicePermission!({})).toBe(false);
+    const decide = (url: string) => {
+      let cancel: boolean | undefined;
+      fake.sessionState.beforeRequest!({ url }, (r) => (cancel = r.cancel));
+      return cancel;
+    };
+    expect(decide('https://example.org/x.js')).toBe(true);
+    expect(decide('http://127.0.0.1:8080/')).toBe(true);
+    expect(decide('file:///etc/passwd')).toBe(true);
+    expect(decide('app://lantern/assets/index.js')).toBe(false);
+  });
+
+  it('answers IPC only for the app frame, with input validated and a Result returned', async () => {
+    await start();
+    expect([...fake.ipcHandlers.keys()].sort()).toEqual(CHANNEL_NAMES.map(ipcChannel).sort());
+    const status = fake.ipcHandlers.get(ipcChannel('status'))!;
+    expect(await status({ senderFrame: appFrame }, {})).toMatchObject({ ok: true, value: { demo: true } });
+    expect(await status({ senderFrame: { url: 'https://evil.example/', parent: null } }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await status({ senderFrame: { url: 'app://lantern/index.html', parent: appFrame } }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await status({ senderFrame: null }, {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const search = fake.ipcHandlers.get(ipcChannel('search'))!;
+    expect(await search({ senderFrame: appFrame }, { text: 42 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('is single-instance: a second launch quits and focuses the first window', async () => {
+    await start();
+    fake.app.emit('second-instance');
+    expect(fake.windows[0]!.focus).toHaveBeenCalled();
+
+    vi.resetModules();
+    await start({ singleInstance: false });
+    expect(fake.app.quit).toHaveBeenCalled();
+    expect(fake.windows).toHaveLength(0);
+  });
+});
