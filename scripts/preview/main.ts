@@ -1,0 +1,65 @@
+// `npm run preview -- [--home DIR] [--port N]`: the app in a browser, for development and tests.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openWorkstation } from '../../electron/core/workstation';
+import { buildRenderer, ROOT } from '../build/build';
+import { startPreviewServer } from './server';
+
+const USAGE = 'Usage: npm run preview -- [--home DIR] [--port N]';
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirRecursive(dir)) newest = Math.max(newest, statSync(entry).mtimeMs);
+  return newest;
+}
+
+function* readdirRecursive(dir: string): Generator<string> {
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) yield* readdirRecursive(full);
+    else yield full;
+  }
+}
+
+/** Build the renderer when there is no build or the sources changed since. */
+async function ensureRendererBuilt(): Promise<void> {
+  const index = path.join(ROOT, 'dist/renderer/index.html');
+  const sources = Math.max(newestSource(path.join(ROOT, 'renderer')), newestSource(path.join(ROOT, 'electron/shared')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  console.log('Building the renderer…');
+  await buildRenderer();
+}
+
+async function run(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: { home: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(`${USAGE}\n\nServes the built renderer and its API on 127.0.0.1 only (a development and test tool).`);
+    return;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a port number. ${USAGE}`);
+    process.exit(2);
+  }
+  await ensureRendererBuilt();
+  const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const homeDir = values.home ? path.resolve(values.home) : path.join(ROOT, '.lantern-demo', 'home');
+  const context = openWorkstation({ shell: 'preview', version, homeDir, demo: !values.home });
+  const server = await startPreviewServer({ context, port });
+  console.log(`Preview: ${server.url}`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+await run();
