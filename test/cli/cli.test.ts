@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, main } from '../../scripts/cli/main';
+import { REPO_ROOT } from '../support/fixtures';
+
+async function run(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const CONTRACT = [
+  'generate',
+  'pki init',
+  'publish',
+  'inspect',
+  'enroll',
+  'ingest',
+  'watch',
+  'status',
+  'search',
+  'census',
+  'chart',
+  'bench',
+];
+
+describe('lantern CLI surface', () => {
+  it('has exactly the documented commands', () => {
+    expect(COMMANDS.map((c) => c.name)).toEqual(CONTRACT);
+  });
+
+  it.each(CONTRACT)('lantern %s --help prints its usage and exits 0', async (name) => {
+    const result = await run([...name.split(' '), '--help']);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(new RegExp(`^Usage: lantern ${name}`));
+  });
+
+  it('lists the commands with --help, and exits 2 with the list when given nothing', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    for (const name of CONTRACT) expect(help.out).toContain(`  ${name}`);
+    expect((await run([])).code).toBe(2);
+  });
+
+  it('refuses unknown commands, unknown options, missing options and stray arguments with exit 2 and one line', async () => {
+    for (const argv of [['frobnicate'], ['status', '--hom', 'x'], ['status'], ['ingest', '--home', 'h'], ['census', 'extra', '--home', 'h']]) {
+      const result = await run(argv);
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.err.split('\n'), argv.join(' ')).toHaveLength(1);
+    }
+  });
+
+  it('runs as a program through its bin entry', () => {
+    const bin = path.join(REPO_ROOT, 'scripts/lantern.mjs');
+    const result = spawnSync(process.execPath, [bin, 'inspect', '--help'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Usage: lantern inspect FILE --trust FILE');
+    const bad = spawnSync(process.execPath, [bin, 'nope'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('lantern: unknown command "nope". Run lantern --help for the list.');
+  });
+});

@@ -1,0 +1,44 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/fixtures';
+
+const eslint = new ESLint({ cwd: REPO_ROOT });
+
+/** The layer-rule messages for `code` as if it were the file at `filePath`. */
+async function layerErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result!.messages.filter((m) => m.ruleId === 'lantern/layers').map((m) => m.message);
+}
+
+describe('lint rule lantern/layers', () => {
+  it.each([
+    ['renderer/src/x.ts', "import fs from 'node:fs'; export const a = fs;", /Node built-in/],
+    ['renderer/src/x.ts', "import path from 'path'; export const a = path;", /Node built-in/],
+    ['renderer/src/x.ts', "import { ipcRenderer } from 'electron'; export const a = ipcRenderer;", /package "electron"/],
+    ['renderer/src/x.ts', "import { openHome } from '../../electron/core/home/open'; export const a = openHome;", /electron\/core/],
+    ['renderer/src/x.ts', "import Database from 'better-sqlite3-multiple-ciphers'; export const a = Database;", /package/],
+    ['electron/shared/x.ts', "import path from 'node:path'; export const a = path;", /Node built-in/],
+    ['electron/shared/x.ts', "import React from 'react'; export const a = React;", /package "react"/],
+    ['electron/shared/x.ts', "export * from '../core/workstation';", /electron\/core/],
+    ['electron/core/x.ts', "import { app } from 'electron'; export const a = app;", /package "electron"/],
+    ['electron/core/x.ts', "import { startLantern } from '../main/app'; export const a = startLantern;", /electron\/main/],
+    ['electron/main/x.ts', "import { main } from '../../scripts/cli/main'; export const a = main;", /scripts/],
+    ['electron/preload/x.ts', "import { shell } from 'electron'; export const a = shell;", /only contextBridge, ipcRenderer/],
+    ['electron/preload/x.ts', "import fs from 'node:fs'; export const a = fs;", /Node built-in/],
+    ['electron/core/x.ts', "export const load = () => import('../../renderer/src/App');", /renderer/],
+  ])('refuses in %s: %s', async (file, code, message) => {
+    const errors = await layerErrors(file, code);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(message);
+  });
+
+  it.each([
+    ['electron/core/x.ts', "import { z } from 'zod'; import fs from 'node:fs'; import { ok } from '../shared/result'; export const a = [z, fs, ok];"],
+    ['electron/main/x.ts', "import { app } from 'electron'; import { openWorkstation } from '../core/workstation'; export const a = [app, openWorkstation];"],
+    ['electron/preload/x.ts', "import { contextBridge, ipcRenderer } from 'electron'; import { CHANNEL_NAMES } from '../shared/contract/names'; export const a = [contextBridge, ipcRenderer, CHANNEL_NAMES];"],
+    ['renderer/src/x.ts', "import { useState } from 'react'; import type { Chart } from '../../electron/shared/contract'; export const a = useState; export type C = Chart;"],
+    ['scripts/x.ts', "import { openHome } from '../electron/core/home/open'; export const a = openHome;"],
+  ])('allows in %s what its layer may use', async (file, code) => {
+    expect(await layerErrors(file, code)).toEqual([]);
+  });
+});
