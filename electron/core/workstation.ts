@@ -9,6 +9,7 @@ export interface WorkstationOptions {
   demo: boolean;
   staleAfterMinutes?: number;
   clock?: () => Date;
+  print?: ApiContext['print'];
 }
 
 export const DEFAULT_STALE_AFTER_MINUTES = 120;
@@ -32,5 +33,6 @@ export function openWorkstation(options: WorkstationOptions): ApiContext {
     clock,
     status: () => baseStatus,
     queries: () => queries,
+    ...(options.print ? { print: options.print } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { dispatch } from '../core/api/dispatch';
 import { readAppFile } from '../core/files/static';
 import { openWorkstation } from '../core/workstation';
 import { resolveHome } from '../core/home/locate';
+import { createPrinter } from './print';
 import { policyPath, readPolicy } from '../core/home/policy';
 import {
   APP_ENTRY_URL,
@@ -110,13 +111,16 @@ export function startLantern(options: StartOptions): void {
 function openWorkstationWindow(options: StartOptions): BrowserWindow {
   const policy = readPolicy(policyPath(process.platform, process.env));
   const home = resolveHome({ env: process.env, policy, userDataDir: app.getPath('userData') });
+  let window: BrowserWindow | null = null;
   const context = openWorkstation({
     shell: 'desktop',
     version: app.getVersion(),
     homeDir: home.dir,
     demo: home.demo,
     staleAfterMinutes: home.staleAfterMinutes ?? undefined,
+    print: createPrinter(() => window),
   });
   registerIpc(createHandlers(context));
-  return createMainWindow(options.distDir);
+  window = createMainWindow(options.distDir);
+  return window;
 }

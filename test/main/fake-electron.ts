@@ -22,6 +22,8 @@ export class FakeEmitter {
 
 export class FakeWebContents extends FakeEmitter {
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  print = vi.fn((_options: unknown, callback: (success: boolean) => void) => callback(true));
+  printToPDF = vi.fn(async (_options: unknown) => Buffer.from('%PDF-1.7 fake'));
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
     this.windowOpenHandler = handler;
   }
@@ -80,7 +82,10 @@ export function createFakeElectron(options: { singleInstance?: boolean; userData
       handle: vi.fn((scheme: string, fn: (r: Request) => Promise<Response>) => protocolHandlers.set(scheme, fn)),
     },
     session: { defaultSession },
-    dialog: { showErrorBox: vi.fn() },
+    dialog: {
+      showErrorBox: vi.fn(),
+      showSaveDialog: vi.fn(async (_w: unknown, o: { defaultPath: string }) => ({ canceled: false, filePath: o.defaultPath })),
+    },
   };
   return { module, app, windows, ipcHandlers, protocolHandlers, privileged, sessionState };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -120,6 +120,29 @@ describe('electron/main against a mocked electron', () => {
     expect(await status({ senderFrame: null }, {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const search = fake.ipcHandlers.get(ipcChannel('search'))!;
     expect(await search({ senderFrame: appFrame }, { text: 42 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('prints through the system dialog, or to a PDF saved where the user chooses', async () => {
+    await start();
+    const print = fake.ipcHandlers.get(ipcChannel('print'))!;
+    const contents = fake.windows[0]!.webContents;
+    expect(await print({ senderFrame: appFrame }, { mode: 'dialog', title: 'MAR' })).toEqual({
+      ok: true,
+      value: { printed: true, savedTo: null },
+    });
+    expect(contents.print).toHaveBeenCalledWith(expect.objectContaining({ silent: false }), expect.any(Function));
+
+    const saved = await print({ senderFrame: appFrame }, { mode: 'pdf', title: 'MAR 4 West/../x' });
+    const savedTo = (saved as { value: { savedTo: string } }).value.savedTo;
+    expect(path.basename(savedTo)).toBe('MAR 4 West x.pdf');
+    expect(readFileSync(savedTo, 'utf8')).toBe('%PDF-1.7 fake');
+    expect(contents.printToPDF).toHaveBeenCalledWith(expect.objectContaining({ preferCSSPageSize: true }));
+
+    fake.module.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: true, filePath: '' });
+    expect(await print({ senderFrame: appFrame }, { mode: 'pdf', title: 'MAR' })).toEqual({
+      ok: true,
+      value: { printed: false, savedTo: null },
+    });
   });
 
   it('is single-instance: a second launch quits and focuses the first window', async () => {

@@ -41,6 +41,11 @@ describe('dispatch over the handler table', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'NO_SNAPSHOT' } });
   });
 
+  it('tells the preview to print through the browser', async () => {
+    const result = await dispatch(createHandlers(context()), 'print', { mode: 'pdf', title: 'MAR' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringContaining('Ctrl+P') } });
+  });
+
   it('passes parsed input (with defaults) to the home and returns its answer', async () => {
     const seen: unknown[] = [];
     const handlers = createHandlers(context({ search: (req) => (seen.push(req), []) }));

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/fixtures';
 
 const require = createRequire(import.meta.url);
-const config = require(path.join(REPO_ROOT, 'electron-builder.config.cjs')) as Record<string, never>;
+const config = require(path.join(REPO_ROOT, 'electron-builder.config.cjs')) as { files: string[] } & Record<string, unknown>;
 
 describe('electron-builder configuration', () => {
   it("passes electron-builder's own schema validation", async () => {
@@ -46,7 +46,7 @@ describe('electron-builder configuration', () => {
   });
 
   it('packages the built app only: no preview server, scripts or tests', () => {
-    const files = (config as { files: string[] }).files;
+    const files = config.files;
     expect(files.filter((f) => !f.startsWith('!'))).toEqual(['dist/electron/**', 'dist/renderer/**', 'package.json']);
   });
 });

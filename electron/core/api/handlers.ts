@@ -8,7 +8,9 @@ import {
 import { LanternError } from '../../shared/errors';
 
 /** The chart queries a home answers; every channel except the two the shell answers itself. */
-export type QueryChannel = Exclude<ChannelName, 'appInfo' | 'status'>;
+export type QueryChannel = Exclude<ChannelName, ShellChannel>;
+/** Channels the shell answers itself rather than the home's data. */
+type ShellChannel = 'appInfo' | 'status' | 'print';
 export type HomeQueries = {
   [C in QueryChannel]: (request: ParsedRequestOf<C>) => ResponseOf<C>;
 };
@@ -22,6 +24,8 @@ export interface ApiContext {
   /** The open home's queries, or null when there is no snapshot to query. */
   queries(): HomeQueries | null;
   clock(): Date;
+  /** Printing through the shell (the desktop app); absent where the browser prints instead. */
+  print?: (request: ParsedRequestOf<'print'>) => Promise<ResponseOf<'print'>>;
 }
 
 export type Handlers = {
@@ -45,7 +49,7 @@ export function createHandlers(ctx: ApiContext): Handlers {
       return queries[channel](request);
     };
   const queryChannels = (Object.keys(CHANNELS) as ChannelName[]).filter(
-    (c): c is QueryChannel => c !== 'appInfo' && c !== 'status',
+    (c): c is QueryChannel => c !== 'appInfo' && c !== 'status' && c !== 'print',
   );
   const delegated = Object.fromEntries(queryChannels.map((c) => [c, query(c)])) as {
     [C in QueryChannel]: Handlers[C];
@@ -53,6 +57,12 @@ export function createHandlers(ctx: ApiContext): Handlers {
   return {
     appInfo: () => ({ name: 'Lantern', version: ctx.version, shell: ctx.shell }),
     status: () => ({ ...ctx.status(), now: ctx.clock().toISOString() }),
+    print: (request) => {
+      if (!ctx.print) {
+        throw new LanternError('UNAVAILABLE', 'Printing here goes through the browser: use its Print command (Ctrl+P).');
+      }
+      return ctx.print(request);
+    },
     ...delegated,
   };
 }

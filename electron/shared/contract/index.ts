@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Result } from '../result';
 import type { ChannelName } from './names';
 import * as chart from './chart';
-import { AppInfo, AppStatus, Empty } from './status';
+import { AppInfo, AppStatus, Empty, PrintRequest, PrintResult } from './status';
 
 export * from './names';
 export * from './status';
@@ -30,6 +30,7 @@ export const CHANNELS = {
   protocols: { request: Empty, response: z.array(chart.ProtocolInfo) },
   protocolSearch: { request: chart.ProtocolSearchRequest, response: z.array(chart.ProtocolHit) },
   protocolOpen: { request: chart.ProtocolOpenRequest, response: chart.ProtocolDocument },
+  print: { request: PrintRequest, response: PrintResult },
 } as const satisfies Record<ChannelName, ChannelDef>;
 
 type Channels = typeof CHANNELS;

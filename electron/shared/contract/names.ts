@@ -15,6 +15,7 @@ export const CHANNEL_NAMES = [
   'protocols',
   'protocolSearch',
   'protocolOpen',
+  'print',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

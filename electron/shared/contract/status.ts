@@ -47,3 +47,18 @@ export const AppInfo = z.object({
 export type AppInfo = z.infer<typeof AppInfo>;
 
 export const Empty = z.object({}).strict();
+
+/** Print the current page: the desktop app's print dialog, or straight to a PDF file. */
+export const PrintRequest = z
+  .object({
+    mode: z.enum(['dialog', 'pdf']),
+    /** Suggested file name stem for PDFs, e.g. "MAR 4 West". */
+    title: z.string().trim().min(1).max(120),
+  })
+  .strict();
+export const PrintResult = z.object({
+  /** Where the PDF was saved; null for the print dialog or when the user cancelled. */
+  savedTo: z.string().nullable(),
+  printed: z.boolean(),
+});
+export type PrintResult = z.infer<typeof PrintResult>;
