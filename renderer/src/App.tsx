@@ -1,48 +1,74 @@
-import { useEffect, useState } from 'react';
-import type { AppStatus } from '../../electron/shared/contract';
-import { getApi } from './api';
+import { useCallback, useEffect, useState } from 'react';
+import type { AppInfo, AppStatus } from '../../electron/shared/contract';
+import type { ErrorInfo } from '../../electron/shared/result';
+import { request } from './api';
+import { ExpiredNotice } from './components/ExpiredNotice';
 import { Header } from './components/Header';
+import { ErrorNotice, Loading } from './components/LoadState';
+import { SearchDialog } from './components/SearchDialog';
+import { useNow } from './hooks/useNow';
+import { useRoute } from './hooks/useRoute';
+import { useSearchHotkey } from './hooks/useSearchHotkey';
+import { freshnessOf } from './lib/time';
+import { Screen } from './Screen';
 
-type Load = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; status: AppStatus };
+type StatusLoad = { state: 'loading' } | { state: 'error'; error: ErrorInfo } | { state: 'ready'; status: AppStatus };
 
+const STATUS_EVERY_MS = 30_000;
+
+/** The shell: header on every screen, the current screen, search from anywhere. */
 export function App() {
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
-  const [now, setNow] = useState(() => Date.now());
+  const [load, setLoad] = useState<StatusLoad>({ state: 'loading' });
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [unitName, setUnitName] = useState<string | null>(null);
+  const now = useNow(STATUS_EVERY_MS);
+  const route = useRoute();
 
+  // Status is re-read with the clock: a newly ingested snapshot shows without a restart.
   useEffect(() => {
-    const api = getApi();
-    if (!api) {
-      setLoad({ state: 'error', message: 'Lantern’s data service is not available in this window.' });
-      return;
-    }
-    void api.status({}).then((result) =>
-      setLoad(result.ok ? { state: 'ready', status: result.value } : { state: 'error', message: result.error.message }),
-    );
-    const timer = window.setInterval(() => setNow(Date.now()), 30_000);
-    return () => window.clearInterval(timer);
+    let current = true;
+    void request('status', {}).then((r) => {
+      if (!current) return;
+      setLoad((old) => (r.ok ? { state: 'ready', status: r.value } : old.state === 'ready' ? old : { state: 'error', error: r.error }));
+    });
+    return () => {
+      current = false;
+    };
+  }, [now]);
+  useEffect(() => {
+    void request('appInfo', {}).then((r) => r.ok && setInfo(r.value));
   }, []);
 
+  const openSearch = useCallback(() => setSearchOpen(true), []);
+  const closeSearch = useCallback(() => setSearchOpen(false), []);
+  useSearchHotkey(openSearch);
+
   const status = load.state === 'ready' ? load.status : null;
+  const snapshot = status?.snapshot ?? null;
+  const expired = snapshot !== null && status !== null && freshnessOf(now, snapshot.asOf, snapshot.expiresAt, status.staleAfterMinutes) === 'expired';
+
   return (
-    <div className="app">
-      <Header status={status} now={now} />
+    <div className={`app${status?.demo ? ' demo' : ''}`}>
+      <Header status={status} now={now} unitName={unitName} onSearch={openSearch} />
       <main className="content" id="main">
-        {load.state === 'loading' && <p className="notice">Loading…</p>}
-        {load.state === 'error' && (
-          <p className="notice notice-error" role="alert">
-            {load.message}
-          </p>
-        )}
-        {status && !status.snapshot && (
+        {load.state === 'loading' && <Loading what="Lantern" />}
+        {load.state === 'error' && <ErrorNotice title="Lantern cannot reach its data." message={load.error.message} />}
+        {status && !snapshot && (
           <section className="empty-state" data-testid="empty-state">
             <h1>No chart data on this workstation yet</h1>
             <p>
-              Lantern shows the copy of the chart it last received. None has arrived yet: ask IT to check that
-              snapshots are being published to this workstation’s inbox.
+              Lantern shows the copy of the chart it last received. None has arrived yet: ask IT to check that snapshots are being
+              published to this workstation’s inbox.
             </p>
           </section>
         )}
+        {status && snapshot && expired && <ExpiredNotice snapshot={snapshot} now={now} />}
+        {status && snapshot && !expired && (
+          <Screen route={route} status={status} snapshot={snapshot} shell={info?.shell ?? 'preview'} now={now} onUnit={setUnitName} />
+        )}
       </main>
+      {status && snapshot && !expired && <SearchDialog open={searchOpen} onClose={closeSearch} now={now} />}
     </div>
   );
 }

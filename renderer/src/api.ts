@@ -1,4 +1,5 @@
-import type { LanternApi } from '../../electron/shared/contract';
+import type { ChannelName, LanternApi, RequestOf, ResponseOf } from '../../electron/shared/contract';
+import type { ErrorInfo, Result } from '../../electron/shared/result';
 
 declare global {
   interface Window {
@@ -10,4 +11,21 @@ declare global {
 /** The typed API, or null when the page was opened outside Lantern. */
 export function getApi(): LanternApi | null {
   return window.lantern ?? null;
+}
+
+const NO_API: ErrorInfo = {
+  code: 'UNAVAILABLE',
+  message: 'Lantern’s data service is not available in this window. Close and reopen Lantern.',
+};
+
+/** One request over the contract; never throws (a broken bridge becomes an error Result). */
+export async function request<C extends ChannelName>(channel: C, input: RequestOf<C>): Promise<Result<ResponseOf<C>>> {
+  const api = getApi();
+  if (!api) return { ok: false, error: NO_API };
+  try {
+    const call = api[channel] as (req: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+    return await call(input);
+  } catch {
+    return { ok: false, error: NO_API };
+  }
 }

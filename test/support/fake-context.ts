@@ -50,7 +50,7 @@ export const KNOWN = {
   id: 'pat-eleanor',
   name: 'Eleanor Whitfield',
   family: 'Whitfield',
-  mrn: 'MRN100234',
+  mrn: '100234',
   birthDate: '1948-02-17',
   room: '412',
   bed: 'A',
@@ -174,7 +174,7 @@ function buildPatient(
   const pick = <T,>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   const id = known ? KNOWN.id : `pat-${unit.id.toLowerCase()}-${room}${bed}`.toLowerCase();
   const name = known ? KNOWN.name : `${FIRST[index % FIRST.length]} ${LAST[(index * 5) % LAST.length]}`;
-  const mrn = known ? KNOWN.mrn : `MRN${String(200100 + index * 37)}`;
+  const mrn = known ? KNOWN.mrn : String(200100 + index * 37);
   const year = 1935 + Math.floor(r() * 70);
   const birthDate = known
     ? KNOWN.birthDate

@@ -1,35 +1,64 @@
 import type { AppStatus } from '../../../electron/shared/contract';
-import { formatAge, formatDateTime, freshnessOf } from '../time';
+import { formatAge, formatDateTime, freshnessOf } from '../lib/time';
 
-export function Header({ status, now }: { status: AppStatus | null; now: number }) {
+interface HeaderProps {
+  status: AppStatus | null;
+  now: number;
+  /** The unit the screen is about, when there is one. */
+  unitName: string | null;
+  onSearch: () => void;
+}
+
+/** On every screen: where, read-only, how old the data is (and loudly when too old), DEMO. */
+export function Header({ status, now, unitName, onSearch }: HeaderProps) {
   const snapshot = status?.snapshot ?? null;
-  const freshness = snapshot
-    ? freshnessOf(now, snapshot.asOf, snapshot.expiresAt, status!.staleAfterMinutes)
-    : null;
+  const freshness = snapshot && status ? freshnessOf(now, snapshot.asOf, snapshot.expiresAt, status.staleAfterMinutes) : null;
+  const age = snapshot ? formatAge(now - Date.parse(snapshot.asOf)) : null;
   return (
-    <header className="app-header" role="banner">
-      <div className="brand">
-        <span className="brand-name">Lantern</span>
-        {status?.demo && (
-          <span className="demo-badge" data-testid="demo-badge" title="Synthetic demo data, not real patients">
-            DEMO
-          </span>
-        )}
+    <header className="app-header no-print">
+      <div className="header-row">
+        <div className="brand">
+          <span className="brand-name">Lantern</span>
+          {status?.demo && (
+            <span className="demo-badge" data-testid="demo-badge" title="Synthetic demo data, not real patients">
+              DEMO
+            </span>
+          )}
+        </div>
+        <div className="facility" data-testid="facility">
+          {snapshot ? snapshot.facility.name : 'No snapshot'}
+          {unitName && <span className="unit-name"> · {unitName}</span>}
+        </div>
+        <div className="read-only" data-testid="read-only">DOWNTIME COPY — READ ONLY</div>
+        <nav className="header-nav" aria-label="Main">
+          <a href="#/census">Census</a>
+          <a href="#/protocols">Protocols</a>
+          <button type="button" className="search-button" onClick={onSearch} aria-keyshortcuts="Control+K /">
+            Search patients <kbd>Ctrl K</kbd>
+          </button>
+        </nav>
+        <div className={`as-of as-of-${freshness ?? 'none'}`} data-testid="as-of">
+          {snapshot ? (
+            <>
+              as of <time dateTime={snapshot.asOf}>{formatDateTime(snapshot.asOf)}</time> · {age} ago
+            </>
+          ) : (
+            'no data yet'
+          )}
+        </div>
       </div>
-      <div className="facility" data-testid="facility">
-        {snapshot ? snapshot.facility.name : 'No snapshot'}
-      </div>
-      <div className="read-only" data-testid="read-only">DOWNTIME COPY — READ ONLY</div>
-      <div className={`as-of as-of-${freshness ?? 'none'}`} data-testid="as-of">
-        {snapshot ? (
-          <>
-            as of {formatDateTime(snapshot.asOf)} · {formatAge(now - Date.parse(snapshot.asOf))} ago
-            {freshness === 'stale' && <strong className="stale-flag"> · STALE DATA</strong>}
-          </>
-        ) : (
-          'no data yet'
-        )}
-      </div>
+      {status?.demo && (
+        <div className="demo-strip" data-testid="demo-strip">
+          DEMO DATA — synthetic patients for training and testing; not real people
+        </div>
+      )}
+      {snapshot && freshness === 'stale' && (
+        <div className="stale-warning" role="alert" data-testid="stale-warning">
+          <strong>STALE DATA — {age} old.</strong> This copy is from {formatDateTime(snapshot.asOf)}. Doses, orders and results
+          after that time are not shown. Confirm with the charge nurse or pharmacy before acting on it.
+          {status?.lastRejection && <> The last snapshot received was refused: {status.lastRejection.reason}</>}
+        </div>
+      )}
     </header>
   );
 }

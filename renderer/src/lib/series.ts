@@ -1,0 +1,88 @@
+import type { ObservationValue } from '../../../electron/shared/contract';
+
+/** One line on a trend plot. */
+export interface TrendLine {
+  label: string;
+  points: Array<{ at: number; value: number; abnormal: boolean }>;
+}
+
+/** A trend plot: one measurement (or a pair, like systolic/diastolic) over time. */
+export interface Trend {
+  key: string;
+  title: string;
+  unit: string | null;
+  referenceRange: string | null;
+  lines: TrendLine[];
+}
+
+const codeKey = (o: ObservationValue) => o.code.code ?? o.code.display;
+
+/**
+ * Group observations into trends: one per code with at least two numeric values, and one
+ * per code with numeric components (blood pressure: a line per component). Oldest first.
+ */
+export function trendsOf(observations: ObservationValue[], minPoints = 2): Trend[] {
+  const groups = new Map<string, ObservationValue[]>();
+  for (const o of observations) {
+    const key = codeKey(o);
+    groups.set(key, [...(groups.get(key) ?? []), o]);
+  }
+  const trends: Trend[] = [];
+  for (const [key, obs] of groups) {
+    const timed = obs
+      .map((o) => ({ o, at: o.at ? Date.parse(o.at) : NaN }))
+      .filter((x) => !Number.isNaN(x.at))
+      .sort((a, b) => a.at - b.at);
+    const first = obs[0]!;
+    const numeric = timed.filter((x) => x.o.numeric !== null);
+    if (numeric.length >= minPoints) {
+      trends.push({
+        key,
+        title: first.code.display,
+        unit: first.unit,
+        referenceRange: first.referenceRange,
+        lines: [{ label: first.code.display, points: numeric.map((x) => ({ at: x.at, value: x.o.numeric!, abnormal: x.o.abnormal })) }],
+      });
+      continue;
+    }
+    const componentLines = new Map<string, TrendLine>();
+    for (const { o, at } of timed) {
+      for (const c of o.components) {
+        if (c.numeric === null) continue;
+        const label = c.code.display;
+        const line = componentLines.get(label) ?? { label, points: [] };
+        line.points.push({ at, value: c.numeric, abnormal: o.abnormal });
+        componentLines.set(label, line);
+      }
+    }
+    const lines = [...componentLines.values()].filter((l) => l.points.length >= minPoints);
+    if (lines.length > 0) {
+      trends.push({ key, title: first.code.display, unit: first.components[0]?.unit ?? first.unit, referenceRange: null, lines });
+    }
+  }
+  return trends;
+}
+
+/** The most recent observation per code, newest first: the "latest vitals" row. */
+export function latestPerCode(observations: ObservationValue[]): ObservationValue[] {
+  const latest = new Map<string, ObservationValue>();
+  for (const o of observations) {
+    const key = codeKey(o);
+    const seen = latest.get(key);
+    if (!seen || (o.at ?? '') > (seen.at ?? '')) latest.set(key, o);
+  }
+  return [...latest.values()];
+}
+
+/** Newest first, undated last. */
+export function newestFirst<T extends { at: string | null }>(items: T[]): T[] {
+  return [...items].sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
+}
+
+/** "H", "L", "HH", "LL", "A" in words for the abnormal flag column. */
+export function flagLabel(o: Pick<ObservationValue, 'interpretation' | 'abnormal'>): string | null {
+  const code = (o.interpretation ?? '').toUpperCase();
+  const words: Record<string, string> = { H: 'HIGH', L: 'LOW', HH: 'CRITICAL HIGH', LL: 'CRITICAL LOW', HU: 'VERY HIGH', LU: 'VERY LOW', A: 'ABNORMAL', AA: 'CRITICAL' };
+  if (words[code]) return words[code]!;
+  return o.abnormal ? 'ABNORMAL' : null;
+}
