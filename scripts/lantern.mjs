@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 // The `lantern` command: runs the TypeScript CLI through tsx, so it works straight after
 // `npm install` with no build step.
+import { writeFileSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
+
+// `lantern bench` runs phases as child commands and reads their peak memory from here.
+const usageReport = process.env['LANTERN_USAGE_REPORT'];
+if (usageReport) {
+  process.on('exit', () => writeFileSync(usageReport, JSON.stringify(process.resourceUsage())));
+}
 
 register();
 const { main } = await import('./cli/main.ts');
