@@ -1,0 +1,169 @@
+import { type X509Certificate, createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { Rejection, SnapshotStatus } from '../../shared/contract';
+import { certificatesFromPem } from '../pki/certs';
+import type { KeyProtector } from './key-protector';
+
+/**
+ * A workstation home on disk:
+ *   home.json             configuration (scope, protector kind, retention, staleness)
+ *   trust.pem             trust anchor(s): the CA certificate(s) snapshots must chain to
+ *   identity.pem          this workstation's certificate (a snapshot recipient)
+ *   identity.key.sealed   its private key (PKCS#8), wrapped by the KeyProtector
+ *   database.key.sealed   the database key, wrapped by the KeyProtector
+ *   state.json            current snapshot, rollback copies, sequence high-water marks,
+ *                         last rejection; replaced atomically (the switch)
+ *   snapshots/*.db        encrypted snapshot databases
+ *   ingest.lock           held while an ingest runs
+ */
+export const HOME_FILES = {
+  config: 'home.json',
+  trust: 'trust.pem',
+  identityCert: 'identity.pem',
+  identityKey: 'identity.key.sealed',
+  databaseKey: 'database.key.sealed',
+  state: 'state.json',
+  snapshots: 'snapshots',
+  lock: 'ingest.lock',
+} as const;
+
+export const HomeConfig = z.object({
+  format: z.literal('lantern-home'),
+  version: z.literal(1),
+  createdAt: z.string(),
+  /** KeyProtector kind that sealed this home's secrets. */
+  protector: z.string().min(1),
+  /** Facility id snapshots must carry; null pins to the first snapshot ingested. */
+  facility: z.string().min(1).nullable(),
+  /** Unit ids this workstation may hold; null accepts any unit scope of the facility. */
+  units: z.array(z.string().min(1)).nullable(),
+  /** Snapshot databases kept: the current one plus (keep - 1) for rollback. */
+  keepSnapshots: z.number().int().min(1).max(20).default(2),
+  staleAfterMinutes: z.number().int().positive().default(120),
+  demo: z.boolean().default(false),
+});
+export type HomeConfig = z.infer<typeof HomeConfig>;
+
+export const SnapshotRecord = z.object({
+  /** Database file, relative to the home. */
+  db: z.string(),
+  status: SnapshotStatus,
+  schemaVersion: z.number().int(),
+  manifestSha256: z.string(),
+});
+export type SnapshotRecord = z.infer<typeof SnapshotRecord>;
+
+export const StoredRejection = Rejection.extend({ code: z.string() });
+export type StoredRejection = z.infer<typeof StoredRejection>;
+
+export const HomeState = z.object({
+  version: z.literal(1),
+  current: SnapshotRecord.nullable(),
+  previous: z.array(SnapshotRecord),
+  highWater: z.record(z.string(), z.number().int().nonnegative()),
+  lastRejection: StoredRejection.nullable(),
+});
+export type HomeState = z.infer<typeof HomeState>;
+
+export const EMPTY_STATE: HomeState = { version: 1, current: null, previous: [], highWater: {}, lastRejection: null };
+
+/** A home problem the user must act on (not enrolled, wrong key store...); no PHI. */
+export class HomeError extends Error {
+  override name = 'HomeError';
+}
+
+export const homePath = (dir: string, name: keyof typeof HOME_FILES) => path.join(dir, HOME_FILES[name]);
+
+/** Write a file so that readers see the old or the new content, never a mix; durable. */
+export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o600): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, file);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+  fsyncDir(path.dirname(file));
+}
+
+export function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Windows cannot open a directory for fsync; NTFS orders the rename itself.
+  }
+}
+
+export function readConfig(dir: string): HomeConfig {
+  const file = homePath(dir, 'config');
+  if (!existsSync(file)) throw new HomeError(`${dir} is not an enrolled Lantern home (no ${HOME_FILES.config}). Run lantern enroll first.`);
+  const parsed = HomeConfig.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new HomeError(`${file} is not a valid home configuration.`);
+  return parsed.data;
+}
+
+export function readState(dir: string): HomeState {
+  const file = homePath(dir, 'state');
+  if (!existsSync(file)) return EMPTY_STATE;
+  const parsed = HomeState.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new HomeError(`${file} is damaged; restore it or re-enroll the home.`);
+  return parsed.data;
+}
+
+export function writeState(dir: string, state: HomeState): void {
+  writeFileAtomic(homePath(dir, 'state'), JSON.stringify(state, null, 1) + '\n');
+}
+
+export function readAnchors(dir: string): X509Certificate[] {
+  const anchors = certificatesFromPem(readFileSync(homePath(dir, 'trust'), 'utf8'));
+  if (anchors.length === 0) throw new HomeError(`${homePath(dir, 'trust')} holds no trust anchor.`);
+  return anchors;
+}
+
+export function assertProtector(config: HomeConfig, protector: KeyProtector): void {
+  if (config.protector !== protector.kind) {
+    throw new HomeError(
+      `This home's keys are sealed by "${config.protector}", not "${protector.kind}": open it the way it was enrolled, or enroll it again.`,
+    );
+  }
+}
+
+export function unsealDatabaseKey(dir: string, protector: KeyProtector): Buffer {
+  try {
+    return protector.unprotect(readFileSync(homePath(dir, 'databaseKey')));
+  } catch (error) {
+    if (error instanceof HomeError) throw error;
+    throw new HomeError(`The database key of ${dir} cannot be unsealed (${protector.kind}): the key store changed or the home was copied. Enroll it again.`);
+  }
+}
+
+export function readIdentity(dir: string, protector: KeyProtector): { certificate: X509Certificate; key: KeyObject } {
+  const certificate = certificatesFromPem(readFileSync(homePath(dir, 'identityCert'), 'utf8'))[0];
+  if (!certificate) throw new HomeError(`${homePath(dir, 'identityCert')} holds no certificate.`);
+  let der: Buffer;
+  try {
+    der = protector.unprotect(readFileSync(homePath(dir, 'identityKey')));
+  } catch (error) {
+    if (error instanceof HomeError) throw error;
+    throw new HomeError(`The workstation key of ${dir} cannot be unsealed (${protector.kind}). Enroll it again.`);
+  }
+  try {
+    return { certificate, key: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }) };
+  } finally {
+    der.fill(0);
+  }
+}

@@ -1,0 +1,354 @@
+import {
+  type X509Certificate,
+  constants,
+  createHash,
+  createPrivateKey,
+  publicEncrypt,
+  randomBytes,
+  randomUUID,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { certificatePem, certificatesFromPem, describeKey, fingerprint, keyUsage, subjectName } from '../pki/certs';
+import { DEFAULT_CHUNK_SIZE, encryptChunk, headerLine } from './format';
+import {
+  FORMAT_NAME,
+  FORMAT_VERSION,
+  ResourceType,
+  type Entry,
+  type Manifest,
+  type NdjsonEntry,
+  type ProtocolEntry,
+} from './manifest';
+import { protocolKind, protocolTitle } from './protocols';
+
+/** A publishing problem: the one line the IT admin sees (no PHI). */
+export class PublishError extends Error {
+  override name = 'PublishError';
+}
+
+export interface PublishOptions {
+  fhirDir: string;
+  protocolsDir?: string;
+  /** Publisher certificate (PEM), optionally followed by its intermediates. */
+  certPem: string;
+  keyPem: string;
+  keyPassphrase?: string;
+  /** Recipient (workstation or site) certificates, PEM. */
+  recipients: string[];
+  facility: { id: string; name: string };
+  units: Array<{ id: string; name: string }>;
+  sequence: number;
+  /** Data-as-of time; defaults to the export's transactionTime. */
+  asOf?: Date;
+  /** Milliseconds after the data-as-of time when the snapshot expires. */
+  expiresAfterMs: number;
+  out: string;
+  clock?: () => Date;
+  chunkSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Source {
+  file: string;
+  entry: Omit<NdjsonEntry, 'bytes' | 'lines' | 'sha256'> | Omit<ProtocolEntry, 'bytes' | 'sha256'>;
+  size: number;
+}
+
+const NDJSON_TYPE = /([A-Z][A-Za-z0-9]{0,63})/;
+
+/** The NDJSON files of a Bulk Data export: from its manifest.json, else every *.ndjson file. */
+export function scanExport(dir: string): { sources: Source[]; transactionTime: string | null; request: string | null } {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new PublishError(`The FHIR export folder ${dir} does not exist.`);
+  const manifestFile = path.join(dir, 'manifest.json');
+  const sources: Source[] = [];
+  const add = (file: string, type: string) => {
+    if (!existsSync(file)) throw new PublishError(`The export manifest lists ${path.basename(file)}, which is not in ${dir}.`);
+    if (!ResourceType.safeParse(type).success) throw new PublishError(`"${type.slice(0, 64)}" is not a FHIR resource type (${path.basename(file)}).`);
+    const rel = path.relative(dir, file).split(path.sep).join('/');
+    sources.push({ file, size: statSync(file).size, entry: { kind: 'ndjson', path: rel, type } });
+  };
+  if (existsSync(manifestFile)) {
+    let json: { transactionTime?: unknown; request?: unknown; output?: Array<{ type?: unknown; url?: unknown }> };
+    try {
+      json = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    } catch {
+      throw new PublishError(`${manifestFile} is not valid JSON.`);
+    }
+    if (!Array.isArray(json.output)) throw new PublishError(`${manifestFile} has no "output" list: is it a Bulk Data completion manifest?`);
+    for (const out of json.output) {
+      if (typeof out.type !== 'string' || typeof out.url !== 'string') throw new PublishError(`${manifestFile} has an output entry without type or url.`);
+      const name = decodeURIComponent(out.url.split(/[?#]/)[0]!.split('/').pop() ?? '');
+      add(path.join(dir, name), out.type);
+    }
+    const tt = typeof json.transactionTime === 'string' ? new Date(json.transactionTime) : null;
+    return {
+      sources,
+      transactionTime: tt && !Number.isNaN(tt.getTime()) ? tt.toISOString() : null,
+      request: typeof json.request === 'string' ? json.request.slice(0, 2000) : null,
+    };
+  }
+  for (const name of readdirSync(dir).sort()) {
+    if (!name.toLowerCase().endsWith('.ndjson') || name.startsWith('.')) continue;
+    const type = NDJSON_TYPE.exec(name.slice(0, -'.ndjson'.length))?.[1];
+    if (!type) throw new PublishError(`Cannot tell the resource type of ${name}: name NDJSON files after their type, e.g. Patient.ndjson.`);
+    add(path.join(dir, name), type);
+  }
+  if (sources.length === 0) throw new PublishError(`${dir} holds no manifest.json and no .ndjson files.`);
+  return { sources, transactionTime: null, request: null };
+}
+
+/** Protocol documents (PDF, Markdown, HTML, text) under a folder; subfolder = category. */
+export function scanProtocols(dir: string): Source[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new PublishError(`The protocols folder ${dir} does not exist.`);
+  const sources: Source[] = [];
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder).sort()) {
+      if (name.startsWith('.')) continue;
+      const file = path.join(folder, name);
+      const stat = statSync(file);
+      if (stat.isDirectory()) {
+        walk(file);
+        continue;
+      }
+      const kind = protocolKind(name);
+      if (!kind || !stat.isFile()) continue;
+      if (stat.size > 256 * 1024 * 1024) throw new PublishError(`${name} is larger than 256 MB; protocols must be smaller.`);
+      const rel = path.relative(dir, file).split(path.sep).join('/');
+      const parts = rel.split('/');
+      const category = parts.length > 1 ? parts[0]! : 'General';
+      const title = protocolTitle(name, kind, readFileSync(file));
+      sources.push({ file, size: stat.size, entry: { kind: 'protocol', path: rel, title, category, format: kind } });
+    }
+  };
+  walk(dir);
+  return sources;
+}
+
+/** Splits a byte stream into fixed-size plaintext chunks and encrypts each (last one flagged). */
+class ChunkEncryptor extends Transform {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private index = 0;
+  constructor(
+    private readonly key: Buffer,
+    private readonly chunkSize: number,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes > this.chunkSize) {
+      let buf = Buffer.concat(this.pending, this.pendingBytes);
+      while (buf.length > this.chunkSize) {
+        for (const part of encryptChunk(this.key, this.index++, false, buf.subarray(0, this.chunkSize))) this.push(part);
+        buf = buf.subarray(this.chunkSize);
+      }
+      this.pending = [buf];
+      this.pendingBytes = buf.length;
+    }
+    done();
+  }
+  override _flush(done: TransformCallback): void {
+    const last = Buffer.concat(this.pending, this.pendingBytes);
+    for (const part of encryptChunk(this.key, this.index++, true, last)) this.push(part);
+    done();
+  }
+}
+
+/** Non-blank lines in NDJSON bytes (a line of only spaces, tabs and CR is blank). */
+export class LineCounter {
+  lines = 0;
+  private content = false;
+  update(buf: Buffer): void {
+    for (let i = 0; i < buf.length; i++) {
+      const b = buf[i]!;
+      if (b === 10) {
+        if (this.content) this.lines++;
+        this.content = false;
+      } else if (b !== 13 && b !== 32 && b !== 9) this.content = true;
+    }
+  }
+  finish(): number {
+    if (this.content) this.lines++;
+    this.content = false;
+    return this.lines;
+  }
+}
+
+function loadSigner(certPem: string, keyPem: string, passphrase?: string): { chain: X509Certificate[]; key: KeyObject } {
+  const chain = certificatesFromPem(certPem);
+  const leaf = chain[0];
+  if (!leaf) throw new PublishError('The --cert file holds no PEM certificate.');
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(passphrase === undefined ? keyPem : { key: keyPem, passphrase });
+  } catch {
+    throw new PublishError('The --key file is not a readable private key (PEM; give --pass-file if it is encrypted).');
+  }
+  const probe = Buffer.from('lantern key check');
+  if (!verify('sha256', probe, leaf.publicKey, sign('sha256', probe, key))) {
+    throw new PublishError('The --key does not belong to the --cert certificate.');
+  }
+  const usage = keyUsage(leaf);
+  if (usage && !usage.digitalSignature) throw new PublishError(`The publisher certificate "${subjectName(leaf)}" lacks the digitalSignature key usage.`);
+  const described = describeKey(leaf.publicKey);
+  if (!described.ok) throw new PublishError(`The publisher key (${described.text}) is not accepted: use RSA 2048-4096 or ECDSA P-256/P-384.`);
+  return { chain, key };
+}
+
+function loadRecipient(pem: string): X509Certificate {
+  const cert = certificatesFromPem(pem)[0];
+  if (!cert) throw new PublishError('A --recipient file holds no PEM certificate.');
+  if (cert.publicKey.asymmetricKeyType !== 'rsa') throw new PublishError(`Recipient "${subjectName(cert)}" does not have an RSA key (RSA-OAEP is required).`);
+  const usage = keyUsage(cert);
+  if (usage && !usage.keyEncipherment) throw new PublishError(`Recipient "${subjectName(cert)}" lacks the keyEncipherment key usage.`);
+  if (!describeKey(cert.publicKey).ok) throw new PublishError(`Recipient "${subjectName(cert)}" has a key that is too small.`);
+  return cert;
+}
+
+/**
+ * Write one snapshot: stream every input through gzip and chunked AES-256-GCM into a
+ * temporary file beside `out`, then write header + signed manifest + payload and rename
+ * into place (so a watcher never sees half a file). Memory stays bounded.
+ */
+export async function publishSnapshot(options: PublishOptions): Promise<Manifest> {
+  const clock = options.clock ?? (() => new Date());
+  const signer = loadSigner(options.certPem, options.keyPem, options.keyPassphrase);
+  const recipients = options.recipients.map(loadRecipient);
+  if (recipients.length === 0) throw new PublishError('Give at least one --recipient certificate.');
+  const exp = scanExport(options.fhirDir);
+  const sources = [...exp.sources, ...(options.protocolsDir ? scanProtocols(options.protocolsDir) : [])];
+  const asOf = options.asOf ?? (exp.transactionTime ? new Date(exp.transactionTime) : null);
+  if (!asOf) throw new PublishError('The export has no manifest.json with a transactionTime: give the data-as-of time with --as-of.');
+  const expiresAt = new Date(asOf.getTime() + options.expiresAfterMs);
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const contentKey = randomBytes(32);
+  const total = sources.reduce((n, s) => n + s.size, 0);
+
+  const entries: Entry[] = [];
+  let plainBytes = 0;
+  let lastProgress = 0;
+  async function* plaintext(): AsyncGenerator<Buffer> {
+    for (const source of sources) {
+      const hash = createHash('sha256');
+      const counter = new LineCounter();
+      let bytes = 0;
+      for await (const chunk of createReadStream(source.file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        if (source.entry.kind === 'ndjson') counter.update(chunk);
+        bytes += chunk.length;
+        plainBytes += chunk.length;
+        const now = Date.now();
+        if (options.onProgress && now - lastProgress > 1000) {
+          lastProgress = now;
+          options.onProgress(plainBytes, total);
+        }
+        yield chunk;
+      }
+      const sha256 = hash.digest('hex');
+      entries.push(
+        source.entry.kind === 'ndjson'
+          ? { ...source.entry, bytes, lines: counter.finish(), sha256 }
+          : { ...source.entry, bytes, sha256 },
+      );
+    }
+  }
+
+  const dir = path.dirname(path.resolve(options.out));
+  const tmpPayload = path.join(dir, `.${path.basename(options.out)}.${randomUUID()}.payload.partial`);
+  const tmpOut = path.join(dir, `.${path.basename(options.out)}.${randomUUID()}.partial`);
+  try {
+    const ctHash = createHash('sha256');
+    let ciphertextBytes = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _e, done) {
+        ctHash.update(chunk);
+        ciphertextBytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await pipeline(
+      Readable.from(plaintext()),
+      createGzip({ level: 6 }),
+      new ChunkEncryptor(contentKey, chunkSize),
+      meter,
+      createWriteStream(tmpPayload, { mode: 0o600 }),
+    );
+    options.onProgress?.(plainBytes, total);
+
+    const counts: Record<string, number> = {};
+    for (const e of entries) if (e.kind === 'ndjson') counts[e.type] = (counts[e.type] ?? 0) + e.lines;
+    const chainPem = signer.chain.map(certificatePem);
+    const manifest: Manifest = {
+      format: FORMAT_NAME,
+      version: FORMAT_VERSION,
+      facility: options.facility,
+      units: options.units,
+      sequence: options.sequence,
+      createdAt: asOf.toISOString(),
+      publishedAt: clock().toISOString(),
+      expiresAt: expiresAt.toISOString(),
+      source: { transactionTime: exp.transactionTime, request: exp.request },
+      publisher: { chain: chainPem },
+      recipients: recipients.map((cert) => ({
+        certificate: fingerprint(cert),
+        subject: subjectName(cert),
+        algorithm: 'RSA-OAEP-SHA256' as const,
+        wrappedKey: publicEncrypt(
+          { key: cert.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+          contentKey,
+        ).toString('base64'),
+      })),
+      payload: {
+        encryption: 'AES-256-GCM',
+        compression: 'gzip',
+        chunkSize,
+        ciphertextBytes,
+        ciphertextSha256: ctHash.digest('hex'),
+        plainBytes,
+      },
+      entries,
+      counts,
+    };
+    const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 1) + '\n', 'utf8');
+    const signature = sign('sha256', manifestBytes, signer.key);
+    const chainBytes = Buffer.from(chainPem.join(''), 'utf8');
+    const out = createWriteStream(tmpOut, { mode: 0o644 });
+    out.write(headerLine(FORMAT_VERSION, manifestBytes.length, signature.length, chainBytes.length));
+    out.write(manifestBytes);
+    out.write(signature);
+    out.write(chainBytes);
+    await pipeline(createReadStream(tmpPayload, { highWaterMark: 1024 * 1024 }), out);
+    const fh = await open(tmpOut, 'r+');
+    await fh.sync();
+    await fh.close();
+    await rename(tmpOut, options.out);
+    return manifest;
+  } finally {
+    contentKey.fill(0);
+    await rm(tmpPayload, { force: true });
+    await rm(tmpOut, { force: true });
+  }
+}
+
+/** "90m", "36h", "7d", "2w" or ISO 8601 "P7D", "PT12H" -> milliseconds. */
+export function parseDuration(text: string): number | null {
+  const simple = /^(\d+)\s*(m|min|h|d|w)$/i.exec(text.trim());
+  const unit: Record<string, number> = { m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+  if (simple) return Number(simple[1]) * unit[simple[2]!.toLowerCase()]!;
+  const iso = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/i.exec(text.trim());
+  if (iso && text.trim().length > 1 && !/T$/i.test(text.trim())) {
+    const [, w, d, h, m] = iso.map((v) => Number(v ?? 0));
+    return ((w! * 7 + d!) * 24 * 60 + h! * 60 + m!) * 60_000;
+  }
+  return null;
+}

@@ -1,0 +1,154 @@
+import { type X509Certificate, constants, createHash, privateDecrypt, verify, type KeyObject } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { certificatesFromPem, fingerprint, verifyPublisherChain } from '../pki/certs';
+import { CHAIN_MAX, HEADER_MAX, MAGIC, MANIFEST_MAX, SIGNATURE_MAX } from './format';
+import { FORMAT_VERSION, Manifest } from './manifest';
+import { refuse } from './refusal';
+
+/** The unencrypted front of a snapshot file, as read (nothing in it trusted yet). */
+export interface SnapshotHead {
+  version: number;
+  manifestBytes: Buffer;
+  signature: Buffer;
+  chainPem: string;
+  /** Where the encrypted payload starts. */
+  payloadOffset: number;
+  fileSize: number;
+}
+
+function readExactly(fd: number, length: number, position: number): Buffer {
+  const buf = Buffer.alloc(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got === length ? buf : buf.subarray(0, got);
+}
+
+/** Read the header line, manifest, signature and chain (bounded sizes; no trust yet). */
+export function readSnapshotHead(file: string): SnapshotHead {
+  const fd = openSync(file, 'r');
+  try {
+    const fileSize = fstatSync(fd).size;
+    const first = readExactly(fd, HEADER_MAX, 0);
+    if (!first.subarray(0, MAGIC.length + 1).equals(Buffer.from(`${MAGIC} `))) refuse('NOT_A_SNAPSHOT');
+    const end = first.indexOf(10);
+    if (end < 0) return refuse(first.length < HEADER_MAX ? 'TRUNCATED' : 'MALFORMED', 'header line');
+    const match = /^LANTERN-SNAPSHOT (\d{1,4}) (\d{1,10}) (\d{1,6}) (\d{1,7})$/.exec(first.subarray(0, end).toString('latin1'));
+    if (!match) return refuse('MALFORMED', 'header line');
+    const [version, manifestLength, signatureLength, chainLength] = match.slice(1).map(Number) as [number, number, number, number];
+    if (version !== FORMAT_VERSION) refuse('UNSUPPORTED_VERSION', `format version ${version}`);
+    if (manifestLength > MANIFEST_MAX || signatureLength > SIGNATURE_MAX || chainLength > CHAIN_MAX) refuse('MALFORMED', 'section sizes');
+    let pos = end + 1;
+    const section = (length: number, name: string) => {
+      const buf = readExactly(fd, length, pos);
+      if (buf.length < length) refuse('TRUNCATED', name);
+      pos += length;
+      return buf;
+    };
+    const manifestBytes = section(manifestLength, 'manifest');
+    const signature = section(signatureLength, 'signature');
+    const chainPem = section(chainLength, 'certificate chain').toString('utf8');
+    return { version, manifestBytes, signature, chainPem, payloadOffset: pos, fileSize };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface VerifiedHead {
+  manifest: Manifest;
+  publisher: X509Certificate;
+  /** SHA-256 of the signed manifest bytes: names this exact snapshot. */
+  manifestSha256: string;
+}
+
+/**
+ * Authenticity: the chain section's publisher certificate chains to an anchor at `now`,
+ * the signature over the manifest bytes verifies with it, and only then is the manifest
+ * parsed; it must name the same chain.
+ */
+export function verifySnapshotHead(head: SnapshotHead, anchors: X509Certificate[], now: Date): VerifiedHead {
+  let chain: X509Certificate[];
+  try {
+    chain = certificatesFromPem(head.chainPem);
+  } catch {
+    return refuse('MALFORMED', 'certificate chain');
+  }
+  if (chain.length === 0) refuse('MALFORMED', 'certificate chain');
+  const publisher = verifyPublisherChain(chain, anchors, now);
+  let ok: boolean;
+  try {
+    ok = verify('sha256', head.manifestBytes, publisher.publicKey, head.signature);
+  } catch {
+    ok = false;
+  }
+  if (!ok) refuse('BAD_SIGNATURE');
+  let json: unknown;
+  try {
+    json = JSON.parse(head.manifestBytes.toString('utf8'));
+  } catch {
+    return refuse('MALFORMED', 'manifest is not JSON');
+  }
+  const parsed = Manifest.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return refuse('MALFORMED', `manifest ${issue?.path.join('.') || ''}: ${issue?.message ?? ''}`.trim());
+  }
+  const manifest = parsed.data;
+  if (manifest.publisher.chain.join('') !== head.chainPem) refuse('MALFORMED', 'certificate chain differs from the manifest');
+  const sizeOk = head.payloadOffset + manifest.payload.ciphertextBytes;
+  if (head.fileSize < sizeOk) refuse('TRUNCATED', `${head.fileSize} of ${sizeOk} bytes`);
+  if (head.fileSize > sizeOk) refuse('TOO_LARGE', `${head.fileSize - sizeOk} bytes beyond the end the manifest gives`);
+  return { manifest, publisher, manifestSha256: createHash('sha256').update(head.manifestBytes).digest('hex') };
+}
+
+/** Freshness, within the manifest itself: refuse a snapshot past its expiry time. */
+export function checkExpiry(manifest: Manifest, now: Date): void {
+  if (now.getTime() >= new Date(manifest.expiresAt).getTime()) refuse('SNAPSHOT_EXPIRED', `expired ${manifest.expiresAt}`);
+  if (new Date(manifest.expiresAt).getTime() <= new Date(manifest.createdAt).getTime()) refuse('MALFORMED', 'expires before it was created');
+}
+
+/** What a home accepts: its facility and units (null = not pinned) and what it has seen. */
+export interface HomeScope {
+  facility: string | null;
+  units: string[] | null;
+  /** Facility id -> highest sequence number ingested. */
+  highWater: Record<string, number>;
+}
+
+/** Scope and freshness against the home (mix-and-match, rollback, replay). Pure. */
+export function checkAdmission(manifest: Manifest, scope: HomeScope, now: Date): void {
+  checkExpiry(manifest, now);
+  if (scope.facility !== null && manifest.facility.id !== scope.facility) {
+    refuse('WRONG_FACILITY', `snapshot facility "${manifest.facility.id}", home facility "${scope.facility}"`);
+  }
+  if (scope.units !== null) {
+    const allowed = new Set(scope.units);
+    const outside = manifest.units.filter((u) => !allowed.has(u.id)).map((u) => u.id);
+    if (manifest.units.length === 0) refuse('WRONG_UNITS', 'the snapshot covers the whole facility; this home takes only its units');
+    if (outside.length > 0) refuse('WRONG_UNITS', `units ${outside.slice(0, 5).join(', ')} are not this home's`);
+  }
+  const seen = scope.highWater[manifest.facility.id];
+  if (seen !== undefined && manifest.sequence <= seen) {
+    refuse('ROLLBACK', `sequence ${manifest.sequence}, already ingested ${seen}`);
+  }
+}
+
+/** Unwrap the content key addressed to this workstation's certificate. */
+export function unwrapContentKey(manifest: Manifest, identity: { certificate: X509Certificate; key: KeyObject }): Buffer {
+  const print = fingerprint(identity.certificate);
+  const mine = manifest.recipients.find((r) => r.certificate === print);
+  if (!mine) return refuse('NOT_RECIPIENT');
+  try {
+    const key = privateDecrypt(
+      { key: identity.key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      Buffer.from(mine.wrappedKey, 'base64'),
+    );
+    if (key.length !== 32) refuse('CORRUPT', 'content key');
+    return key;
+  } catch {
+    return refuse('CORRUPT', 'the content key does not unwrap with this workstation key');
+  }
+}

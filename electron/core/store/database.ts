@@ -1,0 +1,91 @@
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
+
+export type Db = Database.Database;
+
+/**
+ * Snapshot databases are encrypted whole (pages, indexes, full-text index, journal) with
+ * SQLite3 Multiple Ciphers in its SQLCipher 4 compatible mode, under a raw 256-bit key
+ * (no passphrase derivation: the key is random and sealed by the KeyProtector).
+ */
+function applyKey(db: Db, key: Buffer): void {
+  if (key.length !== 32) throw new Error('database key must be 32 bytes');
+  db.pragma(`cipher='sqlcipher'`);
+  db.pragma('legacy=4');
+  db.pragma(`key="x'${key.toString('hex')}'"`);
+}
+
+/** A new, empty database to build a snapshot into: fast settings (it is discarded on failure). */
+export function createSnapshotDatabase(file: string, key: Buffer): Db {
+  if (existsSync(file)) throw new Error('snapshot database already exists');
+  const db = new Database(file);
+  try {
+    applyKey(db, key);
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.pragma('temp_store = MEMORY');
+    db.pragma('cache_size = -65536');
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('CREATE TABLE lantern_snapshot (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** After the build: a real journal again, so the file on disk is a normal (encrypted) database. */
+export function sealSnapshotDatabase(db: Db): string {
+  const result = db.pragma('integrity_check', { simple: false }) as Array<{ integrity_check: string }>;
+  const verdict = result.map((r) => r.integrity_check).join('; ');
+  db.pragma('locking_mode = NORMAL');
+  db.pragma('journal_mode = DELETE');
+  return verdict;
+}
+
+/** Open a finished snapshot database read-only; throws when the key is wrong. */
+export function openSnapshotDatabase(file: string, key: Buffer): Db {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    applyKey(db, key);
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function fsyncFile(file: string): void {
+  const fd = openSync(file, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Remove a database and its side files: overwrite with zeros, flush, unlink. The content
+ * is encrypted already; this keeps the ciphertext from lingering on the disk as well (on
+ * SSDs, best effort). A file still open elsewhere (Windows) is left for the next cleanup.
+ */
+export function removeSecurely(file: string): void {
+  for (const f of [file, `${file}-journal`, `${file}-wal`, `${file}-shm`]) {
+    if (!existsSync(f)) continue;
+    try {
+      const fd = openSync(f, 'r+');
+      try {
+        const size = fstatSync(fd).size;
+        const zeros = Buffer.alloc(Math.min(size, 1024 * 1024));
+        for (let pos = 0; pos < size; pos += zeros.length) writeSync(fd, zeros, 0, Math.min(zeros.length, size - pos), pos);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      unlinkSync(f);
+    } catch {
+      rmSync(f, { force: true });
+    }
+  }
+}

@@ -1,0 +1,233 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chartModel } from '../chart';
+import { keyFileProtector } from '../home/key-file-protector';
+import type { KeyProtector } from '../home/key-protector';
+import {
+  HOME_FILES,
+  HomeError,
+  assertProtector,
+  homePath,
+  readAnchors,
+  readConfig,
+  readIdentity,
+  readState,
+  unsealDatabaseKey,
+  writeState,
+  type HomeState,
+  type SnapshotRecord,
+} from '../home/layout';
+import type { Manifest } from '../snapshot/manifest';
+import { readPayload } from '../snapshot/payload';
+import { SnapshotRefusal, refuse } from '../snapshot/refusal';
+import { checkAdmission, readSnapshotHead, unwrapContentKey, verifySnapshotHead } from '../snapshot/verify';
+import type { ContentModel, ContentReport, SnapshotMeta } from './content';
+import { createSnapshotDatabase, fsyncFile, removeSecurely, sealSnapshotDatabase } from './database';
+
+/** Named points of an ingest, in order (tests stop a process at each one). */
+export const INGEST_STAGES = ['locked', 'verified', 'writing', 'written', 'checked', 'switched', 'done'] as const;
+export type IngestStage = (typeof INGEST_STAGES)[number];
+
+export interface IngestOptions {
+  protector?: KeyProtector;
+  clock?: () => Date;
+  model?: ContentModel;
+  /** Called at each stage; a returned promise is awaited (tests pause here). */
+  onStage?: (stage: IngestStage) => void | Promise<void>;
+  /** Throttled progress: plaintext bytes done of the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface IngestResult {
+  record: SnapshotRecord;
+  report: ContentReport;
+  manifest: Manifest;
+}
+
+/** Another ingest holds the home: try again later (not a refusal of the snapshot). */
+export class HomeBusyError extends HomeError {
+  override name = 'HomeBusyError';
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+function acquireLock(dir: string): () => void {
+  const file = homePath(dir, 'lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new HomeBusyError(`Another ingest (process ${pid}) is running in ${dir}; try again when it has finished.`);
+      }
+      rmSync(file, { force: true }); // left by an ingest that died
+    }
+  }
+  throw new HomeBusyError(`Cannot lock ${dir} for ingest.`);
+}
+
+/** Databases in snapshots/ that the state does not reference: left by interrupted ingests. */
+function removeStrays(dir: string, state: HomeState): void {
+  const folder = homePath(dir, 'snapshots');
+  if (!existsSync(folder)) return;
+  const keep = new Set([state.current, ...state.previous].filter((r) => r !== null).map((r) => path.basename(r.db)));
+  for (const name of readdirSync(folder)) {
+    const base = name.replace(/-(journal|wal|shm)$/, '');
+    if (!keep.has(base)) removeSecurely(path.join(folder, name));
+  }
+}
+
+/** Every NDJSON line must be accounted for: stored, or reported malformed. */
+export function checkCounts(manifest: Manifest, report: ContentReport): void {
+  const typeOfFile = new Map(manifest.entries.flatMap((e) => (e.kind === 'ndjson' ? [[e.path, e.type] as const] : [])));
+  const malformed: Record<string, number> = {};
+  for (const p of report.malformed) {
+    const type = typeOfFile.get(p.file) ?? p.file;
+    malformed[type] = (malformed[type] ?? 0) + 1;
+  }
+  const types = new Set([...Object.keys(manifest.counts), ...Object.keys(report.counts)]);
+  for (const type of [...types].sort()) {
+    const expected = manifest.counts[type] ?? 0;
+    const got = (report.counts[type] ?? 0) + (malformed[type] ?? 0);
+    if (got !== expected) refuse('COUNTS_MISMATCH', `${type}: manifest ${expected}, stored ${report.counts[type] ?? 0} + malformed ${malformed[type] ?? 0}`);
+  }
+  const protocols = manifest.entries.filter((e) => e.kind === 'protocol').length;
+  if (report.protocols !== protocols) refuse('COUNTS_MISMATCH', `protocols: manifest ${protocols}, stored ${report.protocols}`);
+}
+
+export const metaOf = (manifest: Manifest): SnapshotMeta => ({
+  facility: manifest.facility,
+  units: manifest.units,
+  sequence: manifest.sequence,
+  asOf: manifest.createdAt,
+  expiresAt: manifest.expiresAt,
+});
+
+/**
+ * Verify, decrypt and ingest one snapshot into a NEW encrypted database, check it, then
+ * switch the home's state to it atomically (one rename). Until that rename the previous
+ * snapshot is the current one; a crash at any point leaves it usable, and the stray new
+ * file is removed by the next ingest. Refusals are recorded as the home's last rejection.
+ */
+export async function ingestSnapshot(dir: string, file: string, options: IngestOptions = {}): Promise<IngestResult> {
+  const clock = options.clock ?? (() => new Date());
+  const protector = options.protector ?? keyFileProtector(dir);
+  const model = options.model ?? chartModel;
+  const stage = async (name: IngestStage) => {
+    await options.onStage?.(name);
+  };
+  const config = readConfig(dir);
+  assertProtector(config, protector);
+  const release = acquireLock(dir);
+  let dbFile: string | null = null;
+  try {
+    await stage('locked');
+    const state = readState(dir);
+    try {
+      const now = clock();
+      const head = readSnapshotHead(file);
+      const verified = verifySnapshotHead(head, readAnchors(dir), now);
+      const { manifest } = verified;
+      checkAdmission(
+        manifest,
+        { facility: config.facility ?? state.current?.status.facility.id ?? null, units: config.units, highWater: state.highWater },
+        now,
+      );
+      const contentKey = unwrapContentKey(manifest, readIdentity(dir, protector));
+      const dbKey = unsealDatabaseKey(dir, protector);
+      await stage('verified');
+
+      removeStrays(dir, state);
+      mkdirSync(homePath(dir, 'snapshots'), { recursive: true, mode: 0o700 });
+      const safeFacility = manifest.facility.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
+      const dbName = `${safeFacility}-${manifest.sequence}-${randomBytes(6).toString('hex')}.db`;
+      dbFile = path.join(homePath(dir, 'snapshots'), dbName);
+      const db = createSnapshotDatabase(dbFile, dbKey);
+      let report: ContentReport;
+      try {
+        const meta = metaOf(manifest);
+        model.createSchema(db);
+        db.prepare('INSERT INTO lantern_snapshot (key, value) VALUES (?, ?)').run('manifest', head.manifestBytes.toString('utf8'));
+        db.exec('BEGIN');
+        const writer = model.writer(db, meta);
+        let first = true;
+        let lastProgress = 0;
+        await readPayload(file, head.payloadOffset, manifest, contentKey, {
+          line: (entry, json, line) => writer.resource(entry.type, json, { file: entry.path, line }),
+          protocol: (entry, bytes) =>
+            writer.protocol({ path: entry.path, title: entry.title, category: entry.category, kind: entry.format, bytes }),
+          progress: (done) => {
+            const t = Date.now();
+            if (options.onProgress && t - lastProgress > 1000) {
+              lastProgress = t;
+              options.onProgress(done, manifest.payload.plainBytes);
+            }
+            if (first) {
+              first = false;
+              return stage('writing');
+            }
+          },
+        });
+        report = writer.finish();
+        db.exec('COMMIT');
+        contentKey.fill(0);
+        await stage('written');
+        checkCounts(manifest, report);
+        const verdict = sealSnapshotDatabase(db);
+        if (verdict !== 'ok') refuse('DATABASE_CHECK', verdict.slice(0, 200));
+      } finally {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        db.close();
+        dbKey.fill(0);
+      }
+      fsyncFile(dbFile);
+      await stage('checked');
+
+      const record: SnapshotRecord = {
+        db: `${HOME_FILES.snapshots}/${dbName}`,
+        schemaVersion: model.schemaVersion,
+        manifestSha256: verified.manifestSha256,
+        status: {
+          ...metaOf(manifest),
+          ingestedAt: clock().toISOString(),
+          counts: report.counts,
+        },
+      };
+      const kept = [state.current, ...state.previous].filter((r): r is SnapshotRecord => r !== null);
+      const next: HomeState = {
+        ...state,
+        current: record,
+        previous: kept.slice(0, config.keepSnapshots - 1),
+        highWater: { ...state.highWater, [manifest.facility.id]: manifest.sequence },
+      };
+      writeState(dir, next); // the switch
+      dbFile = null;
+      await stage('switched');
+      for (const old of kept.slice(config.keepSnapshots - 1)) removeSecurely(path.join(dir, old.db));
+      await stage('done');
+      return { record, report, manifest };
+    } catch (error) {
+      if (dbFile) removeSecurely(dbFile);
+      if (error instanceof SnapshotRefusal) {
+        writeState(dir, {
+          ...readState(dir),
+          lastRejection: { at: clock().toISOString(), file: path.basename(file), reason: error.message, code: error.code },
+        });
+      }
+      throw error;
+    }
+  } finally {
+    release();
+  }
+}

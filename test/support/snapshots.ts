@@ -1,0 +1,226 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { HomeQueries } from '../../electron/core/api/handlers';
+import { enrollHome } from '../../electron/core/home/enroll';
+import { keyFileProtector } from '../../electron/core/home/key-file-protector';
+import { makeThrowawayPki, writeThrowawayPki, type ThrowawayPki } from '../../electron/core/pki/throwaway';
+import { publishSnapshot } from '../../electron/core/snapshot/publish';
+import type { ContentModel, ContentProblem } from '../../electron/core/store/content';
+
+/**
+ * Test support for anything that needs snapshots: a throwaway PKI (keys from Node's
+ * crypto, certificates from node-forge), a tiny FHIR export, a publish helper, an enrolled
+ * home, and a small content model that keeps raw lines and patient names (so pipeline
+ * tests do not depend on the chart model).
+ */
+
+export const tempDir = (prefix = 'lantern-test-'): string => mkdtempSync(path.join(tmpdir(), prefix));
+
+export interface TestPki extends ThrowawayPki {
+  dir: string;
+  files: {
+    ca: string;
+    publisherCert: string;
+    publisherKey: string;
+    workstationCert: (i: number) => string;
+    workstationKey: (i: number) => string;
+  };
+}
+
+export function makeTestPki(options: { workstations?: number; now?: Date; dir?: string } = {}): TestPki {
+  const pki = makeThrowawayPki({ workstations: options.workstations ?? 2, now: options.now ?? AS_OF });
+  const dir = options.dir ?? tempDir('lantern-pki-');
+  writeThrowawayPki(dir, pki);
+  return {
+    ...pki,
+    dir,
+    files: {
+      ca: path.join(dir, 'ca.pem'),
+      publisherCert: path.join(dir, 'publisher.pem'),
+      publisherKey: path.join(dir, 'publisher.key'),
+      workstationCert: (i) => path.join(dir, `workstation-${i + 1}.pem`),
+      workstationKey: (i) => path.join(dir, `workstation-${i + 1}.key`),
+    },
+  };
+}
+
+export const AS_OF = new Date('2026-03-01T12:00:00.000Z');
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface TinyPatient {
+  id: string;
+  family: string;
+  given: string;
+}
+
+export const TINY_PATIENTS: TinyPatient[] = [
+  { id: 'p1', family: 'Zzyzxowski', given: 'Anneliese' },
+  { id: 'p2', family: 'Quillfeather', given: 'Bartholomew' },
+  { id: 'p3', family: 'Vandermolen', given: 'Cordelia' },
+];
+
+/** A small Bulk Data export (manifest.json + NDJSON) with protocols beside it. */
+export function writeTinyExport(dir: string, patients: TinyPatient[] = TINY_PATIENTS, options: { manifest?: boolean; malformed?: boolean } = {}): { fhir: string; protocols: string } {
+  mkdirSync(dir, { recursive: true });
+  const patientLines = patients.map((p) =>
+    JSON.stringify({ resourceType: 'Patient', id: p.id, name: [{ family: p.family, given: [p.given] }] }),
+  );
+  const obsLines = patients.flatMap((p, i) =>
+    [0, 1].map((k) =>
+      JSON.stringify({ resourceType: 'Observation', id: `o${i}-${k}`, subject: { reference: `Patient/${p.id}` }, valueQuantity: { value: 70 + k } }),
+    ),
+  );
+  if (options.malformed) obsLines.push('{"resourceType": "Observation", broken');
+  writeFileSync(path.join(dir, 'Patient.ndjson'), patientLines.join('\n') + '\n');
+  writeFileSync(path.join(dir, 'Observation.ndjson'), obsLines.join('\r\n') + '\r\n\r\n');
+  if (options.manifest !== false) {
+    writeFileSync(
+      path.join(dir, 'manifest.json'),
+      JSON.stringify({
+        transactionTime: AS_OF.toISOString(),
+        request: '[base]/Group/unit-4w/$export',
+        requiresAccessToken: true,
+        output: [
+          { type: 'Patient', url: 'https://ehr.example/bulk/Patient.ndjson', count: patientLines.length },
+          { type: 'Observation', url: 'https://ehr.example/bulk/Observation.ndjson' },
+        ],
+        error: [],
+      }),
+    );
+  }
+  const protocols = path.join(dir, 'protocols');
+  mkdirSync(path.join(protocols, 'Downtime'), { recursive: true });
+  writeFileSync(path.join(protocols, 'Downtime', 'paper-mar.md'), '# Paper MAR procedure\n\nUse the printed MAR.\n');
+  writeFileSync(path.join(protocols, 'code-blue.html'), '<html><head><title>Code Blue &amp; Rapid Response</title></head><body>Call 5555</body></html>');
+  writeFileSync(path.join(protocols, 'fall_risk.txt'), 'Assess every shift.\n');
+  writeFileSync(
+    path.join(protocols, 'sepsis.pdf'),
+    '%PDF-1.4\n1 0 obj << /Title (Sepsis Bundle \\(adult\\)) /Producer (test) >> endobj\ntrailer << /Info 1 0 R >>\n%%EOF\n',
+  );
+  return { fhir: dir, protocols };
+}
+
+export interface BuildOptions {
+  pki: TestPki;
+  out: string;
+  fhirDir: string;
+  protocolsDir?: string;
+  sequence: number;
+  facility?: string;
+  units?: string[];
+  recipients?: string[];
+  asOf?: Date;
+  expiresAfterMs?: number;
+  certPem?: string;
+  keyPem?: string;
+  chunkSize?: number;
+  now?: Date;
+}
+
+export async function buildSnapshot(options: BuildOptions) {
+  return publishSnapshot({
+    fhirDir: options.fhirDir,
+    protocolsDir: options.protocolsDir,
+    certPem: options.certPem ?? options.pki.publisher.certPem,
+    keyPem: options.keyPem ?? options.pki.publisher.keyPem,
+    recipients: options.recipients ?? options.pki.workstations.map((w) => w.certPem),
+    facility: { id: options.facility ?? 'GH', name: 'General Hospital' },
+    units: (options.units ?? ['4W']).map((id) => ({ id, name: `Unit ${id}` })),
+    sequence: options.sequence,
+    asOf: options.asOf,
+    expiresAfterMs: options.expiresAfterMs ?? 30 * DAY_MS,
+    out: options.out,
+    chunkSize: options.chunkSize,
+    clock: () => options.now ?? AS_OF,
+  });
+}
+
+export function enrollTestHome(
+  dir: string,
+  pki: TestPki,
+  options: { workstation?: number; facility?: string | null; units?: string[] | null; keepSnapshots?: number; now?: Date } = {},
+) {
+  const w = pki.workstations[options.workstation ?? 0]!;
+  return enrollHome({
+    dir,
+    trust: [pki.ca.certPem],
+    certPem: w.certPem,
+    keyPem: w.keyPem,
+    protector: keyFileProtector(dir, { create: true }),
+    facility: options.facility === undefined ? 'GH' : options.facility,
+    units: options.units === undefined ? ['4W'] : options.units,
+    keepSnapshots: options.keepSnapshots,
+    clock: () => options.now ?? AS_OF,
+  });
+}
+
+/** A content model for pipeline tests: raw lines, patient names (indexed and in FTS), protocols. */
+export const testModel: ContentModel = {
+  schemaVersion: 1,
+  createSchema(db) {
+    db.exec(`
+      CREATE TABLE resources (type TEXT NOT NULL, id TEXT, json TEXT NOT NULL);
+      CREATE TABLE patients (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+      CREATE INDEX patients_name ON patients (name);
+      CREATE VIRTUAL TABLE patients_fts USING fts5 (name);
+      CREATE TABLE protocols (path TEXT PRIMARY KEY, title TEXT, category TEXT, kind TEXT, size INTEGER, bytes BLOB);
+    `);
+  },
+  writer(db) {
+    const insertResource = db.prepare('INSERT INTO resources (type, id, json) VALUES (?, ?, ?)');
+    const insertPatient = db.prepare('INSERT INTO patients (id, name) VALUES (?, ?)');
+    const insertFts = db.prepare('INSERT INTO patients_fts (name) VALUES (?)');
+    const insertProtocol = db.prepare('INSERT INTO protocols VALUES (?, ?, ?, ?, ?, ?)');
+    const counts: Record<string, number> = {};
+    const malformed: ContentProblem[] = [];
+    let protocols = 0;
+    return {
+      resource(type, json, source) {
+        let parsed: { id?: string; name?: Array<{ family?: string; given?: string[] }> };
+        try {
+          parsed = JSON.parse(json);
+        } catch {
+          malformed.push({ ...source, reason: 'not JSON' });
+          return;
+        }
+        insertResource.run(type, parsed.id ?? null, json);
+        counts[type] = (counts[type] ?? 0) + 1;
+        if (type === 'Patient' && parsed.id) {
+          const n = parsed.name?.[0];
+          const name = `${n?.given?.join(' ') ?? ''} ${n?.family ?? ''}`.trim();
+          insertPatient.run(parsed.id, name);
+          insertFts.run(name);
+        }
+      },
+      protocol(doc) {
+        insertProtocol.run(doc.path, doc.title, doc.category, doc.kind, doc.bytes.length, doc.bytes);
+        protocols++;
+      },
+      finish: () => ({ counts, malformed, unresolved: [], protocols }),
+    };
+  },
+  queries(db, meta) {
+    const unsupported = () => {
+      throw new Error('not in the test model');
+    };
+    const queries: HomeQueries = {
+      search: ({ text, limit }) =>
+        (db.prepare('SELECT id, name FROM patients WHERE name LIKE ? ORDER BY id LIMIT ?').all(`%${text}%`, limit) as Array<{ id: string; name: string }>).map(
+          (r) => ({ id: r.id, name: r.name, mrn: null, birthDate: null, sex: null, deceased: false, location: null }),
+        ),
+      protocols: () =>
+        (db.prepare('SELECT path, title, category, kind, size FROM protocols ORDER BY path').all() as Array<{ path: string; title: string; category: string; kind: 'pdf' | 'markdown' | 'html' | 'text'; size: number }>).map(
+          (r) => ({ id: r.path, title: r.title, category: r.category, kind: r.kind, size: r.size }),
+        ),
+      census: () => ({ unit: null, units: meta.units, beds: [], asOf: meta.asOf }),
+      chart: unsupported,
+      mar: unsupported,
+      series: unsupported,
+      record: unsupported,
+      protocolSearch: unsupported,
+      protocolOpen: unsupported,
+    };
+    return queries;
+  },
+};
