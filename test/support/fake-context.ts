@@ -498,7 +498,8 @@ function buildHospital(asOf: number): Hospital {
 function marRows(p: FakePatient, from: number, to: number, asOf: number) {
   return p.chart.medications.map((order) => {
     const spec = MEDS.find((m) => m.name === order.medication)!;
-    const scheduled = scheduledTimes(spec, from, to).map(iso);
+    const start = Math.max(from, Date.parse(order.start ?? order.authoredOn ?? '') || from);
+    const scheduled = scheduledTimes(spec, start, to).map(iso);
     const administrations = p.chart.administrations.filter((a) => {
       const t = Date.parse(a.at ?? '');
       return a.orderId === order.id && t >= from && t <= to;

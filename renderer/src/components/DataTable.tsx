@@ -1,0 +1,107 @@
+import { useRef, type ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+
+export interface Column<T> {
+  header: string;
+  /** CSS grid track for the virtualized layout, e.g. "2fr" or "9rem". */
+  width?: string;
+  cell: (row: T) => ReactNode;
+}
+
+interface DataTableProps<T> {
+  label: string;
+  columns: Column<T>[];
+  rows: T[];
+  rowKey: (row: T) => string;
+  rowClass?: (row: T) => string | undefined;
+  empty: string;
+  /** Above this many rows only the visible rows are in the page. */
+  virtualizeAbove?: number;
+  testId?: string;
+}
+
+/**
+ * A table that stays fast however long the list: a plain <table> for short lists, and a
+ * virtualized grid (only the rows in view are rendered) for long ones.
+ */
+export function DataTable<T>({ label, columns, rows, rowKey, rowClass, empty, virtualizeAbove = 60, testId }: DataTableProps<T>) {
+  if (rows.length === 0) return <p className="empty">{empty}</p>;
+  if (rows.length <= virtualizeAbove) {
+    return (
+      <table className="data" aria-label={label} data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.header} scope="col">
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={rowKey(r)} className={rowClass?.(r)}>
+              {columns.map((c) => (
+                <td key={c.header}>{c.cell(r)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+  }
+  return <VirtualTable label={label} columns={columns} rows={rows} rowKey={rowKey} rowClass={rowClass} testId={testId} />;
+}
+
+function VirtualTable<T>({ label, columns, rows, rowKey, rowClass, testId }: Omit<DataTableProps<T>, 'empty' | 'virtualizeAbove'>) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 38,
+    overscan: 12,
+  });
+  const template = columns.map((c) => c.width ?? '1fr').join(' ');
+  return (
+    <div
+      ref={scroller}
+      className="vtable"
+      role="table"
+      aria-label={label}
+      aria-rowcount={rows.length + 1}
+      tabIndex={0}
+      data-testid={testId}
+      data-virtualized="true"
+    >
+      <div className="vtable-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
+        {columns.map((c) => (
+          <div key={c.header} role="columnheader" className="vtable-cell">
+            {c.header}
+          </div>
+        ))}
+      </div>
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const r = rows[item.index]!;
+          return (
+            <div
+              key={rowKey(r)}
+              ref={virtualizer.measureElement}
+              data-index={item.index}
+              role="row"
+              aria-rowindex={item.index + 2}
+              className={`vtable-row ${rowClass?.(r) ?? ''}`}
+              style={{ gridTemplateColumns: template, position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}
+            >
+              {columns.map((c) => (
+                <div key={c.header} role="cell" className="vtable-cell">
+                  {c.cell(r)}
+                </div>
+              ))}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

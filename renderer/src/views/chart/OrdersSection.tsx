@@ -1,0 +1,30 @@
+import type { Chart } from '../../../../electron/shared/contract';
+import { DataTable } from '../../components/DataTable';
+import { formatShortDateTime } from '../../lib/time';
+
+export function OrdersSection({ chart }: { chart: Chart }) {
+  const rows = [...chart.orders].sort(
+    (a, b) => Number(b.status === 'active') - Number(a.status === 'active') || (b.authoredOn ?? '').localeCompare(a.authoredOn ?? ''),
+  );
+  return (
+    <>
+      <h2>Orders</h2>
+      <DataTable
+        label="Orders"
+        testId="orders-table"
+        rows={rows}
+        rowKey={(o) => o.id}
+        empty="No orders in this snapshot."
+        columns={[
+          { header: 'Ordered', width: '9rem', cell: (o) => formatShortDateTime(o.authoredOn) },
+          { header: 'Kind', width: '8rem', cell: (o) => o.kind },
+          { header: 'Order', width: '3fr', cell: (o) => <strong>{o.code.display}</strong> },
+          { header: 'Details', width: '2fr', cell: (o) => o.details ?? '—' },
+          { header: 'Status', width: '7rem', cell: (o) => o.status ?? '—' },
+          { header: 'Priority', width: '6rem', cell: (o) => (o.priority === 'stat' ? <strong>STAT</strong> : (o.priority ?? '—')) },
+          { header: 'Requester', width: '1.5fr', cell: (o) => o.requester ?? '—' },
+        ]}
+      />
+    </>
+  );
+}

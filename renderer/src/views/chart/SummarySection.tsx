@@ -1,0 +1,105 @@
+import type { Chart } from '../../../../electron/shared/contract';
+import { flagLabel, latestPerCode, newestFirst } from '../../lib/series';
+import { formatDate, formatShortDateTime } from '../../lib/time';
+import { sortedProblems } from './ProblemsSection';
+
+/** What a nurse needs first: why they are here, active problems and medications, latest vitals, abnormal labs. */
+export function SummarySection({ chart }: { chart: Chart }) {
+  const e = chart.encounter;
+  const problems = sortedProblems(chart.conditions).filter((c) => !c.clinicalStatus || c.clinicalStatus === 'active');
+  const meds = chart.medications.filter((m) => m.status === 'active');
+  const vitals = latestPerCode(chart.vitals);
+  const abnormalLabs = newestFirst(chart.labs).filter((l) => l.abnormal).slice(0, 10);
+  const flags = chart.flags.filter((f) => f.status !== 'inactive');
+  return (
+    <div className="summary-grid">
+      <div>
+        <h2>This admission</h2>
+        {e ? (
+          <dl className="facts">
+            <dt>Admitted</dt>
+            <dd>{formatShortDateTime(e.start)}</dd>
+            <dt>Reason</dt>
+            <dd>{e.reason ?? 'not recorded'}</dd>
+            <dt>Type</dt>
+            <dd>{[e.class, e.type].filter(Boolean).join(' · ') || '—'}</dd>
+            <dt>Attending</dt>
+            <dd>{e.attending ?? chart.attending ?? 'not recorded'}</dd>
+          </dl>
+        ) : (
+          <p className="empty">No current encounter in this snapshot.</p>
+        )}
+        {flags.length > 0 && (
+          <>
+            <h2>Alerts</h2>
+            <ul>
+              {flags.map((f) => (
+                <li key={f.id}>
+                  <strong>{f.title}</strong>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        <h2>Active problems</h2>
+        {problems.length ? (
+          <ul data-testid="summary-problems">
+            {problems.map((c) => (
+              <li key={c.id}>
+                {c.code.display} <span className="muted">since {formatDate(c.onset)}</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="empty">No active problems recorded.</p>
+        )}
+      </div>
+      <div>
+        <h2>Active medications</h2>
+        {meds.length ? (
+          <ul data-testid="summary-medications">
+            {meds.map((m) => (
+              <li key={m.id}>
+                <strong>{m.medication}</strong> {[m.dose, m.route, m.frequency].filter(Boolean).join(' ')}
+                {m.prn && <span className="prn-tag">PRN</span>}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="empty">No active medication orders.</p>
+        )}
+        <h2>Latest vital signs</h2>
+        {vitals.length ? (
+          <dl className="facts" data-testid="summary-vitals">
+            {vitals.map((v) => (
+              <div key={v.id} className="contents">
+                <dt>{v.code.display}</dt>
+                <dd>
+                  {v.value ?? '—'} {flagLabel(v) && <strong className="flag-abnormal">{flagLabel(v)}</strong>}{' '}
+                  <span className="muted">{formatShortDateTime(v.at)}</span>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        ) : (
+          <p className="empty">No vital signs recorded.</p>
+        )}
+        <h2>Recent abnormal results</h2>
+        {abnormalLabs.length ? (
+          <ul data-testid="summary-abnormal-labs">
+            {abnormalLabs.map((l) => (
+              <li key={l.id}>
+                <strong>{l.code.display}</strong> {l.value} <strong className="flag-abnormal">{flagLabel(l)}</strong>{' '}
+                <span className="muted">
+                  (normal {l.referenceRange ?? '—'}) {formatShortDateTime(l.at)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="empty">No abnormal results in this snapshot.</p>
+        )}
+      </div>
+    </div>
+  );
+}
