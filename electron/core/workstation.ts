@@ -1,5 +1,10 @@
+import { existsSync } from 'node:fs';
 import type { ApiContext, HomeQueries } from './api/handlers';
 import type { AppStatus } from '../shared/contract';
+import type { KeyProtector } from './home/key-protector';
+import { homePath } from './home/layout';
+import { openHome, type OpenedHome } from './home/open';
+import type { ContentModel } from './store/content';
 
 export interface WorkstationOptions {
   shell: ApiContext['shell'];
@@ -9,7 +14,10 @@ export interface WorkstationOptions {
   demo: boolean;
   staleAfterMinutes?: number;
   clock?: () => Date;
-  print?: ApiContext['print'];
+  /** How the home's secrets are unsealed (desktop: OS key store; default: the home's key file). */
+  protector?: KeyProtector;
+  /** The chart model (default: the real one). */
+  model?: ContentModel;
 }
 
 export const DEFAULT_STALE_AFTER_MINUTES = 120;
@@ -17,8 +25,10 @@ export const DEFAULT_STALE_AFTER_MINUTES = 120;
 /**
  * The running workstation as the API sees it: which home is open, its status and queries.
  * Both shells (desktop main process, preview server) build their handler table from this.
+ * A folder that is not an enrolled home (yet) gives the empty state; an enrolled home that
+ * cannot be opened (wrong key store, damaged) throws, so the shell can say so at start-up.
  */
-export function openWorkstation(options: WorkstationOptions): ApiContext {
+export function openWorkstation(options: WorkstationOptions): ApiContext & { home: OpenedHome | null } {
   const clock = options.clock ?? (() => new Date());
   const baseStatus: Omit<AppStatus, 'now'> = {
     demo: options.demo,
@@ -26,13 +36,24 @@ export function openWorkstation(options: WorkstationOptions): ApiContext {
     snapshot: null,
     lastRejection: null,
   };
-  const queries: HomeQueries | null = null;
+  const enrolled = options.homeDir !== null && existsSync(homePath(options.homeDir, 'config'));
+  const home = enrolled
+    ? openHome(options.homeDir!, { clock, protector: options.protector, model: options.model })
+    : null;
   return {
     shell: options.shell,
     version: options.version,
     clock,
-    status: () => baseStatus,
-    queries: () => queries,
-    ...(options.print ? { print: options.print } : {}),
+    home,
+    status: () => {
+      if (!home) return baseStatus;
+      const status = home.status();
+      return {
+        ...status,
+        demo: options.demo || status.demo,
+        staleAfterMinutes: options.staleAfterMinutes ?? status.staleAfterMinutes,
+      };
+    },
+    queries: (): HomeQueries | null => (home ? home.queries() : null),
   };
 }

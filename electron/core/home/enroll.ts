@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import forge from 'node-forge';
 import { certificatePem, certificatesFromPem, describeKey, keyUsage, subjectName } from '../pki/certs';
 import type { KeyProtector } from './key-protector';
-import { HOME_FILES, type HomeConfig, HomeError, assertProtector, homePath, readConfig, writeFileAtomic } from './layout';
+import { type HomeConfig, HomeError, assertProtector, homePath, readConfig, writeFileAtomic } from './layout';
 
 export interface EnrollOptions {
   dir: string;
@@ -135,4 +135,4 @@ export function enrollHome(options: EnrollOptions): EnrollResult {
   };
 }
 
-export { HOME_FILES };
+

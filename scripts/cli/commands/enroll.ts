@@ -1,9 +1,25 @@
-import { defineCommand, notBuilt } from '../command';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { enrollHome } from '../../../electron/core/home/enroll';
+import { KEY_FILE_NAME, keyFileProtector } from '../../../electron/core/home/key-file-protector';
+import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
+import { parseRef, readText, withSnapshotErrors } from './snapshot-common';
 
 export default defineCommand({
   name: 'enroll',
-  usage: 'lantern enroll --home DIR --trust FILE (--cert FILE --key FILE | --p12 FILE [--pass-file FILE])',
+  usage: 'lantern enroll --home DIR --trust FILE (--cert FILE --key FILE | --p12 FILE [--pass-file FILE]) [--facility ID] [--unit ID ...]',
   summary: 'Provision a workstation home: its trust anchor(s) and its decryption identity.',
+  details: [
+    '--trust FILE      CA certificate(s) (PEM) publisher certificates must chain to; repeat for more',
+    '--cert/--key      this workstation\'s certificate and private key (PEM), or',
+    '--p12 FILE        a PKCS#12 bundle with both (--pass-file: file holding its password)',
+    '--facility ID     the facility this home holds; without it the home pins to the facility',
+    '                  of the first snapshot it ingests',
+    '--unit ID         a unit this home may hold (repeat); without it any unit scope of the facility',
+    '--keep N          snapshot databases kept (current + rollback copies; default 2)',
+    '--stale-after M   minutes after the data-as-of time when data is flagged stale (default 120)',
+    'Enrolling an existing home replaces its trust and identity and keeps its snapshots.',
+  ].join('\n'),
   positionals: 0,
   required: ['home', 'trust'],
   options: {
@@ -11,8 +27,55 @@ export default defineCommand({
     trust: { type: 'string', multiple: true },
     cert: { type: 'string' },
     key: { type: 'string' },
+    'key-pass-file': { type: 'string' },
     p12: { type: 'string' },
     'pass-file': { type: 'string' },
+    facility: { type: 'string' },
+    unit: { type: 'string', multiple: true },
+    keep: { type: 'string' },
+    'stale-after': { type: 'string' },
   },
-  run: async () => notBuilt('enroll'),
+  run: async ({ values }, io) => {
+    const dir = path.resolve(stringOption(values, 'home')!);
+    const p12 = stringOption(values, 'p12');
+    const cert = stringOption(values, 'cert');
+    const key = stringOption(values, 'key');
+    if (p12 ? cert || key : !(cert && key)) {
+      throw new CliError('Give either --cert and --key, or --p12 (with --pass-file if it has a password).', EXIT.USAGE);
+    }
+    const secret = (name: string) => {
+      const f = stringOption(values, name);
+      return f ? readFileSync(f, 'utf8').replace(/\r?\n$/, '') : undefined;
+    };
+    const facility = stringOption(values, 'facility');
+    const units = listOption(values, 'unit');
+    const result = await withSnapshotErrors(async () =>
+      enrollHome({
+        dir,
+        trust: listOption(values, 'trust').map((f) => readText(f, 'the trust anchor file')),
+        certPem: cert ? readText(cert, 'the certificate') : undefined,
+        keyPem: key ? readText(key, 'the key') : undefined,
+        keyPassphrase: secret('key-pass-file'),
+        p12: p12 ? readFileSync(p12) : undefined,
+        p12Passphrase: secret('pass-file'),
+        facility: facility !== undefined ? parseRef(facility, 'Facility').id : undefined,
+        units: units.length ? units.map((u) => parseRef(u, 'Unit').id) : undefined,
+        keepSnapshots: values['keep'] !== undefined ? intOption(values, 'keep', 2, 1, 20) : undefined,
+        staleAfterMinutes: values['stale-after'] !== undefined ? intOption(values, 'stale-after', 120, 5, 7 * 24 * 60) : undefined,
+        protector: keyFileProtector(dir, { create: true }),
+      }),
+    );
+    io.out(`${result.reenrolled ? 'Re-enrolled' : 'Enrolled'} home ${dir}`);
+    io.out(`  workstation identity  ${result.identity}`);
+    io.out(`  trust anchor(s)       ${result.anchors.join('; ')}`);
+    io.out(`  facility              ${result.config.facility ?? '(pinned by the first snapshot ingested)'}`);
+    io.out(`  units                 ${result.config.units?.join(', ') ?? '(any unit of the facility)'}`);
+    io.out(`  keeps                 ${result.config.keepSnapshots} snapshot database(s)`);
+    io.out(
+      `The private key and database key are sealed with the key file ${path.join(dir, KEY_FILE_NAME)} ` +
+        '(permissions 0600, owner only): anyone who can read that file can read this home. ' +
+        'Keep the home on an account only Lantern uses; the desktop app can seal keys with the OS key store instead.',
+    );
+    return 0;
+  },
 });

@@ -1,9 +1,25 @@
-import { defineCommand, notBuilt } from '../command';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDuration, publishSnapshot } from '../../../electron/core/snapshot/publish';
+import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
+import { mb, parseRef, readText, withSnapshotErrors } from './snapshot-common';
 
 export default defineCommand({
   name: 'publish',
   usage: 'lantern publish --fhir DIR [--protocols DIR] --cert FILE --key FILE --recipient FILE [--recipient FILE ...] --facility ID [--unit ID ...] --sequence N [--expires DURATION] --out FILE',
   summary: 'Turn a FHIR export and protocol documents into one signed, encrypted snapshot file.',
+  details: [
+    '--fhir DIR         FHIR R4 Bulk Data export: NDJSON files + manifest.json (or NDJSON only, with --as-of)',
+    '--protocols DIR    protocol documents (PDF, Markdown, HTML, text); subfolder = category',
+    '--cert/--key       publisher certificate (PEM, intermediates may follow) and its private key',
+    '--key-pass-file F  passphrase of an encrypted --key',
+    '--recipient FILE   a workstation or site certificate (PEM) that may decrypt; repeat',
+    '--facility ID[=Name], --unit ID[=Name] (repeat)   the scope the snapshot is for',
+    '--sequence N       must increase with every snapshot of the facility',
+    '--as-of ISO-TIME   data-as-of time (default: the export manifest transactionTime)',
+    '--expires DURATION after the data-as-of time: 90m, 36h, 7d, P7D (default 7d)',
+    '--out FILE         written atomically (a temporary file, then renamed)',
+  ].join('\n'),
   positionals: 0,
   required: ['fhir', 'cert', 'key', 'recipient', 'facility', 'sequence', 'out'],
   options: {
@@ -11,12 +27,48 @@ export default defineCommand({
     protocols: { type: 'string' },
     cert: { type: 'string' },
     key: { type: 'string' },
+    'key-pass-file': { type: 'string' },
     recipient: { type: 'string', multiple: true },
     facility: { type: 'string' },
     unit: { type: 'string', multiple: true },
     sequence: { type: 'string' },
+    'as-of': { type: 'string' },
     expires: { type: 'string' },
     out: { type: 'string' },
   },
-  run: async () => notBuilt('publish'),
+  run: async ({ values }, io) => {
+    const expires = stringOption(values, 'expires') ?? '7d';
+    const expiresAfterMs = parseDuration(expires);
+    if (expiresAfterMs === null || expiresAfterMs <= 0) throw new CliError(`--expires "${expires}" is not a duration (e.g. 36h, 7d, P7D).`, EXIT.USAGE);
+    const asOfText = stringOption(values, 'as-of');
+    const asOf = asOfText ? new Date(asOfText) : undefined;
+    if (asOf && Number.isNaN(asOf.getTime())) throw new CliError(`--as-of "${asOfText}" is not a date-time.`, EXIT.USAGE);
+    const passFile = stringOption(values, 'key-pass-file');
+    const out = path.resolve(stringOption(values, 'out')!);
+    const manifest = await withSnapshotErrors(() =>
+      publishSnapshot({
+        fhirDir: path.resolve(stringOption(values, 'fhir')!),
+        protocolsDir: stringOption(values, 'protocols') ? path.resolve(stringOption(values, 'protocols')!) : undefined,
+        certPem: readText(stringOption(values, 'cert')!, 'the certificate'),
+        keyPem: readText(stringOption(values, 'key')!, 'the key'),
+        keyPassphrase: passFile ? readFileSync(passFile, 'utf8').replace(/\r?\n$/, '') : undefined,
+        recipients: listOption(values, 'recipient').map((f) => readText(f, 'the recipient certificate')),
+        facility: parseRef(stringOption(values, 'facility')!, 'Facility'),
+        units: listOption(values, 'unit').map((u) => parseRef(u, 'Unit')),
+        sequence: intOption(values, 'sequence', 0, 0, Number.MAX_SAFE_INTEGER),
+        asOf,
+        expiresAfterMs,
+        out,
+        onProgress: (done, total) => io.err(`publish: ${total ? Math.floor((done / total) * 100) : 100}% (${mb(done)} of ${mb(total)})`),
+      }),
+    );
+    const resources = Object.values(manifest.counts).reduce((a, b) => a + b, 0);
+    const protocols = manifest.entries.filter((e) => e.kind === 'protocol').length;
+    io.out(`Published ${out}`);
+    io.out(`  facility ${manifest.facility.id}, units ${manifest.units.map((u) => u.id).join(', ') || '(whole facility)'}, sequence ${manifest.sequence}`);
+    io.out(`  data as of ${manifest.createdAt}, expires ${manifest.expiresAt}`);
+    io.out(`  ${resources} resources in ${Object.keys(manifest.counts).length} types, ${protocols} protocol document(s), ${manifest.recipients.length} recipient(s)`);
+    io.out(`  ${mb(manifest.payload.plainBytes)} of data, ${mb(manifest.payload.ciphertextBytes)} encrypted`);
+    return 0;
+  },
 });

@@ -1,14 +1,37 @@
-import { defineCommand, notBuilt } from '../command';
+import path from 'node:path';
+import { startInboxAgent } from '../../../electron/core/sync/inbox';
+import { defineCommand, stringOption } from '../command';
 
 export default defineCommand({
   name: 'watch',
-  usage: 'lantern watch --home DIR --inbox DIR',
-  summary: 'Watch an inbox folder and ingest each new snapshot as it arrives.',
+  usage: 'lantern watch --home DIR --inbox DIR [--poll]',
+  summary: 'Watch an inbox folder and ingest new snapshots in sequence order (Ctrl+C stops).',
+  details: [
+    'Each file is ingested once it is completely written, then moved to processed/ or to',
+    'rejected/ with a .reason.txt beside it. --poll polls the folder (network shares).',
+  ].join('\n'),
   positionals: 0,
   required: ['home', 'inbox'],
   options: {
     home: { type: 'string' },
     inbox: { type: 'string' },
+    poll: { type: 'boolean' },
   },
-  run: async () => notBuilt('watch'),
+  run: async ({ values }, io) => {
+    const agent = startInboxAgent({
+      homeDir: path.resolve(stringOption(values, 'home')!),
+      inbox: path.resolve(stringOption(values, 'inbox')!),
+      usePolling: values['poll'] === true,
+      log: (line) => io.out(`${new Date().toISOString()} ${line}`),
+    });
+    await agent.ready;
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await agent.close();
+    io.out('stopped');
+    return 0;
+  },
 });
