@@ -1,18 +1,18 @@
 import type { ContentModel } from '../store/content';
+import { createQueries } from './queries';
+import { SCHEMA_VERSION, createSchema, createWriter } from './store';
 
 /**
- * The chart model: FHIR R4 resources mapped into chart tables, and the read-only queries
- * over them. (Placeholder until the mapping lands: stores nothing, answers nothing.)
+ * The chart model: FHIR R4 resources mapped into chart tables (store.ts, map.ts), and the
+ * read-only queries over them (queries.ts).
  */
 export const chartModel: ContentModel = {
-  schemaVersion: 0,
-  createSchema: () => {},
-  writer: () => ({
-    resource: () => {},
-    protocol: () => {},
-    finish: () => ({ counts: {}, malformed: [], unresolved: [], protocols: 0 }),
-  }),
-  queries: () => {
-    throw new Error('chart queries are not built yet');
-  },
+  schemaVersion: SCHEMA_VERSION,
+  createSchema,
+  writer: createWriter,
+  queries: createQueries,
 };
+
+export { createQueries } from './queries';
+export { createSchema, createWriter, nameTokens, SCHEMA_VERSION } from './store';
+export { dueTimes, doseInterval, describeTiming, type DoseTiming } from './schedule';

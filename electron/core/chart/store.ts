@@ -1,0 +1,336 @@
+import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
+import type { PatientDetail } from '../../shared/contract';
+import type { ContentProblem, ContentReport, ContentWriter, ProtocolFile, SnapshotMeta, SourceRef } from '../store/content';
+import { arr, ccText, codes, humanName, isObj, nameOf, obj, parseRef, str, type Json } from '../fhir/util';
+import { S, mapResource, patientRefOf, type EncounterAux } from './map';
+import { htmlToText } from '../fhir/util';
+
+export const SCHEMA_VERSION = 1;
+
+/**
+ * Tables of the chart model. Indexes are made in finish(), after the bulk load.
+ *  patient  one row per Patient (search columns + the PatientDetail as JSON)
+ *  item     one row per patient-linked resource: its chart section, sort keys, the contract
+ *           object as JSON (or the raw JSON for unmapped types); pref is the referenced patient
+ *           id, joined at query time, so file order does not matter
+ *  entity   resources about no patient (Practitioner, Organization, Location, Medication, ...)
+ *  bed      bed locations resolved through Location.partOf (bed -> room -> unit)
+ */
+export function createSchema(db: Database): void {
+  db.exec(`
+    CREATE TABLE chart_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE patient(
+      id TEXT NOT NULL, name TEXT NOT NULL, mrn TEXT, birth_date TEXT, sex TEXT, deceased INTEGER NOT NULL,
+      data TEXT NOT NULL, raw TEXT NOT NULL, bed_id TEXT, enc_id TEXT, admit TEXT, attending TEXT);
+    CREATE TABLE ident(value TEXT NOT NULL, pid INTEGER NOT NULL);
+    CREATE TABLE item(
+      pref TEXT, section INTEGER NOT NULL, type TEXT NOT NULL, id TEXT NOT NULL, at TEXT, code TEXT, num REAL,
+      link TEXT, title TEXT, data TEXT NOT NULL, aux TEXT, raw TEXT, src INTEGER NOT NULL, line INTEGER NOT NULL);
+    CREATE TABLE entity(type TEXT NOT NULL, id TEXT NOT NULL, name TEXT, raw TEXT NOT NULL);
+    CREATE TABLE bed(loc_id TEXT PRIMARY KEY, bed TEXT NOT NULL, room TEXT, unit_id TEXT, unit_name TEXT, sort TEXT NOT NULL);
+    CREATE TABLE unit(id TEXT PRIMARY KEY, name TEXT NOT NULL, aliases TEXT NOT NULL);
+    CREATE TABLE type_count(type TEXT PRIMARY KEY, n INTEGER NOT NULL);
+    CREATE TABLE protocol(id TEXT PRIMARY KEY, title TEXT NOT NULL, category TEXT NOT NULL, kind TEXT NOT NULL,
+      size INTEGER NOT NULL, text TEXT, bytes BLOB);
+    CREATE VIRTUAL TABLE patient_name USING fts5(tokens, content='', columnsize=0, detail=none,
+      prefix='1 2 3', tokenize="unicode61 remove_diacritics 2");
+    CREATE VIRTUAL TABLE patient_name_vocab USING fts5vocab(patient_name, 'row');
+    CREATE VIRTUAL TABLE protocol_text USING fts5(title, body, tokenize="porter unicode61 remove_diacritics 2");
+  `);
+}
+
+/** Lower-case, accent-free name tokens; "O'Brien" gives o, brien and obrien. */
+export function nameTokens(text: string): string[] {
+  const out = new Set<string>();
+  for (const word of text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().split(/\s+/)) {
+    const pieces = word.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    for (const p of pieces) out.add(p);
+    if (pieces.length > 1) out.add(pieces.join(''));
+  }
+  return [...out];
+}
+
+interface LocationInfo {
+  name: string | null;
+  phys: string | null;
+  partOf: string | null;
+  aliases: string[];
+}
+
+const MAX_REPORTED = 1000;
+
+function patientDetail(r: Json): { detail: Omit<PatientDetail, 'location'>; tokens: string[]; idents: string[] } {
+  const names = arr(r['name']).filter(isObj);
+  const official = names.find((n) => n['use'] === 'official' || n['use'] === 'usual') ?? names[0];
+  let name = 'Name not recorded';
+  if (official) {
+    const family = str(official['family']);
+    const given = arr(official['given']).filter((g): g is string => typeof g === 'string');
+    name = family ? (given.length ? `${family}, ${given.join(' ')}` : family) : humanName(official) ?? name;
+  }
+  const tokens: string[] = [];
+  for (const n of names) {
+    const parts = [str(n['family']), ...arr(n['given']).filter((g): g is string => typeof g === 'string'), str(n['text'])];
+    for (const p of parts) if (p) tokens.push(...nameTokens(p));
+  }
+  const identifiers = arr(r['identifier'])
+    .filter(isObj)
+    .filter((i) => typeof i['value'] === 'string' && i['value'])
+    .map((i) => ({ system: str(i['system']), type: ccText(i['type']) ?? null, value: i['value'] as string, codes: codes(i['type']) }));
+  const mr = identifiers.find((i) => i.codes.includes('mr')) ?? identifiers.find((i) => /mrn|medical record/i.test(`${i.type ?? ''} ${i.system ?? ''}`));
+  const telecom = arr(r['telecom']).filter(isObj);
+  const phone = telecom.find((t) => t['system'] === 'phone' && t['use'] !== 'old') ?? telecom.find((t) => t['system'] === 'phone');
+  const address = obj(arr(r['address']).filter(isObj).find((a) => a['use'] !== 'old') ?? arr(r['address'])[0]);
+  const addressText = address
+    ? str(address['text']) ??
+      ([...arr(address['line']).filter((l) => typeof l === 'string'), str(address['city']), [str(address['state']), str(address['postalCode'])].filter(Boolean).join(' ')]
+        .filter(Boolean)
+        .join(', ') || null)
+    : null;
+  const contacts = arr(r['contact'])
+    .filter(isObj)
+    .map((c) => {
+      const t = arr(c['telecom']).filter(isObj).find((x) => x['system'] === 'phone');
+      return { relationship: ccText(c['relationship']), name: humanName(c['name']) ?? (obj(c['organization']) ? str(obj(c['organization'])?.['display']) : null), phone: t ? str(t['value']) : null };
+    });
+  const deceasedAt = str(r['deceasedDateTime']);
+  const detail = {
+    id: r['id'] as string,
+    name,
+    mrn: mr?.value ?? identifiers[0]?.value ?? null,
+    birthDate: str(r['birthDate']),
+    sex: str(r['gender']),
+    deceased: r['deceasedBoolean'] === true || deceasedAt !== null,
+    identifiers: identifiers.map((i) => ({ system: i.system, type: i.type, value: i.value })),
+    phone: phone ? str(phone['value']) : null,
+    address: addressText,
+    contacts,
+    deceasedAt,
+  };
+  return { detail, tokens, idents: identifiers.map((i) => i.value.toLowerCase()) };
+}
+
+export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
+  const insItem = db.prepare(
+    'INSERT INTO item(pref,section,type,id,at,code,num,link,title,data,aux,raw,src,line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+  );
+  const insPatient = db.prepare('INSERT INTO patient(id,name,mrn,birth_date,sex,deceased,data,raw) VALUES (?,?,?,?,?,?,?,?)');
+  const insIdent = db.prepare('INSERT INTO ident(value,pid) VALUES (?,?)');
+  const insName = db.prepare('INSERT INTO patient_name(rowid,tokens) VALUES (?,?)');
+  const insEntity = db.prepare('INSERT INTO entity(type,id,name,raw) VALUES (?,?,?,?)');
+  const insProtocol = db.prepare('INSERT INTO protocol(id,title,category,kind,size,text,bytes) VALUES (?,?,?,?,?,?,?)');
+  const insProtocolText = db.prepare('INSERT INTO protocol_text(rowid,title,body) VALUES (?,?,?)');
+
+  const counts = new Map<string, number>();
+  const files: string[] = [];
+  const fileIndex = new Map<string, number>();
+  const malformed: ContentProblem[] = [];
+  let malformedTotal = 0;
+  const unresolved: ContentProblem[] = [];
+  let unresolvedTotal = 0;
+  const patientIds = new Set<string>();
+  const prefs = new Map<string, number>();
+  const locations = new Map<string, LocationInfo>();
+  let protocols = 0;
+
+  const problem = (list: ContentProblem[], p: ContentProblem) => {
+    if (list.length < MAX_REPORTED) list.push(p);
+  };
+  const src = (file: string): number => {
+    let i = fileIndex.get(file);
+    if (i === undefined) {
+      i = files.length;
+      files.push(file);
+      fileIndex.set(file, i);
+    }
+    return i;
+  };
+
+  return {
+    resource(type: string, json: string, source: SourceRef): void {
+      let r: unknown;
+      try {
+        r = JSON.parse(json);
+      } catch {
+        if (json.trim() === '') return;
+        malformedTotal++;
+        problem(malformed, { file: source.file, line: source.line, reason: 'not valid JSON' });
+        return;
+      }
+      if (!isObj(r)) {
+        malformedTotal++;
+        problem(malformed, { file: source.file, line: source.line, reason: 'not a JSON object' });
+        return;
+      }
+      const rt = r['resourceType'];
+      if (rt !== type) {
+        malformedTotal++;
+        problem(malformed, { file: source.file, line: source.line, reason: typeof rt === 'string' ? `a ${rt.slice(0, 64)} in a file of ${type}` : 'no resourceType' });
+        return;
+      }
+      const id = r['id'];
+      if (typeof id !== 'string' || id.length === 0 || id.length > 200) {
+        malformedTotal++;
+        problem(malformed, { file: source.file, line: source.line, reason: 'no usable id' });
+        return;
+      }
+      counts.set(type, (counts.get(type) ?? 0) + 1);
+      const s = src(source.file);
+      if (type === 'Patient') {
+        const { detail, tokens, idents } = patientDetail(r);
+        const info = insPatient.run(id, detail.name, detail.mrn, detail.birthDate, detail.sex, detail.deceased ? 1 : 0, JSON.stringify(detail), json);
+        const rowid = Number(info.lastInsertRowid);
+        insName.run(rowid, tokens.join(' '));
+        for (const v of new Set(idents)) insIdent.run(v, rowid);
+        patientIds.add(id);
+        return;
+      }
+      const pr = patientRefOf(type, r);
+      if (pr === null) {
+        insEntity.run(type, id, nameOf(r), json);
+        if (type === 'Location') {
+          const partOf = obj(r['partOf']);
+          locations.set(id, {
+            name: str(r['name']) ?? str(r['alias']),
+            phys: (codes(r['physicalType'])[0] ?? null),
+            partOf: partOf ? parseRef(partOf['reference'])?.id ?? null : null,
+            aliases: [id, str(r['name']), ...arr(r['identifier']).map((i) => (isObj(i) ? str(i['value']) : null)), ...arr(r['alias']).map(str)]
+              .filter((x): x is string => !!x),
+          });
+        }
+        return;
+      }
+      const row = mapResource(type, r, json);
+      let pref: string | null = null;
+      if ('id' in pr) {
+        pref = pr.id;
+        prefs.set(pref, (prefs.get(pref) ?? 0) + 1);
+      } else {
+        unresolvedTotal++;
+        problem(unresolved, { file: source.file, line: source.line, reason: `${type}: ${pr.problem}` });
+      }
+      insItem.run(
+        pref,
+        row.section,
+        type,
+        id,
+        row.at,
+        row.code,
+        row.num,
+        row.link,
+        row.title,
+        row.section === S.RAW ? json : JSON.stringify(row.data),
+        row.aux === null ? null : JSON.stringify(row.aux),
+        row.section === S.RAW ? null : json,
+        s,
+        source.line,
+      );
+    },
+
+    protocol(doc: ProtocolFile): void {
+      const text = doc.kind === 'pdf' ? null : doc.bytes.toString('utf8');
+      const info = insProtocol.run(doc.path, doc.title, doc.category, doc.kind, doc.bytes.length, text, doc.kind === 'pdf' ? doc.bytes : null);
+      const body = text === null ? pdfText(doc.bytes) : doc.kind === 'html' ? htmlToText(text) : text;
+      insProtocolText.run(Number(info.lastInsertRowid), doc.title, `${doc.category} ${body}`);
+      protocols++;
+    },
+
+    finish(): ContentReport {
+      db.exec(`
+        CREATE INDEX patient_id ON patient(id);
+        CREATE INDEX patient_birth ON patient(birth_date);
+        CREATE INDEX patient_bed ON patient(bed_id);
+        CREATE INDEX ident_value ON ident(value);
+        CREATE INDEX item_patient ON item(pref, section, at);
+        CREATE INDEX entity_id ON entity(id, type);
+      `);
+      // Patients the extract refers to but does not contain: report every such resource.
+      const bySource = db.prepare('SELECT type, src, line FROM item WHERE pref = ?');
+      for (const [pref, n] of prefs) {
+        if (patientIds.has(pref)) continue;
+        unresolvedTotal += n;
+        for (const row of bySource.iterate(pref) as Iterable<{ type: string; src: number; line: number }>) {
+          problem(unresolved, { file: files[row.src] ?? '?', line: row.line, reason: `${row.type}: patient ${pref.slice(0, 80)} is not in the extract` });
+        }
+      }
+      buildBeds(db, locations, meta);
+      placePatients(db);
+      const insCount = db.prepare('INSERT INTO type_count(type,n) VALUES (?,?)');
+      for (const [t, n] of counts) insCount.run(t, n);
+      const setMeta = db.prepare('INSERT OR REPLACE INTO chart_meta(key,value) VALUES (?,?)');
+      setMeta.run('schemaVersion', String(SCHEMA_VERSION));
+      setMeta.run('asOf', meta.asOf);
+      db.exec("INSERT INTO patient_name(patient_name) VALUES ('optimize')");
+      if (malformedTotal > malformed.length) malformed.push({ file: '*', line: 0, reason: `${malformedTotal - malformed.length} more malformed lines not listed` });
+      if (unresolvedTotal > unresolved.length) unresolved.push({ file: '*', line: 0, reason: `${unresolvedTotal - unresolved.length} more unresolved resources not listed` });
+      return { counts: Object.fromEntries(counts), malformed, unresolved, protocols };
+    },
+  };
+}
+
+/** Text runs of a simple PDF's content (uncompressed streams only), for the protocol index. */
+function pdfText(bytes: Buffer): string {
+  const s = bytes.toString('latin1');
+  const out: string[] = [];
+  const re = /\(((?:\\.|[^\\)])*)\)\s*Tj/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) && out.length < 5000) out.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
+  return out.join(' ');
+}
+
+const UNIT_TYPES = new Set(['wa', 'wi', 'area', 'lvl', 'ward', 'wing']);
+
+/** Beds (Location physicalType bd) with their room and unit, walking partOf. */
+function buildBeds(db: Database, locations: Map<string, LocationInfo>, meta: SnapshotMeta): void {
+  const insBed = db.prepare('INSERT OR IGNORE INTO bed(loc_id,bed,room,unit_id,unit_name,sort) VALUES (?,?,?,?,?,?)');
+  const insUnit = db.prepare('INSERT OR IGNORE INTO unit(id,name,aliases) VALUES (?,?,?)');
+  const units = new Map<string, LocationInfo>();
+  for (const [id, loc] of locations) {
+    if (loc.phys !== 'bd' && loc.phys !== 'ro') continue;
+    let room: string | null = null;
+    let unitId: string | null = null;
+    let cur: string | null = loc.partOf;
+    if (loc.phys === 'ro') room = loc.name;
+    for (let depth = 0; cur && depth < 10; depth++) {
+      const p = locations.get(cur);
+      if (!p) break;
+      if (p.phys === 'ro' && !room) room = p.name;
+      if (UNIT_TYPES.has(p.phys ?? '') || (p.phys !== 'ro' && p.phys !== 'bd' && !unitId && p.phys !== 'bu' && p.phys !== 'si')) {
+        unitId = cur;
+        break;
+      }
+      cur = p.partOf;
+    }
+    const unit = unitId ? locations.get(unitId) : undefined;
+    if (unitId && unit) units.set(unitId, unit);
+    // Rooms are census places only when no bed names them (handled by OR IGNORE ordering below).
+    if (loc.phys === 'bd') {
+      const bedName = loc.name ?? id;
+      insBed.run(id, bedName, room, unitId, unit?.name ?? null, `${room ?? ''}\u0000${bedName}`.replace(/\d+/g, (d) => d.padStart(6, '0')));
+    }
+  }
+  for (const [id, u] of units) insUnit.run(id, u.name ?? id, JSON.stringify(u.aliases.map((a) => a.toLowerCase())));
+  void meta;
+}
+
+/** Each patient's current place: the latest active encounter with a bed (or known location). */
+function placePatients(db: Database): void {
+  const rows = db
+    .prepare(`SELECT pref, id, at, link, aux, data FROM item WHERE section = ${S.ENCOUNTER} AND num = 1 AND pref IS NOT NULL ORDER BY at`)
+    .all() as { pref: string; id: string; at: string | null; link: string | null; aux: string; data: string }[];
+  const bedOf = db.prepare('SELECT loc_id FROM bed WHERE loc_id = ?').pluck();
+  const update = db.prepare('UPDATE patient SET bed_id = ?, enc_id = ?, admit = ?, attending = ? WHERE id = ?');
+  const chosen = new Map<string, { bed: string | null; enc: string; at: string | null; attending: string | null; hasBed: boolean }>();
+  for (const row of rows) {
+    const aux = JSON.parse(row.aux) as EncounterAux;
+    const bed = aux.locations.find((l) => bedOf.get(l) !== undefined) ?? null;
+    const enc = JSON.parse(row.data) as { attending: string | null; class: string | null };
+    if (enc.class && ['AMB', 'VR', 'HH', 'FLD'].includes(enc.class.toUpperCase())) continue;
+    const prev = chosen.get(row.pref);
+    if (prev && prev.hasBed && !bed) continue;
+    chosen.set(row.pref, { bed, enc: row.id, at: row.at, attending: enc.attending, hasBed: bed !== null });
+  }
+  for (const [pref, c] of chosen) update.run(c.bed, c.enc, c.at, c.attending, pref);
+}
+
+export type { Statement };
