@@ -14,6 +14,7 @@ export interface WorkstationOptions {
   demo: boolean;
   staleAfterMinutes?: number;
   clock?: () => Date;
+  print?: ApiContext['print'];
   /** How the home's secrets are unsealed (desktop: OS key store; default: the home's key file). */
   protector?: KeyProtector;
   /** The chart model (default: the real one). */
@@ -55,5 +56,6 @@ export function openWorkstation(options: WorkstationOptions): ApiContext & { hom
       };
     },
     queries: (): HomeQueries | null => (home ? home.queries() : null),
+    ...(options.print ? { print: options.print } : {}),
   };
 }
