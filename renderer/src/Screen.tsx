@@ -2,6 +2,8 @@ import type { AppInfo, AppStatus, SnapshotStatus } from '../../electron/shared/c
 import type { Route } from './lib/route';
 import { CensusView } from './views/CensusView';
 import { ChartView } from './views/ChartView';
+import { PrintView } from './views/PrintView';
+import { ProtocolsView } from './views/ProtocolsView';
 
 export interface ScreenProps {
   route: Route;
@@ -13,13 +15,15 @@ export interface ScreenProps {
 }
 
 /** The screen for the current route. */
-export function Screen({ route, now, onUnit }: ScreenProps) {
+export function Screen({ route, status, snapshot, shell, now, onUnit }: ScreenProps) {
   switch (route.name) {
     case 'census':
       return <CensusView unit={route.unit} now={now} onUnit={onUnit} />;
     case 'chart':
       return <ChartView key={route.patientId} patientId={route.patientId} section={route.section} now={now} onUnit={onUnit} />;
-    default:
-      return <CensusView unit={null} now={now} onUnit={onUnit} />;
+    case 'protocols':
+      return <ProtocolsView id={route.id} />;
+    case 'print':
+      return <PrintView key={`${route.kind}/${route.id}`} kind={route.kind} id={route.id} status={status} snapshot={snapshot} shell={shell} onUnit={onUnit} />;
   }
 }

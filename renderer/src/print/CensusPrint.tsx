@@ -1,0 +1,70 @@
+import type { Census, Chart } from '../../../electron/shared/contract';
+import { allergyLine, ageSex, bedLabel, mrnLabel } from '../lib/patient';
+import { formatDate } from '../lib/time';
+import { PrintPageHead } from './PrintPageHead';
+
+/** The unit census on paper: every row carries name, MRN, DOB and allergies. */
+export function CensusPrint({ census, charts, now }: { census: Census; charts: Map<string, Chart>; now: number }) {
+  return (
+    <table className="data print-table census-print" data-testid="census-print">
+      <thead>
+        <tr className="page-head-row">
+          <th colSpan={8} className="page-head-cell">
+            <PrintPageHead title={`Census — ${census.unit?.name ?? 'all units'}`} />
+          </th>
+        </tr>
+        <tr>
+          <th scope="col">Bed</th>
+          <th scope="col">Patient · MRN</th>
+          <th scope="col">DOB · age/sex</th>
+          <th scope="col">Allergies</th>
+          <th scope="col">Code status</th>
+          <th scope="col">Isolation</th>
+          <th scope="col">Attending</th>
+          <th scope="col">Admitted</th>
+        </tr>
+      </thead>
+      <tbody>
+        {census.beds.map((b, i) => {
+          const p = b.patient;
+          const label = bedLabel({ room: b.room, bed: b.bed });
+          if (!p) {
+            return (
+              <tr key={`${label}-${i}`}>
+                <th scope="row">{label}</th>
+                <td colSpan={7}>Empty bed</td>
+              </tr>
+            );
+          }
+          const chart = charts.get(p.id);
+          return (
+            <tr key={`${label}-${i}`}>
+              <th scope="row">{label}</th>
+              <td>
+                <strong>{p.name}</strong>
+                <div>{mrnLabel(p.mrn)}</div>
+              </td>
+              <td>
+                {formatDate(p.birthDate)}
+                <div>{ageSex(p, now)}</div>
+              </td>
+              <td>
+                {chart
+                  ? allergyLine(chart.allergies, p.noKnownAllergies).replace(/^ALLERGIES: /, '')
+                  : p.allergyCount > 0
+                    ? `${p.allergyCount} — see chart`
+                    : p.noKnownAllergies
+                      ? 'No known allergies'
+                      : 'Not recorded'}
+              </td>
+              <td>{p.codeStatus ?? 'not recorded'}</td>
+              <td>{p.isolation.join(', ') || 'none'}</td>
+              <td>{p.attending ?? '—'}</td>
+              <td>{formatDate(p.admitDate)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

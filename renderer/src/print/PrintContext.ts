@@ -1,0 +1,20 @@
+import { createContext, useContext } from 'react';
+
+export interface PrintInfo {
+  facility: string;
+  unit: string | null;
+  /** Already formatted for paper. */
+  asOf: string;
+  printedAt: string;
+  /** The print time in ms (ages on paper are computed at it). */
+  now: number;
+  demo: boolean;
+}
+
+export const PrintContext = createContext<PrintInfo | null>(null);
+
+export function usePrintInfo(): PrintInfo {
+  const info = useContext(PrintContext);
+  if (!info) throw new Error('usePrintInfo outside a PrintFrame');
+  return info;
+}

@@ -1,0 +1,85 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
+import type { AppInfo, AppStatus, SnapshotStatus } from '../../../electron/shared/contract';
+import { request } from '../api';
+import { formatDateTime } from '../lib/time';
+import { applyPageCss } from './page-css';
+import { PrintContext, type PrintInfo } from './PrintContext';
+
+interface PrintFrameProps {
+  title: string;
+  status: AppStatus;
+  snapshot: SnapshotStatus;
+  shell: AppInfo['shell'];
+  unit: string | null;
+  orientation: 'portrait' | 'landscape';
+  /** True once every part of the document has loaded: printing earlier would lose pages. */
+  ready: boolean;
+  children: ReactNode;
+}
+
+/**
+ * A printable document and its toolbar. On paper: the page margins and heads carry the
+ * safety lines; the print time is re-stamped at the moment of printing.
+ */
+export function PrintFrame({ title, status, snapshot, shell, unit, orientation, ready, children }: PrintFrameProps) {
+  const [printedAt, setPrintedAt] = useState(() => Date.now());
+  const [message, setMessage] = useState<string | null>(null);
+  const info: PrintInfo = {
+    facility: snapshot.facility.name,
+    unit,
+    asOf: formatDateTime(snapshot.asOf),
+    printedAt: formatDateTime(new Date(printedAt).toISOString()),
+    now: printedAt,
+    demo: status.demo,
+  };
+
+  useEffect(
+    () => applyPageCss({ facility: info.facility, unit, asOf: info.asOf, printedAt: info.printedAt, demo: info.demo, orientation }),
+    [info.facility, unit, info.asOf, info.printedAt, info.demo, orientation],
+  );
+  useEffect(() => {
+    const restamp = () => flushSync(() => setPrintedAt(Date.now()));
+    window.addEventListener('beforeprint', restamp);
+    return () => window.removeEventListener('beforeprint', restamp);
+  }, []);
+
+  const print = async (mode: 'dialog' | 'pdf') => {
+    setMessage(null);
+    flushSync(() => setPrintedAt(Date.now()));
+    if (shell !== 'desktop') {
+      window.print();
+      return;
+    }
+    const result = await request('print', { mode, title });
+    if (!result.ok) setMessage(result.error.message);
+    else if (result.value.savedTo) setMessage(`Saved to ${result.value.savedTo}`);
+  };
+
+  return (
+    <PrintContext.Provider value={info}>
+      <div className="print-toolbar no-print">
+        <button type="button" onClick={() => history.back()}>
+          ← Back
+        </button>
+        <h1>{title}</h1>
+        <button type="button" className="primary" disabled={!ready} onClick={() => void print('dialog')} data-testid="print-button" autoFocus>
+          Print
+        </button>
+        {shell === 'desktop' && (
+          <button type="button" disabled={!ready} onClick={() => void print('pdf')}>
+            Save as PDF
+          </button>
+        )}
+        <span role="status" className="muted">
+          {ready ? (message ?? 'Ready to print. Every page carries name, MRN, DOB, allergies, data-as-of and page numbers.') : 'Preparing…'}
+        </span>
+      </div>
+      <div className="print-preview">
+        <div className="print-doc" data-testid={ready ? 'print-ready' : 'print-loading'}>
+          {children}
+        </div>
+      </div>
+    </PrintContext.Provider>
+  );
+}

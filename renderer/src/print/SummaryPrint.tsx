@@ -1,0 +1,106 @@
+import type { ReactNode } from 'react';
+import type { Chart } from '../../../electron/shared/contract';
+import { sortedProblems } from '../views/chart/ProblemsSection';
+import { flagLabel, latestPerCode, newestFirst } from '../lib/series';
+import { formatShortDateTime } from '../lib/time';
+import { printPatientOf } from './MarPrint';
+import { PrintPageHead } from './PrintPageHead';
+
+function Block({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <tr className="print-block">
+      <td>
+        <h2>{title}</h2>
+        {children}
+      </td>
+    </tr>
+  );
+}
+
+/** A patient summary on paper: the things a covering nurse needs, each page headed by who it is. */
+export function SummaryPrint({ chart }: { chart: Chart }) {
+  const e = chart.encounter;
+  const meds = chart.medications.filter((m) => m.status === 'active');
+  const problems = sortedProblems(chart.conditions).filter((c) => !c.clinicalStatus || c.clinicalStatus === 'active');
+  const vitals = latestPerCode(chart.vitals);
+  const labs = latestPerCode(chart.labs);
+  const notes = newestFirst(chart.notes).slice(0, 3);
+  const orders = chart.orders.filter((o) => o.status === 'active');
+  return (
+    <table className="print-table summary-print" data-testid="summary-print">
+      <thead>
+        <tr className="page-head-row">
+          <th className="page-head-cell">
+            <PrintPageHead title="Patient summary" who={printPatientOf(chart)} />
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        <Block title="This admission">
+          {e ? (
+            <p>
+              Admitted {formatShortDateTime(e.start)} · {e.reason ?? 'reason not recorded'} · Attending {e.attending ?? chart.attending ?? '—'}
+            </p>
+          ) : (
+            <p>No current encounter in this snapshot.</p>
+          )}
+          {chart.flags.length > 0 && <p>Alerts: {chart.flags.map((f) => f.title).join('; ')}</p>}
+        </Block>
+        <Block title="Active problems">
+          <p>{problems.map((c) => c.code.display).join('; ') || 'None recorded.'}</p>
+        </Block>
+        <Block title="Active medications">
+          {meds.length ? (
+            <ul>
+              {meds.map((m) => (
+                <li key={m.id}>
+                  <strong>{m.medication}</strong> {[m.dose, m.route, m.frequency].filter(Boolean).join(' ')}
+                  {m.prn ? ' (PRN)' : ''}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>None.</p>
+          )}
+        </Block>
+        <Block title="Latest vital signs">
+          <p>
+            {vitals.map((v) => `${v.code.display} ${v.value ?? '—'}${flagLabel(v) ? ` ${flagLabel(v)}` : ''} (${formatShortDateTime(v.at)})`).join(' · ') ||
+              'None recorded.'}
+          </p>
+        </Block>
+        <Block title="Latest laboratory results">
+          {labs.length ? (
+            <ul>
+              {labs.map((l) => (
+                <li key={l.id}>
+                  <strong>{l.code.display}</strong> {l.value ?? '—'} {flagLabel(l) && <strong>{flagLabel(l)}</strong>} (normal{' '}
+                  {l.referenceRange ?? '—'}) {formatShortDateTime(l.at)}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>None.</p>
+          )}
+        </Block>
+        <Block title="Active orders">
+          <p>{orders.map((o) => `${o.code.display}${o.details ? ` (${o.details})` : ''}`).join('; ') || 'None.'}</p>
+        </Block>
+        <Block title="Recent notes">
+          {notes.length === 0 && <p>None.</p>}
+          {notes.map((n) => (
+            <div key={n.id} className="print-note">
+              <strong>
+                {formatShortDateTime(n.at)} · {n.type} · {n.author ?? '—'}
+              </strong>
+              <pre className="note-text">{n.text}</pre>
+            </div>
+          ))}
+        </Block>
+        <Block title="Care team">
+          <p>{chart.careTeam.map((m) => `${m.name}${m.role ? ` (${m.role})` : ''}`).join('; ') || 'None recorded.'}</p>
+        </Block>
+      </tbody>
+    </table>
+  );
+}

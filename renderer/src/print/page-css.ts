@@ -1,0 +1,47 @@
+/** What every printed page carries in its margins, whatever the document. */
+export interface PageInfo {
+  facility: string;
+  unit: string | null;
+  asOf: string;
+  printedAt: string;
+  demo: boolean;
+  orientation: 'portrait' | 'landscape';
+}
+
+/** A CSS string literal: quotes, backslashes and line breaks escaped. */
+export function cssString(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\n\r\f]/g, ' ')}"`;
+}
+
+/**
+ * The @page rule: margin boxes with "DOWNTIME COPY — READ ONLY", the data-as-of time, the
+ * print time, the facility and "Page x of y" on every sheet (DEMO too, for demo data).
+ */
+export function pageCss(info: PageInfo): string {
+  const where = [info.facility, info.unit].filter(Boolean).join(' · ');
+  const box = (name: string, content: string, extra = '') =>
+    `@${name} { content: ${content}; font-family: system-ui, Arial, sans-serif; font-size: 9pt; color: #000; ${extra} }`;
+  return `@page {
+  size: ${info.orientation};
+  margin: 16mm 10mm 16mm 10mm;
+  ${box('top-left', cssString('DOWNTIME COPY — READ ONLY'), 'font-weight: 700;')}
+  ${box('top-center', cssString(info.demo ? 'DEMO DATA — NOT REAL PATIENTS' : where), info.demo ? 'font-weight: 700;' : '')}
+  ${box('top-right', cssString(`Data as of ${info.asOf}`), 'font-weight: 700;')}
+  ${box('bottom-left', cssString(`Printed ${info.printedAt}`))}
+  ${box('bottom-center', cssString(info.demo ? `${where} · DEMO` : where))}
+  ${box('bottom-right', '"Page " counter(page) " of " counter(pages)', 'font-weight: 700;')}
+}`;
+}
+
+let sheet: CSSStyleSheet | null = null;
+
+/** Install (or replace) the page rule through the CSSOM: the CSP allows no inline <style>. */
+export function applyPageCss(info: PageInfo): () => void {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  }
+  sheet.replaceSync(pageCss(info));
+  const mine = sheet;
+  return () => mine.replaceSync('');
+}

@@ -1,0 +1,132 @@
+import { useEffect, useMemo } from 'react';
+import type { AppInfo, AppStatus, Census, Chart, SnapshotStatus } from '../../../electron/shared/contract';
+import { ErrorNotice, Loading } from '../components/LoadState';
+import { ProtocolBody } from '../components/ProtocolBody';
+import { useRequest, useRequests, type Load } from '../hooks/useRequest';
+import type { PrintKind } from '../lib/route';
+import { CensusPrint } from '../print/CensusPrint';
+import { PatientMarPrint } from '../print/MarPrint';
+import { PrintFrame } from '../print/PrintFrame';
+import { PrintPageHead } from '../print/PrintPageHead';
+import { SummaryPrint } from '../print/SummaryPrint';
+import { marWindow } from './chart/MedicationsSection';
+
+interface PrintViewProps {
+  kind: PrintKind;
+  id: string;
+  status: AppStatus;
+  snapshot: SnapshotStatus;
+  shell: AppInfo['shell'];
+  onUnit: (name: string | null) => void;
+}
+
+type FrameProps = Omit<PrintViewProps, 'kind' | 'id' | 'onUnit'>;
+
+/** Print previews: what the page will look like, with Print (and Save as PDF in the desktop app). */
+export function PrintView({ kind, id, onUnit, ...frame }: PrintViewProps) {
+  switch (kind) {
+    case 'mar-unit':
+      return <UnitPrint unit={id} frame={frame} onUnit={onUnit} what="mar" />;
+    case 'census':
+      return <UnitPrint unit={id} frame={frame} onUnit={onUnit} what="census" />;
+    case 'mar':
+      return <PatientPrint patientId={id} frame={frame} what="mar" />;
+    case 'summary':
+      return <PatientPrint patientId={id} frame={frame} what="summary" />;
+    case 'protocol':
+      return <ProtocolPrint id={id} frame={frame} />;
+  }
+}
+
+function firstError(...loads: Load<unknown>[]) {
+  for (const l of loads) if (l.state === 'error') return l.error;
+  return null;
+}
+
+function UnitPrint({ unit, frame, onUnit, what }: { unit: string; frame: FrameProps; onUnit: (n: string | null) => void; what: 'mar' | 'census' }) {
+  const census = useRequest('census', { unit });
+  const ids = useMemo(
+    () => (census.state === 'ready' ? census.value.beds.flatMap((b) => (b.patient ? [b.patient.id] : [])) : null),
+    [census],
+  );
+  const window = marWindow(frame.snapshot.asOf);
+  const charts = useRequests('chart', ids ? ids.map((patientId) => ({ patientId })) : null);
+  const mars = useRequests('mar', ids && what === 'mar' ? ids.map((patientId) => ({ patientId, ...window })) : null);
+  const unitName = census.state === 'ready' ? (census.value.unit?.name ?? null) : null;
+  useEffect(() => onUnit(unitName), [unitName, onUnit]);
+
+  const error = firstError(census, charts, what === 'mar' ? mars : charts);
+  const ready = census.state === 'ready' && charts.state === 'ready' && (what === 'census' || mars.state === 'ready');
+  const title = `${what === 'mar' ? 'Unit MAR' : 'Census'} — ${unitName ?? unit}`;
+  return (
+    <PrintFrame title={title} unit={unitName} orientation="landscape" ready={ready} {...frame}>
+      {error && <ErrorNotice title="Could not prepare this printout." message={error.message} />}
+      {!error && !ready && <Loading what="the printout" />}
+      {ready && what === 'census' && <CensusPrint census={(census as { value: Census }).value} charts={byId(charts)} now={Date.parse(frame.snapshot.asOf)} />}
+      {ready && what === 'mar' && mars.state === 'ready' && charts.state === 'ready' && (
+        <>
+          {mars.value.length === 0 && <p>No patients on this unit in the snapshot.</p>}
+          {mars.value.map((mar, i) => (
+            <PatientMarPrint key={mar.patient.id} chart={charts.value[i]!} mar={mar} />
+          ))}
+        </>
+      )}
+    </PrintFrame>
+  );
+}
+
+function byId(charts: Load<Chart[]>): Map<string, Chart> {
+  return new Map(charts.state === 'ready' ? charts.value.map((c) => [c.patient.id, c]) : []);
+}
+
+function PatientPrint({ patientId, frame, what }: { patientId: string; frame: FrameProps; what: 'mar' | 'summary' }) {
+  const chart = useRequest('chart', { patientId });
+  const mar = useRequest('mar', what === 'mar' ? { patientId, ...marWindow(frame.snapshot.asOf) } : null);
+  const error = firstError(chart, mar);
+  const ready = chart.state === 'ready' && (what === 'summary' || mar.state === 'ready');
+  const name = chart.state === 'ready' ? chart.value.patient.name : 'patient';
+  const unit = chart.state === 'ready' ? (chart.value.patient.location?.unit?.name ?? null) : null;
+  return (
+    <PrintFrame
+      title={`${what === 'mar' ? 'MAR' : 'Summary'} — ${name}`}
+      unit={unit}
+      orientation={what === 'mar' ? 'landscape' : 'portrait'}
+      ready={ready}
+      {...frame}
+    >
+      {error && <ErrorNotice title="Could not prepare this printout." message={error.message} />}
+      {!error && !ready && <Loading what="the printout" />}
+      {ready && chart.state === 'ready' && what === 'summary' && <SummaryPrint chart={chart.value} />}
+      {ready && chart.state === 'ready' && mar.state === 'ready' && what === 'mar' && <PatientMarPrint chart={chart.value} mar={mar.value} />}
+    </PrintFrame>
+  );
+}
+
+function ProtocolPrint({ id, frame }: { id: string; frame: FrameProps }) {
+  const doc = useRequest('protocolOpen', { id });
+  const title = doc.state === 'ready' ? doc.value.title : 'document';
+  return (
+    <PrintFrame title={title} unit={null} orientation="portrait" ready={doc.state === 'ready'} {...frame}>
+      {doc.state === 'error' && <ErrorNotice title="Could not prepare this printout." message={doc.error.message} />}
+      {doc.state === 'loading' && <Loading what="the document" />}
+      {doc.state === 'ready' && (
+        <table className="print-table">
+          <thead>
+            <tr className="page-head-row">
+              <th className="page-head-cell">
+                <PrintPageHead title={doc.value.title} />
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <td>
+                <ProtocolBody doc={doc.value} />
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      )}
+    </PrintFrame>
+  );
+}
