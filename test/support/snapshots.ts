@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash, sign } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { HomeQueries } from '../../electron/core/api/handlers';
@@ -224,3 +225,47 @@ export const testModel: ContentModel = {
     return queries;
   },
 };
+
+/** Rewrite a snapshot's manifest and sign it again with the (trusted) publisher key: a lying publisher. */
+export function resignSnapshot(file: string, out: string, keyPem: string, mutate: (manifest: Record<string, unknown>) => void): void {
+  const bytes = readFileSync(file);
+  const nl = bytes.indexOf(10);
+  const [, version, m, s, c] = bytes.subarray(0, nl).toString('latin1').split(' ').map((x, i) => (i === 0 ? x : Number(x))) as [string, number, number, number, number];
+  let pos = nl + 1;
+  const manifest = JSON.parse(bytes.subarray(pos, pos + m).toString('utf8')) as Record<string, unknown>;
+  pos += m + s;
+  const chain = bytes.subarray(pos, pos + c);
+  const payload = bytes.subarray(pos + c);
+  mutate(manifest);
+  const manifestBytes = Buffer.from(JSON.stringify(manifest), 'utf8');
+  const signature = sign('sha256', manifestBytes, keyPem);
+  writeFileSync(
+    out,
+    Buffer.concat([Buffer.from(`LANTERN-SNAPSHOT ${version} ${manifestBytes.length} ${signature.length} ${chain.length}\n`), manifestBytes, signature, chain, payload]),
+  );
+}
+
+const canonical = (value: unknown): string =>
+  Array.isArray(value)
+    ? `[${value.map(canonical).join(',')}]`
+    : value && typeof value === 'object'
+      ? `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
+      : JSON.stringify(value);
+
+/** Everything in a home that a refused snapshot must not change (the last rejection aside). */
+export function homeFingerprint(dir: string): string {
+  const parts: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const f = path.join(d, name);
+      if (statSync(f).isDirectory()) walk(f);
+      else if (name === 'state.json') {
+        const state = JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>;
+        delete state['lastRejection'];
+        parts.push(`${path.relative(dir, f)} ${canonical(state)}`);
+      } else parts.push(`${path.relative(dir, f)} ${createHash('sha256').update(readFileSync(f)).digest('hex')}`);
+    }
+  };
+  walk(dir);
+  return parts.join('\n');
+}

@@ -33,7 +33,9 @@ export function readSnapshotHead(file: string): SnapshotHead {
   try {
     const fileSize = fstatSync(fd).size;
     const first = readExactly(fd, HEADER_MAX, 0);
-    if (!first.subarray(0, MAGIC.length + 1).equals(Buffer.from(`${MAGIC} `))) refuse('NOT_A_SNAPSHOT');
+    const magic = Buffer.from(`${MAGIC} `);
+    if (first.length > 0 && first.length < magic.length && magic.subarray(0, first.length).equals(first)) refuse('TRUNCATED', 'header line');
+    if (!first.subarray(0, magic.length).equals(magic)) refuse('NOT_A_SNAPSHOT');
     const end = first.indexOf(10);
     if (end < 0) return refuse(first.length < HEADER_MAX ? 'TRUNCATED' : 'MALFORMED', 'header line');
     const match = /^LANTERN-SNAPSHOT (\d{1,4}) (\d{1,10}) (\d{1,6}) (\d{1,7})$/.exec(first.subarray(0, end).toString('latin1'));

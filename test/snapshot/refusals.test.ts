@@ -1,0 +1,231 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openHome } from '../../electron/core/home/open';
+import { issueCertificate } from '../../electron/core/pki/throwaway';
+import { REFUSALS, SnapshotRefusal, type RefusalCode } from '../../electron/core/snapshot/refusal';
+import { ingestSnapshot } from '../../electron/core/store/ingest';
+import {
+  AS_OF,
+  DAY_MS,
+  buildSnapshot,
+  enrollTestHome,
+  homeFingerprint,
+  makeTestPki,
+  resignSnapshot,
+  tempDir,
+  testModel,
+  writeTinyExport,
+  type TestPki,
+} from '../support/snapshots';
+
+const NOW = new Date(AS_OF.getTime() + 60 * 60 * 1000);
+const clock = () => NOW;
+
+let pki: TestPki;
+let other: TestPki;
+let work: string;
+let home: string;
+let fhir: string;
+let protocols: string;
+let good: string;
+let before: string;
+
+async function refusalOf(file: string): Promise<RefusalCode> {
+  try {
+    await ingestSnapshot(home, file, { model: testModel, clock });
+  } catch (error) {
+    if (error instanceof SnapshotRefusal) return error.code;
+    throw error;
+  }
+  throw new Error('the snapshot was accepted');
+}
+
+/** The refusal left the home as it was: same files, same state, and the old snapshot answers. */
+function expectHomeUnchanged(code?: RefusalCode) {
+  expect(homeFingerprint(home)).toBe(before);
+  const opened = openHome(home, { model: testModel, clock });
+  try {
+    const status = opened.status();
+    expect(status.snapshot?.sequence).toBe(1);
+    expect(opened.queries()!.search({ text: 'Quillfeather', limit: 5 }).map((p) => p.id)).toEqual(['p2']);
+    if (code) expect(status.lastRejection?.reason).toContain(`(${code})`);
+  } finally {
+    opened.close();
+  }
+}
+
+async function expectRefused(file: string, code: RefusalCode) {
+  expect(await refusalOf(file)).toBe(code);
+  expectHomeUnchanged(code);
+}
+
+beforeAll(async () => {
+  pki = makeTestPki();
+  other = makeTestPki();
+  work = tempDir();
+  ({ fhir, protocols } = writeTinyExport(path.join(work, 'export')));
+  home = path.join(work, 'home');
+  enrollTestHome(home, pki);
+  const first = path.join(work, 'first.lantern');
+  await buildSnapshot({ pki, out: first, fhirDir: fhir, protocolsDir: protocols, sequence: 1 });
+  await ingestSnapshot(home, first, { model: testModel, clock });
+  good = path.join(work, 'good.lantern');
+  // Small chunks so the payload spans several authenticated chunks.
+  await buildSnapshot({ pki, out: good, fhirDir: fhir, protocolsDir: protocols, sequence: 2, chunkSize: 1024 });
+  before = homeFingerprint(home);
+});
+
+const variant = (name: string, bytes: Buffer) => {
+  const file = path.join(work, name);
+  writeFileSync(file, bytes);
+  return file;
+};
+
+describe('snapshot refusals (each leaves the home as it was)', () => {
+  it('has a distinct exit code in 10-29 for every reason', () => {
+    const codes = Object.values(REFUSALS).map((r) => r.exit);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const c of codes) expect(c >= 10 && c <= 29).toBe(true);
+  });
+
+  it('refuses a flipped byte anywhere in the file', async () => {
+    const bytes = readFileSync(good);
+    const header = bytes.indexOf(10);
+    const positions = [0, 5, header - 1, header + 10, header + 200, Math.floor(bytes.length / 2), bytes.length - 40, bytes.length - 1];
+    for (let i = 0; i < bytes.length; i += Math.floor(bytes.length / 23)) positions.push(i);
+    for (const pos of positions) {
+      const flipped = Buffer.from(bytes);
+      flipped[pos] = flipped[pos]! ^ 0x01;
+      const code = await refusalOf(variant(`flip-${pos}.lantern`, flipped));
+      expect(code, `byte ${pos}`).toBeTruthy();
+    }
+    const payloadFlip = Buffer.from(bytes);
+    payloadFlip[bytes.length - 100] = payloadFlip[bytes.length - 100]! ^ 0x80;
+    await expectRefused(variant('flip-payload.lantern', payloadFlip), 'CORRUPT');
+  });
+
+  it('refuses a truncated file, wherever it is cut', async () => {
+    const bytes = readFileSync(good);
+    for (const length of [0, 10, 200, Math.floor(bytes.length / 2), bytes.length - 1]) {
+      const code = await refusalOf(variant(`cut-${length}.lantern`, bytes.subarray(0, length)));
+      expect(code, `cut at ${length}`).toBe(length === 0 ? 'NOT_A_SNAPSHOT' : 'TRUNCATED');
+    }
+    await expectRefused(variant('cut.lantern', bytes.subarray(0, bytes.length - 1024)), 'TRUNCATED');
+  });
+
+  it('refuses an appended tail (more data than the manifest says)', async () => {
+    await expectRefused(variant('tail.lantern', Buffer.concat([readFileSync(good), Buffer.from('x')])), 'TOO_LARGE');
+  });
+
+  it('refuses a payload that expands beyond the signed plain size (endless data)', async () => {
+    const out = path.join(work, 'endless.lantern');
+    resignSnapshot(good, out, pki.publisher.keyPem, (m) => {
+      (m['payload'] as { plainBytes: number }).plainBytes -= 10;
+    });
+    await expectRefused(out, 'TOO_LARGE');
+  });
+
+  it('refuses a signature by a certificate that does not chain to the trust anchor', async () => {
+    const out = path.join(work, 'untrusted.lantern');
+    await buildSnapshot({ pki: other, out, fhirDir: fhir, sequence: 3, recipients: pki.workstations.map((w) => w.certPem) });
+    await expectRefused(out, 'UNTRUSTED');
+  });
+
+  it('refuses an expired or not-yet-valid publisher certificate', async () => {
+    const expired = issueCertificate({
+      commonName: 'Old Publisher', issuer: pki.ca, usage: ['digitalSignature'],
+      notBefore: new Date(AS_OF.getTime() - 400 * DAY_MS), notAfter: new Date(AS_OF.getTime() - DAY_MS),
+    });
+    const future = issueCertificate({
+      commonName: 'Future Publisher', issuer: pki.ca, usage: ['digitalSignature'],
+      notBefore: new Date(AS_OF.getTime() + 10 * DAY_MS), notAfter: new Date(AS_OF.getTime() + 400 * DAY_MS),
+    });
+    const a = path.join(work, 'cert-expired.lantern');
+    const b = path.join(work, 'cert-future.lantern');
+    await buildSnapshot({ pki, out: a, fhirDir: fhir, sequence: 3, certPem: expired.certPem, keyPem: expired.keyPem });
+    await buildSnapshot({ pki, out: b, fhirDir: fhir, sequence: 3, certPem: future.certPem, keyPem: future.keyPem });
+    await expectRefused(a, 'CERT_EXPIRED');
+    await expectRefused(b, 'CERT_NOT_YET_VALID');
+  });
+
+  it('refuses a publisher certificate without the digitalSignature key usage', async () => {
+    const wrong = issueCertificate({
+      commonName: 'Encrypt-only', issuer: pki.ca, usage: ['keyEncipherment'],
+      notBefore: new Date(AS_OF.getTime() - DAY_MS), notAfter: new Date(AS_OF.getTime() + DAY_MS),
+    });
+    const out = path.join(work, 'usage.lantern');
+    resignSnapshot(good, out, wrong.keyPem, () => {});
+    // Swap in the wrong certificate as the chain (manifest and chain section agree).
+    const bytes = readFileSync(out);
+    const text = bytes.toString('latin1');
+    const pem = pki.publisher.certPem.replace(/\r\n/g, '\n').trim() + '\n';
+    const wrongPem = wrong.certPem.replace(/\r\n/g, '\n').trim() + '\n';
+    const idx = text.lastIndexOf(pem);
+    expect(idx).toBeGreaterThan(0);
+    const swapped = Buffer.concat([bytes.subarray(0, idx), Buffer.from(wrongPem, 'latin1'), bytes.subarray(idx + pem.length)]);
+    const nl = swapped.indexOf(10);
+    const parts = swapped.subarray(0, nl).toString('latin1').split(' ');
+    parts[4] = String(wrongPem.length);
+    const fixed = Buffer.concat([Buffer.from(parts.join(' ')), swapped.subarray(nl)]);
+    const file = variant('usage2.lantern', fixed);
+    await expectRefused(file, 'CERT_USAGE');
+  });
+
+  it('refuses a snapshot past its expires-at', async () => {
+    const out = path.join(work, 'expired.lantern');
+    await buildSnapshot({ pki, out, fhirDir: fhir, sequence: 3, asOf: new Date(NOW.getTime() - 2 * DAY_MS), expiresAfterMs: DAY_MS });
+    await expectRefused(out, 'SNAPSHOT_EXPIRED');
+  });
+
+  it('refuses a replayed or rolled-back sequence number', async () => {
+    const same = path.join(work, 'seq1.lantern');
+    const older = path.join(work, 'seq0.lantern');
+    await buildSnapshot({ pki, out: same, fhirDir: fhir, sequence: 1 });
+    await buildSnapshot({ pki, out: older, fhirDir: fhir, sequence: 0 });
+    await expectRefused(same, 'ROLLBACK');
+    await expectRefused(older, 'ROLLBACK');
+  });
+
+  it("refuses another facility's or another unit's snapshot", async () => {
+    const facility = path.join(work, 'facility.lantern');
+    const unit = path.join(work, 'unit.lantern');
+    const wide = path.join(work, 'wide.lantern');
+    await buildSnapshot({ pki, out: facility, fhirDir: fhir, sequence: 5, facility: 'OTHER' });
+    await buildSnapshot({ pki, out: unit, fhirDir: fhir, sequence: 5, units: ['4W', '5E'] });
+    await buildSnapshot({ pki, out: wide, fhirDir: fhir, sequence: 5, units: [] });
+    await expectRefused(facility, 'WRONG_FACILITY');
+    await expectRefused(unit, 'WRONG_UNITS');
+    await expectRefused(wide, 'WRONG_UNITS');
+  });
+
+  it('refuses a snapshot this workstation is not a recipient of', async () => {
+    const out = path.join(work, 'not-mine.lantern');
+    await buildSnapshot({ pki, out, fhirDir: fhir, sequence: 5, recipients: [pki.workstations[1]!.certPem] });
+    await expectRefused(out, 'NOT_RECIPIENT');
+  });
+
+  it('refuses a file that is not a snapshot at all', async () => {
+    await expectRefused(variant('notes.txt', Buffer.from('hello\n')), 'NOT_A_SNAPSHOT');
+    await expectRefused(variant('empty.lantern', Buffer.alloc(0)), 'NOT_A_SNAPSHOT');
+    await expectRefused(variant('doc.pdf', Buffer.from('%PDF-1.4\n%%EOF\n')), 'NOT_A_SNAPSHOT');
+  });
+
+  it('refuses a format version from the future and a manifest whose counts do not match', async () => {
+    const bytes = readFileSync(good);
+    const future = Buffer.from(bytes);
+    future.write('9', 'LANTERN-SNAPSHOT '.length, 'latin1');
+    await expectRefused(variant('future.lantern', future), 'UNSUPPORTED_VERSION');
+    const out = path.join(work, 'counts.lantern');
+    resignSnapshot(good, out, pki.publisher.keyPem, (m) => {
+      (m['counts'] as Record<string, number>)['Patient'] = 99;
+    });
+    await expectRefused(out, 'COUNTS_MISMATCH');
+  });
+
+  it('still ingests the good snapshot afterwards', async () => {
+    const result = await ingestSnapshot(home, good, { model: testModel, clock });
+    expect(result.record.status.sequence).toBe(2);
+    expect(result.report.counts).toEqual({ Patient: 3, Observation: 6 });
+  });
+});
