@@ -29,6 +29,7 @@ import { NameCorrector, damerau } from './typo';
 
 interface PatientRow {
   rowid: number;
+  pkey: number;
   id: string;
   name: string;
   mrn: string | null;
@@ -58,7 +59,7 @@ interface ItemRow {
   aux: string | null;
 }
 
-const PATIENT_COLS = `p.rowid AS rowid, p.id, p.name, p.mrn, p.birth_date, p.sex, p.deceased, p.bed_id, p.enc_id, p.admit, p.attending,
+const PATIENT_COLS = `p.rowid AS rowid, p.pkey, p.id, p.name, p.mrn, p.birth_date, p.sex, p.deceased, p.bed_id, p.enc_id, p.admit, p.attending,
   b.bed, b.room, b.unit_id, b.unit_name`;
 const HOUR = 3_600_000;
 const NOT_FOUND = 'That patient is not in this snapshot. Search again by name, MRN or bed.';
@@ -92,11 +93,11 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
   const patientById = db.prepare(`SELECT ${PATIENT_COLS}, p.data FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id WHERE p.id = ? ORDER BY p.rowid DESC LIMIT 1`);
   const patientByRowid = db.prepare(`SELECT ${PATIENT_COLS} FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id WHERE p.rowid = ?`);
   const itemsOf = db.prepare(
-    `SELECT section, type, id, at, code, num, link, title, CASE WHEN section = ${S.RAW} THEN NULL ELSE data END AS data, aux FROM item WHERE pref = ?`,
+    `SELECT section, type, id, at, code, num, link, title, CASE WHEN section = ${S.RAW} THEN NULL ELSE data END AS data, aux FROM item WHERE pkey = ?`,
   );
-  const sectionOf = db.prepare('SELECT section, type, id, at, code, num, link, title, data, aux FROM item WHERE pref = ? AND section = ?');
+  const sectionOf = db.prepare('SELECT section, type, id, at, code, num, link, title, data, aux FROM item WHERE pkey = ? AND section = ?');
   const censusFlags = db.prepare(
-    `SELECT section, code, num, link, title, at FROM item WHERE pref = ? AND section IN (${S.ALLERGY}, ${S.FLAG}, ${S.CODESTATUS})`,
+    `SELECT section, code, num, link, title, at FROM item WHERE pkey = ? AND section IN (${S.ALLERGY}, ${S.FLAG}, ${S.CODESTATUS})`,
   );
   const entityName = db.prepare('SELECT name FROM entity WHERE id = ? AND (type = ? OR ? = \'\') LIMIT 1').pluck();
   const bedById = db.prepare('SELECT bed, room, unit_id, unit_name FROM bed WHERE loc_id = ?');
@@ -115,7 +116,7 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
     `SELECT b.loc_id, b.bed AS bedname, b.room AS roomname, ${PATIENT_COLS} FROM bed b LEFT JOIN patient p ON p.bed_id = b.loc_id
      WHERE b.unit_id = ? OR ? IS NULL ORDER BY b.unit_name, b.sort`,
   );
-  const recordItem = db.prepare('SELECT section, data, raw FROM item WHERE pref = ? AND type = ? AND id = ? LIMIT 1');
+  const recordItem = db.prepare('SELECT section, data, raw FROM item WHERE pkey = ? AND type = ? AND id = ? LIMIT 1');
   const patientRaw = db.prepare('SELECT raw FROM patient WHERE id = ? ORDER BY rowid DESC LIMIT 1').pluck();
   const protocolList = db.prepare('SELECT id, title, category, kind, size FROM protocol ORDER BY category, title');
   const protocolOpen = db.prepare('SELECT id, title, category, kind, size, text, bytes FROM protocol WHERE id = ?');
@@ -260,12 +261,12 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
   }
 
   // ---- per-patient summaries used by census ----------------------------------------------
-  function bedsideFlags(pref: string) {
+  function bedsideFlags(pkey: number) {
     let allergyCount = 0;
     let nka = false;
     let codeStatus: { at: string | null; text: string } | null = null;
     const isolation: string[] = [];
-    for (const r of censusFlags.iterate(pref) as Iterable<{ section: number; code: string | null; num: number | null; link: string | null; title: string | null; at: string | null }>) {
+    for (const r of censusFlags.iterate(pkey) as Iterable<{ section: number; code: string | null; num: number | null; link: string | null; title: string | null; at: string | null }>) {
       if (r.section === S.ALLERGY) {
         if (r.code === 'NKA') nka = true;
         else if (r.num === 1) allergyCount++;
@@ -315,7 +316,7 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
     const setCode = (at: string | null, text: string | null) => {
       if (text && (!codeStatus || (at ?? '') >= (codeStatus.at ?? ''))) codeStatus = { at, text };
     };
-    for (const r of itemsOf.iterate(p.id) as Iterable<ItemRow>) {
+    for (const r of itemsOf.iterate(p.pkey) as Iterable<ItemRow>) {
       counts[r.type] = (counts[r.type] ?? 0) + 1;
       const data = r.data as string;
       switch (r.section) {
@@ -444,11 +445,11 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
     if (!(toMs > fromMs)) throw new LanternError('BAD_REQUEST', 'The MAR window must end after it starts.');
     if (toMs - fromMs > 31 * 24 * HOUR) throw new LanternError('BAD_REQUEST', 'The MAR window can be at most 31 days.');
     const orders = new Map<string, { order: MedicationOrder; aux: OrderAux | null }>();
-    for (const r of sectionOf.iterate(p.id, S.MEDREQ) as Iterable<ItemRow>) {
+    for (const r of sectionOf.iterate(p.pkey, S.MEDREQ) as Iterable<ItemRow>) {
       orders.set(r.id, { order: parse<MedicationOrder>(r.data as string), aux: r.aux ? (JSON.parse(r.aux) as OrderAux) : null });
     }
     const adminsByOrder = new Map<string, Administration[]>();
-    for (const r of sectionOf.iterate(p.id, S.MEDADMIN) as Iterable<ItemRow>) {
+    for (const r of sectionOf.iterate(p.pkey, S.MEDADMIN) as Iterable<ItemRow>) {
       const a = parse<Administration>(r.data as string);
       const key = a.orderId && orders.has(a.orderId) ? a.orderId : `unmatched:${a.medication}`;
       let list = adminsByOrder.get(key);
@@ -522,7 +523,7 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
           beds.push({ locationId: r.loc_id, room: r.roomname, bed: r.bedname, patient: null });
           continue;
         }
-        const f = bedsideFlags(r.id);
+        const f = bedsideFlags(r.pkey);
         beds.push({
           locationId: r.loc_id,
           room: r.roomname,
@@ -544,7 +545,7 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
       let unit: string | null = null;
       let range: string | null = null;
       for (const section of [S.VITAL, S.LAB, S.OBS]) {
-        for (const r of sectionOf.iterate(p.id, section) as Iterable<ItemRow>) {
+        for (const r of sectionOf.iterate(p.pkey, section) as Iterable<ItemRow>) {
           const direct = r.code === want;
           if (!direct && !(r.data as string).includes(want)) continue;
           const o = JSON.parse(r.data as string) as ObservationValue;
@@ -571,7 +572,7 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
     record({ patientId, type, id }) {
       const p = requirePatient(patientId);
       if (type === 'Patient' && id === p.id) return { type, id, json: patientRaw.get(p.id) as string };
-      const r = recordItem.get(p.id, type, id) as { section: number; data: string; raw: string | null } | undefined;
+      const r = recordItem.get(p.pkey, type, id) as { section: number; data: string; raw: string | null } | undefined;
       if (!r) throw new LanternError('NOT_FOUND', 'That record is not in this patient’s chart in this snapshot.');
       return { type, id, json: r.section === S.RAW ? r.data : r.raw ?? r.data };
     },

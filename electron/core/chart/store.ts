@@ -11,8 +11,9 @@ export const SCHEMA_VERSION = 1;
  * Tables of the chart model. Indexes are made in finish(), after the bulk load.
  *  patient  one row per Patient (search columns + the PatientDetail as JSON)
  *  item     one row per patient-linked resource: its chart section, sort keys, the contract
- *           object as JSON (or the raw JSON for unmapped types); pref is the referenced patient
- *           id, joined at query time, so file order does not matter
+ *           object as JSON (or the raw JSON for unmapped types); pkey is a number standing for
+ *           the referenced patient id (the same number the Patient row gets, whenever it comes),
+ *           so file order does not matter and nothing is attached by guess
  *  entity   resources about no patient (Practitioner, Organization, Location, Medication, ...)
  *  bed      bed locations resolved through Location.partOf (bed -> room -> unit)
  */
@@ -20,11 +21,11 @@ export function createSchema(db: Database): void {
   db.exec(`
     CREATE TABLE chart_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE patient(
-      id TEXT NOT NULL, name TEXT NOT NULL, mrn TEXT, birth_date TEXT, sex TEXT, deceased INTEGER NOT NULL,
+      pkey INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, mrn TEXT, birth_date TEXT, sex TEXT, deceased INTEGER NOT NULL,
       data TEXT NOT NULL, raw TEXT NOT NULL, bed_id TEXT, enc_id TEXT, admit TEXT, attending TEXT);
     CREATE TABLE ident(value TEXT NOT NULL, pid INTEGER NOT NULL);
     CREATE TABLE item(
-      pref TEXT, section INTEGER NOT NULL, type TEXT NOT NULL, id TEXT NOT NULL, at TEXT, code TEXT, num REAL,
+      pkey INTEGER, section INTEGER NOT NULL, type TEXT NOT NULL, id TEXT NOT NULL, at TEXT, code TEXT, num REAL,
       link TEXT, title TEXT, data TEXT NOT NULL, aux TEXT, raw TEXT, src INTEGER NOT NULL, line INTEGER NOT NULL);
     CREATE TABLE entity(type TEXT NOT NULL, id TEXT NOT NULL, name TEXT, raw TEXT NOT NULL);
     CREATE TABLE bed(loc_id TEXT PRIMARY KEY, bed TEXT NOT NULL, room TEXT, unit_id TEXT, unit_name TEXT, sort TEXT NOT NULL);
@@ -58,6 +59,7 @@ interface LocationInfo {
 }
 
 const MAX_REPORTED = 1000;
+const KEEP_RAW = process.env.LANTERN_KEEP_RAW === "1";
 
 function patientDetail(r: Json): { detail: Omit<PatientDetail, 'location'>; tokens: string[]; idents: string[] } {
   const names = arr(r['name']).filter(isObj);
@@ -112,9 +114,9 @@ function patientDetail(r: Json): { detail: Omit<PatientDetail, 'location'>; toke
 
 export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
   const insItem = db.prepare(
-    'INSERT INTO item(pref,section,type,id,at,code,num,link,title,data,aux,raw,src,line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+    'INSERT INTO item(pkey,section,type,id,at,code,num,link,title,data,aux,raw,src,line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
   );
-  const insPatient = db.prepare('INSERT INTO patient(id,name,mrn,birth_date,sex,deceased,data,raw) VALUES (?,?,?,?,?,?,?,?)');
+  const insPatient = db.prepare('INSERT INTO patient(pkey,id,name,mrn,birth_date,sex,deceased,data,raw) VALUES (?,?,?,?,?,?,?,?,?)');
   const insIdent = db.prepare('INSERT INTO ident(value,pid) VALUES (?,?)');
   const insName = db.prepare('INSERT INTO patient_name(rowid,tokens) VALUES (?,?)');
   const insEntity = db.prepare('INSERT INTO entity(type,id,name,raw) VALUES (?,?,?,?)');
@@ -129,7 +131,13 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
   const unresolved: ContentProblem[] = [];
   let unresolvedTotal = 0;
   const patientIds = new Set<string>();
-  const prefs = new Map<string, number>();
+  /** Referenced patient id -> [key, resources referring to it]. */
+  const prefs = new Map<string, [number, number]>();
+  const keyOf = (pref: string): [number, number] => {
+    let k = prefs.get(pref);
+    if (!k) prefs.set(pref, (k = [prefs.size + 1, 0]));
+    return k;
+  };
   const locations = new Map<string, LocationInfo>();
   let protocols = 0;
 
@@ -178,7 +186,7 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
       const s = src(source.file);
       if (type === 'Patient') {
         const { detail, tokens, idents } = patientDetail(r);
-        const info = insPatient.run(id, detail.name, detail.mrn, detail.birthDate, detail.sex, detail.deceased ? 1 : 0, JSON.stringify(detail), json);
+        const info = insPatient.run(keyOf(id)[0], id, detail.name, detail.mrn, detail.birthDate, detail.sex, detail.deceased ? 1 : 0, JSON.stringify(detail), json);
         const rowid = Number(info.lastInsertRowid);
         insName.run(rowid, tokens.join(' '));
         for (const v of new Set(idents)) insIdent.run(v, rowid);
@@ -201,16 +209,17 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
         return;
       }
       const row = mapResource(type, r, json);
-      let pref: string | null = null;
+      let pkey: number | null = null;
       if ('id' in pr) {
-        pref = pr.id;
-        prefs.set(pref, (prefs.get(pref) ?? 0) + 1);
+        const k = keyOf(pr.id);
+        k[1]++;
+        pkey = k[0];
       } else {
         unresolvedTotal++;
         problem(unresolved, { file: source.file, line: source.line, reason: `${type}: ${pr.problem}` });
       }
       insItem.run(
-        pref,
+        pkey,
         row.section,
         type,
         id,
@@ -221,7 +230,7 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
         row.title,
         row.section === S.RAW ? json : JSON.stringify(row.data),
         row.aux === null ? null : JSON.stringify(row.aux),
-        row.section === S.RAW ? null : json,
+        KEEP_RAW && row.section !== S.RAW ? json : null,
         s,
         source.line,
       );
@@ -238,18 +247,19 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
     finish(): ContentReport {
       db.exec(`
         CREATE INDEX patient_id ON patient(id);
+        CREATE INDEX patient_key ON patient(pkey);
         CREATE INDEX patient_birth ON patient(birth_date);
         CREATE INDEX patient_bed ON patient(bed_id);
         CREATE INDEX ident_value ON ident(value);
-        CREATE INDEX item_patient ON item(pref, section, at);
+        CREATE INDEX item_patient ON item(pkey, section);
         CREATE INDEX entity_id ON entity(id, type);
       `);
       // Patients the extract refers to but does not contain: report every such resource.
-      const bySource = db.prepare('SELECT type, src, line FROM item WHERE pref = ?');
-      for (const [pref, n] of prefs) {
-        if (patientIds.has(pref)) continue;
+      const bySource = db.prepare('SELECT type, src, line FROM item WHERE pkey = ?');
+      for (const [pref, [key, n]] of prefs) {
+        if (patientIds.has(pref) || n === 0) continue;
         unresolvedTotal += n;
-        for (const row of bySource.iterate(pref) as Iterable<{ type: string; src: number; line: number }>) {
+        for (const row of bySource.iterate(key) as Iterable<{ type: string; src: number; line: number }>) {
           problem(unresolved, { file: files[row.src] ?? '?', line: row.line, reason: `${row.type}: patient ${pref.slice(0, 80)} is not in the extract` });
         }
       }
@@ -316,7 +326,8 @@ function buildBeds(db: Database, locations: Map<string, LocationInfo>, meta: Sna
 /** Each patient's current place: the latest active encounter with a bed (or known location). */
 function placePatients(db: Database): void {
   const rows = db
-    .prepare(`SELECT pref, id, at, link, aux, data FROM item WHERE section = ${S.ENCOUNTER} AND num = 1 AND pref IS NOT NULL ORDER BY at`)
+    .prepare(`SELECT p.id AS pref, i.id, i.at, i.link, i.aux, i.data FROM item i JOIN patient p ON p.pkey = i.pkey
+      WHERE i.section = ${S.ENCOUNTER} AND i.num = 1 ORDER BY i.at`)
     .all() as { pref: string; id: string; at: string | null; link: string | null; aux: string; data: string }[];
   const bedOf = db.prepare('SELECT loc_id FROM bed WHERE loc_id = ?').pluck();
   const update = db.prepare('UPDATE patient SET bed_id = ?, enc_id = ?, admit = ?, attending = ? WHERE id = ?');
@@ -325,7 +336,7 @@ function placePatients(db: Database): void {
     const aux = JSON.parse(row.aux) as EncounterAux;
     const bed = aux.locations.find((l) => bedOf.get(l) !== undefined) ?? null;
     const enc = JSON.parse(row.data) as { attending: string | null; class: string | null };
-    if (enc.class && ['AMB', 'VR', 'HH', 'FLD'].includes(enc.class.toUpperCase())) continue;
+    if (typeof enc.class === 'string' && ['AMB', 'VR', 'HH', 'FLD'].includes(enc.class.toUpperCase())) continue;
     const prev = chosen.get(row.pref);
     if (prev && prev.hasBed && !bed) continue;
     chosen.set(row.pref, { bed, enc: row.id, at: row.at, attending: enc.attending, hasBed: bed !== null });

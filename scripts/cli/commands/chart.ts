@@ -1,4 +1,5 @@
-import { defineCommand, notBuilt } from '../command';
+import { defineCommand, EXIT } from '../command';
+import { age, day, minute, sexLetter, table, withQueries } from './query-common';
 
 export default defineCommand({
   name: 'chart',
@@ -10,5 +11,39 @@ export default defineCommand({
     home: { type: 'string' },
     json: { type: 'boolean' },
   },
-  run: async () => notBuilt('chart'),
+  run: async ({ values, positionals }, io) => {
+    const { value: c, demo } = await withQueries(values, (q) => q.chart({ patientId: positionals[0] as string }));
+    if (values['json']) {
+      io.out(JSON.stringify(c, null, 2));
+      return EXIT.OK;
+    }
+    const p = c.patient;
+    const out = (s = '') => io.out(s);
+    if (demo) out('DEMO DATA — not a real patient');
+    out(`${p.name}   MRN ${p.mrn ?? 'not recorded'}   DOB ${day(p.birthDate)} (${age(p.birthDate, c.asOf)}${sexLetter(p.sex)})${p.deceased ? `   DECEASED ${day(p.deceasedAt)}` : ''}`);
+    out(`Data as of ${c.asOf} — DOWNTIME COPY, READ ONLY`);
+    const loc = p.location;
+    out(`Location: ${loc ? [loc.unit?.name, loc.room && `room ${loc.room}`, loc.bed && `bed ${loc.bed}`].filter(Boolean).join(', ') : 'not in a bed'}   Attending: ${c.attending ?? 'not recorded'}`);
+    out(`Code status: ${c.codeStatus ?? 'NOT RECORDED'}   Isolation: ${c.isolation.join('; ') || 'none'}   Weight: ${c.weight ?? '?'}   Height: ${c.height ?? '?'}`);
+    const section = (title: string, headers: string[], rows: (string | null | undefined)[][]) => {
+      out();
+      out(`== ${title} (${rows.length})`);
+      if (rows.length) for (const line of table(headers, rows)) out(line);
+    };
+    section('Allergies', ['SUBSTANCE', 'REACTION', 'SEVERITY', 'CRITICALITY', 'STATUS'], c.allergies.map((a) => [a.substance, a.reactions.join(', '), a.severity, a.criticality, a.clinicalStatus]));
+    section('Problems', ['PROBLEM', 'STATUS', 'ONSET'], c.conditions.map((x) => [x.code.display, x.clinicalStatus, day(x.onset)]));
+    section('Medications', ['MEDICATION', 'DOSE', 'ROUTE', 'FREQUENCY', 'STATUS', 'PRESCRIBER'], c.medications.map((m) => [m.medication, m.dose, m.route, m.frequency, m.status, m.prescriber]));
+    section('Administrations (latest 20)', ['TIME', 'MEDICATION', 'DOSE', 'STATUS', 'REASON', 'BY'], c.administrations.slice(0, 20).map((a) => [minute(a.at), a.medication, a.dose, a.status, a.reason, a.performer]));
+    const obs = (list: typeof c.vitals) =>
+      list.slice(0, 30).map((o) => [minute(o.at), o.code.display, o.components.length ? o.components.map((x) => x.value).join('/') : o.value, o.unit ?? o.components[0]?.unit, o.referenceRange, o.abnormal ? `ABNORMAL ${o.interpretation ?? ''}` : '']);
+    section('Vital signs (latest 30)', ['TIME', 'VITAL', 'VALUE', 'UNIT', 'RANGE', 'FLAG'], obs(c.vitals));
+    section('Labs (latest 30)', ['TIME', 'TEST', 'VALUE', 'UNIT', 'RANGE', 'FLAG'], obs(c.labs));
+    section('Orders', ['ORDERED', 'KIND', 'ORDER', 'STATUS', 'PRIORITY'], c.orders.map((o) => [minute(o.authoredOn), o.kind, o.code.display, o.status, o.priority]));
+    section('Notes', ['TIME', 'TYPE', 'AUTHOR'], c.notes.map((n) => [minute(n.at), n.type, n.author]));
+    section('Flags', ['SINCE', 'FLAG', 'STATUS'], c.flags.map((f) => [day(f.at), f.title, f.status]));
+    section('Encounters', ['START', 'END', 'CLASS', 'STATUS', 'TYPE'], c.encounters.map((e) => [minute(e.start), minute(e.end), e.class, e.status, e.type]));
+    out();
+    out(`Resources in this chart: ${Object.entries(c.counts).sort().map(([t, n]) => `${t} ${n}`).join(', ')}`);
+    return EXIT.OK;
+  },
 });

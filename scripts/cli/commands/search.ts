@@ -1,14 +1,35 @@
-import { defineCommand, notBuilt } from '../command';
+import { defineCommand, EXIT } from '../command';
+import { day, table, withQueries } from './query-common';
 
 export default defineCommand({
   name: 'search',
-  usage: 'lantern search TEXT --home DIR [--json]',
+  usage: 'lantern search TEXT --home DIR [--limit N] [--json]',
   summary: 'Find patients by name, MRN, birth date or room/bed.',
+  details: 'TEXT: any order of name parts (prefixes and small typos are fine), an MRN, a birth date (1957-03-04 or 03/04/1957) or a room or bed.',
   positionals: 1,
   required: ['home'],
   options: {
     home: { type: 'string' },
+    limit: { type: 'string' },
     json: { type: 'boolean' },
   },
-  run: async () => notBuilt('search'),
+  run: async ({ values, positionals }, io) => {
+    const limit = Math.max(1, Math.min(200, Number(values['limit'] ?? 25) || 25));
+    const { value: found, demo } = await withQueries(values, (q) => q.search({ text: positionals[0] as string, limit }));
+    if (values['json']) {
+      io.out(JSON.stringify(found, null, 2));
+      return EXIT.OK;
+    }
+    if (demo) io.out('DEMO DATA — not real patients');
+    if (!found.length) {
+      io.out('No patient matches.');
+      return EXIT.OK;
+    }
+    for (const line of table(
+      ['NAME', 'MRN', 'BIRTH DATE', 'SEX', 'UNIT', 'BED', 'ID'],
+      found.map((p) => [p.deceased ? `${p.name} (DECEASED)` : p.name, p.mrn, day(p.birthDate), p.sex, p.location?.unit?.name, p.location?.bed, p.id]),
+    ))
+      io.out(line);
+    return EXIT.OK;
+  },
 });
