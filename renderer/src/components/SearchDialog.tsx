@@ -61,6 +61,9 @@ export function SearchDialog({ open, onClose, now }: { open: boolean; onClose: (
     } else if (e.key === 'ArrowUp' && n > 0) {
       e.preventDefault();
       setActive((a) => (a - 1 + n) % n);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      onClose();
     } else if (e.key === 'Enter') {
       e.preventDefault();
       openPatient(results.patients[active]);
@@ -77,7 +80,7 @@ export function SearchDialog({ open, onClose, now }: { open: boolean; onClose: (
       <input
         id="patient-search"
         className="search-input"
-        type="search"
+        type="text"
         role="combobox"
         aria-expanded={results.patients.length > 0}
         aria-controls="search-results"

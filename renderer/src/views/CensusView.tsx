@@ -13,6 +13,11 @@ export function CensusView({ unit, now, onUnit }: { unit: string | null; now: nu
   const load = useRequest('census', unit ? { unit } : {});
   const unitName = load.state === 'ready' ? (load.value.unit?.name ?? null) : null;
   useEffect(() => onUnit(unitName), [unitName, onUnit]);
+  // No unit chosen and the answer covers several: open the first unit's census instead.
+  const firstUnit = load.state === 'ready' && !load.value.unit ? (load.value.units[0]?.id ?? null) : null;
+  useEffect(() => {
+    if (firstUnit && !unit) window.location.replace(routeHref({ name: 'census', unit: firstUnit }));
+  }, [firstUnit, unit]);
   return (
     <div className="view census-view">
       <LoadView load={load} what="unit census">

@@ -3,13 +3,13 @@ import type { AppInfo, AppStatus, Census, Chart, SnapshotStatus } from '../../..
 import { ErrorNotice, Loading } from '../components/LoadState';
 import { ProtocolBody } from '../components/ProtocolBody';
 import { useRequest, useRequests, type Load } from '../hooks/useRequest';
+import { marWindow } from '../lib/mar-grid';
 import type { PrintKind } from '../lib/route';
 import { CensusPrint } from '../print/CensusPrint';
 import { PatientMarPrint } from '../print/MarPrint';
 import { PrintFrame } from '../print/PrintFrame';
 import { PrintPageHead } from '../print/PrintPageHead';
 import { SummaryPrint } from '../print/SummaryPrint';
-import { marWindow } from './chart/MedicationsSection';
 
 interface PrintViewProps {
   kind: PrintKind;

@@ -3,15 +3,8 @@ import { DataTable } from '../../components/DataTable';
 import { LoadView } from '../../components/LoadState';
 import { MAR_LEGEND, MarTable } from '../../components/MarTable';
 import { useRequest } from '../../hooks/useRequest';
+import { MAR_HOURS, marWindow } from '../../lib/mar-grid';
 import { formatDate, formatDateTime } from '../../lib/time';
-
-export const MAR_HOURS = 72;
-
-/** The MAR window: the 72 hours up to the data-as-of time. */
-export function marWindow(asOf: string): { from: string; to: string } {
-  const to = Date.parse(asOf);
-  return { from: new Date(to - MAR_HOURS * 3_600_000).toISOString(), to: new Date(to).toISOString() };
-}
 
 export function MedicationsSection({ chart }: { chart: Chart }) {
   const load = useRequest('mar', { patientId: chart.patient.id, ...marWindow(chart.asOf) });
@@ -47,7 +40,7 @@ export function MedicationsSection({ chart }: { chart: Chart }) {
           { header: 'Instructions', width: '1.6fr', cell: (o) => o.instructions ?? '—' },
         ]}
       />
-      <h2>Medication administration record — last {MAR_HOURS} hours</h2>
+      <h2>Medication administration record — last {MAR_HOURS} hours and what is due next</h2>
       <LoadView load={load} what="medication administration record">
         {(mar) => (
           <>
