@@ -26,7 +26,8 @@ export function dobWithAge(birthDate: string | null, now: number): string {
 export function bedLabel(location: Pick<BedLocation, 'room' | 'bed'> | null | undefined): string {
   if (!location) return '—';
   const { room, bed } = location;
-  if (room && bed && room !== bed) return `${room}-${bed}`;
+  // Beds are often named with their room already ("201-A"): do not repeat it.
+  if (room && bed && room !== bed) return bed.startsWith(room) ? bed : `${room}-${bed}`;
   return room ?? bed ?? '—';
 }
 

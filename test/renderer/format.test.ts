@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { Allergy } from '../../electron/shared/contract';
+import { allergyLine, bedLabel, dobWithAge, sexLabel } from '../../renderer/src/lib/patient';
+import { parseRoute, routeHref } from '../../renderer/src/lib/route';
+import { formatAge, formatAgeAt, formatDate, formatDateTime, freshnessOf } from '../../renderer/src/lib/time';
+import { cssString, pageCss } from '../../renderer/src/print/page-css';
+
+process.env.TZ = 'UTC';
+
+const allergy = (substance: string, extra: Partial<Allergy> = {}): Allergy => ({
+  id: substance, substance, category: null, criticality: null, severity: null, reactions: [], clinicalStatus: 'active',
+  verificationStatus: 'confirmed', recordedDate: null, ...extra,
+});
+
+describe('dates and ages', () => {
+  it('reads birth dates without shifting them across time zones', () => {
+    expect(formatDate('1948-02-17')).toBe('17 Feb 1948');
+    expect(formatDate('1948-02')).toBe('Feb 1948');
+    expect(formatDate(null)).toBe('—');
+    expect(formatDateTime('2026-11-21T14:05:00Z')).toBe('21 Nov 2026 14:05');
+  });
+
+  it('gives ages in years, months for infants, days for newborns', () => {
+    const now = Date.parse('2026-11-21T12:00:00Z');
+    expect(formatAgeAt('1948-02-17', now)).toBe('78 y');
+    expect(formatAgeAt('1948-11-22', now)).toBe('77 y');
+    expect(formatAgeAt('2026-03-01', now)).toBe('8 mo');
+    expect(formatAgeAt('2026-11-09', now)).toBe('12 d');
+    expect(dobWithAge('1948-02-17', now)).toBe('17 Feb 1948 (78 y)');
+    expect(dobWithAge(null, now)).toBe('DOB not recorded');
+  });
+
+  it('says how old the data is and when it turns stale, then expired', () => {
+    expect(formatAge(133 * 60_000)).toBe('2 h 13 min');
+    expect(formatAge(45 * 60_000)).toBe('45 min');
+    expect(formatAge((3 * 24 + 4) * 3_600_000)).toBe('3 d 4 h');
+    const asOf = '2026-11-21T10:00:00Z';
+    const expires = '2026-11-24T10:00:00Z';
+    expect(freshnessOf(Date.parse('2026-11-21T11:59:00Z'), asOf, expires, 120)).toBe('fresh');
+    expect(freshnessOf(Date.parse('2026-11-21T12:01:00Z'), asOf, expires, 120)).toBe('stale');
+    expect(freshnessOf(Date.parse(expires), asOf, expires, 120)).toBe('expired');
+  });
+});
+
+describe('patient identification', () => {
+  it('lists active allergies with severity and says plainly when none are recorded', () => {
+    expect(allergyLine([allergy('Penicillin', { severity: 'severe', reactions: ['Anaphylaxis'] }), allergy('Latex', { criticality: 'low' })])).toBe(
+      'ALLERGIES: Penicillin (severe: Anaphylaxis); Latex (low risk)',
+    );
+    expect(allergyLine([allergy('Codeine', { verificationStatus: 'refuted' })])).toBe('ALLERGIES: None active (see allergy list)');
+    expect(allergyLine([allergy('No known allergy')])).toBe('ALLERGIES: No known allergies');
+    expect(allergyLine([])).toBe('ALLERGIES: Not recorded — ask the patient');
+  });
+
+  it('labels beds and sex compactly', () => {
+    expect(bedLabel({ room: '412', bed: 'A' })).toBe('412-A');
+    expect(bedLabel({ room: '201', bed: '201-A' })).toBe('201-A');
+    expect(bedLabel(null)).toBe('—');
+    expect(sexLabel('female')).toBe('F');
+    expect(sexLabel('unknown')).toBe('unknown');
+  });
+});
+
+describe('routes', () => {
+  it('round-trips every screen through the URL hash, ids with slashes included', () => {
+    for (const route of [
+      { name: 'census', unit: '4W' },
+      { name: 'chart', patientId: 'a/b c', section: 'labs' },
+      { name: 'protocols', id: 'forms/paper-mar.html' },
+      { name: 'print', kind: 'mar-unit', id: 'unit-icu' },
+    ] as const) {
+      expect(parseRoute(routeHref(route))).toEqual(route);
+    }
+    expect(parseRoute('#/nonsense')).toEqual({ name: 'census', unit: null });
+    expect(parseRoute('#/patient/p1/not-a-section')).toEqual({ name: 'chart', patientId: 'p1', section: 'summary' });
+  });
+});
+
+describe('printed page margins', () => {
+  it('puts read-only, as-of, print time and page x of y in the margins, DEMO when demo', () => {
+    const css = pageCss({ facility: 'General', unit: '4 West', asOf: '21 Nov 2026 14:05', printedAt: '21 Nov 2026 16:40', demo: true, orientation: 'landscape' });
+    expect(css).toContain('"DOWNTIME COPY — READ ONLY"');
+    expect(css).toContain('"Data as of 21 Nov 2026 14:05"');
+    expect(css).toContain('"Printed 21 Nov 2026 16:40"');
+    expect(css).toContain('"Page " counter(page) " of " counter(pages)');
+    expect(css).toContain('DEMO DATA — NOT REAL PATIENTS');
+    expect(css).toContain('size: landscape');
+  });
+
+  it('cannot be broken out of by a facility name', () => {
+    expect(cssString('A "quoted" \\ name\n} body { display: none')).toBe('"A \\"quoted\\" \\\\ name } body { display: none"');
+  });
+});

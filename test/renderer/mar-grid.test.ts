@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { Administration, Mar, MedicationOrder } from '../../electron/shared/contract';
+import { buildMarGrid, classifyAdministration, marDays, marWindow } from '../../renderer/src/lib/mar-grid';
+
+process.env.TZ = 'UTC';
+
+const order = (id: string, extra: Partial<MedicationOrder> = {}): MedicationOrder => ({
+  id, medication: `Drug ${id}`, dose: '10 mg', route: 'PO', frequency: 'BID', prn: false, status: 'active', intent: 'order',
+  prescriber: null, authoredOn: null, start: null, end: null, instructions: null, ...extra,
+});
+const adm = (orderId: string, at: string, status = 'completed', reason: string | null = null): Administration => ({
+  id: `${orderId}-${at}`, orderId, medication: 'x', status, reason, at, dose: '10 mg', route: 'PO', performer: 'A. Nurse, RN',
+});
+
+const mar = (rows: Mar['rows']): Mar => ({
+  patient: { id: 'p', name: 'Test, Pat', mrn: '1', birthDate: null, sex: null, deceased: false, location: null },
+  from: '2026-11-18T14:00:00Z',
+  to: '2026-11-21T14:00:00Z',
+  asOf: '2026-11-21T10:00:00Z',
+  rows,
+});
+
+describe('MAR grid', () => {
+  it('classifies what happened to a dose in words a nurse uses', () => {
+    expect(classifyAdministration({ status: 'completed', reason: null })).toBe('given');
+    expect(classifyAdministration({ status: 'not-done', reason: 'Patient refused' })).toBe('refused');
+    expect(classifyAdministration({ status: 'not-done', reason: 'Heart rate 52' })).toBe('held');
+    expect(classifyAdministration({ status: 'not-done', reason: null })).toBe('held');
+    expect(classifyAdministration({ status: 'on-hold', reason: null })).toBe('held');
+    expect(classifyAdministration({ status: 'entered-in-error', reason: null })).toBe('error');
+  });
+
+  it('has one column per calendar day the window touches', () => {
+    const days = marDays(Date.parse('2026-11-18T14:00:00Z'), Date.parse('2026-11-21T14:00:00Z'));
+    expect(days.map((d) => d.label)).toEqual(['Wed 18 Nov', 'Thu 19 Nov', 'Fri 20 Nov', 'Sat 21 Nov']);
+  });
+
+  it('puts each dose in its day, flags scheduled doses nobody charted and those still due', () => {
+    const grid = buildMarGrid(
+      mar([
+        {
+          order: order('a'),
+          scheduled: ['2026-11-19T09:00:00Z', '2026-11-19T21:00:00Z', '2026-11-20T09:00:00Z', '2026-11-21T09:00:00Z', '2026-11-21T13:00:00Z'],
+          administrations: [
+            adm('a', '2026-11-19T09:10:00Z'),
+            adm('a', '2026-11-19T21:05:00Z', 'not-done', 'Patient refused'),
+            adm('a', '2026-11-21T09:20:00Z', 'not-done', 'HR 48'),
+          ],
+          lastGiven: '2026-11-19T09:10:00Z',
+          nextDue: '2026-11-21T13:00:00Z',
+        },
+      ]),
+    );
+    const [row] = grid.rows;
+    const summary = row!.cells.map((events) => events.map((e) => `${e.kind}${e.detail && e.kind !== 'given' ? `(${e.detail})` : ''}`));
+    expect(summary).toEqual([[], ['given', 'refused(Patient refused)'], ['not-charted'], ['held(HR 48)', 'due']]);
+  });
+
+  it('lists PRN and inactive orders after the scheduled ones', () => {
+    const grid = buildMarGrid(
+      mar([
+        { order: order('prn', { prn: true }), scheduled: [], administrations: [], lastGiven: null, nextDue: null },
+        { order: order('stopped', { status: 'stopped' }), scheduled: [], administrations: [], lastGiven: null, nextDue: null },
+        { order: order('sched'), scheduled: [], administrations: [], lastGiven: null, nextDue: null },
+      ]),
+    );
+    expect(grid.rows.map((r) => r.row.order.id)).toEqual(['sched', 'prn', 'stopped']);
+  });
+
+  it('asks for the 72 hours before the data-as-of time and the 12 after', () => {
+    expect(marWindow('2026-11-21T10:00:00Z')).toEqual({ from: '2026-11-18T10:00:00.000Z', to: '2026-11-21T22:00:00.000Z' });
+  });
+});
