@@ -533,8 +533,8 @@ function generatePatient(
     for (const due of dueAt) {
       if (due > now - 45 * 60_000 && rng.chance(0.5)) continue; // due now, not yet charted
       const roll = rng.next();
-      if (roll < 0.05) admin(due + rng.int(0, 20) * 60_000, 'not-done', rng.pick(['Held: NPO for procedure', 'Held: heart rate below 55', 'Held: systolic blood pressure below 100', 'Held: patient off unit']));
-      else if (roll < 0.08) admin(due + rng.int(0, 20) * 60_000, 'not-done', 'Refused by patient');
+      if (roll < 0.05) admin(Math.min(now, due + rng.int(0, 20) * 60_000), 'not-done', rng.pick(['Held: NPO for procedure', 'Held: heart rate below 55', 'Held: systolic blood pressure below 100', 'Held: patient off unit']));
+      else if (roll < 0.08) admin(Math.min(now, due + rng.int(0, 20) * 60_000), 'not-done', 'Refused by patient');
       else admin(Math.min(now, due + rng.int(-20, 40) * 60_000), 'completed', null);
     }
   }
