@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeContext, KNOWN } from '../support/fake-context';
+import { chromiumPath, go, openPage, pdfPageTexts, shot, startApp, type App } from './support/app';
+
+/**
+ * Safety properties checked on the fake workstation, whose data carries the hostile and
+ * extreme cases on purpose: hostile protocol HTML, DEMO data, long lists, empty beds.
+ */
+describe.skipIf(!chromiumPath)('safety on the fake hospital', () => {
+  let app: App;
+
+  beforeAll(async () => {
+    app = await startApp(createFakeContext({ demo: true }));
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('sanitizes protocol HTML: no script, handler, form, style, frame or remote image survives or runs', async () => {
+    const page = await openPage(app);
+    await go(page, '#/protocols/proto-rapid-response');
+    const body = page.getByTestId('protocol-html');
+    await body.waitFor();
+    expect(await body.textContent()).toContain('extension 5555');
+    await page.waitForLoadState('networkidle');
+    const probe = await page.evaluate(() => {
+      const root = document.querySelector('[data-testid="protocol-html"]')!;
+      const all = [...root.querySelectorAll('*')];
+      return {
+        pwned: (window as unknown as { __lanternPwned?: string }).__lanternPwned ?? null,
+        dangerous: root.querySelectorAll('script, form, input, button, iframe, style, object, embed').length,
+        handlers: all.filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
+        styles: all.filter((el) => el.hasAttribute('style')).length,
+        remote: all.filter((el) => /^(https?:|javascript:)/i.test(el.getAttribute('src') ?? el.getAttribute('href') ?? '')).length,
+      };
+    });
+    expect(probe).toEqual({ pwned: null, dangerous: 0, handlers: 0, styles: 0, remote: 0 });
+  });
+
+  it('marks demo data on every screen and on every printed page', async () => {
+    const page = await openPage(app);
+    for (const hash of ['#/census/4W', `#/patient/${KNOWN.id}/summary`, '#/protocols']) {
+      await go(page, hash);
+      await page.getByTestId('demo-strip').waitFor();
+      expect(await page.getByTestId('demo-badge').textContent()).toBe('DEMO');
+    }
+    await go(page, `#/print/summary/${KNOWN.id}`);
+    await page.getByTestId('print-ready').waitFor();
+    const texts = await pdfPageTexts(await page.pdf({ preferCSSPageSize: true }));
+    for (const text of texts) {
+      expect(text).toContain('DEMO DATA — NOT REAL PATIENTS');
+      expect(text).toContain(KNOWN.name);
+      expect(text).toContain(`MRN ${KNOWN.mrn}`);
+      expect(text).toContain('ALLERGIES: Penicillin');
+    }
+  });
+
+  it('renders only the visible rows of a long list', async () => {
+    const page = await openPage(app);
+    await go(page, '#/patient/pat-icu-i-11/vitals');
+    const table = page.getByTestId('vitals-table');
+    await table.waitFor();
+    expect(await table.getAttribute('data-virtualized')).toBe('true');
+    const total = Number(await table.getAttribute('aria-rowcount')) - 1;
+    const rendered = await table.locator('[role="row"]').count();
+    expect(total).toBeGreaterThan(60);
+    expect(rendered).toBeLessThan(total);
+    // Scrolling brings the oldest rows in.
+    await table.evaluate((t) => t.scrollTo(0, t.scrollHeight));
+    await expect.poll(() => table.locator(`[aria-rowindex="${total + 1}"]`).count()).toBe(1);
+  });
+
+  it('prints the census with identifiers and allergies on each row', async () => {
+    const page = await openPage(app);
+    await go(page, '#/print/census/4W');
+    await page.getByTestId('print-ready').waitFor();
+    await shot(page, 'print-census-preview-1280x800');
+    const text = (await pdfPageTexts(await page.pdf({ preferCSSPageSize: true }))).join(' ');
+    expect(text).toContain(KNOWN.name);
+    expect(text).toContain(`MRN ${KNOWN.mrn}`);
+    expect(text).toContain('Penicillin (severe: Anaphylaxis)');
+    expect(text).toContain('Empty bed');
+  });
+
+  it('keeps the keyboard in charge: Tab reaches the chart link with a visible focus ring', async () => {
+    const page = await openPage(app);
+    await go(page, '#/census/4W');
+    await page.getByTestId('census-table').waitFor();
+    let focused = '';
+    for (let i = 0; i < 40 && !focused.includes('patient-link'); i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.className ?? '');
+    }
+    expect(focused).toContain('patient-link');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).toBe('solid');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('patient-banner').waitFor();
+  });
+});
