@@ -1,0 +1,93 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { enrollHome } from '../home/enroll';
+import type { KeyProtector } from '../home/key-protector';
+import { homePath, readState } from '../home/layout';
+import { makeThrowawayPki } from '../pki/throwaway';
+import { publishSnapshot } from '../snapshot/publish';
+import { ingestSnapshot } from '../store/ingest';
+import { generateHospital } from './generate';
+
+export const DEMO_FACILITY = { id: 'DEMO', name: 'Lantern Demo General Hospital (DEMO)' };
+
+export interface DemoHomeOptions {
+  /** Seals the demo home's keys; the desktop app passes the OS key store. */
+  protector: KeyProtector;
+  clock?: () => Date;
+  beds?: number;
+  units?: number;
+  /** A demo snapshot older than this is replaced by a fresh one at start. */
+  refreshAfterMinutes?: number;
+}
+
+export interface DemoHomeResult {
+  built: boolean;
+  sequence: number;
+}
+
+/**
+ * The demo home: a synthetic hospital from the project's own generator, published and
+ * ingested through the real snapshot path (throwaway PKI, signed, encrypted, verified), so
+ * the demo exercises exactly what a hospital's data would. Built on first start and
+ * refreshed when its data is older than `refreshAfterMinutes`; marked DEMO everywhere.
+ */
+export async function ensureDemoHome(dir: string, options: DemoHomeOptions): Promise<DemoHomeResult> {
+  const clock = options.clock ?? (() => new Date());
+  const now = clock();
+  const state = existsSync(homePath(dir, 'config')) ? readState(dir) : null;
+  const current = state?.current ?? null;
+  const refreshMs = (options.refreshAfterMinutes ?? 60) * 60_000;
+  if (current && now.getTime() - Date.parse(current.status.asOf) < refreshMs) {
+    return { built: false, sequence: current.status.sequence };
+  }
+
+  // Each build makes its own throwaway PKI (no demo key is kept anywhere); the home is
+  // (re-)enrolled to trust it, and the sequence continues from the home's high-water mark.
+  const pki = makeThrowawayPki({ workstations: 1, now });
+  const workstation = pki.workstations[0]!;
+  enrollHome({
+    dir,
+    trust: [pki.ca.certPem],
+    protector: options.protector,
+    certPem: workstation.certPem,
+    keyPem: workstation.keyPem,
+    facility: DEMO_FACILITY.id,
+    demo: true,
+    clock,
+  });
+
+  const work = mkdtempSync(path.join(os.tmpdir(), 'lantern-demo-'));
+  try {
+    const exportDir = path.join(work, 'export');
+    const summary = await generateHospital({
+      outDir: exportDir,
+      beds: options.beds ?? 72,
+      units: options.units ?? 3,
+      days: 3,
+      seed: 'lantern-demo',
+      now,
+      facilityName: DEMO_FACILITY.name,
+    });
+    const sequence = (state?.highWater[DEMO_FACILITY.id] ?? 0) + 1;
+    const snapshot = path.join(work, 'demo.snapshot');
+    await publishSnapshot({
+      fhirDir: exportDir,
+      protocolsDir: path.join(exportDir, 'protocols'),
+      certPem: pki.publisher.certPem,
+      keyPem: pki.publisher.keyPem,
+      recipients: [workstation.certPem],
+      facility: DEMO_FACILITY,
+      units: summary.units.map((u) => ({ id: u.id, name: u.name })),
+      sequence,
+      asOf: now,
+      expiresAfterMs: 30 * 24 * 60 * 60_000,
+      out: snapshot,
+      clock,
+    });
+    await ingestSnapshot(dir, snapshot, { protector: options.protector, clock });
+    return { built: true, sequence };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
