@@ -106,10 +106,10 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
   const identPrefix = db.prepare('SELECT pid FROM ident WHERE value > ? AND value < ? LIMIT 50').pluck();
   const byBirth = db.prepare('SELECT rowid FROM patient WHERE birth_date = ? LIMIT 200').pluck();
   const byBed = db.prepare(
-    'SELECT p.rowid FROM bed b JOIN patient p ON p.bed_id = b.loc_id WHERE lower(b.bed) = ? OR lower(b.room) = ? OR lower(b.loc_id) = ? LIMIT 50',
+    'SELECT rowid FROM patient WHERE bed_id IN (SELECT loc_id FROM bed WHERE lower(bed) = ? OR lower(room) = ? OR lower(loc_id) = ?) LIMIT 50',
   ).pluck();
   const byBedPrefix = db.prepare(
-    'SELECT p.rowid FROM bed b JOIN patient p ON p.bed_id = b.loc_id WHERE lower(b.bed) LIKE ? ESCAPE \'\\\' LIMIT 50',
+    'SELECT rowid FROM patient WHERE bed_id IN (SELECT loc_id FROM bed WHERE lower(bed) LIKE ? ESCAPE \'\\\') LIMIT 50',
   ).pluck();
   const unitsAll = db.prepare('SELECT id, name, aliases FROM unit ORDER BY name');
   const censusBeds = db.prepare(
@@ -207,12 +207,15 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
 
     if (nameWords.length) {
       const run = (terms: string[][]): number[] =>
-        nameSearch.all(terms.map((alts) => `(${alts.join(' OR ')})`).join(' AND '), 400) as number[];
-      let rows = run(nameWords.map((w) => [`${ftsQuote(w)}*`]));
-      if (rows.length < limit) {
+        nameSearch.all(terms.map((alts) => `(${alts.join(' OR ')})`).join(' AND '), 200) as number[];
+      // Exact words first, then prefixes, then near spellings, each only while more are wanted.
+      const found = new Set(run(nameWords.map((w) => [ftsQuote(w)])));
+      if (found.size < limit) for (const r of run(nameWords.map((w) => [`${ftsQuote(w)}*`]))) found.add(r);
+      if (found.size < limit) {
         const typo = nameWords.map((w) => [`${ftsQuote(w)}*`, ...correct(w).map(ftsQuote)]);
-        if (typo.some((t) => t.length > 1)) rows = [...new Set([...rows, ...run(typo)])];
+        if (typo.some((t) => t.length > 1)) for (const r of run(typo)) found.add(r);
       }
+      const rows = [...found];
       for (const rowid of rows) {
         const p = patientByRowid.get(rowid) as PatientRow | undefined;
         if (!p) continue;
