@@ -6,10 +6,8 @@ import { fail } from '../shared/result';
 import { createHandlers, type Handlers } from '../core/api/handlers';
 import { dispatch } from '../core/api/dispatch';
 import { readAppFile } from '../core/files/static';
-import { openWorkstation } from '../core/workstation';
-import { resolveHome } from '../core/home/locate';
+import { openDesktopHome, type DesktopHome } from './home';
 import { createPrinter } from './print';
-import { policyPath, readPolicy } from '../core/home/policy';
 import {
   APP_ENTRY_URL,
   APP_HOST,
@@ -91,36 +89,25 @@ export function startLantern(options: StartOptions): void {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
   app.on('window-all-closed', () => app.quit());
 
-  void app.whenReady().then(() => {
+  let home: DesktopHome | null = null;
+  app.on('will-quit', () => void home?.close());
+
+  void app.whenReady().then(async () => {
     hardenSession(session.defaultSession);
     registerAppProtocol(path.join(options.distDir, 'renderer'));
     try {
-      mainWindow = openWorkstationWindow(options);
+      home = await openDesktopHome(createPrinter(() => mainWindow));
     } catch (error) {
-      // A start-up failure (bad policy file, unreadable home) gets one clear dialog, not a crash.
+      // A start-up failure (bad policy file, no key store, unreadable home) gets one clear
+      // dialog, not a crash.
       dialog.showErrorBox('Lantern cannot start', (error as Error).message);
       app.quit();
       return;
     }
+    registerIpc(createHandlers(home.context));
+    mainWindow = createMainWindow(options.distDir);
     mainWindow.on('closed', () => {
       mainWindow = null;
     });
   });
-}
-
-function openWorkstationWindow(options: StartOptions): BrowserWindow {
-  const policy = readPolicy(policyPath(process.platform, process.env));
-  const home = resolveHome({ env: process.env, policy, userDataDir: app.getPath('userData') });
-  let window: BrowserWindow | null = null;
-  const context = openWorkstation({
-    shell: 'desktop',
-    version: app.getVersion(),
-    homeDir: home.dir,
-    demo: home.demo,
-    staleAfterMinutes: home.staleAfterMinutes ?? undefined,
-    print: createPrinter(() => window),
-  });
-  registerIpc(createHandlers(context));
-  window = createMainWindow(options.distDir);
-  return window;
 }

@@ -29,7 +29,7 @@ export class FakeWebContents extends FakeEmitter {
   }
 }
 
-export function createFakeElectron(options: { singleInstance?: boolean; userData: string }) {
+export function createFakeElectron(options: { singleInstance?: boolean; userData: string; keyStore?: boolean }) {
   const app = Object.assign(new FakeEmitter(), {
     isPackaged: false,
     requestSingleInstanceLock: vi.fn(() => options.singleInstance ?? true),
@@ -82,6 +82,17 @@ export function createFakeElectron(options: { singleInstance?: boolean; userData
       handle: vi.fn((scheme: string, fn: (r: Request) => Promise<Response>) => protocolHandlers.set(scheme, fn)),
     },
     session: { defaultSession },
+    // Reversible stand-in for the OS key store (base64 of a marked string).
+    safeStorage: {
+      isEncryptionAvailable: vi.fn(() => options.keyStore ?? true),
+      getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret'),
+      encryptString: vi.fn((text: string) => Buffer.from(`sealed:${text}`)),
+      decryptString: vi.fn((blob: Buffer) => {
+        const text = blob.toString();
+        if (!text.startsWith('sealed:')) throw new Error('not sealed by this key store');
+        return text.slice('sealed:'.length);
+      }),
+    },
     dialog: {
       showErrorBox: vi.fn(),
       showSaveDialog: vi.fn(async (_w: unknown, o: { defaultPath: string }) => ({ canceled: false, filePath: o.defaultPath })),

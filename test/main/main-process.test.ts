@@ -9,13 +9,19 @@ import { createFakeElectron, FakeWebContents, type FakeElectron } from './fake-e
 let fake: FakeElectron;
 let distDir: string;
 
-async function start(options: { singleInstance?: boolean } = {}) {
+async function start(options: { singleInstance?: boolean; keyStore?: boolean } = {}) {
   const userData = mkdtempSync(path.join(os.tmpdir(), 'lantern-userdata-'));
   fake = createFakeElectron({ ...options, userData });
   vi.doMock('electron', () => fake.module);
   const main = await import('../../electron/main/app');
   main.startLantern({ distDir });
-  await new Promise((resolve) => setTimeout(resolve, 0)); // let whenReady() run
+  // Let whenReady() and the home's opening run until the window exists (or start-up gave up).
+  await vi.waitFor(
+    () => {
+      if (fake.windows.length === 0 && fake.app.quit.mock.calls.length === 0) throw new Error('not started');
+    },
+    { timeout: 20_000, interval: 20 },
+  );
   return main;
 }
 
@@ -23,12 +29,17 @@ const appFrame = { url: 'app://lantern/index.html', parent: null };
 
 beforeEach(() => {
   vi.resetModules();
+  // An empty, not yet enrolled home: the shell's empty state, no demo to build.
+  process.env['LANTERN_HOME'] = mkdtempSync(path.join(os.tmpdir(), 'lantern-home-'));
   distDir = mkdtempSync(path.join(os.tmpdir(), 'lantern-dist-'));
   mkdirSync(path.join(distDir, 'renderer'), { recursive: true });
   writeFileSync(path.join(distDir, 'renderer', 'index.html'), '<!doctype html><title>Lantern</title>');
   writeFileSync(path.join(distDir, 'secret.txt'), 'outside the renderer folder');
 });
-afterEach(() => vi.doUnmock('electron'));
+afterEach(() => {
+  vi.doUnmock('electron');
+  delete process.env['LANTERN_HOME'];
+});
 
 describe('electron/main against a mocked electron', () => {
   it('creates the window with the security checklist settings and loads app://, not file://', async () => {
@@ -108,7 +119,7 @@ describe('electron/main against a mocked electron', () => {
     await start();
     expect([...fake.ipcHandlers.keys()].sort()).toEqual(CHANNEL_NAMES.map(ipcChannel).sort());
     const status = fake.ipcHandlers.get(ipcChannel('status'))!;
-    expect(await status({ senderFrame: appFrame }, {})).toMatchObject({ ok: true, value: { demo: true } });
+    expect(await status({ senderFrame: appFrame }, {})).toMatchObject({ ok: true, value: { demo: false, snapshot: null } });
     expect(await status({ senderFrame: { url: 'https://evil.example/', parent: null } }, {})).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },
@@ -143,6 +154,23 @@ describe('electron/main against a mocked electron', () => {
       ok: true,
       value: { printed: false, savedTo: null },
     });
+  });
+
+  it('with no home configured, opens the demo hospital sealed by the OS key store', async () => {
+    delete process.env['LANTERN_HOME'];
+    await start();
+    const status = await fake.ipcHandlers.get(ipcChannel('status'))!({ senderFrame: appFrame }, {});
+    expect(status).toMatchObject({ ok: true, value: { demo: true, snapshot: { facility: { id: 'DEMO' } } } });
+    const census = await fake.ipcHandlers.get(ipcChannel('census'))!({ senderFrame: appFrame }, {});
+    expect((census as { value: { beds: unknown[] } }).value.beds.length).toBeGreaterThan(0);
+    expect(fake.module.safeStorage.encryptString).toHaveBeenCalled();
+  });
+
+  it('refuses to start on a real home without an OS key store, with one clear dialog', async () => {
+    await start({ keyStore: false });
+    expect(fake.windows).toHaveLength(0);
+    expect(fake.module.dialog.showErrorBox).toHaveBeenCalledWith('Lantern cannot start', expect.stringMatching(/key store/));
+    expect(fake.app.quit).toHaveBeenCalled();
   });
 
   it('is single-instance: a second launch quits and focuses the first window', async () => {

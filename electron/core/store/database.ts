@@ -4,6 +4,16 @@ import Database from 'better-sqlite3-multiple-ciphers';
 export type Db = Database.Database;
 
 /**
+ * The compiled SQLite module to load: null for the one in node_modules (built for Node);
+ * the desktop app points it at its Electron-ABI build before opening any database.
+ */
+let nativeBinding: string | null = null;
+export function useSqliteBinding(file: string | null): void {
+  nativeBinding = file;
+}
+const bindingOption = () => (nativeBinding ? { nativeBinding } : {});
+
+/**
  * Snapshot databases are encrypted whole (pages, indexes, full-text index, journal) with
  * SQLite3 Multiple Ciphers in its SQLCipher 4 compatible mode, under a raw 256-bit key
  * (no passphrase derivation: the key is random and sealed by the KeyProtector).
@@ -18,7 +28,7 @@ function applyKey(db: Db, key: Buffer): void {
 /** A new, empty database to build a snapshot into: fast settings (it is discarded on failure). */
 export function createSnapshotDatabase(file: string, key: Buffer): Db {
   if (existsSync(file)) throw new Error('snapshot database already exists');
-  const db = new Database(file);
+  const db = new Database(file, bindingOption());
   try {
     applyKey(db, key);
     db.pragma('journal_mode = OFF');
@@ -45,7 +55,7 @@ export function sealSnapshotDatabase(db: Db): string {
 
 /** Open a finished snapshot database read-only; throws when the key is wrong. */
 export function openSnapshotDatabase(file: string, key: Buffer): Db {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = new Database(file, { readonly: true, fileMustExist: true, ...bindingOption() });
   try {
     applyKey(db, key);
     db.prepare('SELECT count(*) FROM sqlite_master').get();

@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { app } from 'electron';
+import type { ApiContext } from '../core/api/handlers';
+import { ensureDemoHome } from '../core/demo/home';
+import { keyFileProtector } from '../core/home/key-file-protector';
+import type { KeyProtector } from '../core/home/key-protector';
+import { homePath } from '../core/home/layout';
+import { resolveHome, type HomeLocation } from '../core/home/locate';
+import { policyPath, readPolicy } from '../core/home/policy';
+import { resealHome } from '../core/home/reseal';
+import { useSqliteBinding } from '../core/store/database';
+import { startInboxAgent, type InboxAgent } from '../core/sync/inbox';
+import { openWorkstation } from '../core/workstation';
+import { safeStorageProtector } from './safe-storage';
+
+export interface DesktopHome {
+  location: HomeLocation;
+  context: ReturnType<typeof openWorkstation>;
+  agent: InboxAgent | null;
+  close(): Promise<void>;
+}
+
+/** The SQLite module built for Electron's ABI: packaged beside the app, or named by `npm start`. */
+function sqliteBindingPath(): string | null {
+  if (app.isPackaged) return path.join(process.resourcesPath, 'native', 'better_sqlite3.node');
+  return process.env['LANTERN_SQLITE_BINDING'] ?? null;
+}
+
+/**
+ * The OS key store seals the home's keys. Without one, a real home is refused (its keys
+ * must not lie in a file); the demo home, synthetic data only, falls back to a key file.
+ */
+function chooseProtector(location: HomeLocation): KeyProtector {
+  try {
+    return safeStorageProtector();
+  } catch (error) {
+    if (location.demo) return keyFileProtector(location.dir, { create: true });
+    throw error;
+  }
+}
+
+/**
+ * Everything the desktop app opens at start-up: policy, home (the demo hospital when none
+ * is configured), the key store, and the inbox agent when the policy names an inbox.
+ */
+export async function openDesktopHome(print: ApiContext['print']): Promise<DesktopHome> {
+  useSqliteBinding(sqliteBindingPath());
+  const policy = readPolicy(policyPath(process.platform, process.env));
+  const location = resolveHome({ env: process.env, policy, userDataDir: app.getPath('userData') });
+  const protector = chooseProtector(location);
+  // A home enrolled from the command line moves into the OS key store on first open.
+  if (existsSync(homePath(location.dir, 'config')) && protector.kind !== 'key-file') {
+    resealHome(location.dir, keyFileProtector(location.dir), protector);
+  }
+  if (location.demo) await ensureDemoHome(location.dir, { protector });
+
+  const context = openWorkstation({
+    shell: 'desktop',
+    version: app.getVersion(),
+    homeDir: location.dir,
+    demo: location.demo,
+    staleAfterMinutes: location.staleAfterMinutes ?? undefined,
+    protector,
+    print,
+  });
+  const agent = location.inbox
+    ? startInboxAgent({ homeDir: location.dir, inbox: location.inbox, protector, log: (line) => console.log(line) })
+    : null;
+  return {
+    location,
+    context,
+    agent,
+    close: async () => {
+      await agent?.close();
+      context.home?.close();
+    },
+  };
+}
