@@ -2,6 +2,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureDemoHome } from '../../electron/core/demo/home';
+import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { openWorkstation } from '../../electron/core/workstation';
 import { buildRenderer, ROOT } from '../build/build';
 import { startPreviewServer } from './server';
@@ -54,6 +56,11 @@ async function run(): Promise<void> {
   await ensureRendererBuilt();
   const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const homeDir = values.home ? path.resolve(values.home) : path.join(ROOT, '.lantern-demo', 'home');
+  if (!values.home) {
+    // The demo hospital (synthetic data): built, or refreshed, through the real snapshot path.
+    const built = await ensureDemoHome(homeDir, { protector: keyFileProtector(homeDir, { create: true }) });
+    if (built.built) console.log(`Demo hospital published and ingested into ${homeDir} (sequence ${built.sequence}).`);
+  }
   const context = openWorkstation({ shell: 'preview', version, homeDir, demo: !values.home });
   const server = await startPreviewServer({ context, port });
   console.log(`Preview: ${server.url}`);
