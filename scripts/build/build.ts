@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import path from 'node:path';
@@ -36,6 +37,22 @@ export async function buildElectron(): Promise<void> {
     outfile: 'dist/electron/preload.cjs',
     external: ['electron'],
   });
+}
+
+function newestMtime(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+    const full = path.join(dir, entry.name);
+    return Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }, 0);
+}
+
+/** Build the renderer when there is no build or its sources changed since. */
+export async function ensureRendererBuilt(log: (line: string) => void = console.log): Promise<void> {
+  const index = path.join(DIST, 'renderer/index.html');
+  const sources = Math.max(newestMtime(path.join(ROOT, 'renderer')), newestMtime(path.join(ROOT, 'electron/shared')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  log('Building the renderer…');
+  await buildRenderer();
 }
 
 export async function buildAll(): Promise<void> {

@@ -1,37 +1,14 @@
 // `npm run preview -- [--home DIR] [--port N]`: the app in a browser, for development and tests.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDemoHome } from '../../electron/core/demo/home';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { openWorkstation } from '../../electron/core/workstation';
-import { buildRenderer, ROOT } from '../build/build';
+import { ensureRendererBuilt, ROOT } from '../build/build';
 import { startPreviewServer } from './server';
 
 const USAGE = 'Usage: npm run preview -- [--home DIR] [--port N]';
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirRecursive(dir)) newest = Math.max(newest, statSync(entry).mtimeMs);
-  return newest;
-}
-
-function* readdirRecursive(dir: string): Generator<string> {
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) yield* readdirRecursive(full);
-    else yield full;
-  }
-}
-
-/** Build the renderer when there is no build or the sources changed since. */
-async function ensureRendererBuilt(): Promise<void> {
-  const index = path.join(ROOT, 'dist/renderer/index.html');
-  const sources = Math.max(newestSource(path.join(ROOT, 'renderer')), newestSource(path.join(ROOT, 'electron/shared')));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  console.log('Building the renderer…');
-  await buildRenderer();
-}
 
 async function run(): Promise<void> {
   let values;

@@ -1,14 +1,33 @@
-import { defineCommand, notBuilt } from '../command';
+import { runBench, formatReport } from '../../bench/run';
+import { defineCommand, intOption } from '../command';
 
 export default defineCommand({
   name: 'bench',
-  usage: 'lantern bench [--beds N] [--json]',
+  usage: 'lantern bench [--beds N] [--scale] [--no-print] [--json]',
   summary: 'Measure publish, ingest, query and print speed on a generated hospital.',
+  details: [
+    '--beds N     occupied beds of the generated hospital (default 1000), 40 beds per unit',
+    '--scale      run at 100, 1000 and 4000 beds and show how each figure grows',
+    '--no-print   skip printing a unit MAR to PDF in Chromium',
+    '--json       one JSON object (with --scale: an array, one per size)',
+    'Progress goes to stderr; the numbers to stdout. See docs/BENCHMARKS.md.',
+  ].join('\n'),
   positionals: 0,
-  required: [],
   options: {
     beds: { type: 'string' },
+    scale: { type: 'boolean' },
+    'no-print': { type: 'boolean' },
     json: { type: 'boolean' },
   },
-  run: async () => notBuilt('bench'),
+  run: async ({ values }, io) => {
+    const sizes = values['scale'] ? [100, 1000, 4000] : [intOption(values, 'beds', 1000, 10, 20_000)];
+    const reports = [];
+    for (const beds of sizes) {
+      const report = await runBench({ beds, print: !values['no-print'], log: (line) => io.err(`bench: ${line}`) });
+      reports.push(report);
+      if (!values['json']) io.out(formatReport(report) + '\n');
+    }
+    if (values['json']) io.out(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
+    return 0;
+  },
 });

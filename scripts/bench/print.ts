@@ -1,0 +1,39 @@
+// The unit MAR printed to PDF the way a nurse prints it in the preview: Chromium lays out
+// the print view and renders every page.
+import { performance } from 'node:perf_hooks';
+import { openWorkstation } from '../../electron/core/workstation';
+import { ensureRendererBuilt } from '../build/build';
+import { findChromium, launchChromium } from '../preview/chromium';
+import { startPreviewServer } from '../preview/server';
+
+export async function printUnitMar(
+  homeDir: string,
+  unitId: string,
+): Promise<{ seconds: number; pages: number; beds: number } | { skipped: string }> {
+  const executable = findChromium();
+  if (!executable) return { skipped: 'no Chromium or Chrome installed' };
+  await ensureRendererBuilt(() => {});
+  const context = openWorkstation({ shell: 'preview', version: 'bench', homeDir, demo: false });
+  const beds = context.queries()!.census({ unit: unitId }).beds.filter((b) => b.patient).length;
+  const server = await startPreviewServer({ context });
+  const browser = await launchChromium(executable);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(server.url);
+    await page.getByTestId('read-only').waitFor();
+    const started = performance.now();
+    await page.evaluate((hash) => (window.location.hash = hash), `#/print/mar-unit/${encodeURIComponent(unitId)}`);
+    await page.getByTestId('print-ready').waitFor({ timeout: 120_000 });
+    const pdf = await page.pdf({ printBackground: true, preferCSSPageSize: true });
+    const seconds = (performance.now() - started) / 1000;
+    const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const doc = await getDocument({ data: new Uint8Array(pdf), isEvalSupported: false }).promise;
+    const pages = doc.numPages;
+    await doc.destroy();
+    return { seconds, pages, beds };
+  } finally {
+    await browser.close();
+    await server.close();
+    context.home?.close();
+  }
+}

@@ -1,0 +1,192 @@
+// `lantern bench`: a generated hospital, published and ingested by the real commands, the
+// floors on the same data, then queries and a unit MAR printed to PDF. Prints numbers only.
+import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { generateHospital } from '../../electron/core/demo';
+import { openHome } from '../../electron/core/home/open';
+import { makeThrowawayPki, writeThrowawayPki } from '../../electron/core/pki/throwaway';
+import type { PatientSummary } from '../../electron/shared/contract';
+import { aesGcmDecryptFloor, gunzipFloor, ndjsonFiles, sqliteImportFloor, totalBytes, type FloorResult } from './floors';
+import { runLantern, timeEach, type Percentiles } from './measure';
+import { printUnitMar } from './print';
+
+const MB = 1024 * 1024;
+export const BEDS_PER_UNIT = 40;
+
+export interface BenchReport {
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
+  beds: number;
+  units: number;
+  resources: number;
+  generate: { seconds: number };
+  publish: { seconds: number; mbPerSecond: number; rawMb: number; snapshotMb: number; sizeRatio: number; peakRssMb: number };
+  ingest: { seconds: number; resourcesPerSecond: number; peakRssMb: number; databaseMb: number };
+  floors: {
+    sqliteImport: (FloorResult & { rows: number }) | null;
+    aesGcmDecrypt: FloorResult;
+    gunzip: FloorResult;
+    /** Lantern's ingest time divided by each floor's time. */
+    ingestRatio: { sqliteImport: number | null; aesGcmDecrypt: number; gunzip: number };
+  };
+  queries: { search: Percentiles; census: Percentiles; chart: Percentiles; mar: Percentiles };
+  print: { seconds: number; pages: number; beds: number } | { skipped: string };
+}
+
+/** Realistic search inputs from the census: names both ways, prefixes, typos, MRNs, beds, birth dates. */
+export function searchInputs(patients: PatientSummary[], limit: number): string[] {
+  const out: string[] = [];
+  const typo = (w: string) => (w.length > 3 ? w.slice(0, 1) + w[2] + w[1] + w.slice(3) : w);
+  for (const p of patients) {
+    const [family = '', given = ''] = p.name.split(',').map((s) => s.trim());
+    const first = given.split(' ')[0] ?? '';
+    out.push(`${first} ${family}`, `${family}, ${first}`, family.slice(0, 3), typo(family), `${typo(first)} ${family}`);
+    if (p.mrn) out.push(p.mrn, p.mrn.slice(0, -2));
+    if (p.location?.bed) out.push(p.location.bed);
+    if (p.birthDate) out.push(p.birthDate);
+    if (out.length >= limit) break;
+  }
+  return out.slice(0, limit);
+}
+
+const dirBytes = (dir: string): number =>
+  readdirSync(dir, { withFileTypes: true }).reduce(
+    (sum, e) => sum + (e.isDirectory() ? dirBytes(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).size),
+    0,
+  );
+
+export async function runBench(options: { beds: number; print: boolean; log: (line: string) => void }): Promise<BenchReport> {
+  const { beds, log } = options;
+  const units = Math.max(1, Math.round(beds / BEDS_PER_UNIT));
+  const work = mkdtempSync(path.join(os.tmpdir(), 'lantern-bench-'));
+  try {
+    const exportDir = path.join(work, 'export');
+    log(`generating ${beds} beds in ${units} units…`);
+    const started = performance.now();
+    const summary = await generateHospital({ outDir: exportDir, beds, units, days: 3, seed: 'bench' });
+    const generate = { seconds: (performance.now() - started) / 1000 };
+    const files = ndjsonFiles(exportDir);
+    const rawBytes = totalBytes(files);
+
+    const pkiDir = path.join(work, 'pki');
+    writeThrowawayPki(pkiDir, makeThrowawayPki({ workstations: 1 }));
+    const pem = (name: string) => path.join(pkiDir, name);
+    const home = path.join(work, 'home');
+    await runLantern(['enroll', '--home', home, '--trust', pem('ca.pem'), '--cert', pem('workstation-1.pem'), '--key', pem('workstation-1.key'), '--facility', 'BENCH']);
+
+    log('publishing…');
+    const snapshot = path.join(work, 'bench.snapshot');
+    const published = await runLantern([
+      'publish', '--fhir', exportDir, '--protocols', path.join(exportDir, 'protocols'),
+      '--cert', pem('publisher.pem'), '--key', pem('publisher.key'), '--recipient', pem('workstation-1.pem'),
+      '--facility', 'BENCH=Bench General', ...summary.units.flatMap((u) => ['--unit', `${u.id}=${u.name}`]),
+      '--sequence', '1', '--out', snapshot,
+    ]);
+    const snapshotBytes = statSync(snapshot).size;
+
+    log('ingesting…');
+    const ingested = await runLantern(['ingest', snapshot, '--home', home]);
+
+    log('measuring floors…');
+    const sqliteImport = sqliteImportFloor(files);
+    const aesGcmDecrypt = aesGcmDecryptFloor(snapshotBytes);
+    const gunzip = await gunzipFloor(files);
+
+    log('querying…');
+    const opened = openHome(home);
+    const queries = opened.queries()!;
+    const allUnits = queries.census({}).units;
+    const patients = allUnits.flatMap((u) => queries.census({ unit: u.id }).beds.flatMap((b) => (b.patient ? [b.patient] : [])));
+    const sample = patients.filter((_, i) => i % Math.max(1, Math.floor(patients.length / 300)) === 0);
+    const report: BenchReport = {
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        memoryGb: Math.round(totalmem() / 1024 ** 3),
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+      },
+      beds,
+      units,
+      resources: summary.resources,
+      generate,
+      publish: {
+        seconds: published.seconds,
+        mbPerSecond: rawBytes / MB / published.seconds,
+        rawMb: rawBytes / MB,
+        snapshotMb: snapshotBytes / MB,
+        sizeRatio: snapshotBytes / rawBytes,
+        peakRssMb: published.peakRssMb,
+      },
+      ingest: {
+        seconds: ingested.seconds,
+        resourcesPerSecond: summary.resources / ingested.seconds,
+        peakRssMb: ingested.peakRssMb,
+        databaseMb: dirBytes(path.join(home, 'snapshots')) / MB,
+      },
+      floors: {
+        sqliteImport,
+        aesGcmDecrypt,
+        gunzip,
+        ingestRatio: {
+          sqliteImport: sqliteImport ? ingested.seconds / sqliteImport.seconds : null,
+          aesGcmDecrypt: ingested.seconds / aesGcmDecrypt.seconds,
+          gunzip: ingested.seconds / gunzip.seconds,
+        },
+      },
+      queries: {
+        search: timeEach(searchInputs(patients, 3000), (text) => queries.search({ text, limit: 25 })),
+        census: timeEach(Array.from({ length: 20 }, () => allUnits).flat(), (u) => queries.census({ unit: u.id })),
+        chart: timeEach(sample, (p) => queries.chart({ patientId: p.id })),
+        mar: timeEach(sample, (p) => queries.mar({ patientId: p.id })),
+      },
+      print: { skipped: 'not run' },
+    };
+    opened.close();
+
+    if (options.print) {
+      log('printing a unit MAR…');
+      const unit = allUnits[0]!;
+      report.print = await printUnitMar(home, unit.id);
+    } else {
+      report.print = { skipped: '--no-print' };
+    }
+    return report;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const f = (n: number, digits = 1) => n.toFixed(digits);
+const pct = (p: Percentiles) => `p50 ${f(p.p50Ms, 2)} ms  p99 ${f(p.p99Ms, 2)} ms  (n=${p.n})`;
+
+export function formatReport(r: BenchReport): string {
+  const floors = r.floors;
+  return [
+    `Lantern bench — ${r.beds} beds, ${r.units} units, ${r.resources.toLocaleString('en-US')} FHIR resources`,
+    `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.machine.platform}`,
+    '',
+    `generate   ${f(r.generate.seconds, 2)} s`,
+    `publish    ${f(r.publish.seconds, 2)} s  ${f(r.publish.mbPerSecond)} MB/s  raw ${f(r.publish.rawMb)} MB → snapshot ${f(r.publish.snapshotMb)} MB (${f(r.publish.sizeRatio * 100)}%)  peak RSS ${f(r.publish.peakRssMb, 0)} MB`,
+    `ingest     ${f(r.ingest.seconds, 2)} s  ${Math.round(r.ingest.resourcesPerSecond).toLocaleString('en-US')} resources/s  peak RSS ${f(r.ingest.peakRssMb, 0)} MB  database ${f(r.ingest.databaseMb)} MB`,
+    '',
+    'floors (same data, same run):',
+    floors.sqliteImport
+      ? `  sqlite3 shell import   ${f(floors.sqliteImport.seconds, 2)} s  ${f(floors.sqliteImport.mbPerSecond)} MB/s  → ingest is ${f(floors.ingestRatio.sqliteImport!, 2)}× this`
+      : '  sqlite3 shell import   (sqlite3 not installed)',
+    `  AES-256-GCM decrypt    ${f(floors.aesGcmDecrypt.seconds, 3)} s  ${f(floors.aesGcmDecrypt.mbPerSecond, 0)} MB/s  → ingest is ${f(floors.ingestRatio.aesGcmDecrypt, 1)}× this`,
+    `  gunzip                 ${f(floors.gunzip.seconds, 3)} s  ${f(floors.gunzip.mbPerSecond, 0)} MB/s  → ingest is ${f(floors.ingestRatio.gunzip, 1)}× this`,
+    '',
+    'queries:',
+    `  search  ${pct(r.queries.search)}`,
+    `  census  ${pct(r.queries.census)}`,
+    `  chart   ${pct(r.queries.chart)}`,
+    `  MAR     ${pct(r.queries.mar)}`,
+    '',
+    'skipped' in r.print
+      ? `unit MAR print: skipped (${r.print.skipped})`
+      : `unit MAR print to PDF: ${f(r.print.seconds, 2)} s for ${r.print.beds} beds, ${r.print.pages} pages`,
+  ].join('\n');
+}
