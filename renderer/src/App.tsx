@@ -68,7 +68,7 @@ export function App() {
           <Screen route={route} status={status} snapshot={snapshot} shell={info?.shell ?? 'preview'} now={now} onUnit={setUnitName} />
         )}
       </main>
-      {status && snapshot && !expired && <SearchDialog open={searchOpen} onClose={closeSearch} now={now} />}
+      {status && snapshot && !expired && searchOpen && <SearchDialog onClose={closeSearch} now={now} />}
     </div>
   );
 }

@@ -35,7 +35,7 @@ describe.skipIf(!chromiumPath)('nursing station on a generated hospital', () => 
   it('shows the census of the unit: beds in order, patients with two identifiers, empty beds, flags', async () => {
     const page = await openPage(app);
     await go(page, `#/census/${census.unit!.id}`);
-    await page.getByTestId('census-table').waitFor();
+    await page.getByRole('heading', { level: 1, name: `Census — ${census.unit!.name}` }).waitFor();
     const rows = page.getByTestId('census-row');
     expect(await rows.count()).toBe(census.beds.length);
     const first = census.beds.find((b) => b.patient)!.patient!;

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { PatientSummary } from '../../../electron/shared/contract';
 import { request } from '../api';
 import { bedLabel, dobWithAge, mrnLabel, sexLabel } from '../lib/patient';
@@ -14,23 +14,20 @@ interface Results {
  * Find a patient by name, MRN, birth date or room, as you type, keyboard only: arrows move,
  * Enter opens the chart, Esc closes. Every result shows name and MRN (two identifiers).
  */
-export function SearchDialog({ open, onClose, now }: { open: boolean; onClose: () => void; now: number }) {
+export function SearchDialog({ onClose, now }: { onClose: () => void; now: number }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const seq = useRef(0);
   const [text, setText] = useState('');
   const [results, setResults] = useState<Results>({ text: '', patients: [], error: null });
   const [active, setActive] = useState(0);
 
-  useEffect(() => {
+  // Mounted = open: each opening starts empty. Layout effect, so a key pressed right after
+  // closing never meets a half-closed dialog.
+  useLayoutEffect(() => {
     const d = dialog.current;
-    if (!d) return;
-    if (open && !d.open) {
-      setText('');
-      setResults({ text: '', patients: [], error: null });
-      setActive(0);
-      d.showModal();
-    } else if (!open && d.open) d.close();
-  }, [open]);
+    if (d && !d.open) d.showModal();
+    return () => d?.close();
+  }, []);
 
   const search = (value: string) => {
     setText(value);
@@ -73,7 +70,12 @@ export function SearchDialog({ open, onClose, now }: { open: boolean; onClose: (
   const q = text.trim();
   const settled = results.text === text;
   return (
-    <dialog ref={dialog} className="search-dialog" aria-label="Find a patient" onClose={onClose} data-testid="search-dialog">
+    <dialog ref={dialog} className="search-dialog" aria-label="Find a patient" onClose={(e) => {
+        // The close event is queued: ignore one that arrives after the dialog was reopened.
+        if (!e.currentTarget.open) onClose();
+      }}
+      data-testid="search-dialog"
+    >
       <label htmlFor="patient-search" className="search-label">
         Find a patient — name, MRN, date of birth (YYYY-MM-DD) or room
       </label>

@@ -53,7 +53,9 @@ function CensusTable({ census, now }: { census: Census; now: number }) {
       </div>
       <UnitSwitcher units={census.units} current={unitId} />
       {census.beds.length === 0 ? (
-        <p className="empty">This unit has no beds in the snapshot.</p>
+        <p className="empty" data-testid="census-empty">
+          No patient in this snapshot is assigned to a bed on this unit. Find a patient with Search (Ctrl+K or /).
+        </p>
       ) : (
         <table className="data census-table" data-testid="census-table">
           <thead>

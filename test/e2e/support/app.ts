@@ -53,6 +53,8 @@ export async function openPage(app: App, options: OpenOptions = {}): Promise<Pag
   if (options.clockAt) await page.clock.install({ time: options.clockAt });
   await page.goto(app.server.url);
   await page.getByTestId('read-only').waitFor();
+  // Ready when the workstation status has arrived and the first screen has finished loading.
+  await page.waitForFunction(() => document.querySelector('#main') && !document.querySelector('#main [data-testid="loading"]'));
   return page;
 }
 
