@@ -3,7 +3,7 @@ import type { Allergy } from '../../electron/shared/contract';
 import { allergyLine, bedLabel, dobWithAge, sexLabel } from '../../renderer/src/lib/patient';
 import { parseRoute, routeHref } from '../../renderer/src/lib/route';
 import { formatAge, formatAgeAt, formatDate, formatDateTime, freshnessOf } from '../../renderer/src/lib/time';
-import { cssString, pageCss } from '../../renderer/src/print/page-css';
+import { cssString, pageCss, patientPagesCss } from '../../renderer/src/print/page-css';
 
 process.env.TZ = 'UTC';
 
@@ -79,12 +79,22 @@ describe('routes', () => {
 describe('printed page margins', () => {
   it('puts read-only, as-of, print time and page x of y in the margins, DEMO when demo', () => {
     const css = pageCss({ facility: 'General', unit: '4 West', asOf: '21 Nov 2026 14:05', printedAt: '21 Nov 2026 16:40', demo: true, orientation: 'landscape' });
-    expect(css).toContain('"DOWNTIME COPY — READ ONLY"');
+    expect(css).toContain('"DOWNTIME COPY — READ ONLY · DEMO DATA"');
     expect(css).toContain('"Data as of 21 Nov 2026 14:05"');
     expect(css).toContain('"Printed 21 Nov 2026 16:40"');
     expect(css).toContain('"Page " counter(page) " of " counter(pages)');
     expect(css).toContain('DEMO DATA — NOT REAL PATIENTS');
     expect(css).toContain('size: landscape');
+  });
+
+  it('gives each patient named pages whose margins carry identifiers, DOB and allergies', () => {
+    const css = patientPagesCss([
+      { identity: 'Whitfield, Eleanor · MRN 100234 · DOB 17 Feb 1948 (78 y)', allergies: 'ALLERGIES: Penicillin (severe: Anaphylaxis)' },
+      { identity: 'Okafor, Grace · MRN 200137 · DOB 28 Aug 2000 (26 y)', allergies: 'ALLERGIES: No known allergies' },
+    ]);
+    expect(css).toContain('[data-page="patient-1"] { page: patient-1; }');
+    expect(css).toMatch(/@page patient-0 \{\s*@top-center \{ content: "Whitfield, Eleanor · MRN 100234 · DOB 17 Feb 1948 \(78 y\)"/);
+    expect(css).toContain('content: "ALLERGIES: No known allergies"');
   });
 
   it('cannot be broken out of by a facility name', () => {

@@ -23,7 +23,7 @@ function Event({ e }: { e: MarEvent }) {
  * given, held or refused with its time, scheduled doses nobody charted, and when each order
  * is next due. `head` adds rows above the column headings (printed pages repeat them).
  */
-export function MarTable({ mar, head, testId }: { mar: Mar; head?: ReactNode; testId?: string }) {
+export function MarTable({ mar, head, foot, testId }: { mar: Mar; head?: ReactNode; foot?: ReactNode; testId?: string }) {
   const grid = buildMarGrid(mar);
   const columns = grid.days.length + 3;
   return (
@@ -81,6 +81,11 @@ export function MarTable({ mar, head, testId }: { mar: Mar; head?: ReactNode; te
             <td>{row.nextDue ? <strong>{formatShortDateTime(row.nextDue)}</strong> : <span className="muted">{row.order.prn ? 'as needed' : '—'}</span>}</td>
           </tr>
         ))}
+        {foot && (
+          <tr className="mar-foot">
+            <td colSpan={columns}>{foot}</td>
+          </tr>
+        )}
       </tbody>
     </table>
   );

@@ -3,7 +3,7 @@ import { flushSync } from 'react-dom';
 import type { AppInfo, AppStatus, SnapshotStatus } from '../../../electron/shared/contract';
 import { request } from '../api';
 import { formatDateTime } from '../lib/time';
-import { applyPageCss } from './page-css';
+import { applyPageCss, type PagePatient } from './page-css';
 import { PrintContext, type PrintInfo } from './PrintContext';
 
 interface PrintFrameProps {
@@ -15,6 +15,8 @@ interface PrintFrameProps {
   orientation: 'portrait' | 'landscape';
   /** True once every part of the document has loaded: printing earlier would lose pages. */
   ready: boolean;
+  /** The patients of the document, in order, each on pages of its own (see patientPagesCss). */
+  patients?: PagePatient[];
   children: ReactNode;
 }
 
@@ -22,7 +24,7 @@ interface PrintFrameProps {
  * A printable document and its toolbar. On paper: the page margins and heads carry the
  * safety lines; the print time is re-stamped at the moment of printing.
  */
-export function PrintFrame({ title, status, snapshot, shell, unit, orientation, ready, children }: PrintFrameProps) {
+export function PrintFrame({ title, status, snapshot, shell, unit, orientation, ready, patients, children }: PrintFrameProps) {
   const [printedAt, setPrintedAt] = useState(() => Date.now());
   const [message, setMessage] = useState<string | null>(null);
   const info: PrintInfo = {
@@ -34,9 +36,14 @@ export function PrintFrame({ title, status, snapshot, shell, unit, orientation, 
     demo: status.demo,
   };
 
+  const patientsKey = JSON.stringify(patients ?? []);
   useEffect(
-    () => applyPageCss({ facility: info.facility, unit, asOf: info.asOf, printedAt: info.printedAt, demo: info.demo, orientation }),
-    [info.facility, unit, info.asOf, info.printedAt, info.demo, orientation],
+    () =>
+      applyPageCss(
+        { facility: info.facility, unit, asOf: info.asOf, printedAt: info.printedAt, demo: info.demo, orientation },
+        JSON.parse(patientsKey) as PagePatient[],
+      ),
+    [info.facility, unit, info.asOf, info.printedAt, info.demo, orientation, patientsKey],
   );
   useEffect(() => {
     const restamp = () => flushSync(() => setPrintedAt(Date.now()));

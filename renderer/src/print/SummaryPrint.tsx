@@ -4,6 +4,7 @@ import { sortedProblems } from '../views/chart/ProblemsSection';
 import { flagLabel, latestPerCode, newestFirst } from '../lib/series';
 import { formatShortDateTime } from '../lib/time';
 import { printPatientOf } from './MarPrint';
+import { patientPageName } from './page-css';
 import { PrintPageHead } from './PrintPageHead';
 
 function Block({ title, children }: { title: string; children: ReactNode }) {
@@ -27,7 +28,7 @@ export function SummaryPrint({ chart }: { chart: Chart }) {
   const notes = newestFirst(chart.notes).slice(0, 3);
   const orders = chart.orders.filter((o) => o.status === 'active');
   return (
-    <table className="print-table summary-print" data-testid="summary-print">
+    <table className="print-table summary-print" data-testid="summary-print" data-page={patientPageName(0)}>
       <thead>
         <tr className="page-head-row">
           <th className="page-head-cell">

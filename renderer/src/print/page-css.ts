@@ -24,7 +24,7 @@ export function pageCss(info: PageInfo): string {
   return `@page {
   size: ${info.orientation};
   margin: 16mm 10mm 16mm 10mm;
-  ${box('top-left', cssString('DOWNTIME COPY — READ ONLY'), 'font-weight: 700;')}
+  ${box('top-left', cssString(info.demo ? 'DOWNTIME COPY — READ ONLY · DEMO DATA' : 'DOWNTIME COPY — READ ONLY'), 'font-weight: 700;')}
   ${box('top-center', cssString(info.demo ? 'DEMO DATA — NOT REAL PATIENTS' : where), info.demo ? 'font-weight: 700;' : '')}
   ${box('top-right', cssString(`Data as of ${info.asOf}`), 'font-weight: 700;')}
   ${box('bottom-left', cssString(`Printed ${info.printedAt}`))}
@@ -33,15 +33,43 @@ export function pageCss(info: PageInfo): string {
 }`;
 }
 
+/** Who a run of printed pages is about, for the page margins. */
+export interface PagePatient {
+  /** "Whitfield, Eleanor · MRN 100234 · DOB 17 Feb 1948" */
+  identity: string;
+  /** "ALLERGIES: Penicillin (severe: Anaphylaxis)" */
+  allergies: string;
+}
+
+/** A CSS identifier for the named page of the n-th patient. */
+export const patientPageName = (n: number): string => `patient-${n}`;
+
+/**
+ * A named page per patient: the element carrying `data-page` prints on pages whose margins
+ * name that patient (identifiers, DOB, allergies), whatever the table heads do.
+ */
+export function patientPagesCss(patients: PagePatient[]): string {
+  return patients
+    .map((p, n) => {
+      const name = patientPageName(n);
+      return `[data-page="${name}"] { page: ${name}; }
+@page ${name} {
+  @top-center { content: ${cssString(p.identity)}; font-family: system-ui, Arial, sans-serif; font-size: 9pt; font-weight: 700; color: #000; }
+  @bottom-center { content: ${cssString(p.allergies)}; font-family: system-ui, Arial, sans-serif; font-size: 8.5pt; font-weight: 700; color: #000; }
+}`;
+    })
+    .join('\n');
+}
+
 let sheet: CSSStyleSheet | null = null;
 
-/** Install (or replace) the page rule through the CSSOM: the CSP allows no inline <style>. */
-export function applyPageCss(info: PageInfo): () => void {
+/** Install (or replace) the page rules through the CSSOM: the CSP allows no inline <style>. */
+export function applyPageCss(info: PageInfo, patients: PagePatient[] = []): () => void {
   if (!sheet) {
     sheet = new CSSStyleSheet();
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   }
-  sheet.replaceSync(pageCss(info));
+  sheet.replaceSync(`${pageCss(info)}\n${patientPagesCss(patients)}`);
   const mine = sheet;
   return () => mine.replaceSync('');
 }

@@ -6,7 +6,7 @@ import { useRequest, useRequests, type Load } from '../hooks/useRequest';
 import { marWindow } from '../lib/mar-grid';
 import type { PrintKind } from '../lib/route';
 import { CensusPrint } from '../print/CensusPrint';
-import { PatientMarPrint } from '../print/MarPrint';
+import { pagePatientOf, PatientMarPrint } from '../print/MarPrint';
 import { PrintFrame } from '../print/PrintFrame';
 import { PrintPageHead } from '../print/PrintPageHead';
 import { SummaryPrint } from '../print/SummaryPrint';
@@ -58,8 +58,10 @@ function UnitPrint({ unit, frame, onUnit, what }: { unit: string; frame: FramePr
   const error = firstError(census, charts, what === 'mar' ? mars : charts);
   const ready = census.state === 'ready' && charts.state === 'ready' && (what === 'census' || mars.state === 'ready');
   const title = `${what === 'mar' ? 'Unit MAR' : 'Census'} — ${unitName ?? unit}`;
+  const now = Date.parse(frame.snapshot.asOf);
+  const patients = what === 'mar' && charts.state === 'ready' ? charts.value.map((c) => pagePatientOf(c, now)) : undefined;
   return (
-    <PrintFrame title={title} unit={unitName} orientation="landscape" ready={ready} {...frame}>
+    <PrintFrame title={title} unit={unitName} orientation="landscape" ready={ready} patients={patients} {...frame}>
       {error && <ErrorNotice title="Could not prepare this printout." message={error.message} />}
       {!error && !ready && <Loading what="the printout" />}
       {ready && what === 'census' && <CensusPrint census={(census as { value: Census }).value} charts={byId(charts)} now={Date.parse(frame.snapshot.asOf)} />}
@@ -67,7 +69,7 @@ function UnitPrint({ unit, frame, onUnit, what }: { unit: string; frame: FramePr
         <>
           {mars.value.length === 0 && <p>No patients on this unit in the snapshot.</p>}
           {mars.value.map((mar, i) => (
-            <PatientMarPrint key={mar.patient.id} chart={charts.value[i]!} mar={mar} />
+            <PatientMarPrint key={mar.patient.id} chart={charts.value[i]!} mar={mar} page={i} />
           ))}
         </>
       )}
@@ -86,8 +88,10 @@ function PatientPrint({ patientId, frame, what }: { patientId: string; frame: Fr
   const ready = chart.state === 'ready' && (what === 'summary' || mar.state === 'ready');
   const name = chart.state === 'ready' ? chart.value.patient.name : 'patient';
   const unit = chart.state === 'ready' ? (chart.value.patient.location?.unit?.name ?? null) : null;
+  const patients = chart.state === 'ready' ? [pagePatientOf(chart.value, Date.parse(frame.snapshot.asOf))] : undefined;
   return (
     <PrintFrame
+      patients={patients}
       title={`${what === 'mar' ? 'MAR' : 'Summary'} — ${name}`}
       unit={unit}
       orientation={what === 'mar' ? 'landscape' : 'portrait'}
@@ -97,7 +101,7 @@ function PatientPrint({ patientId, frame, what }: { patientId: string; frame: Fr
       {error && <ErrorNotice title="Could not prepare this printout." message={error.message} />}
       {!error && !ready && <Loading what="the printout" />}
       {ready && chart.state === 'ready' && what === 'summary' && <SummaryPrint chart={chart.value} />}
-      {ready && chart.state === 'ready' && mar.state === 'ready' && what === 'mar' && <PatientMarPrint chart={chart.value} mar={mar.value} />}
+      {ready && chart.state === 'ready' && mar.state === 'ready' && what === 'mar' && <PatientMarPrint chart={chart.value} mar={mar.value} page={0} />}
     </PrintFrame>
   );
 }
