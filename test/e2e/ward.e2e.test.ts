@@ -79,6 +79,14 @@ describe.skipIf(!chromiumPath)('nursing station on a generated hospital', () => 
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('banner-mrn').textContent()).toBe(`MRN ${known.patient.mrn}`);
     expect(await page.getByTestId('banner-name').textContent()).toBe(known.patient.name);
+
+    // By birth date and by room too.
+    for (const text of [known.patient.birthDate!, known.patient.location!.room!]) {
+      await page.keyboard.press('Control+k');
+      await page.keyboard.type(text);
+      await expect.poll(async () => (await page.getByTestId('search-result').allTextContents()).join('|')).toContain(known.patient.name);
+      await page.keyboard.press('Escape');
+    }
   });
 
   it('shows the chart sections with this patient’s data, the banner with allergies always in view', async () => {
