@@ -1,3 +1,4 @@
+import { mapResource } from '../../electron/core/chart/map';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../electron/shared/contract';
 import { buildChartDb, type InlineExport } from '../support/chart-db';
@@ -188,10 +189,18 @@ describe('FHIR R4 to chart mapping (hand-written edge cases)', () => {
     const m1 = chart.medications.find((m) => m.id === 'mr1')!;
     expect(m1).toMatchObject({ medication: 'Metoprolol tartrate 25 mg tablet', dose: '25 mg', route: 'Oral', frequency: 'BID', prn: false, status: 'active', prescriber: 'Dr. Greg House', start: '2026-02-27T09:00:00Z' });
     expect(chart.medications.find((m) => m.id === 'mr2')).toMatchObject({ medication: 'Vancomycin 1 g IV', frequency: 'every 12 h' });
-    expect(chart.medications.find((m) => m.id === 'mr3')).toMatchObject({ prn: true });
+    expect(chart.medications.find((m) => m.id === 'mr3')).toMatchObject({ prn: true, frequency: 'every 4 h PRN' });
     const held = chart.administrations.find((a) => a.id === 'ma2')!;
     expect(held).toMatchObject({ status: 'not-done', reason: 'Held: heart rate 52', orderId: 'mr1' });
     expect(chart.administrations.find((a) => a.id === 'ma1')).toMatchObject({ performer: 'Dr. Greg House', dose: '25 mg', medication: 'Metoprolol tartrate 25 mg tablet' });
+  });
+
+  it('says PRN once, with its reason, whether or not the timing code already says it', () => {
+    const order = (timing: object, asNeeded: object) =>
+      mapResource('MedicationRequest', { resourceType: 'MedicationRequest', id: 'x', status: 'active', subject: { reference: P },
+        medicationCodeableConcept: { text: 'Oxycodone 5 mg' }, dosageInstruction: [{ timing, ...asNeeded }] }, '').data as { frequency: string };
+    expect(order({ code: { text: 'Q6H PRN' } }, { asNeededBoolean: true }).frequency).toBe('Q6H PRN');
+    expect(order({ code: { text: 'Q6H' } }, { asNeededCodeableConcept: { text: 'pain' } }).frequency).toBe('Q6H PRN (pain)');
   });
 
   it('decodes notes and reduces HTML to inert text', () => {

@@ -394,7 +394,11 @@ export function mapResource(type: string, r: Json, line: string): Row {
         frequency: (() => {
           const t = dosage ? ccText(obj(dosage['timing'])?.['code']) : null;
           const d = t ?? describeTiming(timing);
-          return prn ? `${d ?? ''} PRN${dosage && isObj(dosage['asNeededCodeableConcept']) ? ` (${ccText(dosage['asNeededCodeableConcept'])})` : ''}`.trim() : d;
+          if (!prn) return d;
+          // Timing codes such as "Q6H PRN" already say it; say it once.
+          const base = d && /\bPRN\b/i.test(d) ? d : `${d ?? ''} PRN`.trim();
+          const reason = dosage && isObj(dosage['asNeededCodeableConcept']) ? ccText(dosage['asNeededCodeableConcept']) : null;
+          return reason ? `${base} (${reason})` : base;
         })(),
         prn,
         status: status ?? 'unknown',
