@@ -25,7 +25,7 @@ import type {
   UnitRef,
 } from '../../electron/shared/contract';
 import { LanternError } from '../../electron/shared/errors';
-import { makePdf } from './fake-pdf';
+import { makePdf } from '../../electron/core/demo/protocols';
 
 export interface FakeOptions {
   /** The data-as-of time; defaults to 37 minutes before the clock. */
@@ -482,7 +482,7 @@ function buildHospital(asOf: number): Hospital {
   ];
   const protocols = [
     protocol('proto-downtime-meds', 'Downtime medication administration', 'Downtime procedures', 'markdown', PROTOCOL_MARKDOWN, PROTOCOL_MARKDOWN),
-    protocol('proto-paper-mar', 'Paper MAR form and instructions', 'Forms', 'pdf', makePdf(pdfLines), pdfLines.flat().join('\n')),
+    protocol('proto-paper-mar', 'Paper MAR form and instructions', 'Forms', 'pdf', makePdf('Paper MAR form and instructions', pdfLines), pdfLines.flat().join('\n')),
     protocol('proto-rapid-response', 'Rapid response team activation', 'Emergency', 'html', PROTOCOL_HTML,
       'Rapid response team activation. Call extension 5555. Heart rate below 40 or above 130. Systolic BP below 90.'),
     protocol('proto-contacts', 'Downtime contact numbers', 'Downtime procedures', 'text',

@@ -6,27 +6,23 @@ import path from 'node:path';
  * protocols/<category>/ (Markdown, HTML, plain text and a PDF made here).
  */
 
-/** A minimal, valid one-page PDF showing the given lines in Helvetica. */
-export function makePdf(title: string, lines: string[]): Buffer {
+/** A minimal, valid PDF: the title, then each page's lines in Helvetica (no PDF library needed). */
+export function makePdf(title: string, pages: string[][]): Buffer {
   const esc = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, '?');
-  const textOps = [
-    'BT',
-    '/F1 16 Tf',
-    '72 740 Td',
-    `(${esc(title)}) Tj`,
-    '/F1 11 Tf',
-    '0 -28 Td',
-    ...lines.flatMap((l) => [`(${esc(l)}) Tj`, '0 -16 Td']),
-    'ET',
-  ].join('\n');
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${Buffer.byteLength(textOps, 'latin1')} >>\nstream\n${textOps}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-    `<< /Title (${esc(title)}) /Producer (Lantern demo) >>`,
-  ];
+  const objects: string[] = [];
+  const add = (body: string): number => objects.push(body);
+  const catalog = add('<< /Type /Catalog /Pages 2 0 R >>');
+  const pagesObj = add('');
+  const font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
+  const kids = pages.map((lines, i) => {
+    // The title heads the first page; every page is plain Helvetica text lines.
+    const heading = i === 0 ? ['/F1 16 Tf', `(${esc(title)}) Tj`, '0 -28 Td'] : [];
+    const ops = ['BT', '72 740 Td', ...heading, '/F1 11 Tf', ...lines.flatMap((l) => [`(${esc(l)}) Tj`, '0 -16 Td']), 'ET'].join('\n');
+    const content = add(`<< /Length ${Buffer.byteLength(ops, 'latin1')} >>\nstream\n${ops}\nendstream`);
+    return add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 612 792] /Contents ${content} 0 R /Resources << /Font << /F1 ${font} 0 R >> >> >>`);
+  });
+  objects[pagesObj - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
+  const info = add(`<< /Title (${esc(title)}) /Producer (Lantern) >>`);
   let body = '%PDF-1.4\n';
   const offsets: number[] = [];
   objects.forEach((o, i) => {
@@ -36,7 +32,7 @@ export function makePdf(title: string, lines: string[]): Buffer {
   const xref = Buffer.byteLength(body, 'latin1');
   body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
   for (const off of offsets) body += `${String(off).padStart(10, '0')} 00000 n \n`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info ${objects.length} 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R /Info ${info} 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(body, 'latin1');
 }
 
@@ -83,7 +79,7 @@ export function protocolSources(facility: string): ProtocolSource[] {
     },
     {
       path: 'forms/downtime-lab-requisition.pdf',
-      content: makePdf('Downtime laboratory requisition', [
+      content: makePdf('Downtime laboratory requisition', [[
         DEMO.replace('—', '-'),
         `${facility}`,
         'Patient name: ______________________   MRN: ______________   DOB: __________',
@@ -92,7 +88,7 @@ export function protocolSources(facility: string): ProtocolSource[] {
         '[ ] Lactate   [ ] PT/INR   [ ] Type and screen   [ ] Blood cultures x2',
         'Collected by: ____________   Date/time: ______________',
         'Send with specimen; keep the carbon copy on the unit downtime log.',
-      ]),
+      ]]),
     },
   ];
 }
