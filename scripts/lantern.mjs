@@ -10,6 +10,14 @@ if (usageReport) {
   process.on('exit', () => writeFileSync(usageReport, JSON.stringify(process.resourceUsage())));
 }
 
+// `lantern census … | head` closes the pipe early: that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 register();
 const { main } = await import('./cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

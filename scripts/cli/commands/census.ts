@@ -33,7 +33,7 @@ export default defineCommand({
           p.mrn,
           day(p.birthDate),
           `${age(p.birthDate, census.asOf)}${sexLetter(p.sex)}`,
-          p.allergyCount ? `${p.allergyCount} ALLERGY` : p.noKnownAllergies ? 'NKA' : 'not recorded',
+          p.allergyCount ? `${p.allergyCount} ALLERG${p.allergyCount === 1 ? "Y" : "IES"}` : p.noKnownAllergies ? 'NKA' : 'not recorded',
           p.codeStatus ?? 'not recorded',
           p.isolation.join('; '),
           day(p.admitDate),
