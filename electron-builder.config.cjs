@@ -17,6 +17,8 @@ module.exports = {
   // Never rebuild native modules in place: the Electron copy is built separately.
   npmRebuild: false,
   asar: true,
+  // Worker threads start from a real file.
+  asarUnpack: ['dist/electron/ingest-worker.cjs'],
   electronFuses: {
     runAsNode: false,
     enableCookieEncryption: true,

@@ -10,6 +10,7 @@ import { resolveHome, type HomeLocation } from '../core/home/locate';
 import { policyPath, readPolicy } from '../core/home/policy';
 import { resealHome } from '../core/home/reseal';
 import { useSqliteBinding } from '../core/store/database';
+import { useIngestWorker } from '../core/store/parallel';
 import { startInboxAgent, type InboxAgent } from '../core/sync/inbox';
 import { openWorkstation } from '../core/workstation';
 import { safeStorageProtector } from './safe-storage';
@@ -25,6 +26,14 @@ export interface DesktopHome {
 function sqliteBindingPath(): string | null {
   if (app.isPackaged) return path.join(process.resourcesPath, 'native', 'better_sqlite3.node');
   return process.env['LANTERN_SQLITE_BINDING'] ?? null;
+}
+
+/** The bundled ingest worker beside this file (unpacked from the ASAR archive when packaged). */
+function ingestWorkerPath(): string | null {
+  const file = path.join(__dirname, 'ingest-worker.cjs');
+  const unpacked = file.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
+  if (existsSync(unpacked)) return unpacked;
+  return existsSync(file) ? file : null;
 }
 
 /**
@@ -46,6 +55,8 @@ function chooseProtector(location: HomeLocation): KeyProtector {
  */
 export async function openDesktopHome(print: ApiContext['print']): Promise<DesktopHome> {
   useSqliteBinding(sqliteBindingPath());
+  const worker = ingestWorkerPath();
+  useIngestWorker(worker ? { module: worker } : null);
   const policy = readPolicy(policyPath(process.platform, process.env));
   const location = resolveHome({ env: process.env, policy, userDataDir: app.getPath('userData') });
   const protector = chooseProtector(location);

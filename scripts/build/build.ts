@@ -30,6 +30,13 @@ export async function buildElectron(): Promise<void> {
     // Native and large packages load from node_modules at run time.
     packages: 'external',
   });
+  // The ingest worker thread (electron/core/store/parallel.ts): self-contained, so it also
+  // starts from outside the ASAR archive (electron-builder unpacks it).
+  await esbuild({
+    ...common,
+    entryPoints: ['electron/core/store/ingest-worker.ts'],
+    outfile: 'dist/electron/ingest-worker.cjs',
+  });
   // The sandboxed preload can require nothing but electron: bundle everything else in.
   await esbuild({
     ...common,

@@ -1,3 +1,4 @@
+import { useIngestWorker } from '../../electron/core/store/parallel';
 import { CliError, EXIT, helpText, parseCommandArgs, type Command, type Io } from './command';
 import bench from './commands/bench';
 import census from './commands/census';
@@ -26,6 +27,12 @@ export const COMMANDS: readonly Command[] = [
   chart,
   bench,
 ];
+
+// The ingest worker runs the TypeScript source too, with tsx registered first in its thread.
+useIngestWorker({
+  module: new URL('../../electron/core/store/ingest-worker.ts', import.meta.url),
+  loader: import.meta.resolve('tsx/esm/api'),
+});
 
 const stdio: Io = {
   out: (line) => process.stdout.write(`${line}\n`),

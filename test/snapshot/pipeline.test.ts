@@ -3,11 +3,13 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { chartModel } from '../../electron/core/chart';
 import { enrollHome } from '../../electron/core/home/enroll';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
-import { readState } from '../../electron/core/home/layout';
+import { readState, unsealDatabaseKey } from '../../electron/core/home/layout';
 import { openHome } from '../../electron/core/home/open';
 import { SnapshotRefusal } from '../../electron/core/snapshot/refusal';
+import { openSnapshotDatabase } from '../../electron/core/store/database';
 import { ingestSnapshot } from '../../electron/core/store/ingest';
 import { openWorkstation } from '../../electron/core/workstation';
 import { HAS_SYNTHEA, REPO_ROOT, SYNTHEA_DIR } from '../support/fixtures';
@@ -268,5 +270,51 @@ describe('certificates from other CAs and the command line', () => {
     const json = JSON.parse(status.stdout) as { snapshot: unknown; lastRejection: { reason: string } };
     expect(json.snapshot).toBeNull();
     expect(json.lastRejection.reason).toMatch(/NOT_A_SNAPSHOT/);
+  });
+});
+
+describe('the ingest worker', () => {
+  /** Every row of the chart tables, in insertion order. */
+  function dump(home: string, db: string): string {
+    const key = unsealDatabaseKey(home, keyFileProtector(home));
+    const open = openSnapshotDatabase(path.join(home, db), key);
+    try {
+      return ['patient', 'ident', 'item', 'entity', 'bed', 'type_count', 'protocol']
+        .map((t) => `${t}\n${(open.prepare(`SELECT * FROM ${t} ORDER BY rowid`).raw().all() as unknown[][]).map((r) => JSON.stringify(r, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v))).join('\n')}`)
+        .join('\n');
+    } finally {
+      open.close();
+    }
+  }
+
+  it('parses and maps on its own thread and stores exactly what one thread stores', async () => {
+    const { fhir } = writeTinyExport(path.join(work, 'threads'), undefined, { malformed: true });
+    const extra = [
+      { resourceType: 'Observation', id: 'orphan', subject: { reference: 'Patient/not-here' }, valueQuantity: { value: 1 } },
+      { resourceType: 'Observation', id: 'nobody', valueString: 'no subject' },
+      { resourceType: 'Observation', id: 'ctl\u0000\u0001\u0002-id', subject: { reference: 'Patient/p1' }, valueString: 'Grüße, 体温 \u0002' },
+      { resourceType: 'Observation', id: 'nulls', subject: { reference: 'Patient/p2' }, code: { text: '\u0002' } },
+    ];
+    writeFileSync(path.join(fhir, 'Observation.ndjson'), readFileSync(path.join(fhir, 'Observation.ndjson'), 'utf8') + extra.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const file = path.join(work, 'threads.lantern');
+    await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 1 });
+    const results = [];
+    for (const threads of [2, 1] as const) {
+      const home = path.join(work, `home-threads-${threads}`);
+      enrollTestHome(home, pki);
+      const result = await ingestSnapshot(home, file, { model: chartModel, clock, threads });
+      results.push({ ...result, dump: dump(home, result.record.db) });
+    }
+    const [worker, single] = results;
+    expect(worker!.mappedOn).toBe('worker');
+    expect(single!.mappedOn).toBe('database thread');
+    expect(worker!.report).toEqual(single!.report);
+    expect(worker!.report.malformed).toHaveLength(1);
+    expect(worker!.report.unresolved.map((p) => p.reason)).toEqual([
+      'Observation: no patient (subject) reference',
+      'Observation: patient not-here is not in the extract',
+    ]);
+    expect(worker!.dump).toBe(single!.dump);
+    expect(worker!.dump).toContain(JSON.stringify('ctl\u0000\u0001\u0002-id'));
   });
 });

@@ -1,9 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { chartModel } from '../../electron/core/chart';
 import { openHome } from '../../electron/core/home/open';
 import { issueCertificate } from '../../electron/core/pki/throwaway';
 import { REFUSALS, SnapshotRefusal, type RefusalCode } from '../../electron/core/snapshot/refusal';
+import type { ContentModel } from '../../electron/core/store/content';
 import { ingestSnapshot } from '../../electron/core/store/ingest';
 import {
   AS_OF,
@@ -31,14 +33,27 @@ let protocols: string;
 let good: string;
 let before: string;
 
-async function refusalOf(file: string): Promise<RefusalCode> {
+async function refusalWith(file: string, model: ContentModel): Promise<SnapshotRefusal> {
   try {
-    await ingestSnapshot(home, file, { model: testModel, clock });
+    await ingestSnapshot(home, file, { model, clock });
   } catch (error) {
-    if (error instanceof SnapshotRefusal) return error.code;
+    if (error instanceof SnapshotRefusal) return error;
     throw error;
   }
   throw new Error('the snapshot was accepted');
+}
+
+/**
+ * The refusal on one thread (the test model has no mapper), and again through the ingest
+ * worker (the chart model reads, parses and maps there): the same code and message.
+ */
+async function refusalOf(file: string): Promise<RefusalCode> {
+  const single = await refusalWith(file, testModel);
+  expect(homeFingerprint(home)).toBe(before);
+  const threaded = await refusalWith(file, chartModel);
+  expect(threaded.message).toBe(single.message);
+  expect(threaded.exitCode).toBe(single.exitCode);
+  return single.code;
 }
 
 /** The refusal left the home as it was: same files, same state, and the old snapshot answers. */

@@ -1,5 +1,6 @@
 import type { ContentModel } from '../store/content';
 import { createQueries } from './queries';
+import { chartMapper } from './mapper';
 import { SCHEMA_VERSION, createSchema, createWriter } from './store';
 
 /**
@@ -9,6 +10,7 @@ import { SCHEMA_VERSION, createSchema, createWriter } from './store';
 export const chartModel: ContentModel = {
   schemaVersion: SCHEMA_VERSION,
   createSchema,
+  mapper: chartMapper,
   writer: createWriter,
   queries: createQueries,
 };

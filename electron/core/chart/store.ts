@@ -1,9 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
-import type { PatientDetail } from '../../shared/contract';
-import type { ContentProblem, ContentReport, ContentWriter, ProtocolFile, SnapshotMeta, SourceRef } from '../store/content';
-import { arr, ccText, codes, humanName, isObj, nameOf, obj, parseRef, str, type Json } from '../fhir/util';
-import { S, mapResource, patientRefOf, type EncounterAux } from './map';
+import type { ContentProblem, ContentReport, ContentWriter, MappedBatch, ProtocolFile, SnapshotMeta, SourceRef } from '../store/content';
 import { htmlToText } from '../fhir/util';
+import { S, type EncounterAux } from './map';
+import { R, mapLine, unpackRecords, type ChartRecord, type LocationInfo } from './mapper';
+
+export { nameTokens } from './mapper';
 
 export const SCHEMA_VERSION = 1;
 
@@ -40,77 +41,7 @@ export function createSchema(db: Database): void {
   `);
 }
 
-/** Lower-case, accent-free name tokens; "O'Brien" gives o, brien and obrien. */
-export function nameTokens(text: string): string[] {
-  const out = new Set<string>();
-  for (const word of text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().split(/\s+/)) {
-    const pieces = word.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-    for (const p of pieces) out.add(p);
-    if (pieces.length > 1) out.add(pieces.join(''));
-  }
-  return [...out];
-}
-
-interface LocationInfo {
-  name: string | null;
-  phys: string | null;
-  partOf: string | null;
-  aliases: string[];
-}
-
 const MAX_REPORTED = 1000;
-const KEEP_RAW = process.env.LANTERN_KEEP_RAW === "1";
-
-function patientDetail(r: Json): { detail: Omit<PatientDetail, 'location'>; tokens: string[]; idents: string[] } {
-  const names = arr(r['name']).filter(isObj);
-  const official = names.find((n) => n['use'] === 'official' || n['use'] === 'usual') ?? names[0];
-  let name = 'Name not recorded';
-  if (official) {
-    const family = str(official['family']);
-    const given = arr(official['given']).filter((g): g is string => typeof g === 'string');
-    name = family ? (given.length ? `${family}, ${given.join(' ')}` : family) : humanName(official) ?? name;
-  }
-  const tokens: string[] = [];
-  for (const n of names) {
-    const parts = [str(n['family']), ...arr(n['given']).filter((g): g is string => typeof g === 'string'), str(n['text'])];
-    for (const p of parts) if (p) tokens.push(...nameTokens(p));
-  }
-  const identifiers = arr(r['identifier'])
-    .filter(isObj)
-    .filter((i) => typeof i['value'] === 'string' && i['value'])
-    .map((i) => ({ system: str(i['system']), type: ccText(i['type']) ?? null, value: i['value'] as string, codes: codes(i['type']) }));
-  const mr = identifiers.find((i) => i.codes.includes('mr')) ?? identifiers.find((i) => /mrn|medical record/i.test(`${i.type ?? ''} ${i.system ?? ''}`));
-  const telecom = arr(r['telecom']).filter(isObj);
-  const phone = telecom.find((t) => t['system'] === 'phone' && t['use'] !== 'old') ?? telecom.find((t) => t['system'] === 'phone');
-  const address = obj(arr(r['address']).filter(isObj).find((a) => a['use'] !== 'old') ?? arr(r['address'])[0]);
-  const addressText = address
-    ? str(address['text']) ??
-      ([...arr(address['line']).filter((l) => typeof l === 'string'), str(address['city']), [str(address['state']), str(address['postalCode'])].filter(Boolean).join(' ')]
-        .filter(Boolean)
-        .join(', ') || null)
-    : null;
-  const contacts = arr(r['contact'])
-    .filter(isObj)
-    .map((c) => {
-      const t = arr(c['telecom']).filter(isObj).find((x) => x['system'] === 'phone');
-      return { relationship: ccText(c['relationship']), name: humanName(c['name']) ?? (obj(c['organization']) ? str(obj(c['organization'])?.['display']) : null), phone: t ? str(t['value']) : null };
-    });
-  const deceasedAt = str(r['deceasedDateTime']);
-  const detail = {
-    id: r['id'] as string,
-    name,
-    mrn: mr?.value ?? identifiers[0]?.value ?? null,
-    birthDate: str(r['birthDate']),
-    sex: str(r['gender']),
-    deceased: r['deceasedBoolean'] === true || deceasedAt !== null,
-    identifiers: identifiers.map((i) => ({ system: i.system, type: i.type, value: i.value })),
-    phone: phone ? str(phone['value']) : null,
-    address: addressText,
-    contacts,
-    deceasedAt,
-  };
-  return { detail, tokens, idents: identifiers.map((i) => i.value.toLowerCase()) };
-}
 
 export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
   const insItem = db.prepare(
@@ -154,86 +85,57 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
     return i;
   };
 
-  return {
-    resource(type: string, json: string, source: SourceRef): void {
-      let r: unknown;
-      try {
-        r = JSON.parse(json);
-      } catch {
-        if (json.trim() === '') return;
-        malformedTotal++;
-        problem(malformed, { file: source.file, line: source.line, reason: 'not valid JSON' });
-        return;
-      }
-      if (!isObj(r)) {
-        malformedTotal++;
-        problem(malformed, { file: source.file, line: source.line, reason: 'not a JSON object' });
-        return;
-      }
-      const rt = r['resourceType'];
-      if (rt !== type) {
-        malformedTotal++;
-        problem(malformed, { file: source.file, line: source.line, reason: typeof rt === 'string' ? `a ${rt.slice(0, 64)} in a file of ${type}` : 'no resourceType' });
-        return;
-      }
-      const id = r['id'];
-      if (typeof id !== 'string' || id.length === 0 || id.length > 200) {
-        malformedTotal++;
-        problem(malformed, { file: source.file, line: source.line, reason: 'no usable id' });
-        return;
-      }
-      counts.set(type, (counts.get(type) ?? 0) + 1);
-      const s = src(source.file);
-      if (type === 'Patient') {
-        const { detail, tokens, idents } = patientDetail(r);
-        const info = insPatient.run(keyOf(id)[0], id, detail.name, detail.mrn, detail.birthDate, detail.sex, detail.deceased ? 1 : 0, JSON.stringify(detail), json);
+  /** The stateful half: patient keys, counts, locations and problems, then the row. */
+  const store = (type: string, file: string, rec: ChartRecord): void => {
+    if (rec[0] === R.MALFORMED) {
+      malformedTotal++;
+      problem(malformed, { file, line: rec[1], reason: rec[2] });
+      return;
+    }
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+    switch (rec[0]) {
+      case R.PATIENT: {
+        const [, , id, name, mrn, birthDate, sex, deceased, detail, raw, tokens, idents] = rec;
+        const info = insPatient.run(keyOf(id)[0], id, name, mrn, birthDate, sex, deceased, detail, raw);
         const rowid = Number(info.lastInsertRowid);
-        insName.run(rowid, tokens.join(' '));
-        for (const v of new Set(idents)) insIdent.run(v, rowid);
+        insName.run(rowid, tokens);
+        for (const v of idents) insIdent.run(v, rowid);
         patientIds.add(id);
         return;
       }
-      const pr = patientRefOf(type, r);
-      if (pr === null) {
-        insEntity.run(type, id, nameOf(r), json);
-        if (type === 'Location') {
-          const partOf = obj(r['partOf']);
-          locations.set(id, {
-            name: str(r['name']) ?? str(r['alias']),
-            phys: (codes(r['physicalType'])[0] ?? null),
-            partOf: partOf ? parseRef(partOf['reference'])?.id ?? null : null,
-            aliases: [id, str(r['name']), ...arr(r['identifier']).map((i) => (isObj(i) ? str(i['value']) : null)), ...arr(r['alias']).map(str)]
-              .filter((x): x is string => !!x),
-          });
-        }
+      case R.ENTITY: {
+        const [, , id, name, raw, location] = rec;
+        insEntity.run(type, id, name, raw);
+        if (location) locations.set(id, location);
         return;
       }
-      const row = mapResource(type, r, json);
-      let pkey: number | null = null;
-      if ('id' in pr) {
-        const k = keyOf(pr.id);
-        k[1]++;
-        pkey = k[0];
-      } else {
-        unresolvedTotal++;
-        problem(unresolved, { file: source.file, line: source.line, reason: `${type}: ${pr.problem}` });
+      case R.ITEM: {
+        const [, line, id, pref, why, section, at, code, num, link, title, data, aux, raw] = rec;
+        let pkey: number | null = null;
+        if (pref !== null) {
+          const k = keyOf(pref);
+          k[1]++;
+          pkey = k[0];
+        } else {
+          unresolvedTotal++;
+          problem(unresolved, { file, line, reason: why ?? `${type}: no patient` });
+        }
+        insItem.run(pkey, section, type, id, at, code, num, link, title, data, aux, raw, src(file), line);
+        return;
       }
-      insItem.run(
-        pkey,
-        row.section,
-        type,
-        id,
-        row.at,
-        row.code,
-        row.num,
-        row.link,
-        row.title,
-        row.section === S.RAW ? json : JSON.stringify(row.data),
-        row.aux === null ? null : JSON.stringify(row.aux),
-        KEEP_RAW && row.section !== S.RAW ? json : null,
-        s,
-        source.line,
-      );
+      default:
+        rec satisfies never;
+    }
+  };
+
+  return {
+    resource(type: string, json: string, source: SourceRef): void {
+      if (json.trim() === '') return;
+      store(type, source.file, mapLine(type, json, source.line));
+    },
+
+    mapped(batch: MappedBatch): void {
+      for (const record of unpackRecords(batch.packed)) store(batch.type, batch.file, record);
     },
 
     protocol(doc: ProtocolFile): void {

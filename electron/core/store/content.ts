@@ -45,9 +45,35 @@ export interface ContentReport {
 export interface ContentWriter {
   /** One NDJSON line of the given resource type (the type its file was declared as). */
   resource(type: string, json: string, source: SourceRef): void;
+  /**
+   * Lines of one file already turned into records and packed by the model's mapper (on
+   * another thread), in file order. Present exactly when the model has a mapper; storing a batch
+   * must give the same database and report as calling resource() for each of its lines.
+   */
+  mapped?(batch: MappedBatch): void;
   protocol(doc: ProtocolFile): void;
   /** All input seen: resolve what needed the whole picture, build indexes, report. */
   finish(): ContentReport;
+}
+
+/**
+ * The stateless half of a writer, which the ingest may run on another thread while the
+ * database thread stores: it sees one line at a time, keeps nothing between lines and
+ * touches no database. Its records must survive structured cloning (plain data only).
+ */
+export interface ContentMapper<R = unknown> {
+  /** Names the mapper to the ingest worker, which loads it by this name (store/ingest-worker.ts). */
+  readonly name: string;
+  map(type: string, json: string, line: number): R;
+  /** Records to one string, cheap to pass between threads; the writer's mapped() reads it back. */
+  pack(records: R[]): string;
+}
+
+/** Consecutive lines of one NDJSON file, mapped, then packed by the mapper's pack(). */
+export interface MappedBatch {
+  type: string;
+  file: string;
+  packed: string;
 }
 
 /** What the snapshot manifest says about the data, as the chart model needs it. */
@@ -58,6 +84,11 @@ export interface ContentModel {
   readonly schemaVersion: number;
   /** Create the model's tables in a new, empty snapshot database. */
   createSchema(db: Database): void;
+  /**
+   * Optional: the pure line mapper. With it, the ingest parses and maps on a worker thread
+   * and hands the writer's mapped() whole batches; without it, every line goes to resource().
+   */
+  readonly mapper?: ContentMapper;
   /** Start writing one snapshot's content. The caller wraps the whole run in its transaction(s). */
   writer(db: Database, meta: SnapshotMeta): ContentWriter;
   /** Read-only queries over a finished snapshot database. */

@@ -23,6 +23,7 @@ import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal, refuse } from '../snapshot/refusal';
 import { checkAdmission, readSnapshotHead, unwrapContentKey, verifySnapshotHead } from '../snapshot/verify';
 import type { ContentModel, ContentReport, SnapshotMeta } from './content';
+import { readPayloadMapped } from './parallel';
 import { createSnapshotDatabase, fsyncFile, removeSecurely, sealSnapshotDatabase } from './database';
 
 /** Named points of an ingest, in order (tests stop a process at each one). */
@@ -35,6 +36,8 @@ export interface IngestOptions {
   model?: ContentModel;
   /** Called at each stage; a returned promise is awaited (tests pause here). */
   onStage?: (stage: IngestStage) => void | Promise<void>;
+  /** 1: parse and map on this thread even when an ingest worker is configured (store/parallel.ts). */
+  threads?: 1 | 2;
   /** Throttled progress: plaintext bytes done of the total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -43,6 +46,8 @@ export interface IngestResult {
   record: SnapshotRecord;
   report: ContentReport;
   manifest: Manifest;
+  /** Where the lines were parsed and mapped: the ingest worker or the database thread. */
+  mappedOn: 'worker' | 'database thread';
 }
 
 /** Another ingest holds the home: try again later (not a refusal of the snapshot). */
@@ -155,6 +160,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
       dbFile = path.join(homePath(dir, 'snapshots'), dbName);
       const db = createSnapshotDatabase(dbFile, dbKey);
       let report: ContentReport;
+      let mappedOn: IngestResult['mappedOn'] = 'database thread';
       try {
         const meta = metaOf(manifest);
         model.createSchema(db);
@@ -163,22 +169,35 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
         const writer = model.writer(db, meta);
         let first = true;
         let lastProgress = 0;
-        await readPayload(file, head.payloadOffset, manifest, contentKey, {
-          line: (entry, json, line) => writer.resource(entry.type, json, { file: entry.path, line }),
-          protocol: (entry, bytes) =>
-            writer.protocol({ path: entry.path, title: entry.title, category: entry.category, kind: entry.format, bytes }),
-          progress: (done) => {
-            const t = Date.now();
-            if (options.onProgress && t - lastProgress > 1000) {
-              lastProgress = t;
-              options.onProgress(done, manifest.payload.plainBytes);
-            }
-            if (first) {
-              first = false;
-              return stage('writing');
-            }
-          },
-        });
+        const progress = (done: number) => {
+          const t = Date.now();
+          if (options.onProgress && t - lastProgress > 1000) {
+            lastProgress = t;
+            options.onProgress(done, manifest.payload.plainBytes);
+          }
+          if (first) {
+            first = false;
+            return stage('writing');
+          }
+        };
+        // Parse and map on the worker thread when the model can; store here either way.
+        const mapped = writer.mapped?.bind(writer);
+        const threaded =
+          model.mapper && mapped && options.threads !== 1
+            ? await readPayloadMapped(
+                { file, payloadOffset: head.payloadOffset, manifest, contentKey, mapper: model.mapper.name },
+                { batch: mapped, protocol: (doc) => writer.protocol(doc), progress },
+              )
+            : 'unavailable';
+        if (threaded === 'done') mappedOn = 'worker';
+        else {
+          await readPayload(file, head.payloadOffset, manifest, contentKey, {
+            line: (entry, json, line) => writer.resource(entry.type, json, { file: entry.path, line }),
+            protocol: (entry, bytes) =>
+              writer.protocol({ path: entry.path, title: entry.title, category: entry.category, kind: entry.format, bytes }),
+            progress,
+          });
+        }
         report = writer.finish();
         db.exec('COMMIT');
         contentKey.fill(0);
@@ -216,7 +235,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
       await stage('switched');
       for (const old of kept.slice(config.keepSnapshots - 1)) removeSecurely(path.join(dir, old.db));
       await stage('done');
-      return { record, report, manifest };
+      return { record, report, manifest, mappedOn };
     } catch (error) {
       if (dbFile) removeSecurely(dbFile);
       if (error instanceof SnapshotRefusal) {

@@ -1,0 +1,222 @@
+import type { PatientDetail } from '../../shared/contract';
+import type { ContentMapper } from '../store/content';
+import { arr, ccText, codes, humanName, isObj, nameOf, obj, parseRef, str, type Json } from '../fhir/util';
+import { S, mapResource, patientRefOf } from './map';
+
+/**
+ * The stateless half of the chart writer: one NDJSON line in, one record out (a flat tuple
+ * of strings and numbers, cheap to pass between threads). It touches no database and keeps
+ * nothing between lines, so the ingest can run it on another thread; what needs the whole
+ * picture (patient keys, counts, locations, unresolved references) is the writer's (store.ts).
+ */
+
+export const R = { MALFORMED: 0, PATIENT: 1, ENTITY: 2, ITEM: 3 } as const;
+
+/** Location facts the bed table is built from, once every Location has been seen. */
+export interface LocationInfo {
+  name: string | null;
+  phys: string | null;
+  partOf: string | null;
+  aliases: string[];
+}
+
+export type MalformedRecord = [kind: typeof R.MALFORMED, line: number, reason: string];
+export type PatientRecord = [
+  kind: typeof R.PATIENT, line: number, id: string, name: string, mrn: string | null, birthDate: string | null, sex: string | null,
+  deceased: 0 | 1, detail: string, raw: string, tokens: string, idents: string[],
+];
+export type EntityRecord = [kind: typeof R.ENTITY, line: number, id: string, name: string | null, raw: string, location: LocationInfo | null];
+export type ItemRecord = [
+  kind: typeof R.ITEM, line: number, id: string, patient: string | null, problem: string | null, section: number, at: string | null,
+  code: string | null, num: number | null, link: string | null, title: string | null, data: string, aux: string | null, raw: string | null,
+];
+export type ChartRecord = MalformedRecord | PatientRecord | EntityRecord | ItemRecord;
+
+/** Lower-case, accent-free name tokens; "O'Brien" gives o, brien and obrien. */
+export function nameTokens(text: string): string[] {
+  const out = new Set<string>();
+  for (const word of text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().split(/\s+/)) {
+    const pieces = word.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    for (const p of pieces) out.add(p);
+    if (pieces.length > 1) out.add(pieces.join(''));
+  }
+  return [...out];
+}
+
+function patientDetail(r: Json): { detail: Omit<PatientDetail, 'location'>; tokens: string[]; idents: string[] } {
+  const names = arr(r['name']).filter(isObj);
+  const official = names.find((n) => n['use'] === 'official' || n['use'] === 'usual') ?? names[0];
+  let name = 'Name not recorded';
+  if (official) {
+    const family = str(official['family']);
+    const given = arr(official['given']).filter((g): g is string => typeof g === 'string');
+    name = family ? (given.length ? `${family}, ${given.join(' ')}` : family) : humanName(official) ?? name;
+  }
+  const tokens: string[] = [];
+  for (const n of names) {
+    const parts = [str(n['family']), ...arr(n['given']).filter((g): g is string => typeof g === 'string'), str(n['text'])];
+    for (const p of parts) if (p) tokens.push(...nameTokens(p));
+  }
+  const identifiers = arr(r['identifier'])
+    .filter(isObj)
+    .filter((i) => typeof i['value'] === 'string' && i['value'])
+    .map((i) => ({ system: str(i['system']), type: ccText(i['type']) ?? null, value: i['value'] as string, codes: codes(i['type']) }));
+  const mr = identifiers.find((i) => i.codes.includes('mr')) ?? identifiers.find((i) => /mrn|medical record/i.test(`${i.type ?? ''} ${i.system ?? ''}`));
+  const telecom = arr(r['telecom']).filter(isObj);
+  const phone = telecom.find((t) => t['system'] === 'phone' && t['use'] !== 'old') ?? telecom.find((t) => t['system'] === 'phone');
+  const address = obj(arr(r['address']).filter(isObj).find((a) => a['use'] !== 'old') ?? arr(r['address'])[0]);
+  const addressText = address
+    ? str(address['text']) ??
+      ([...arr(address['line']).filter((l) => typeof l === 'string'), str(address['city']), [str(address['state']), str(address['postalCode'])].filter(Boolean).join(' ')]
+        .filter(Boolean)
+        .join(', ') || null)
+    : null;
+  const contacts = arr(r['contact'])
+    .filter(isObj)
+    .map((c) => {
+      const t = arr(c['telecom']).filter(isObj).find((x) => x['system'] === 'phone');
+      return { relationship: ccText(c['relationship']), name: humanName(c['name']) ?? (obj(c['organization']) ? str(obj(c['organization'])?.['display']) : null), phone: t ? str(t['value']) : null };
+    });
+  const deceasedAt = str(r['deceasedDateTime']);
+  const detail = {
+    id: r['id'] as string,
+    name,
+    mrn: mr?.value ?? identifiers[0]?.value ?? null,
+    birthDate: str(r['birthDate']),
+    sex: str(r['gender']),
+    deceased: r['deceasedBoolean'] === true || deceasedAt !== null,
+    identifiers: identifiers.map((i) => ({ system: i.system, type: i.type, value: i.value })),
+    phone: phone ? str(phone['value']) : null,
+    address: addressText,
+    contacts,
+    deceasedAt,
+  };
+  return { detail, tokens, idents: identifiers.map((i) => i.value.toLowerCase()) };
+}
+
+/** Keep each mapped resource's original JSON as well (diagnostics; off by default). */
+const KEEP_RAW = process.env['LANTERN_KEEP_RAW'] === '1';
+
+/** Map one NDJSON line of a file declared as `type`. Pure: same line, same record. */
+export function mapLine(type: string, json: string, line: number): ChartRecord {
+  let r: unknown;
+  try {
+    r = JSON.parse(json);
+  } catch {
+    return [R.MALFORMED, line, 'not valid JSON'];
+  }
+  if (!isObj(r)) return [R.MALFORMED, line, 'not a JSON object'];
+  const rt = r['resourceType'];
+  if (rt !== type) return [R.MALFORMED, line, typeof rt === 'string' ? `a ${rt.slice(0, 64)} in a file of ${type}` : 'no resourceType'];
+  const id = r['id'];
+  if (typeof id !== 'string' || id.length === 0 || id.length > 200) return [R.MALFORMED, line, 'no usable id'];
+  if (type === 'Patient') {
+    const { detail, tokens, idents } = patientDetail(r);
+    return [
+      R.PATIENT, line, id, detail.name, detail.mrn, detail.birthDate, detail.sex, detail.deceased ? 1 : 0, JSON.stringify(detail), json,
+      tokens.join(' '), [...new Set(idents)],
+    ];
+  }
+  const pr = patientRefOf(type, r);
+  if (pr === null) {
+    let location: LocationInfo | null = null;
+    if (type === 'Location') {
+      const partOf = obj(r['partOf']);
+      location = {
+        name: str(r['name']) ?? str(r['alias']),
+        phys: codes(r['physicalType'])[0] ?? null,
+        partOf: partOf ? parseRef(partOf['reference'])?.id ?? null : null,
+        aliases: [id, str(r['name']), ...arr(r['identifier']).map((i) => (isObj(i) ? str(i['value']) : null)), ...arr(r['alias']).map(str)]
+          .filter((x): x is string => !!x),
+      };
+    }
+    return [R.ENTITY, line, id, nameOf(r), json, location];
+  }
+  const row = mapResource(type, r, json);
+  const raw = row.section === S.RAW;
+  return [
+    R.ITEM, line, id, 'id' in pr ? pr.id : null, 'problem' in pr ? `${type}: ${pr.problem}` : null, row.section, row.at, row.code, row.num,
+    row.link, row.title, raw ? json : JSON.stringify(row.data), row.aux === null ? null : JSON.stringify(row.aux), KEEP_RAW && !raw ? json : null,
+  ];
+}
+
+/*
+ * Records cross threads packed into one string per batch: a structured clone of thousands of
+ * small arrays costs far more than one flat string. Fields are separated by U+0000. JSON
+ * text (J) cannot hold a raw control character (JSON.parse refuses it), so it goes as it
+ * is; other strings (S) go as they are unless they hold U+0000..U+0002, then as U+0002 +
+ * JSON. U+0002 alone is null. Numbers (N) as decimal text; objects (O) as JSON.
+ */
+const S_ = 0;
+const J_ = 1;
+const N_ = 2;
+const O_ = 3;
+const FIELDS: Record<ChartRecord[0], readonly number[]> = {
+  [R.MALFORMED]: [N_, S_],
+  [R.PATIENT]: [N_, S_, S_, S_, S_, S_, N_, J_, J_, S_, O_],
+  [R.ENTITY]: [N_, S_, S_, J_, O_],
+  [R.ITEM]: [N_, S_, S_, S_, N_, S_, S_, N_, S_, S_, J_, J_, J_],
+};
+const SEP = '\u0000';
+const NULL = '\u0002';
+
+/** Does the text hold U+0000, U+0001 or U+0002? */
+function hasSeparator(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) <= 2) return true;
+  return false;
+}
+
+function encode(kind: number, value: unknown): string {
+  if (value === null) return NULL;
+  switch (kind) {
+    case S_:
+      return hasSeparator(value as string) ? NULL + JSON.stringify(value) : (value as string);
+    case J_:
+      return value as string;
+    case N_:
+      return String(value);
+    default:
+      return JSON.stringify(value);
+  }
+}
+
+function decode(kind: number, text: string): unknown {
+  if (text.charCodeAt(0) === 2) return text.length === 1 ? null : JSON.parse(text.slice(1));
+  switch (kind) {
+    case S_:
+    case J_:
+      return text;
+    case N_:
+      return Number(text);
+    default:
+      return JSON.parse(text);
+  }
+}
+
+/** Records to one string (see above). */
+export function packRecords(records: readonly ChartRecord[]): string {
+  const out: string[] = [];
+  for (const rec of records) {
+    out.push(String(rec[0]));
+    const fields = FIELDS[rec[0]];
+    for (let i = 0; i < fields.length; i++) out.push(encode(fields[i]!, rec[i + 1]));
+  }
+  return out.join(SEP);
+}
+
+/** packRecords, undone. */
+export function* unpackRecords(packed: string): Generator<ChartRecord> {
+  if (packed === '') return;
+  const parts = packed.split(SEP);
+  let at = 0;
+  while (at < parts.length) {
+    const kind = Number(parts[at++]) as ChartRecord[0];
+    const fields = FIELDS[kind];
+    if (!fields) throw new Error('damaged record batch');
+    const rec: unknown[] = [kind];
+    for (let i = 0; i < fields.length; i++) rec.push(decode(fields[i]!, parts[at++]!));
+    yield rec as ChartRecord;
+  }
+}
+
+export const chartMapper: ContentMapper<ChartRecord> = { name: 'chart', map: mapLine, pack: packRecords };

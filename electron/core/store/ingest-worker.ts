@@ -1,0 +1,80 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { chartMapper } from '../chart/mapper';
+import { readPayload } from '../snapshot/payload';
+import { SnapshotRefusal } from '../snapshot/refusal';
+import type { ContentMapper } from './content';
+import type { FromWorker, WorkerJob } from './parallel';
+
+/**
+ * The ingest worker thread: verifies, decrypts, decompresses and splits the payload exactly
+ * as the single-threaded ingest does (snapshot/payload.ts), maps each line with the model's
+ * mapper, and posts the records in batches to the database thread. It never sees the
+ * database or its key. Back-pressure: at most MAX_UNACKED messages are in flight.
+ */
+
+/** The mappers a worker can run, by name (a function cannot be sent to a thread). */
+const MAPPERS: Record<string, ContentMapper> = { [chartMapper.name]: chartMapper };
+
+const MAX_BATCH = 4096;
+/** Back-pressure: the reader waits while this many messages are unprocessed. */
+const MAX_UNACKED = 16;
+
+async function run(port: NonNullable<typeof parentPort>, job: WorkerJob): Promise<void> {
+  const post = (message: FromWorker) => port.postMessage(message);
+  const key = Buffer.from(job.contentKey);
+  try {
+    const mapper = MAPPERS[job.mapper];
+    if (!mapper) throw new Error(`no mapper named ${job.mapper} in the ingest worker`);
+    // Messages the database thread has not finished with: its backlog.
+    let unacked = 0;
+    let wake: (() => void) | null = null;
+    port.on('message', () => {
+      unacked--;
+      if (wake && unacked <= MAX_UNACKED / 2) {
+        wake();
+        wake = null;
+      }
+    });
+    const send = (message: FromWorker) => {
+      unacked++;
+      post(message);
+    };
+    let batch: { type: string; file: string; records: unknown[] } | null = null;
+    const flush = () => {
+      if (batch?.records.length) send({ t: 'batch', batch: { type: batch.type, file: batch.file, packed: mapper.pack(batch.records) } });
+      batch = null;
+    };
+    post({ t: 'ready' });
+    await readPayload(job.file, job.payloadOffset, job.manifest, key, {
+      line(entry, json, line) {
+        if (batch === null || batch.file !== entry.path) {
+          flush();
+          batch = { type: entry.type, file: entry.path, records: [] };
+        }
+        batch.records.push(mapper.map(entry.type, json, line));
+        if (batch.records.length >= MAX_BATCH) flush();
+      },
+      protocol(entry, bytes) {
+        flush();
+        post({ t: 'protocol', path: entry.path, title: entry.title, category: entry.category, kind: entry.format, bytes });
+      },
+      progress(done) {
+        flush();
+        send({ t: 'progress', done });
+        if (unacked <= MAX_UNACKED) return;
+        return new Promise<void>((resolve) => (wake = resolve));
+      },
+    });
+    flush();
+    post({ t: 'done' });
+  } catch (error) {
+    if (error instanceof SnapshotRefusal) post({ t: 'error', code: error.code, detail: error.detail ?? null, message: error.message });
+    else post({ t: 'error', code: null, detail: null, message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    key.fill(0);
+    job.contentKey.fill(0);
+    port.unref(); // the thread ends once the database thread has what was posted
+  }
+}
+
+if (parentPort) void run(parentPort, workerData as WorkerJob);

@@ -1,0 +1,141 @@
+import { Worker } from 'node:worker_threads';
+import type { Manifest, ProtocolEntry } from '../snapshot/manifest';
+import { SnapshotRefusal, type RefusalCode } from '../snapshot/refusal';
+import type { MappedBatch } from './content';
+
+/**
+ * Where the ingest worker's code is (store/ingest-worker.ts): the desktop app points at its
+ * bundled copy, the command line and the tests at the TypeScript source with a loader to
+ * preload. Not configured (or not loadable): the ingest runs on one thread, same result.
+ */
+export interface IngestWorkerSpec {
+  /** A JavaScript file or file URL that Node can start as a worker, or a TypeScript one with `loader`. */
+  module: string | URL;
+  /** URL of a module whose register() the worker thread calls first (tsx/esm/api for the TypeScript source). */
+  loader?: string;
+}
+
+let spec: IngestWorkerSpec | null = null;
+export function useIngestWorker(next: IngestWorkerSpec | null): void {
+  spec = next;
+}
+
+/** What the worker is given (workerData). */
+export interface WorkerJob {
+  file: string;
+  payloadOffset: number;
+  manifest: Manifest;
+  contentKey: Uint8Array;
+  mapper: string;
+}
+
+export type FromWorker =
+  | { t: 'ready' }
+  | { t: 'batch'; batch: MappedBatch }
+  | { t: 'protocol'; path: string; title: string; category: string; kind: ProtocolEntry['format']; bytes: Uint8Array }
+  | { t: 'progress'; done: number }
+  | { t: 'done' }
+  | { t: 'error'; code: RefusalCode | null; detail: string | null; message: string };
+
+/** The worker ended (or threw outside its own handling): queued behind what it posted. */
+type Stopped = { t: 'stopped'; error: Error };
+
+export interface MappedConsumer {
+  batch(batch: MappedBatch): void;
+  protocol(doc: { path: string; title: string; category: string; kind: ProtocolEntry['format']; bytes: Buffer }): void;
+  /** After each decompressed chunk; a returned promise holds the worker back until it settles. */
+  progress(plainBytes: number): void | Promise<void>;
+}
+
+function start(job: WorkerJob): Worker {
+  const s = spec!;
+  const module = typeof s.module === 'string' ? s.module : s.module.href;
+  if (!s.loader) return new Worker(s.module, { workerData: job });
+  const boot = `(await import(${JSON.stringify(s.loader)})).register();\nawait import(${JSON.stringify(module)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: job });
+}
+
+/**
+ * Read the payload on the ingest worker, mapping every line there, and hand the batches to
+ * `consumer` on this thread, in order. Resolves 'unavailable' (having consumed nothing) when
+ * no worker is configured or it cannot start; a refusal inside the worker rejects with the
+ * same SnapshotRefusal the single-threaded read would throw.
+ */
+export function readPayloadMapped(
+  job: Omit<WorkerJob, 'contentKey'> & { contentKey: Buffer },
+  consumer: MappedConsumer,
+): Promise<'done' | 'unavailable'> {
+  if (!spec) return Promise.resolve('unavailable');
+  let worker: Worker;
+  try {
+    worker = start({ ...job, contentKey: new Uint8Array(job.contentKey) });
+  } catch {
+    return Promise.resolve('unavailable');
+  }
+  return new Promise((resolve, reject) => {
+    const queue: Array<FromWorker | Stopped> = [];
+    let started = false;
+    let settled = false;
+    let busy = false;
+    const end = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      queue.length = 0;
+      void worker.terminate();
+      outcome();
+    };
+    const pump = async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        while (queue.length && !settled) {
+          const m = queue.shift()!;
+          switch (m.t) {
+            case 'ready':
+              break;
+            case 'batch':
+              consumer.batch(m.batch);
+              break;
+            case 'protocol':
+              consumer.protocol({ ...m, bytes: Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength) });
+              break;
+            case 'progress': {
+              const wait = consumer.progress(m.done);
+              if (wait) await wait;
+              break;
+            }
+            case 'done':
+              end(() => resolve('done'));
+              break;
+            case 'error':
+              end(() => reject(m.code ? new SnapshotRefusal(m.code, m.detail ?? undefined) : new Error(m.message)));
+              break;
+            case 'stopped':
+              end(() => reject(m.error));
+              break;
+            default:
+              m satisfies never;
+          }
+          if (m.t === 'batch' || m.t === 'progress') worker.postMessage(null);
+        }
+      } catch (error) {
+        end(() => reject(error));
+      } finally {
+        busy = false;
+      }
+    };
+    worker.on('message', (m: FromWorker) => {
+      started = true;
+      queue.push(m);
+      void pump();
+    });
+    // Before its first message the worker has read nothing: fall back to one thread.
+    const stopped = (error: Error) => {
+      if (!started) return end(() => resolve('unavailable'));
+      queue.push({ t: 'stopped', error });
+      void pump();
+    };
+    worker.on('error', stopped);
+    worker.on('exit', (code) => stopped(new Error(`the ingest worker stopped before the end of the payload (exit ${code})`)));
+  });
+}
