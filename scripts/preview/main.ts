@@ -30,13 +30,14 @@ async function run(): Promise<void> {
     console.error(`--port must be a port number. ${USAGE}`);
     process.exit(2);
   }
-  await ensureRendererBuilt();
+  // Progress goes to stderr: stdout carries only the one Preview line scripts read.
+  await ensureRendererBuilt((line) => console.error(line));
   const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const homeDir = values.home ? path.resolve(values.home) : path.join(ROOT, '.lantern-demo', 'home');
   if (!values.home) {
     // The demo hospital (synthetic data): built, or refreshed, through the real snapshot path.
     const built = await ensureDemoHome(homeDir, { protector: keyFileProtector(homeDir, { create: true }) });
-    if (built.built) console.log(`Demo hospital published and ingested into ${homeDir} (sequence ${built.sequence}).`);
+    if (built.built) console.error(`Demo hospital published and ingested into ${homeDir} (sequence ${built.sequence}).`);
   }
   const context = openWorkstation({ shell: 'preview', version, homeDir, demo: !values.home });
   const server = await startPreviewServer({ context, port });
