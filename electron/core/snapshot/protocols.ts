@@ -22,8 +22,10 @@ export function protocolKind(file: string): ProtocolEntry['format'] | null {
 
 const clean = (text: string): string => text.replace(/\s+/g, ' ').trim().slice(0, 300);
 
+/** "rapid-response_criteria.txt" -> "Rapid response criteria". */
 export function titleFromFileName(file: string): string {
-  return clean(path.basename(file, path.extname(file)).replace(/[-_]+/g, ' ')) || 'Untitled';
+  const words = clean(path.basename(file, path.extname(file)).replace(/[-_]+/g, ' '));
+  return words ? words[0]!.toUpperCase() + words.slice(1) : 'Untitled';
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
