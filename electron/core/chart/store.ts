@@ -9,7 +9,8 @@ export { nameTokens } from './mapper';
 export const SCHEMA_VERSION = 1;
 
 /**
- * Tables of the chart model. Indexes are made in finish(), after the bulk load.
+ * Tables of the chart model. Indexes are made in finish(), after the bulk load, except the
+ * item index (see below).
  *  patient  one row per Patient (search columns + the PatientDetail as JSON)
  *  item     one row per patient-linked resource: its chart section, sort keys, the contract
  *           object as JSON (or the raw JSON for unmapped types); pkey is a number standing for
@@ -38,6 +39,9 @@ export function createSchema(db: Database): void {
       prefix='1 2 3', tokenize="unicode61 remove_diacritics 2");
     CREATE VIRTUAL TABLE patient_name_vocab USING fts5vocab(patient_name, 'row');
     CREATE VIRTUAL TABLE protocol_text USING fts5(title, body, tokenize="porter unicode61 remove_diacritics 2");
+    -- Built during the load, not after it: the index is small and stays in the page cache,
+    -- while building it afterwards would read the whole (encrypted) item table back.
+    CREATE INDEX item_patient ON item(pkey, section);
   `);
 }
 
@@ -70,6 +74,8 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
     return k;
   };
   const locations = new Map<string, LocationInfo>();
+  /** Active encounters, for placing patients in beds (finish) without reading items back. */
+  const encounters: ActiveEncounter[] = [];
   let protocols = 0;
 
   const problem = (list: ContentProblem[], p: ContentProblem) => {
@@ -121,6 +127,7 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
           problem(unresolved, { file, line, reason: why ?? `${type}: no patient` });
         }
         insItem.run(pkey, section, type, id, at, code, num, link, title, data, aux, raw, src(file), line);
+        if (section === S.ENCOUNTER && num === 1 && pref !== null && aux !== null) encounters.push({ pref, id, at, aux, data });
         return;
       }
       default:
@@ -153,7 +160,6 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
         CREATE INDEX patient_birth ON patient(birth_date);
         CREATE INDEX patient_bed ON patient(bed_id);
         CREATE INDEX ident_value ON ident(value);
-        CREATE INDEX item_patient ON item(pkey, section);
         CREATE INDEX entity_id ON entity(id, type);
       `);
       // Patients the extract refers to but does not contain: report every such resource.
@@ -166,7 +172,7 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
         }
       }
       buildBeds(db, locations, meta);
-      placePatients(db);
+      placePatients(db, encounters.filter((e) => patientIds.has(e.pref)));
       const insCount = db.prepare('INSERT INTO type_count(type,n) VALUES (?,?)');
       for (const [t, n] of counts) insCount.run(t, n);
       const setMeta = db.prepare('INSERT OR REPLACE INTO chart_meta(key,value) VALUES (?,?)');
@@ -225,16 +231,24 @@ function buildBeds(db: Database, locations: Map<string, LocationInfo>, meta: Sna
   void meta;
 }
 
+interface ActiveEncounter {
+  pref: string;
+  id: string;
+  at: string | null;
+  aux: string;
+  data: string;
+}
+
+/** SQLite's order for ORDER BY at: NULL first, then by text; ties keep load order. */
+const byAt = (a: ActiveEncounter, b: ActiveEncounter): number =>
+  a.at === b.at ? 0 : a.at === null ? -1 : b.at === null ? 1 : a.at < b.at ? -1 : 1;
+
 /** Each patient's current place: the latest active encounter with a bed (or known location). */
-function placePatients(db: Database): void {
-  const rows = db
-    .prepare(`SELECT p.id AS pref, i.id, i.at, i.link, i.aux, i.data FROM item i JOIN patient p ON p.pkey = i.pkey
-      WHERE i.section = ${S.ENCOUNTER} AND i.num = 1 ORDER BY i.at`)
-    .all() as { pref: string; id: string; at: string | null; link: string | null; aux: string; data: string }[];
+function placePatients(db: Database, encounters: ActiveEncounter[]): void {
   const bedOf = db.prepare('SELECT loc_id FROM bed WHERE loc_id = ?').pluck();
   const update = db.prepare('UPDATE patient SET bed_id = ?, enc_id = ?, admit = ?, attending = ? WHERE id = ?');
   const chosen = new Map<string, { bed: string | null; enc: string; at: string | null; attending: string | null; hasBed: boolean }>();
-  for (const row of rows) {
+  for (const row of encounters.sort(byAt)) {
     const aux = JSON.parse(row.aux) as EncounterAux;
     const bed = aux.locations.find((l) => bedOf.get(l) !== undefined) ?? null;
     const enc = JSON.parse(row.data) as { attending: string | null; class: string | null };
