@@ -1,4 +1,5 @@
 import { mapResource } from '../../electron/core/chart/map';
+import { R, mapLine, packRecords, unpackRecords } from '../../electron/core/chart/mapper';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../electron/shared/contract';
 import { buildChartDb, type InlineExport } from '../support/chart-db';
@@ -235,5 +236,25 @@ describe('FHIR R4 to chart mapping (hand-written edge cases)', () => {
 
   it('refuses unknown patients with a clear error', () => {
     expect(() => queries.chart({ patientId: 'nobody' })).toThrow(/not in this snapshot/);
+  });
+});
+
+describe('records between threads', () => {
+  it('come back from their packed form exactly, whatever characters the resource holds', () => {
+    const lines = [
+      { resourceType: 'Patient', id: 'p\u0000\u0001', name: [{ family: 'O\u0002Brien', given: ['Zoë'] }], identifier: [{ value: 'MRN\u00001' }] },
+      { resourceType: 'Observation', id: 'o1', subject: { reference: 'Patient/p1' }, valueQuantity: { value: 1.5, unit: '\u0002' } },
+      { resourceType: 'Observation', id: 'o2', valueString: '体温' },
+      { resourceType: 'Location', id: 'b1', name: 'Bed 1', physicalType: { coding: [{ code: 'bd' }] }, partOf: { reference: 'Location/r1' } },
+      { resourceType: 'Practitioner', id: 'dr' },
+    ];
+    const records = [
+      ...lines.map((r, i) => mapLine(r.resourceType, JSON.stringify(r), i + 1)),
+      mapLine('Observation', '{"resourceType":"Observation",', 9),
+      mapLine('Observation', '{"resourceType":"Patient","id":"x"}', 10),
+    ];
+    expect(records.map((r) => r[0])).toEqual([R.PATIENT, R.ITEM, R.ITEM, R.ENTITY, R.ENTITY, R.MALFORMED, R.MALFORMED]);
+    expect([...unpackRecords(packRecords(records))]).toEqual(records);
+    expect([...unpackRecords(packRecords([]))]).toEqual([]);
   });
 });

@@ -53,7 +53,7 @@ describe('publish and ingest', () => {
     expect(titles).toEqual([
       'Downtime/Paper MAR procedure/markdown',
       'General/Code Blue & Rapid Response/html',
-      'General/fall risk/text',
+      'General/Fall risk/text',
       'General/Sepsis Bundle (adult)/pdf',
     ]);
     const result = await ingestSnapshot(home, file, { model: testModel, clock });
@@ -287,7 +287,7 @@ describe('the ingest worker', () => {
     }
   }
 
-  it('parses and maps on its own thread and stores exactly what one thread stores', async () => {
+  it('parses and maps on its own thread (or shares the mapping) and stores exactly what one thread stores', async () => {
     const { fhir } = writeTinyExport(path.join(work, 'threads'), undefined, { malformed: true });
     const extra = [
       { resourceType: 'Observation', id: 'orphan', subject: { reference: 'Patient/not-here' }, valueQuantity: { value: 1 } },
@@ -299,16 +299,20 @@ describe('the ingest worker', () => {
     const file = path.join(work, 'threads.lantern');
     await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 1 });
     const results = [];
-    for (const threads of [2, 1] as const) {
-      const home = path.join(work, `home-threads-${threads}`);
+    const ways = [{ threads: 2, shareMapping: false }, { threads: 2 }, { threads: 1 }] as const;
+    for (const [i, way] of ways.entries()) {
+      const home = path.join(work, `home-threads-${i}`);
       enrollTestHome(home, pki);
-      const result = await ingestSnapshot(home, file, { model: chartModel, clock, threads });
+      const result = await ingestSnapshot(home, file, { model: chartModel, clock, ...way });
       results.push({ ...result, dump: dump(home, result.record.db) });
     }
-    const [worker, single] = results;
+    const [worker, shared, single] = results;
     expect(worker!.mappedOn).toBe('worker');
+    expect(shared!.mappedOn).toBe('worker');
     expect(single!.mappedOn).toBe('database thread');
     expect(worker!.report).toEqual(single!.report);
+    expect(shared!.report).toEqual(single!.report);
+    expect(shared!.dump).toBe(single!.dump);
     expect(worker!.report.malformed).toHaveLength(1);
     expect(worker!.report.unresolved.map((p) => p.reason)).toEqual([
       'Observation: no patient (subject) reference',

@@ -18,6 +18,8 @@ const MAPPERS: Record<string, ContentMapper> = { [chartMapper.name]: chartMapper
 const MAX_BATCH = 4096;
 /** Back-pressure: the reader waits while this many messages are unprocessed. */
 const MAX_UNACKED = 16;
+/** A backlog this short means the database thread is about to wait for work. */
+const IDLE_BACKLOG = 2;
 
 async function run(port: NonNullable<typeof parentPort>, job: WorkerJob): Promise<void> {
   const post = (message: FromWorker) => port.postMessage(message);
@@ -35,13 +37,20 @@ async function run(port: NonNullable<typeof parentPort>, job: WorkerJob): Promis
         wake = null;
       }
     });
+    let sent = 0;
     const send = (message: FromWorker) => {
       unacked++;
+      sent++;
       post(message);
     };
-    let batch: { type: string; file: string; records: unknown[] } | null = null;
+    /** Messages the database thread has still to process, as of now (it counts in shared memory). */
+    const backlog = () => sent - Atomics.load(job.processed, 0);
+    // A batch starts as mapped here, or, when the database thread is about to run out of
+    // work, as plain lines that it maps itself: the two threads share the mapping by load.
+    let batch: { type: string; file: string; records: unknown[]; lines: string[] | null; numbers: number[] } | null = null;
     const flush = () => {
-      if (batch?.records.length) send({ t: 'batch', batch: { type: batch.type, file: batch.file, packed: mapper.pack(batch.records) } });
+      if (batch?.lines?.length) send({ t: 'lines', type: batch.type, file: batch.file, lines: batch.lines, numbers: batch.numbers });
+      else if (batch?.records.length) send({ t: 'batch', batch: { type: batch.type, file: batch.file, packed: mapper.pack(batch.records) } });
       batch = null;
     };
     post({ t: 'ready' });
@@ -49,10 +58,13 @@ async function run(port: NonNullable<typeof parentPort>, job: WorkerJob): Promis
       line(entry, json, line) {
         if (batch === null || batch.file !== entry.path) {
           flush();
-          batch = { type: entry.type, file: entry.path, records: [] };
+          batch = { type: entry.type, file: entry.path, records: [], lines: job.share && backlog() <= IDLE_BACKLOG ? [] : null, numbers: [] };
         }
-        batch.records.push(mapper.map(entry.type, json, line));
-        if (batch.records.length >= MAX_BATCH) flush();
+        if (batch.lines) {
+          batch.lines.push(json);
+          batch.numbers.push(line);
+        } else batch.records.push(mapper.map(entry.type, json, line));
+        if (batch.records.length + batch.numbers.length >= MAX_BATCH) flush();
       },
       protocol(entry, bytes) {
         flush();

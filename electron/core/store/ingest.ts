@@ -38,6 +38,8 @@ export interface IngestOptions {
   onStage?: (stage: IngestStage) => void | Promise<void>;
   /** 1: parse and map on this thread even when an ingest worker is configured (store/parallel.ts). */
   threads?: 1 | 2;
+  /** false: the worker maps every line itself, even when this thread runs out of work. */
+  shareMapping?: boolean;
   /** Throttled progress: plaintext bytes done of the total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -185,8 +187,8 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
         const threaded =
           model.mapper && mapped && options.threads !== 1
             ? await readPayloadMapped(
-                { file, payloadOffset: head.payloadOffset, manifest, contentKey, mapper: model.mapper.name },
-                { batch: mapped, protocol: (doc) => writer.protocol(doc), progress },
+                { file, payloadOffset: head.payloadOffset, manifest, contentKey, mapper: model.mapper.name, share: options.shareMapping !== false },
+                { batch: mapped, line: (type, json, source) => writer.resource(type, json, source), protocol: (doc) => writer.protocol(doc), progress },
               )
             : 'unavailable';
         if (threaded === 'done') mappedOn = 'worker';

@@ -27,11 +27,16 @@ export interface WorkerJob {
   manifest: Manifest;
   contentKey: Uint8Array;
   mapper: string;
+  /** Hand batches back unmapped when this thread runs out of work (else the worker maps all). */
+  share: boolean;
+  /** Messages this thread has processed (shared memory, so the worker sees it at once). */
+  processed: Int32Array;
 }
 
 export type FromWorker =
   | { t: 'ready' }
   | { t: 'batch'; batch: MappedBatch }
+  | { t: 'lines'; type: string; file: string; lines: string[]; numbers: number[] }
   | { t: 'protocol'; path: string; title: string; category: string; kind: ProtocolEntry['format']; bytes: Uint8Array }
   | { t: 'progress'; done: number }
   | { t: 'done' }
@@ -42,6 +47,8 @@ type Stopped = { t: 'stopped'; error: Error };
 
 export interface MappedConsumer {
   batch(batch: MappedBatch): void;
+  /** Lines the worker left unmapped (this thread had run out of work): map and store them here. */
+  line(type: string, json: string, source: { file: string; line: number }): void;
   protocol(doc: { path: string; title: string; category: string; kind: ProtocolEntry['format']; bytes: Buffer }): void;
   /** After each decompressed chunk; a returned promise holds the worker back until it settles. */
   progress(plainBytes: number): void | Promise<void>;
@@ -62,13 +69,14 @@ function start(job: WorkerJob): Worker {
  * same SnapshotRefusal the single-threaded read would throw.
  */
 export function readPayloadMapped(
-  job: Omit<WorkerJob, 'contentKey'> & { contentKey: Buffer },
+  job: Omit<WorkerJob, 'contentKey' | 'processed'> & { contentKey: Buffer },
   consumer: MappedConsumer,
 ): Promise<'done' | 'unavailable'> {
   if (!spec) return Promise.resolve('unavailable');
   let worker: Worker;
+  const processed = new Int32Array(new SharedArrayBuffer(4));
   try {
-    worker = start({ ...job, contentKey: new Uint8Array(job.contentKey) });
+    worker = start({ ...job, contentKey: new Uint8Array(job.contentKey), processed });
   } catch {
     return Promise.resolve('unavailable');
   }
@@ -96,6 +104,9 @@ export function readPayloadMapped(
             case 'batch':
               consumer.batch(m.batch);
               break;
+            case 'lines':
+              for (let i = 0; i < m.lines.length; i++) consumer.line(m.type, m.lines[i]!, { file: m.file, line: m.numbers[i]! });
+              break;
             case 'protocol':
               consumer.protocol({ ...m, bytes: Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength) });
               break;
@@ -116,7 +127,10 @@ export function readPayloadMapped(
             default:
               m satisfies never;
           }
-          if (m.t === 'batch' || m.t === 'progress') worker.postMessage(null);
+          if (m.t === 'batch' || m.t === 'lines' || m.t === 'progress') {
+            Atomics.add(processed, 0, 1);
+            worker.postMessage(null);
+          }
         }
       } catch (error) {
         end(() => reject(error));
