@@ -1,4 +1,3 @@
-import { runBench, formatReport } from '../../bench/run';
 import { defineCommand, intOption } from '../command';
 
 export default defineCommand({
@@ -20,6 +19,9 @@ export default defineCommand({
     json: { type: 'boolean' },
   },
   run: async ({ values }, io) => {
+    // Loaded here, not with the CLI: the bench brings the build tools and a browser driver,
+    // which every other command (an ingest above all) would otherwise pay for at start-up.
+    const { runBench, formatReport } = await import('../../bench/run');
     const sizes = values['scale'] ? [100, 1000, 4000] : [intOption(values, 'beds', 1000, 10, 20_000)];
     const reports = [];
     for (const beds of sizes) {
