@@ -195,18 +195,20 @@ function decode(kind: number, text: string): unknown {
 
 /** Records to one string (see above). */
 export function packRecords(records: readonly ChartRecord[]): string {
-  const out: string[] = [];
-  for (const rec of records) {
-    out.push(String(rec[0]));
+  let out = '';
+  for (let r = 0; r < records.length; r++) {
+    const rec = records[r]!;
     const fields = FIELDS[rec[0]];
-    for (let i = 0; i < fields.length; i++) out.push(encode(fields[i]!, rec[i + 1]));
+    out += r === 0 ? String(rec[0]) : SEP + rec[0];
+    for (let i = 0; i < fields.length; i++) out += SEP + encode(fields[i]!, rec[i + 1]);
   }
-  return out.join(SEP);
+  return out;
 }
 
 /** packRecords, undone. */
-export function* unpackRecords(packed: string): Generator<ChartRecord> {
-  if (packed === '') return;
+export function unpackRecords(packed: string): ChartRecord[] {
+  const out: ChartRecord[] = [];
+  if (packed === '') return out;
   const parts = packed.split(SEP);
   let at = 0;
   while (at < parts.length) {
@@ -215,8 +217,9 @@ export function* unpackRecords(packed: string): Generator<ChartRecord> {
     if (!fields) throw new Error('damaged record batch');
     const rec: unknown[] = [kind];
     for (let i = 0; i < fields.length; i++) rec.push(decode(fields[i]!, parts[at++]!));
-    yield rec as ChartRecord;
+    out.push(rec as ChartRecord);
   }
+  return out;
 }
 
 export const chartMapper: ContentMapper<ChartRecord> = { name: 'chart', map: mapLine, pack: packRecords };

@@ -23,7 +23,7 @@ import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal, refuse } from '../snapshot/refusal';
 import { checkAdmission, readSnapshotHead, unwrapContentKey, verifySnapshotHead } from '../snapshot/verify';
 import type { ContentModel, ContentReport, SnapshotMeta } from './content';
-import { readPayloadMapped } from './parallel';
+import { startMappedRead, type MappedRead } from './parallel';
 import { createSnapshotDatabase, fsyncFile, removeSecurely, sealSnapshotDatabase } from './database';
 
 /** Named points of an ingest, in order (tests stop a process at each one). */
@@ -138,6 +138,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
   assertProtector(config, protector);
   const release = acquireLock(dir);
   let dbFile: string | null = null;
+  let reading: MappedRead | null = null;
   try {
     await stage('locked');
     const state = readState(dir);
@@ -154,6 +155,12 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
       const contentKey = unwrapContentKey(manifest, readIdentity(dir, protector));
       const dbKey = unsealDatabaseKey(dir, protector);
       await stage('verified');
+      // Parse and map on the worker thread when the model can (it boots while the database
+      // is prepared); store on this thread either way.
+      reading =
+        model.mapper && options.threads !== 1
+          ? startMappedRead({ file, payloadOffset: head.payloadOffset, manifest, contentKey, mapper: model.mapper.name, share: options.shareMapping !== false })
+          : null;
 
       removeStrays(dir, state);
       mkdirSync(homePath(dir, 'snapshots'), { recursive: true, mode: 0o700 });
@@ -182,14 +189,16 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
             return stage('writing');
           }
         };
-        // Parse and map on the worker thread when the model can; store here either way.
         const mapped = writer.mapped?.bind(writer);
+        if (!mapped) reading?.cancel();
         const threaded =
-          model.mapper && mapped && options.threads !== 1
-            ? await readPayloadMapped(
-                { file, payloadOffset: head.payloadOffset, manifest, contentKey, mapper: model.mapper.name, share: options.shareMapping !== false },
-                { batch: mapped, line: (type, json, source) => writer.resource(type, json, source), protocol: (doc) => writer.protocol(doc), progress },
-              )
+          reading && mapped
+            ? await reading.consume({
+                batch: mapped,
+                line: (type, json, source) => writer.resource(type, json, source),
+                protocol: (doc) => writer.protocol(doc),
+                progress,
+              })
             : 'unavailable';
         if (threaded === 'done') mappedOn = 'worker';
         else {
@@ -249,6 +258,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
       throw error;
     }
   } finally {
+    reading?.cancel();
     release();
   }
 }

@@ -62,94 +62,118 @@ function start(job: WorkerJob): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: job });
 }
 
+/** A payload read started on the ingest worker; what it posts waits until consume(). */
+export interface MappedRead {
+  /**
+   * Hand the worker's batches to `consumer` on this thread, in order. Resolves 'unavailable'
+   * (having consumed nothing) when no worker is configured or it cannot start; a refusal
+   * inside the worker rejects with the same SnapshotRefusal a read on this thread throws.
+   */
+  consume(consumer: MappedConsumer): Promise<'done' | 'unavailable'>;
+  /** Stop the worker, if it still runs. */
+  cancel(): void;
+}
+
+const unavailable: MappedRead = { consume: () => Promise.resolve('unavailable'), cancel: () => {} };
+
 /**
- * Read the payload on the ingest worker, mapping every line there, and hand the batches to
- * `consumer` on this thread, in order. Resolves 'unavailable' (having consumed nothing) when
- * no worker is configured or it cannot start; a refusal inside the worker rejects with the
- * same SnapshotRefusal the single-threaded read would throw.
+ * Start reading the payload on the ingest worker, mapping lines there, as early as the
+ * content key is known: the thread boots while this one prepares the database.
  */
-export function readPayloadMapped(
-  job: Omit<WorkerJob, 'contentKey' | 'processed'> & { contentKey: Buffer },
-  consumer: MappedConsumer,
-): Promise<'done' | 'unavailable'> {
-  if (!spec) return Promise.resolve('unavailable');
+export function startMappedRead(job: Omit<WorkerJob, 'contentKey' | 'processed'> & { contentKey: Buffer }): MappedRead {
+  if (!spec) return unavailable;
   let worker: Worker;
   const processed = new Int32Array(new SharedArrayBuffer(4));
   try {
     worker = start({ ...job, contentKey: new Uint8Array(job.contentKey), processed });
   } catch {
-    return Promise.resolve('unavailable');
+    return unavailable;
   }
-  return new Promise((resolve, reject) => {
-    const queue: Array<FromWorker | Stopped> = [];
-    let started = false;
-    let settled = false;
-    let busy = false;
-    const end = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      queue.length = 0;
-      void worker.terminate();
-      outcome();
-    };
-    const pump = async () => {
-      if (busy) return;
-      busy = true;
-      try {
-        while (queue.length && !settled) {
-          const m = queue.shift()!;
-          switch (m.t) {
-            case 'ready':
-              break;
-            case 'batch':
-              consumer.batch(m.batch);
-              break;
-            case 'lines':
-              for (let i = 0; i < m.lines.length; i++) consumer.line(m.type, m.lines[i]!, { file: m.file, line: m.numbers[i]! });
-              break;
-            case 'protocol':
-              consumer.protocol({ ...m, bytes: Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength) });
-              break;
-            case 'progress': {
-              const wait = consumer.progress(m.done);
-              if (wait) await wait;
-              break;
-            }
-            case 'done':
-              end(() => resolve('done'));
-              break;
-            case 'error':
-              end(() => reject(m.code ? new SnapshotRefusal(m.code, m.detail ?? undefined) : new Error(m.message)));
-              break;
-            case 'stopped':
-              end(() => reject(m.error));
-              break;
-            default:
-              m satisfies never;
-          }
-          if (m.t === 'batch' || m.t === 'lines' || m.t === 'progress') {
-            Atomics.add(processed, 0, 1);
-            worker.postMessage(null);
-          }
-        }
-      } catch (error) {
-        end(() => reject(error));
-      } finally {
-        busy = false;
-      }
-    };
-    worker.on('message', (m: FromWorker) => {
-      started = true;
-      queue.push(m);
-      void pump();
-    });
-    // Before its first message the worker has read nothing: fall back to one thread.
-    const stopped = (error: Error) => {
-      if (!started) return end(() => resolve('unavailable'));
-      queue.push({ t: 'stopped', error });
-      void pump();
-    };
-    worker.on('error', stopped);
-    worker.on('exit', (code) => stopped(new Error(`the ingest worker stopped before the end of the payload (exit ${code})`)));
+  let consumer: MappedConsumer | null = null;
+  const queue: Array<FromWorker | Stopped> = [];
+  let started = false;
+  let settled = false;
+  let busy = false;
+  let resolve!: (outcome: 'done' | 'unavailable') => void;
+  let reject!: (error: unknown) => void;
+  const outcome = new Promise<'done' | 'unavailable'>((res, rej) => {
+    resolve = res;
+    reject = rej;
   });
+  outcome.catch(() => {}); // reported through consume()
+  const end = (settle: () => void) => {
+    if (settled) return;
+    settled = true;
+    queue.length = 0;
+    void worker.terminate();
+    settle();
+  };
+  const pump = async () => {
+    const c = consumer;
+    if (busy || !c) return;
+    busy = true;
+    try {
+      while (queue.length && !settled) {
+        const m = queue.shift()!;
+        switch (m.t) {
+          case 'ready':
+            break;
+          case 'batch':
+            c.batch(m.batch);
+            break;
+          case 'lines':
+            for (let i = 0; i < m.lines.length; i++) c.line(m.type, m.lines[i]!, { file: m.file, line: m.numbers[i]! });
+            break;
+          case 'protocol':
+            c.protocol({ ...m, bytes: Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength) });
+            break;
+          case 'progress': {
+            const wait = c.progress(m.done);
+            if (wait) await wait;
+            break;
+          }
+          case 'done':
+            end(() => resolve('done'));
+            break;
+          case 'error':
+            end(() => reject(m.code ? new SnapshotRefusal(m.code, m.detail ?? undefined) : new Error(m.message)));
+            break;
+          case 'stopped':
+            end(() => reject(m.error));
+            break;
+          default:
+            m satisfies never;
+        }
+        if (m.t === 'batch' || m.t === 'lines' || m.t === 'progress') {
+          Atomics.add(processed, 0, 1);
+          worker.postMessage(null);
+        }
+      }
+    } catch (error) {
+      end(() => reject(error));
+    } finally {
+      busy = false;
+    }
+  };
+  worker.on('message', (m: FromWorker) => {
+    started = true;
+    queue.push(m);
+    void pump();
+  });
+  // Before its first message the worker has read nothing: fall back to one thread.
+  const stopped = (error: Error) => {
+    if (!started) return end(() => resolve('unavailable'));
+    queue.push({ t: 'stopped', error });
+    void pump();
+  };
+  worker.on('error', stopped);
+  worker.on('exit', (code) => stopped(new Error(`the ingest worker stopped before the end of the payload (exit ${code})`)));
+  return {
+    consume(next) {
+      consumer = next;
+      void pump();
+      return outcome;
+    },
+    cancel: () => end(() => resolve('unavailable')),
+  };
 }
