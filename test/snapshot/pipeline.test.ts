@@ -11,6 +11,7 @@ import { openHome } from '../../electron/core/home/open';
 import { SnapshotRefusal } from '../../electron/core/snapshot/refusal';
 import { openSnapshotDatabase } from '../../electron/core/store/database';
 import { ingestSnapshot } from '../../electron/core/store/ingest';
+import { ingestWorker, useIngestWorker } from '../../electron/core/store/parallel';
 import { openWorkstation } from '../../electron/core/workstation';
 import { HAS_SYNTHEA, REPO_ROOT, SYNTHEA_DIR } from '../support/fixtures';
 import {
@@ -320,5 +321,22 @@ describe('the ingest worker', () => {
     ]);
     expect(worker!.dump).toBe(single!.dump);
     expect(worker!.dump).toContain(JSON.stringify('ctl\u0000\u0001\u0002-id'));
+  });
+
+  it('falls back to one thread when the worker cannot start', async () => {
+    const workerSpec = ingestWorker();
+    const { fhir } = writeTinyExport(path.join(work, 'noworker'));
+    const file = path.join(work, 'noworker.lantern');
+    await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 1 });
+    const home = path.join(work, 'home-noworker');
+    enrollTestHome(home, pki);
+    useIngestWorker({ module: path.join(work, 'no-such-worker.cjs') });
+    try {
+      const result = await ingestSnapshot(home, file, { model: chartModel, clock });
+      expect(result.mappedOn).toBe('database thread');
+      expect(result.report.counts).toEqual({ Patient: 3, Observation: 6 });
+    } finally {
+      useIngestWorker(workerSpec);
+    }
   });
 });

@@ -19,6 +19,7 @@ let spec: IngestWorkerSpec | null = null;
 export function useIngestWorker(next: IngestWorkerSpec | null): void {
   spec = next;
 }
+export const ingestWorker = (): IngestWorkerSpec | null => spec;
 
 /** What the worker is given (workerData). */
 export interface WorkerJob {
