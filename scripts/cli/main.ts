@@ -1,4 +1,4 @@
-import { useIngestWorker } from '../../electron/core/store/parallel';
+import { useSourceIngestWorker } from '../ingest-worker';
 import { CliError, EXIT, helpText, parseCommandArgs, type Command, type Io } from './command';
 import bench from './commands/bench';
 import census from './commands/census';
@@ -29,10 +29,7 @@ export const COMMANDS: readonly Command[] = [
 ];
 
 // The ingest worker runs the TypeScript source too, with tsx registered first in its thread.
-useIngestWorker({
-  module: new URL('../../electron/core/store/ingest-worker.ts', import.meta.url),
-  loader: import.meta.resolve('tsx/esm/api'),
-});
+useSourceIngestWorker();
 
 const stdio: Io = {
   out: (line) => process.stdout.write(`${line}\n`),

@@ -6,6 +6,7 @@ import { ensureDemoHome } from '../../electron/core/demo/home';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { openWorkstation } from '../../electron/core/workstation';
 import { ensureRendererBuilt, ROOT } from '../build/build';
+import { useSourceIngestWorker } from '../ingest-worker';
 import { startPreviewServer } from './server';
 
 const USAGE = 'Usage: npm run preview -- [--home DIR] [--port N]';
@@ -35,6 +36,7 @@ async function run(): Promise<void> {
   const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const homeDir = values.home ? path.resolve(values.home) : path.join(ROOT, '.lantern-demo', 'home');
   if (!values.home) {
+    useSourceIngestWorker();
     // The demo hospital (synthetic data): built, or refreshed, through the real snapshot path.
     const built = await ensureDemoHome(homeDir, { protector: keyFileProtector(homeDir, { create: true }) });
     if (built.built) console.error(`Demo hospital published and ingested into ${homeDir} (sequence ${built.sequence}).`);
