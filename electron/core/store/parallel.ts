@@ -85,10 +85,13 @@ export function startMappedRead(job: Omit<WorkerJob, 'contentKey' | 'processed'>
   if (!spec) return unavailable;
   let worker: Worker;
   const processed = new Int32Array(new SharedArrayBuffer(4));
+  const key = new Uint8Array(job.contentKey);
   try {
-    worker = start({ ...job, contentKey: new Uint8Array(job.contentKey), processed });
+    worker = start({ ...job, contentKey: key, processed });
   } catch {
     return unavailable;
+  } finally {
+    key.fill(0); // the worker got its own copy (workerData is cloned at once)
   }
   let consumer: MappedConsumer | null = null;
   const queue: Array<FromWorker | Stopped> = [];
