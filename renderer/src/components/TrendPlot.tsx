@@ -91,3 +91,18 @@ export function TrendPlot({ trend }: { trend: Trend }) {
 }
 
 const round = (v: number) => (Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 10) / 10);
+
+/** The "Trends" block under a results table: one plot per measurement with enough points. */
+export function TrendPlots({ trends }: { trends: Trend[] }) {
+  if (trends.length === 0) return null;
+  return (
+    <>
+      <h2>Trends</h2>
+      <div className="trends">
+        {trends.map((t) => (
+          <TrendPlot key={t.key} trend={t} />
+        ))}
+      </div>
+    </>
+  );
+}

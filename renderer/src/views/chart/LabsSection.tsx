@@ -1,6 +1,6 @@
 import type { Chart } from '../../../../electron/shared/contract';
 import { DataTable } from '../../components/DataTable';
-import { TrendPlot } from '../../components/TrendPlot';
+import { TrendPlots } from '../../components/TrendPlot';
 import { flagLabel, newestFirst, trendsOf } from '../../lib/series';
 import { formatShortDateTime } from '../../lib/time';
 
@@ -42,16 +42,7 @@ export function LabsSection({ chart }: { chart: Chart }) {
           { header: 'Reference range', width: '1.4fr', cell: (l) => l.referenceRange ?? '—' },
         ]}
       />
-      {trends.length > 0 && (
-        <>
-          <h2>Trends</h2>
-          <div className="trends">
-            {trends.map((t) => (
-              <TrendPlot key={t.key} trend={t} />
-            ))}
-          </div>
-        </>
-      )}
+      <TrendPlots trends={trends} />
     </>
   );
 }

@@ -1,6 +1,6 @@
 import type { Chart } from '../../../../electron/shared/contract';
 import { DataTable } from '../../components/DataTable';
-import { TrendPlot } from '../../components/TrendPlot';
+import { TrendPlots } from '../../components/TrendPlot';
 import { buildFlowsheet } from '../../lib/flowsheet';
 import { trendsOf } from '../../lib/series';
 import { formatShortDateTime } from '../../lib/time';
@@ -38,16 +38,7 @@ export function VitalsSection({ chart }: { chart: Chart }) {
           })),
         ]}
       />
-      {trends.length > 0 && (
-        <>
-          <h2>Trends</h2>
-          <div className="trends">
-            {trends.map((t) => (
-              <TrendPlot key={t.key} trend={t} />
-            ))}
-          </div>
-        </>
-      )}
+      <TrendPlots trends={trends} />
     </>
   );
 }
