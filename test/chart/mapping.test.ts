@@ -1,4 +1,5 @@
-import { mapResource } from '../../electron/core/chart/map';
+import { decodeItemData, encodeItemData, itemDataJson } from '../../electron/core/chart/compact';
+import { S, mapResource } from '../../electron/core/chart/map';
 import { R, mapLine, packRecords, unpackRecords } from '../../electron/core/chart/mapper';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../electron/shared/contract';
@@ -256,5 +257,36 @@ describe('records between threads', () => {
     expect(records.map((r) => r[0])).toEqual([R.PATIENT, R.ITEM, R.ITEM, R.ENTITY, R.ENTITY, R.MALFORMED, R.MALFORMED]);
     expect([...unpackRecords(packRecords(records))]).toEqual(records);
     expect([...unpackRecords(packRecords([]))]).toEqual([]);
+  });
+});
+
+describe('compact item data (observations and administrations)', () => {
+  const exported = edgeExport();
+  const items = (['Observation', 'MedicationAdministration'] as const).flatMap((type) =>
+    (exported[type] ?? []).flatMap((resource) => {
+      const json = typeof resource === 'string' ? resource : JSON.stringify(resource);
+      const rec = mapLine(type, json, 1);
+      if (rec[0] !== R.ITEM) return [];
+      return [{ rec, expected: mapResource(type, JSON.parse(json) as Record<string, unknown>, json).data }];
+    }),
+  );
+
+  it('reads back as the very contract object the mapper made, and the same JSON', () => {
+    expect(items.filter(({ rec }) => rec[11].startsWith('[')).length).toBeGreaterThan(5);
+    for (const { rec, expected } of items) {
+      const [, , id, , , section, at, , , link, , data] = rec;
+      const row = { id, at, link, data };
+      expect(decodeItemData(section, row)).toEqual(expected);
+      expect(itemDataJson(section, row)).toBe(JSON.stringify(expected));
+    }
+  });
+
+  it('stores an object of an unexpected shape, and reads rows written before the encoding, as JSON objects', () => {
+    const odd = { id: 'o1', code: { code: 'x', system: null, display: 'X' }, category: 'Observation', at: null, value: null, numeric: Number.NaN, unit: null, referenceRange: null, interpretation: null, abnormal: false, components: [] };
+    const data = encodeItemData(S.OBS, odd, 'o1', null, null);
+    expect(data).toBe(JSON.stringify(odd));
+    const old = JSON.stringify({ ...odd, numeric: 1 });
+    expect(decodeItemData(S.OBS, { id: 'o1', at: null, link: null, data: old })).toEqual({ ...odd, numeric: 1 });
+    expect(itemDataJson(S.OBS, { id: 'o1', at: null, link: null, data: old })).toBe(old);
   });
 });

@@ -1,6 +1,7 @@
 import type { PatientDetail } from '../../shared/contract';
 import type { ContentMapper } from '../store/content';
 import { arr, ccText, codes, humanName, isObj, nameOf, obj, parseRef, str, type Json } from '../fhir/util';
+import { encodeItemData } from './compact';
 import { S, mapResource, patientRefOf } from './map';
 
 /**
@@ -136,7 +137,7 @@ export function mapLine(type: string, json: string, line: number): ChartRecord {
   const raw = row.section === S.RAW;
   return [
     R.ITEM, line, id, 'id' in pr ? pr.id : null, 'problem' in pr ? `${type}: ${pr.problem}` : null, row.section, row.at, row.code, row.num,
-    row.link, row.title, raw ? json : JSON.stringify(row.data), row.aux === null ? null : JSON.stringify(row.aux), KEEP_RAW && !raw ? json : null,
+    row.link, row.title, raw ? json : encodeItemData(row.section, row.data, id, row.at, row.link), row.aux === null ? null : JSON.stringify(row.aux), KEEP_RAW && !raw ? json : null,
   ];
 }
 

@@ -22,6 +22,7 @@ import type {
 import { LanternError } from '../../shared/errors';
 import type { HomeQueries } from '../api/handlers';
 import type { SnapshotMeta } from '../store/content';
+import { decodeItemData, itemDataJson } from './compact';
 import { S, type OrderAux } from './map';
 import { doseInterval, dueTimes } from './schedule';
 import { nameTokens } from './store';
@@ -116,7 +117,7 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
     `SELECT b.loc_id, b.bed AS bedname, b.room AS roomname, ${PATIENT_COLS} FROM bed b LEFT JOIN patient p ON p.bed_id = b.loc_id
      WHERE b.unit_id = ? OR ? IS NULL ORDER BY b.unit_name, b.sort`,
   );
-  const recordItem = db.prepare('SELECT section, data, raw FROM item WHERE pkey = ? AND type = ? AND id = ? LIMIT 1');
+  const recordItem = db.prepare('SELECT section, id, at, link, data, raw FROM item WHERE pkey = ? AND type = ? AND id = ? LIMIT 1');
   const patientRaw = db.prepare('SELECT raw FROM patient WHERE id = ? ORDER BY rowid DESC LIMIT 1').pluck();
   const protocolList = db.prepare('SELECT id, title, category, kind, size FROM protocol ORDER BY category, title');
   const protocolOpen = db.prepare('SELECT id, title, category, kind, size, text, bytes FROM protocol WHERE id = ?');
@@ -155,6 +156,12 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
   };
   const parse = <T>(data: string): T => {
     const v = JSON.parse(data) as T;
+    return data.includes('\\u0001') ? fix(v) : v;
+  };
+  /** An item's contract object from its row (compact sections too, see compact.ts), names resolved. */
+  const parseItem = <T>(section: number, r: ItemRow): T => {
+    const data = r.data as string;
+    const v = decodeItemData<T>(section, { id: r.id, at: r.at, link: r.link, data });
     return data.includes('\\u0001') ? fix(v) : v;
   };
 
@@ -343,20 +350,20 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
           medications.push(parse<MedicationOrder>(data));
           break;
         case S.MEDADMIN:
-          administrations.push(parse<Administration>(data));
+          administrations.push(parseItem<Administration>(S.MEDADMIN, r));
           break;
         case S.VITAL: {
-          const o = parse<ObservationValue>(data);
+          const o = parseItem<ObservationValue>(S.VITAL, r);
           vitals.push(o);
           if (o.code.code === '29463-7' && (!weight || (o.at ?? '') > (weight.at ?? ''))) weight = o;
           if (o.code.code === '8302-2' && (!height || (o.at ?? '') > (height.at ?? ''))) height = o;
           break;
         }
         case S.LAB:
-          labs.push(parse<ObservationValue>(data));
+          labs.push(parseItem<ObservationValue>(S.LAB, r));
           break;
         case S.OBS:
-          otherObservations.push(parse<ObservationValue>(data));
+          otherObservations.push(parseItem<ObservationValue>(S.OBS, r));
           break;
         case S.CODESTATUS: {
           const v = parse<ObservationValue | ChartItem>(data);
@@ -453,7 +460,7 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
     }
     const adminsByOrder = new Map<string, Administration[]>();
     for (const r of sectionOf.iterate(p.pkey, S.MEDADMIN) as Iterable<ItemRow>) {
-      const a = parse<Administration>(r.data as string);
+      const a = parseItem<Administration>(S.MEDADMIN, r);
       const key = a.orderId && orders.has(a.orderId) ? a.orderId : `unmatched:${a.medication}`;
       let list = adminsByOrder.get(key);
       if (!list) adminsByOrder.set(key, (list = []));
@@ -551,7 +558,7 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
         for (const r of sectionOf.iterate(p.pkey, section) as Iterable<ItemRow>) {
           const direct = r.code === want;
           if (!direct && !(r.data as string).includes(want)) continue;
-          const o = JSON.parse(r.data as string) as ObservationValue;
+          const o = decodeItemData<ObservationValue>(section, { id: r.id, at: r.at, link: r.link, data: r.data as string });
           if (!o.at) continue;
           if (direct) {
             if (o.numeric === null) continue;
@@ -575,9 +582,9 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
     record({ patientId, type, id }) {
       const p = requirePatient(patientId);
       if (type === 'Patient' && id === p.id) return { type, id, json: patientRaw.get(p.id) as string };
-      const r = recordItem.get(p.pkey, type, id) as { section: number; data: string; raw: string | null } | undefined;
+      const r = recordItem.get(p.pkey, type, id) as { section: number; id: string; at: string | null; link: string | null; data: string; raw: string | null } | undefined;
       if (!r) throw new LanternError('NOT_FOUND', 'That record is not in this patient’s chart in this snapshot.');
-      return { type, id, json: r.section === S.RAW ? r.data : r.raw ?? r.data };
+      return { type, id, json: r.section === S.RAW ? r.data : r.raw ?? itemDataJson(r.section, r) };
     },
 
     protocols(): ProtocolInfo[] {

@@ -6,7 +6,8 @@ import { R, mapLine, unpackRecords, type ChartRecord, type LocationInfo } from '
 
 export { nameTokens } from './mapper';
 
-export const SCHEMA_VERSION = 1;
+/** 2: observations and administrations stored compactly (chart/compact.ts). */
+export const SCHEMA_VERSION = 2;
 
 /**
  * Tables of the chart model. Indexes are made in finish(), after the bulk load, except the

@@ -1,0 +1,99 @@
+import type { Administration, ObservationValue } from '../../shared/contract';
+import { S } from './map';
+
+/**
+ * The item table's data column for its two largest sections — observations (vitals, labs,
+ * other) and medication administrations — holds the contract object as a JSON array of its
+ * values, without key names and without what the row's own columns already hold (the id,
+ * `at`, and an administration's orderId, which is the row's link). A third of the bytes of a
+ * snapshot database go, and with them a third of its page encryption and of the integrity
+ * check's reading. Anything of another shape (a field that is not a string or null, say) is
+ * stored as the JSON object, as every other section is; readers tell the two apart by the
+ * first character, so databases written before this encoding read the same.
+ */
+
+type Row = { id: string; at: string | null; link: string | null; data: string };
+
+const isText = (v: unknown): v is string | null => v === null || typeof v === 'string';
+const isNumber = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0));
+const codedOk = (c: unknown): boolean => {
+  if (typeof c !== 'object' || c === null) return false;
+  const o = c as Record<string, unknown>;
+  const keys = Object.keys(o);
+  return keys.length === 3 && keys[0] === 'code' && keys[1] === 'system' && keys[2] === 'display' && isText(o['code']) && isText(o['system']) && typeof o['display'] === 'string';
+};
+
+const OBSERVATION_KEYS = 'id,code,category,at,value,numeric,unit,referenceRange,interpretation,abnormal,components';
+const COMPONENT_KEYS = 'code,value,numeric,unit';
+const ADMINISTRATION_KEYS = 'id,orderId,medication,status,reason,at,dose,route,performer';
+
+/** Is this section stored compactly when its object has the expected shape? */
+export const isCompactSection = (section: number): boolean =>
+  section === S.VITAL || section === S.LAB || section === S.OBS || section === S.MEDADMIN;
+
+function observationArray(o: ObservationValue, id: string, at: string | null): unknown[] | null {
+  if (Object.keys(o).join(',') !== OBSERVATION_KEYS || o.id !== id || o.at !== at || !codedOk(o.code)) return null;
+  if (typeof o.category !== 'string' || !isText(o.value) || !isNumber(o.numeric) || !isText(o.unit) || !isText(o.referenceRange)) return null;
+  if (!isText(o.interpretation) || typeof o.abnormal !== 'boolean' || !Array.isArray(o.components)) return null;
+  const components: unknown[] = [];
+  for (const c of o.components) {
+    if (Object.keys(c).join(',') !== COMPONENT_KEYS || !codedOk(c.code) || !isText(c.value) || !isNumber(c.numeric) || !isText(c.unit)) return null;
+    components.push([c.code.code, c.code.system, c.code.display, c.value, c.numeric, c.unit]);
+  }
+  const out: unknown[] = [o.code.code, o.code.system, o.code.display, o.category, o.value, o.numeric, o.unit, o.referenceRange, o.interpretation, o.abnormal ? 1 : 0];
+  if (components.length) out.push(components);
+  return out;
+}
+
+function administrationArray(a: Administration, id: string, at: string | null, link: string | null): unknown[] | null {
+  if (Object.keys(a).join(',') !== ADMINISTRATION_KEYS || a.id !== id || a.at !== at || a.orderId !== link) return null;
+  if (typeof a.medication !== 'string' || typeof a.status !== 'string' || !isText(a.reason) || !isText(a.dose) || !isText(a.route) || !isText(a.performer)) return null;
+  return [a.medication, a.status, a.reason, a.dose, a.route, a.performer];
+}
+
+/** The data column for a mapped item: compact for the sections above, else the JSON object. */
+export function encodeItemData(section: number, data: unknown, id: string, at: string | null, link: string | null): string {
+  if (section === S.MEDADMIN) {
+    const a = administrationArray(data as Administration, id, at, link);
+    if (a) return JSON.stringify(a);
+  } else if (section === S.VITAL || section === S.LAB || section === S.OBS) {
+    const a = observationArray(data as ObservationValue, id, at);
+    if (a) return JSON.stringify(a);
+  }
+  return JSON.stringify(data);
+}
+
+const coded = (v: unknown[], i: number) => ({ code: v[i] as string | null, system: v[i + 1] as string | null, display: v[i + 2] as string });
+
+/** The contract object of an item row's data (the inverse of encodeItemData), before names are resolved. */
+export function decodeItemData<T>(section: number, row: Row): T {
+  const parsed = JSON.parse(row.data) as unknown;
+  if (!Array.isArray(parsed) || !isCompactSection(section)) return parsed as T;
+  const v = parsed;
+  if (section === S.MEDADMIN) {
+    const a: Administration = {
+      id: row.id, orderId: row.link, medication: v[0] as string, status: v[1] as string, reason: v[2] as string | null, at: row.at,
+      dose: v[3] as string | null, route: v[4] as string | null, performer: v[5] as string | null,
+    };
+    return a as T;
+  }
+  const o: ObservationValue = {
+    id: row.id,
+    code: coded(v, 0),
+    category: v[3] as string,
+    at: row.at,
+    value: v[4] as string | null,
+    numeric: v[5] as number | null,
+    unit: v[6] as string | null,
+    referenceRange: v[7] as string | null,
+    interpretation: v[8] as string | null,
+    abnormal: v[9] === 1,
+    components: ((v[10] ?? []) as unknown[][]).map((c) => ({ code: coded(c, 0), value: c[3] as string | null, numeric: c[4] as number | null, unit: c[5] as string | null })),
+  };
+  return o as T;
+}
+
+/** The data column as the JSON object it stands for (the record view shows it when no source JSON is kept). */
+export function itemDataJson(section: number, row: Row): string {
+  return row.data.charCodeAt(0) === 0x5b && isCompactSection(section) ? JSON.stringify(decodeItemData(section, row)) : row.data;
+}
