@@ -7,7 +7,7 @@ import { S } from './map';
  * values, without key names and without what the row's own columns already hold (the id,
  * `at`, and an administration's orderId, which is the row's link). A third of the bytes of a
  * snapshot database go, and with them a third of its page encryption and of the integrity
- * check's reading. Anything of another shape (a field that is not a string or null, say) is
+ * check's reading. Anything of another shape (a value that is not a string or null, say) is
  * stored as the JSON object, as every other section is; readers tell the two apart by the
  * first character, so databases written before this encoding read the same.
  */
@@ -16,37 +16,45 @@ type Row = { id: string; at: string | null; link: string | null; data: string };
 
 const isText = (v: unknown): v is string | null => v === null || typeof v === 'string';
 const isNumber = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0));
-const codedOk = (c: unknown): boolean => {
-  if (typeof c !== 'object' || c === null) return false;
-  const o = c as Record<string, unknown>;
-  const keys = Object.keys(o);
-  return keys.length === 3 && keys[0] === 'code' && keys[1] === 'system' && keys[2] === 'display' && isText(o['code']) && isText(o['system']) && typeof o['display'] === 'string';
-};
+const codedOk = (c: { code: unknown; system: unknown; display: unknown } | null | undefined): boolean =>
+  !!c && isText(c.code) && isText(c.system) && typeof c.display === 'string';
 
-const OBSERVATION_KEYS = 'id,code,category,at,value,numeric,unit,referenceRange,interpretation,abnormal,components';
-const COMPONENT_KEYS = 'code,value,numeric,unit';
-const ADMINISTRATION_KEYS = 'id,orderId,medication,status,reason,at,dose,route,performer';
+// The arrays hold every field of the contract types below, in their order: adding a field to
+// one of them fails to compile here until the encoding (and its decoding) knows it.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const observationFields: Same<keyof ObservationValue, 'id' | 'code' | 'category' | 'at' | 'value' | 'numeric' | 'unit' | 'referenceRange' | 'interpretation' | 'abnormal' | 'components'> = true;
+const componentFields: Same<keyof ObservationValue['components'][number], 'code' | 'value' | 'numeric' | 'unit'> = true;
+const codedFields: Same<keyof ObservationValue['code'], 'code' | 'system' | 'display'> = true;
+const administrationFields: Same<keyof Administration, 'id' | 'orderId' | 'medication' | 'status' | 'reason' | 'at' | 'dose' | 'route' | 'performer'> = true;
+void [observationFields, componentFields, codedFields, administrationFields];
 
 /** Is this section stored compactly when its object has the expected shape? */
 export const isCompactSection = (section: number): boolean =>
   section === S.VITAL || section === S.LAB || section === S.OBS || section === S.MEDADMIN;
 
+/*
+ * The mapper (map.ts) builds these objects as literals in the contract's key order, so the
+ * types above fix the keys; what is checked at run time is each value (a value that JSON would
+ * drop or change, such as undefined or NaN, keeps the object as JSON).
+ */
 function observationArray(o: ObservationValue, id: string, at: string | null): unknown[] | null {
-  if (Object.keys(o).join(',') !== OBSERVATION_KEYS || o.id !== id || o.at !== at || !codedOk(o.code)) return null;
-  if (typeof o.category !== 'string' || !isText(o.value) || !isNumber(o.numeric) || !isText(o.unit) || !isText(o.referenceRange)) return null;
-  if (!isText(o.interpretation) || typeof o.abnormal !== 'boolean' || !Array.isArray(o.components)) return null;
-  const components: unknown[] = [];
-  for (const c of o.components) {
-    if (Object.keys(c).join(',') !== COMPONENT_KEYS || !codedOk(c.code) || !isText(c.value) || !isNumber(c.numeric) || !isText(c.unit)) return null;
-    components.push([c.code.code, c.code.system, c.code.display, c.value, c.numeric, c.unit]);
-  }
+  if (o.id !== id || o.at !== at || !codedOk(o.code) || typeof o.category !== 'string' || !isText(o.value) || !isNumber(o.numeric)) return null;
+  if (!isText(o.unit) || !isText(o.referenceRange) || !isText(o.interpretation) || typeof o.abnormal !== 'boolean' || !Array.isArray(o.components)) return null;
   const out: unknown[] = [o.code.code, o.code.system, o.code.display, o.category, o.value, o.numeric, o.unit, o.referenceRange, o.interpretation, o.abnormal ? 1 : 0];
-  if (components.length) out.push(components);
+  const n = o.components.length;
+  if (n === 0) return out;
+  const components: unknown[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = o.components[i]!;
+    if (!codedOk(c.code) || !isText(c.value) || !isNumber(c.numeric) || !isText(c.unit)) return null;
+    components[i] = [c.code.code, c.code.system, c.code.display, c.value, c.numeric, c.unit];
+  }
+  out.push(components);
   return out;
 }
 
 function administrationArray(a: Administration, id: string, at: string | null, link: string | null): unknown[] | null {
-  if (Object.keys(a).join(',') !== ADMINISTRATION_KEYS || a.id !== id || a.at !== at || a.orderId !== link) return null;
+  if (a.id !== id || a.at !== at || a.orderId !== link) return null;
   if (typeof a.medication !== 'string' || typeof a.status !== 'string' || !isText(a.reason) || !isText(a.dose) || !isText(a.route) || !isText(a.performer)) return null;
   return [a.medication, a.status, a.reason, a.dose, a.route, a.performer];
 }
