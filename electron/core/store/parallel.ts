@@ -55,12 +55,17 @@ export interface MappedConsumer {
   progress(plainBytes: number): void | Promise<void>;
 }
 
+/**
+ * The worker's young generation: it makes short-lived objects by the million (a parsed
+ * resource per line); this size measured fastest, with less memory than the default.
+ */
+const LIMITS = { maxYoungGenerationSizeMb: 16 };
 function start(job: WorkerJob): Worker {
   const s = spec!;
   const module = typeof s.module === 'string' ? s.module : s.module.href;
-  if (!s.loader) return new Worker(s.module, { workerData: job });
+  if (!s.loader) return new Worker(s.module, { workerData: job, resourceLimits: LIMITS });
   const boot = `(await import(${JSON.stringify(s.loader)})).register();\nawait import(${JSON.stringify(module)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: job });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: job, resourceLimits: LIMITS });
 }
 
 /** A payload read started on the ingest worker; what it posts waits until consume(). */
