@@ -9,6 +9,7 @@ import { startPreviewServer } from '../preview/server';
 export async function printUnitMar(
   homeDir: string,
   unitId: string,
+  log: (line: string) => void,
 ): Promise<{ seconds: number; pages: number; beds: number } | { skipped: string }> {
   const executable = findChromium();
   if (!executable) return { skipped: 'no Chromium or Chrome installed' };
@@ -19,13 +20,19 @@ export async function printUnitMar(
   const browser = await launchChromium(executable);
   try {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    page.setDefaultTimeout(300_000);
+    page.on('crash', () => log('unit MAR: the page crashed'));
+    page.on('pageerror', (e) => log(`unit MAR: page error ${e.message.slice(0, 200)}`));
     await page.goto(server.url);
     await page.getByTestId('read-only').waitFor();
+    log(`unit MAR: app open`);
     const started = performance.now();
     await page.evaluate((hash) => (window.location.hash = hash), `#/print/mar-unit/${encodeURIComponent(unitId)}`);
-    await page.getByTestId('print-ready').waitFor({ timeout: 120_000 });
+    await page.getByTestId('print-ready').waitFor();
+    const laidOut = (performance.now() - started) / 1000;
     const pdf = await page.pdf({ printBackground: true, preferCSSPageSize: true });
     const seconds = (performance.now() - started) / 1000;
+    log(`unit MAR: print view ready in ${laidOut.toFixed(2)} s, PDF after ${seconds.toFixed(2)} s`);
     const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
     const doc = await getDocument({ data: new Uint8Array(pdf), isEvalSupported: false }).promise;
     const pages = doc.numPages;

@@ -32,6 +32,8 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Containers often give /dev/shm only 64 MB: a long print job must not run out there.
+      '--disable-dev-shm-usage',
     ],
   });
 }
