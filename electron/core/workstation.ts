@@ -3,7 +3,7 @@ import type { ApiContext, HomeQueries } from './api/handlers';
 import type { AppStatus } from '../shared/contract';
 import type { KeyProtector } from './home/key-protector';
 import { homePath } from './home/layout';
-import { openHome, type OpenedHome } from './home/open';
+import { DEFAULT_STALE_AFTER_MINUTES, openHome, type OpenedHome } from './home/open';
 import type { ContentModel } from './store/content';
 
 export interface WorkstationOptions {
@@ -21,7 +21,6 @@ export interface WorkstationOptions {
   model?: ContentModel;
 }
 
-export const DEFAULT_STALE_AFTER_MINUTES = 120;
 
 /**
  * The running workstation as the API sees it: which home is open, its status and queries.
