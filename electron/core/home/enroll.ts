@@ -1,7 +1,7 @@
 import { constants, createPrivateKey, privateDecrypt, publicEncrypt, randomBytes, type KeyObject, type X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import forge from 'node-forge';
-import { certificatePem, certificatesFromPem, describeKey, keyUsage, subjectName } from '../pki/certs';
+import { certificatePem, certificatesFromPem, describeKey, keyUsage, readPrivateKey, subjectName } from '../pki/certs';
 import type { KeyProtector } from './key-protector';
 import { type HomeConfig, HomeError, assertProtector, homePath, readConfig, writeFileAtomic } from './layout';
 
@@ -57,12 +57,8 @@ function identityFromP12(p12: Buffer, passphrase: string): { cert: X509Certifica
 function identityFromPem(certPem: string, keyPem: string, passphrase?: string): { cert: X509Certificate; key: KeyObject } {
   const cert = certificatesFromPem(certPem)[0];
   if (!cert) throw new HomeError('The --cert file holds no PEM certificate.');
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(passphrase === undefined ? keyPem : { key: keyPem, passphrase });
-  } catch {
-    throw new HomeError('The --key file is not a readable private key (PEM).');
-  }
+  const key = readPrivateKey(keyPem, passphrase);
+  if (!key) throw new HomeError('The --key file is not a readable private key (PEM).');
   if (!cert.checkPrivateKey(key)) throw new HomeError('The --key does not belong to the --cert certificate.');
   return { cert, key };
 }

@@ -1,4 +1,4 @@
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { refuse } from '../snapshot/refusal';
 
@@ -17,6 +17,15 @@ export function certificatesFromPem(text: string): X509Certificate[] {
 }
 
 /** Normalised PEM of one certificate (LF line ends, trailing newline). */
+/** A PEM private key (decrypted with the passphrase when given), or null when it cannot be read. */
+export function readPrivateKey(pem: string, passphrase?: string): KeyObject | null {
+  try {
+    return createPrivateKey(passphrase === undefined ? pem : { key: pem, passphrase });
+  } catch {
+    return null;
+  }
+}
+
 export const certificatePem = (cert: X509Certificate): string => cert.toString().replace(/\r\n/g, '\n').trim() + '\n';
 
 /** Lower-case hex SHA-256 of the certificate's DER: how recipients and anchors are named. */

@@ -2,7 +2,6 @@ import {
   type X509Certificate,
   constants,
   createHash,
-  createPrivateKey,
   publicEncrypt,
   randomBytes,
   randomUUID,
@@ -16,7 +15,7 @@ import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { certificatePem, certificatesFromPem, describeKey, fingerprint, keyUsage, subjectName } from '../pki/certs';
+import { certificatePem, certificatesFromPem, describeKey, fingerprint, keyUsage, readPrivateKey, subjectName } from '../pki/certs';
 import { DEFAULT_CHUNK_SIZE, encryptChunk, headerLine } from './format';
 import {
   FORMAT_NAME,
@@ -188,12 +187,8 @@ function loadSigner(certPem: string, keyPem: string, passphrase?: string): { cha
   const chain = certificatesFromPem(certPem);
   const leaf = chain[0];
   if (!leaf) throw new PublishError('The --cert file holds no PEM certificate.');
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(passphrase === undefined ? keyPem : { key: keyPem, passphrase });
-  } catch {
-    throw new PublishError('The --key file is not a readable private key (PEM; give --pass-file if it is encrypted).');
-  }
+  const key = readPrivateKey(keyPem, passphrase);
+  if (!key) throw new PublishError('The --key file is not a readable private key (PEM; give --pass-file if it is encrypted).');
   const probe = Buffer.from('lantern key check');
   if (!verify('sha256', probe, leaf.publicKey, sign('sha256', probe, key))) {
     throw new PublishError('The --key does not belong to the --cert certificate.');
