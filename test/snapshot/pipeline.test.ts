@@ -99,18 +99,50 @@ describe('publish and ingest', () => {
     const plain = new Database(dbFile, { readonly: true });
     expect(() => plain.prepare('SELECT * FROM patients').all()).toThrow(/not a database/);
     plain.close();
-    const wrong = new Database(dbFile, { readonly: true });
-    wrong.pragma(`cipher='sqlcipher'`);
-    wrong.pragma('legacy=4');
-    wrong.pragma(`key="x'${'00'.repeat(32)}'"`);
-    expect(() => wrong.prepare('SELECT * FROM patients').all()).toThrow(/not a database/);
-    wrong.close();
+    expect(record.cipher).toBe('aegis256');
+    expect(() => openSnapshotDatabase(dbFile, Buffer.alloc(32), record.cipher)).toThrow(/not a database/);
+    // Pages are authenticated: one changed byte in a page and that page no longer reads.
+    const key = unsealDatabaseKey(home, keyFileProtector(home));
+    const tampered = path.join(work, 'tampered.db');
+    const bytes = Buffer.from(raw);
+    bytes[4096 + 2000] = bytes[4096 + 2000]! ^ 0x01;
+    writeFileSync(tampered, bytes);
+    const damaged = openSnapshotDatabase(tampered, key, record.cipher);
+    expect(() => damaged.pragma('integrity_check')).toThrow(/malformed|not a database|corrupt/i);
+    damaged.close();
     // The sealed keys are not usable without the protector's key file.
     const protectorKey = readFileSync(path.join(home, 'protector.key'));
     expect(statSync(path.join(home, 'protector.key')).mode & 0o777).toBe(0o600);
     writeFileSync(path.join(home, 'protector.key'), 'ab'.repeat(32) + '\n', { mode: 0o600 });
     expect(() => openHome(home, { model: testModel })).toThrow(/does not unseal|cannot be unsealed/);
     writeFileSync(path.join(home, 'protector.key'), protectorKey, { mode: 0o600 });
+    const opened = openHome(home, { model: testModel, clock });
+    expect(opened.queries()!.search({ text: 'Zzyzx', limit: 5 })).toHaveLength(1);
+    opened.close();
+  });
+
+  it('still opens a database written with the earlier SQLCipher 4 scheme (a rollback copy after an update)', async () => {
+    const { fhir } = writeTinyExport(path.join(work, 'legacy'));
+    const home = path.join(work, 'home-legacy');
+    enrollTestHome(home, pki);
+    const file = path.join(work, 'legacy.lantern');
+    await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 1 });
+    const { record } = await ingestSnapshot(home, file, { model: testModel, clock });
+    // Re-encrypt the database as the earlier versions wrote it, and write the state as they did (no cipher).
+    const key = unsealDatabaseKey(home, keyFileProtector(home));
+    const writable = new Database(path.join(home, record.db));
+    writable.pragma(`cipher='aegis'`);
+    writable.pragma(`key="x'${key.toString('hex')}'"`);
+    writable.pragma(`cipher='sqlcipher'`);
+    writable.pragma('legacy=4');
+    writable.pragma(`rekey="x'${key.toString('hex')}'"`);
+    writable.close();
+    const stateFile = path.join(home, 'state.json');
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { current: Record<string, unknown> };
+    delete state.current['cipher'];
+    writeFileSync(stateFile, JSON.stringify(state));
+    expect(readState(home).current!.cipher).toBe('sqlcipher4');
+    expect(() => openSnapshotDatabase(path.join(home, record.db), key, 'aegis256')).toThrow(/not a database/);
     const opened = openHome(home, { model: testModel, clock });
     expect(opened.queries()!.search({ text: 'Zzyzx', limit: 5 })).toHaveLength(1);
     opened.close();
@@ -278,7 +310,7 @@ describe('the ingest worker', () => {
   /** Every row of the chart tables, in insertion order. */
   function dump(home: string, db: string): string {
     const key = unsealDatabaseKey(home, keyFileProtector(home));
-    const open = openSnapshotDatabase(path.join(home, db), key);
+    const open = openSnapshotDatabase(path.join(home, db), key, readState(home).current!.cipher);
     try {
       return ['patient', 'ident', 'item', 'entity', 'bed', 'type_count', 'protocol']
         .map((t) => `${t}\n${(open.prepare(`SELECT * FROM ${t} ORDER BY rowid`).raw().all() as unknown[][]).map((r) => JSON.stringify(r, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v))).join('\n')}`)

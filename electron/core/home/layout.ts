@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { Rejection, SnapshotStatus } from '../../shared/contract';
 import { certificatesFromPem } from '../pki/certs';
+import { DATABASE_CIPHERS } from '../store/database';
 import type { KeyProtector } from './key-protector';
 
 /**
@@ -52,6 +53,8 @@ export const SnapshotRecord = z.object({
   status: SnapshotStatus,
   schemaVersion: z.number().int(),
   manifestSha256: z.string(),
+  /** How the database is encrypted; records from before the field were all SQLCipher 4. */
+  cipher: z.enum(DATABASE_CIPHERS).default('sqlcipher4'),
 });
 export type SnapshotRecord = z.infer<typeof SnapshotRecord>;
 

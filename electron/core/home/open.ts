@@ -64,7 +64,7 @@ export function openHome(dir: string, options: OpenHomeOptions = {}): OpenedHome
     if (current.schemaVersion > model.schemaVersion) {
       throw new HomeError('The snapshot in use was written by a newer version of Lantern; update Lantern on this workstation.');
     }
-    const db = openSnapshotDatabase(file, dbKey);
+    const db = openSnapshotDatabase(file, dbKey, current.cipher);
     const previous = openDb;
     openDb = { file, db, queries: model.queries(db, current.status, clock) };
     previous?.db.close();

@@ -14,23 +14,36 @@ export function useSqliteBinding(file: string | null): void {
 const bindingOption = () => (nativeBinding ? { nativeBinding } : {});
 
 /**
- * Snapshot databases are encrypted whole (pages, indexes, full-text index, journal) with
- * SQLite3 Multiple Ciphers in its SQLCipher 4 compatible mode, under a raw 256-bit key
- * (no passphrase derivation: the key is random and sealed by the KeyProtector).
+ * How a snapshot database is encrypted, whole (pages, indexes, full-text index, journal), by
+ * SQLite3 Multiple Ciphers under a raw 256-bit key (no passphrase derivation: the key is random
+ * and sealed by the KeyProtector). New databases use AEGIS-256: an authenticated cipher (a tag
+ * and a random nonce per page, so a changed page is refused, as SQLCipher's HMAC does) that
+ * runs on the CPU's AES instructions; measured, it adds a few percent to a write or a full
+ * check where the SQLCipher 4 scheme (AES-CBC + HMAC-SHA512 per page) added about 75%.
+ * 'sqlcipher4' stays readable: databases written before AEGIS (kept for rollback) still open.
  */
-function applyKey(db: Db, key: Buffer): void {
+export const DATABASE_CIPHERS = ['aegis256', 'sqlcipher4'] as const;
+export type DatabaseCipher = (typeof DATABASE_CIPHERS)[number];
+export const NEW_DATABASE_CIPHER: DatabaseCipher = 'aegis256';
+
+function applyKey(db: Db, key: Buffer, cipher: DatabaseCipher): void {
   if (key.length !== 32) throw new Error('database key must be 32 bytes');
-  db.pragma(`cipher='sqlcipher'`);
-  db.pragma('legacy=4');
+  if (cipher === 'aegis256') {
+    db.pragma(`cipher='aegis'`);
+    db.pragma(`algorithm='aegis-256'`);
+  } else {
+    db.pragma(`cipher='sqlcipher'`);
+    db.pragma('legacy=4');
+  }
   db.pragma(`key="x'${key.toString('hex')}'"`);
 }
 
 /** A new, empty database to build a snapshot into: fast settings (it is discarded on failure). */
-export function createSnapshotDatabase(file: string, key: Buffer): Db {
+export function createSnapshotDatabase(file: string, key: Buffer, cipher: DatabaseCipher = NEW_DATABASE_CIPHER): Db {
   if (existsSync(file)) throw new Error('snapshot database already exists');
   const db = new Database(file, bindingOption());
   try {
-    applyKey(db, key);
+    applyKey(db, key, cipher);
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
     db.pragma('temp_store = MEMORY');
@@ -54,10 +67,10 @@ export function sealSnapshotDatabase(db: Db): string {
 }
 
 /** Open a finished snapshot database read-only; throws when the key is wrong. */
-export function openSnapshotDatabase(file: string, key: Buffer): Db {
+export function openSnapshotDatabase(file: string, key: Buffer, cipher: DatabaseCipher): Db {
   const db = new Database(file, { readonly: true, fileMustExist: true, ...bindingOption() });
   try {
-    applyKey(db, key);
+    applyKey(db, key, cipher);
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     return db;
   } catch (error) {
