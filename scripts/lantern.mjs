@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The `lantern` command: runs the TypeScript CLI through tsx, so it works straight after
-// `npm install` with no build step.
+// The `lantern` command: runs the CLI from its bundle when `npm run build` made one that is
+// up to date, else the TypeScript source through tsx, so it also works straight after
+// `npm install` with no build step (scripts/build/cli-bundle.mjs).
 import { writeFileSync } from 'node:fs';
-import { register } from 'tsx/esm/api';
+import { loadCli } from './build/cli-bundle.mjs';
 
 // `lantern bench` runs phases as child commands and reads their peak memory from here.
 const usageReport = process.env['LANTERN_USAGE_REPORT'];
@@ -18,6 +19,5 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-register();
-const { main } = await import('./cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const { cli } = await loadCli();
+process.exitCode = await cli.main(process.argv.slice(2));

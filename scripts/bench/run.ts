@@ -9,6 +9,7 @@ import { generateHospital } from '../../electron/core/demo';
 import { openHome } from '../../electron/core/home/open';
 import { makeThrowawayPki, writeThrowawayPki } from '../../electron/core/pki/throwaway';
 import type { PatientSummary } from '../../electron/shared/contract';
+import { ensureCliBundle } from '../build/build';
 import { aesGcmDecryptFloor, gunzipFloor, ndjsonFiles, sqliteImportFloor, totalBytes, type FloorResult } from './floors';
 import { runLantern, timeEach, type Percentiles } from './measure';
 import { printUnitMar } from './print';
@@ -24,7 +25,7 @@ export interface BenchReport {
   generate: { seconds: number };
   publish: { seconds: number; mbPerSecond: number; rawMb: number; snapshotMb: number; sizeRatio: number; peakRssMb: number };
   ingest: {
-    /** The `lantern ingest` process, start-up (loading the TypeScript CLI) included. */
+    /** The `lantern ingest` process (the CLI's bundle), start-up included. */
     seconds: number;
     resourcesPerSecond: number;
     /** The ingest itself as the command reports it (--json): verify to switch, no start-up. */
@@ -83,6 +84,8 @@ export async function runBench(options: { beds: number; print: boolean; log: (li
     const files = ndjsonFiles(exportDir);
     const rawBytes = totalBytes(files);
 
+    // The commands run as IT runs them after `npm run build`: from the CLI's bundle.
+    await ensureCliBundle();
     const pkiDir = path.join(work, 'pki');
     writeThrowawayPki(pkiDir, makeThrowawayPki({ workstations: 1 }));
     const pem = (name: string) => path.join(pkiDir, name);

@@ -3,8 +3,9 @@ import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ROOT, buildCliBundle, freshCliBundle } from './cli-bundle.mjs';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { ROOT };
 export const DIST = path.join(ROOT, 'dist');
 
 /** The renderer (Vite) into dist/renderer. */
@@ -63,10 +64,15 @@ export async function ensureRendererBuilt(log: (line: string) => void = console.
 }
 
 export async function buildAll(): Promise<void> {
-  await Promise.all([buildRenderer(), buildElectron()]);
+  await Promise.all([buildRenderer(), buildElectron(), buildCliBundle()]);
+}
+
+/** Build the `lantern` command's bundle when there is none or its sources changed since. */
+export async function ensureCliBundle(): Promise<void> {
+  if (!freshCliBundle()) await buildCliBundle();
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await buildAll();
-  console.log('Built dist/renderer and dist/electron.');
+  console.log('Built dist/renderer, dist/electron and dist/cli.');
 }

@@ -1,4 +1,3 @@
-import { useSourceIngestWorker } from '../ingest-worker';
 import { CliError, EXIT, helpText, parseCommandArgs, type Command, type Io } from './command';
 import bench from './commands/bench';
 import census from './commands/census';
@@ -28,8 +27,9 @@ export const COMMANDS: readonly Command[] = [
   bench,
 ];
 
-// The ingest worker runs the TypeScript source too, with tsx registered first in its thread.
-useSourceIngestWorker();
+// The `lantern` launcher (scripts/build/cli-bundle.mjs) points ingest at the worker that
+// matches how the CLI runs: bundled beside the bundle, or the TypeScript source.
+export { useIngestWorker } from '../../electron/core/store/parallel';
 
 const stdio: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
