@@ -25,6 +25,10 @@ export async function printUnitMar(
     page.on('pageerror', (e) => log(`unit MAR: page error ${e.message.slice(0, 200)}`));
     await page.goto(server.url);
     await page.getByTestId('read-only').waitFor();
+    // The app opens on all units and, once their census has rendered, replaces the route with
+    // the first unit's census. A route set before that is overwritten and the print view never
+    // opens. A unit's Print unit MAR link is shown only after that step.
+    await page.locator('a[href^="#/print/mar-unit/"]').waitFor();
     log(`unit MAR: app open`);
     const started = performance.now();
     await page.evaluate((hash) => (window.location.hash = hash), `#/print/mar-unit/${encodeURIComponent(unitId)}`);
