@@ -58,6 +58,30 @@ describe.skipIf(!chromiumPath)('nursing station on a generated hospital', () => 
     expect(page.errors).toEqual([]);
   });
 
+  it('opens the first unit when none is chosen, and never overwrites a screen chosen while that census loads', async () => {
+    const page = await openPage(app);
+    const first = `#/census/${encodeURIComponent(queries.census({}).units[0]!.id)}`;
+    expect(await page.evaluate(() => window.location.hash)).toBe(first);
+    // Hold the all-units census; meanwhile the address moves on before the app has caught up
+    // (replaceState fires no event): the census that then arrives must leave it alone.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked!: () => void;
+    const requested = new Promise<void>((resolve) => (asked = resolve));
+    await page.route('**/ipc/census', async (route) => {
+      asked();
+      await held;
+      await route.continue();
+    });
+    await go(page, '#/census');
+    await requested;
+    await page.evaluate(() => window.history.replaceState(null, '', '#/protocols'));
+    release();
+    await page.getByTestId('census-row').first().waitFor();
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100))));
+    expect(await page.evaluate(() => window.location.hash)).toBe('#/protocols');
+  });
+
   it('finds a patient by name and by MRN from the keyboard alone, and opens the chart', async () => {
     const page = await openPage(app);
     const family = known.patient.name.split(/[ ,]+/)[0]!;

@@ -5,7 +5,7 @@ import { LoadView } from '../components/LoadState';
 import { UnitSwitcher } from '../components/UnitSwitcher';
 import { useRequest } from '../hooks/useRequest';
 import { ageSex, bedLabel, mrnLabel } from '../lib/patient';
-import { routeHref } from '../lib/route';
+import { parseRoute, routeHref } from '../lib/route';
 import { formatDate } from '../lib/time';
 
 /** The unit's beds in order: who is where, allergies, code status, isolation. */
@@ -13,10 +13,15 @@ export function CensusView({ unit, now, onUnit }: { unit: string | null; now: nu
   const load = useRequest('census', unit ? { unit } : {});
   const unitName = load.state === 'ready' ? (load.value.unit?.name ?? null) : null;
   useEffect(() => onUnit(unitName), [unitName, onUnit]);
-  // No unit chosen and the answer covers several: open the first unit's census instead.
+  // No unit chosen and the answer covers several: open the first unit's census instead, but
+  // only while the address still asks for no unit. A screen chosen while this census was
+  // loading (a link, a print view) is not overwritten.
   const firstUnit = load.state === 'ready' && !load.value.unit ? (load.value.units[0]?.id ?? null) : null;
   useEffect(() => {
-    if (firstUnit && !unit) window.location.replace(routeHref({ name: 'census', unit: firstUnit }));
+    const current = parseRoute(window.location.hash);
+    if (firstUnit && !unit && current.name === 'census' && !current.unit) {
+      window.location.replace(routeHref({ name: 'census', unit: firstUnit }));
+    }
   }, [firstUnit, unit]);
   return (
     <div className="view census-view">
