@@ -44,6 +44,9 @@ export function createSnapshotDatabase(file: string, key: Buffer, cipher: Databa
   const db = new Database(file, bindingOption());
   try {
     applyKey(db, key, cipher);
+    // 16 KiB pages: a quarter of the pages (and of the per-page nonces, tags and B-tree steps)
+    // of the default 4 KiB; measured 5% off a 1,000-bed ingest. (SQLCipher 4 keeps its 4 KiB.)
+    if (cipher === 'aegis256') db.pragma('page_size = 16384');
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
     db.pragma('temp_store = MEMORY');

@@ -24,7 +24,7 @@ import { SnapshotRefusal, refuse } from '../snapshot/refusal';
 import { checkAdmission, readSnapshotHead, unwrapContentKey, verifySnapshotHead } from '../snapshot/verify';
 import type { ContentModel, ContentReport, SnapshotMeta } from './content';
 import { startMappedRead, type MappedRead } from './parallel';
-import { NEW_DATABASE_CIPHER, createSnapshotDatabase, fsyncFile, removeSecurely, sealSnapshotDatabase } from './database';
+import { NEW_DATABASE_CIPHER, createSnapshotDatabase, fsyncFile, removeSecurely, sealSnapshotDatabase, type DatabaseCipher } from './database';
 
 /** Named points of an ingest, in order (tests stop a process at each one). */
 export const INGEST_STAGES = ['locked', 'verified', 'writing', 'written', 'checked', 'switched', 'done'] as const;
@@ -42,6 +42,8 @@ export interface IngestOptions {
   shareMapping?: boolean;
   /** Throttled progress: plaintext bytes done of the total. */
   onProgress?: (done: number, total: number) => void;
+  /** How to encrypt the new database; only the default is written in use ('sqlcipher4': the earlier scheme). */
+  cipher?: DatabaseCipher;
 }
 
 export interface IngestResult {
@@ -167,7 +169,8 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
       const safeFacility = manifest.facility.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
       const dbName = `${safeFacility}-${manifest.sequence}-${randomBytes(6).toString('hex')}.db`;
       dbFile = path.join(homePath(dir, 'snapshots'), dbName);
-      const db = createSnapshotDatabase(dbFile, dbKey, NEW_DATABASE_CIPHER);
+      const cipher = options.cipher ?? NEW_DATABASE_CIPHER;
+      const db = createSnapshotDatabase(dbFile, dbKey, cipher);
       let report: ContentReport;
       let mappedOn: IngestResult['mappedOn'] = 'database thread';
       try {
@@ -227,7 +230,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
       const record: SnapshotRecord = {
         db: `${HOME_FILES.snapshots}/${dbName}`,
         schemaVersion: model.schemaVersion,
-        cipher: NEW_DATABASE_CIPHER,
+        cipher,
         manifestSha256: verified.manifestSha256,
         status: {
           ...metaOf(manifest),
