@@ -16,7 +16,7 @@ describe('the CLI bundle', () => {
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('runs generate, pki init, publish, enroll, ingest and search from the bundle, ingest on its bundled worker', async () => {
+  it('runs generate, pki init, publish, enroll, ingest and search from the bundle, ingest on its bundled worker (mapped or not)', async () => {
     const { cli, from } = await loadCli(bundleDir);
     expect(from).toBe('bundle');
     const out: string[] = [];
@@ -33,13 +33,21 @@ describe('the CLI bundle', () => {
     const snapshot = path.join(work, 's.lantern');
     await run('generate', '--out', fhir, '--beds', '6', '--units', '1', '--seed', 'bundle');
     await run('pki', 'init', '--out', pki);
-    await run('publish', '--fhir', fhir, '--cert', path.join(pki, 'publisher.pem'), '--key', path.join(pki, 'publisher.key'),
-      '--recipient', path.join(pki, 'workstation-1.pem'), '--facility', 'B', '--sequence', '1', '--out', snapshot);
+    const linesOnly = path.join(work, 's1.lantern');
+    const publish = (sequence: string, out: string, ...more: string[]) =>
+      run('publish', '--fhir', fhir, '--cert', path.join(pki, 'publisher.pem'), '--key', path.join(pki, 'publisher.key'),
+        '--recipient', path.join(pki, 'workstation-1.pem'), '--facility', 'B', '--sequence', sequence, '--out', out, ...more);
+    expect(await publish('1', snapshot)).toMatch(/format 2/);
+    expect(await publish('2', linesOnly, '--format', '1')).toMatch(/format 1/);
     await run('enroll', '--home', home, '--trust', path.join(pki, 'ca.pem'), '--cert', path.join(pki, 'workstation-1.pem'),
       '--key', path.join(pki, 'workstation-1.key'));
-    const ingested = JSON.parse(await run('ingest', snapshot, '--home', home, '--json')) as { resources: number; mappedOn: string };
-    expect(ingested.mappedOn).toBe('worker');
-    expect(ingested.resources).toBeGreaterThan(100);
+    const ingest = async (file: string) => JSON.parse(await run('ingest', file, '--home', home, '--json')) as { resources: number; mappedOn: string };
+    const mapped = await ingest(snapshot);
+    expect(mapped.mappedOn).toBe('publisher');
+    const parsed = await ingest(linesOnly);
+    expect(parsed.mappedOn).toBe('worker');
+    expect(parsed.resources).toBe(mapped.resources);
+    expect(parsed.resources).toBeGreaterThan(100);
     const census = JSON.parse(await run('census', '--home', home, '--json')) as { beds: Array<{ patient: { name: string } | null }> };
     const name = census.beds.find((b) => b.patient)!.patient!.name;
     const found = JSON.parse(await run('search', name.split(',')[0]!, '--home', home, '--json')) as Array<{ name: string }>;

@@ -9,6 +9,7 @@ import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { readState, unsealDatabaseKey } from '../../electron/core/home/layout';
 import { openHome } from '../../electron/core/home/open';
 import { SnapshotRefusal } from '../../electron/core/snapshot/refusal';
+import { readSnapshotHead } from '../../electron/core/snapshot/verify';
 import { openSnapshotDatabase } from '../../electron/core/store/database';
 import { ingestSnapshot } from '../../electron/core/store/ingest';
 import { ingestWorker, useIngestWorker } from '../../electron/core/store/parallel';
@@ -320,7 +321,7 @@ describe('the ingest worker', () => {
     }
   }
 
-  it('parses and maps on its own thread (or shares the mapping) and stores exactly what one thread stores', async () => {
+  it('parses and maps on its own thread (or shares the mapping), or takes the publisher\'s mapping, and stores exactly what one thread stores', async () => {
     const { fhir } = writeTinyExport(path.join(work, 'threads'), undefined, { malformed: true });
     const extra = [
       { resourceType: 'Observation', id: 'orphan', subject: { reference: 'Patient/not-here' }, valueQuantity: { value: 1 } },
@@ -329,23 +330,42 @@ describe('the ingest worker', () => {
       { resourceType: 'Observation', id: 'nulls', subject: { reference: 'Patient/p2' }, code: { text: '\u0002' } },
     ];
     writeFileSync(path.join(fhir, 'Observation.ndjson'), readFileSync(path.join(fhir, 'Observation.ndjson'), 'utf8') + extra.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // Lines only (format 1); mapped by the publisher; mapped by a publisher of another revision.
     const file = path.join(work, 'threads.lantern');
-    await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 1 });
+    await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 1, mapper: null });
+    const mappedFile = path.join(work, 'threads-mapped.lantern');
+    await buildSnapshot({ pki, out: mappedFile, fhirDir: fhir, sequence: 1 });
+    const foreignFile = path.join(work, 'threads-foreign.lantern');
+    await buildSnapshot({ pki, out: foreignFile, fhirDir: fhir, sequence: 1, mapper: { ...chartModel.mapper!, revision: 'other' } });
+    expect(readSnapshotHead(file).version).toBe(1);
+    expect(readSnapshotHead(mappedFile).version).toBe(2);
     const results = [];
-    const ways = [{ threads: 2, shareMapping: false }, { threads: 2 }, { threads: 1 }] as const;
-    for (const [i, way] of ways.entries()) {
+    const ways = [
+      { file, threads: 2, shareMapping: false },
+      { file, threads: 2 },
+      { file, threads: 1 },
+      { file: mappedFile, threads: 2 },
+      { file: mappedFile, threads: 1 },
+      { file: foreignFile, threads: 2 },
+    ] as const;
+    for (const [i, { file: f, ...way }] of ways.entries()) {
       const home = path.join(work, `home-threads-${i}`);
       enrollTestHome(home, pki);
-      const result = await ingestSnapshot(home, file, { model: chartModel, clock, ...way });
+      const result = await ingestSnapshot(home, f, { model: chartModel, clock, ...way });
       results.push({ ...result, dump: dump(home, result.record.db) });
     }
-    const [worker, shared, single] = results;
+    const [worker, shared, single, ...others] = results;
     expect(worker!.mappedOn).toBe('worker');
     expect(shared!.mappedOn).toBe('worker');
     expect(single!.mappedOn).toBe('database thread');
+    expect(others.map((r) => r.mappedOn)).toEqual(['publisher', 'publisher', 'worker']);
     expect(worker!.report).toEqual(single!.report);
     expect(shared!.report).toEqual(single!.report);
     expect(shared!.dump).toBe(single!.dump);
+    for (const other of others) {
+      expect(other.report).toEqual(single!.report);
+      expect(other.dump).toBe(single!.dump);
+    }
     expect(worker!.report.malformed).toHaveLength(1);
     expect(worker!.report.unresolved.map((p) => p.reason)).toEqual([
       'Observation: no patient (subject) reference',
@@ -359,7 +379,7 @@ describe('the ingest worker', () => {
     const workerSpec = ingestWorker();
     const { fhir } = writeTinyExport(path.join(work, 'noworker'));
     const file = path.join(work, 'noworker.lantern');
-    await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 1 });
+    await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 1, mapper: null });
     const home = path.join(work, 'home-noworker');
     enrollTestHome(home, pki);
     useIngestWorker({ module: path.join(work, 'no-such-worker.cjs') });

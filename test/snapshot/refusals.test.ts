@@ -238,6 +238,37 @@ describe('snapshot refusals (each leaves the home as it was)', () => {
     await expectRefused(out, 'COUNTS_MISMATCH');
   });
 
+  it('refuses mapped entries that do not stand for the lines after them, and mapped records that do not read back', async () => {
+    type Entries = Array<Record<string, unknown>>;
+    const mappedAt = (m: Record<string, unknown>) => (m['entries'] as Entries).findIndex((e) => e['kind'] === 'mapped');
+    const miscounted = path.join(work, 'miscounted.lantern');
+    resignSnapshot(good, miscounted, pki.publisher.keyPem, (m) => {
+      (m['entries'] as Entries)[mappedAt(m)]!['records'] = 1;
+    });
+    await expectRefused(miscounted, 'MALFORMED');
+    const moved = path.join(work, 'moved.lantern');
+    resignSnapshot(good, moved, pki.publisher.keyPem, (m) => {
+      const entries = m['entries'] as Entries;
+      const i = mappedAt(m);
+      [entries[i], entries[i + 1]] = [entries[i + 1]!, entries[i]!];
+    });
+    await expectRefused(moved, 'MALFORMED');
+    const downgraded = path.join(work, 'downgraded.lantern');
+    resignSnapshot(good, downgraded, pki.publisher.keyPem, (m) => {
+      m['version'] = 1;
+    });
+    await expectRefused(downgraded, 'MALFORMED');
+
+    // Signed, hashed, and counted right, but a field short: only a reader that takes them sees it.
+    const chart = chartModel.mapper!;
+    const damaged = path.join(work, 'damaged-records.lantern');
+    await buildSnapshot({ pki, out: damaged, fhirDir: fhir, sequence: 2, mapper: { ...chart, pack: (records) => chart.pack(records).replace('\u0000', '') } });
+    const refusal = await refusalWith(damaged, chartModel);
+    expect(refusal.code).toBe('CORRUPT');
+    expect(refusal.message).toMatch(/mapped records do not read back/);
+    expectHomeUnchanged('CORRUPT');
+  });
+
   it('still ingests the good snapshot afterwards', async () => {
     const result = await ingestSnapshot(home, good, { model: testModel, clock });
     expect(result.record.status.sequence).toBe(2);

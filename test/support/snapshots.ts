@@ -6,8 +6,9 @@ import type { HomeQueries } from '../../electron/core/api/handlers';
 import { enrollHome } from '../../electron/core/home/enroll';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { makeThrowawayPki, writeThrowawayPki, type ThrowawayPki } from '../../electron/core/pki/throwaway';
+import { chartModel } from '../../electron/core/chart';
 import { publishSnapshot } from '../../electron/core/snapshot/publish';
-import type { ContentModel, ContentProblem } from '../../electron/core/store/content';
+import type { ContentMapper, ContentModel, ContentProblem } from '../../electron/core/store/content';
 
 /**
  * Test support for anything that needs snapshots: a throwaway PKI (keys from Node's
@@ -117,6 +118,8 @@ export interface BuildOptions {
   keyPem?: string;
   chunkSize?: number;
   now?: Date;
+  /** The line mapper whose mapped entries go in (default the chart's); null: lines only (format 1). */
+  mapper?: ContentMapper | null;
 }
 
 export async function buildSnapshot(options: BuildOptions) {
@@ -133,6 +136,7 @@ export async function buildSnapshot(options: BuildOptions) {
     expiresAfterMs: options.expiresAfterMs ?? 30 * DAY_MS,
     out: options.out,
     chunkSize: options.chunkSize,
+    mapper: options.mapper === null ? undefined : (options.mapper ?? chartModel.mapper),
     clock: () => options.now ?? AS_OF,
   });
 }

@@ -1,8 +1,11 @@
 import type { PatientDetail } from '../../shared/contract';
-import type { ContentMapper } from '../store/content';
+import { DamagedBatchError, type ContentMapper } from '../store/content';
 import { arr, ccText, codes, humanName, isObj, nameOf, obj, parseRef, str, type Json } from '../fhir/util';
 import { encodeItemData } from './compact';
 import { S, mapResource, patientRefOf } from './map';
+
+/** 2: observations and administrations stored compactly (chart/compact.ts). */
+export const SCHEMA_VERSION = 2;
 
 /**
  * The stateless half of the chart writer: one NDJSON line in, one record out (a flat tuple
@@ -142,11 +145,12 @@ export function mapLine(type: string, json: string, line: number): ChartRecord {
 }
 
 /*
- * Records cross threads packed into one string per batch: a structured clone of thousands of
- * small arrays costs far more than one flat string. Fields are separated by U+0000. JSON
- * text (J) cannot hold a raw control character (JSON.parse refuses it), so it goes as it
- * is; other strings (S) go as they are unless they hold U+0000..U+0002, then as U+0002 +
- * JSON. U+0002 alone is null. Numbers (N) as decimal text; objects (O) as JSON.
+ * Records cross threads, and snapshots (mapped entries), packed into one string per batch:
+ * a structured clone of thousands of small arrays costs far more than one flat string.
+ * Fields are separated by U+0000 and each record ends with U+0001. JSON text (J) cannot hold
+ * a raw control character (JSON.parse refuses it), so it goes as it is; other strings (S) go
+ * as they are unless they hold U+0000..U+0002, then as U+0002 + JSON. U+0002 alone is null.
+ * Numbers (N) as decimal text; objects (O) as JSON.
  */
 const S_ = 0;
 const J_ = 1;
@@ -159,6 +163,7 @@ const FIELDS: Record<ChartRecord[0], readonly number[]> = {
   [R.ITEM]: [N_, S_, S_, S_, N_, S_, S_, N_, S_, S_, J_, J_, J_],
 };
 const SEP = '\u0000';
+const END = '\u0001';
 const NULL = '\u0002';
 
 /** Does the text hold U+0000, U+0001 or U+0002? */
@@ -187,8 +192,11 @@ function decode(kind: number, text: string): unknown {
     case S_:
     case J_:
       return text;
-    case N_:
-      return Number(text);
+    case N_: {
+      const n = Number(text);
+      if (Number.isNaN(n) || text === '') throw new Error('not a number'); // records hold no NaN
+      return n;
+    }
     default:
       return JSON.parse(text);
   }
@@ -200,27 +208,45 @@ export function packRecords(records: readonly ChartRecord[]): string {
   for (let r = 0; r < records.length; r++) {
     const rec = records[r]!;
     const fields = FIELDS[rec[0]];
-    out += r === 0 ? String(rec[0]) : SEP + rec[0];
+    out += rec[0];
     for (let i = 0; i < fields.length; i++) out += SEP + encode(fields[i]!, rec[i + 1]);
+    out += END;
   }
   return out;
 }
 
-/** packRecords, undone. */
+/** packRecords, undone; throws DamagedBatchError for anything it would not have written. */
 export function unpackRecords(packed: string): ChartRecord[] {
   const out: ChartRecord[] = [];
   if (packed === '') return out;
-  const parts = packed.split(SEP);
-  let at = 0;
-  while (at < parts.length) {
-    const kind = Number(parts[at++]) as ChartRecord[0];
+  if (packed.charCodeAt(packed.length - 1) !== 1) throw new DamagedBatchError('the last record is not ended');
+  const records = packed.split(END);
+  for (let r = 0; r < records.length - 1; r++) {
+    const parts = records[r]!.split(SEP);
+    const kind = Number(parts[0]) as ChartRecord[0];
     const fields = FIELDS[kind];
-    if (!fields) throw new Error('damaged record batch');
+    if (!fields || parts[0]!.length !== 1 || parts.length !== fields.length + 1) throw new DamagedBatchError(`record ${r + 1} is damaged`);
     const rec: unknown[] = [kind];
-    for (let i = 0; i < fields.length; i++) rec.push(decode(fields[i]!, parts[at++]!));
+    try {
+      for (let i = 0; i < fields.length; i++) rec.push(decode(fields[i]!, parts[i + 1]!));
+    } catch {
+      throw new DamagedBatchError(`record ${r + 1} is damaged`);
+    }
     out.push(rec as ChartRecord);
   }
   return out;
 }
 
-export const chartMapper: ContentMapper<ChartRecord> = { name: 'chart', map: mapLine, pack: packRecords };
+/**
+ * Names this exact mapping, for mapped entries in snapshots: change it whenever what
+ * mapLine() or packRecords() give for a line changes (a test holds a digest of the mapping
+ * of a sample hospital to it). Keeping the source JSON is part of it.
+ */
+const MAPPING_REVISION = 1;
+
+export const chartMapper: ContentMapper<ChartRecord> = {
+  name: 'chart',
+  revision: `${SCHEMA_VERSION}.${MAPPING_REVISION}${KEEP_RAW ? '+raw' : ''}`,
+  map: mapLine,
+  pack: packRecords,
+};

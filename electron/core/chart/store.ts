@@ -2,12 +2,9 @@ import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
 import type { ContentProblem, ContentReport, ContentWriter, MappedBatch, ProtocolFile, SnapshotMeta, SourceRef } from '../store/content';
 import { htmlToText } from '../fhir/util';
 import { S, type EncounterAux } from './map';
-import { R, mapLine, unpackRecords, type ChartRecord, type LocationInfo } from './mapper';
+import { R, SCHEMA_VERSION, mapLine, unpackRecords, type ChartRecord, type LocationInfo } from './mapper';
 
-export { nameTokens } from './mapper';
-
-/** 2: observations and administrations stored compactly (chart/compact.ts). */
-export const SCHEMA_VERSION = 2;
+export { nameTokens, SCHEMA_VERSION } from './mapper';
 
 /**
  * Tables of the chart model. Indexes are made in finish(), after the bulk load, except the

@@ -5,6 +5,7 @@ import { enrollHome } from '../home/enroll';
 import type { KeyProtector } from '../home/key-protector';
 import { homePath, readState } from '../home/layout';
 import { makeThrowawayPki } from '../pki/throwaway';
+import { chartModel } from '../chart';
 import { publishSnapshot } from '../snapshot/publish';
 import { ingestSnapshot } from '../store/ingest';
 import { generateHospital } from './generate';
@@ -83,6 +84,7 @@ export async function ensureDemoHome(dir: string, options: DemoHomeOptions): Pro
       asOf: now,
       expiresAfterMs: 30 * 24 * 60 * 60_000,
       out: snapshot,
+      mapper: chartModel.mapper,
       clock,
     });
     await ingestSnapshot(dir, snapshot, { protector: options.protector, clock });

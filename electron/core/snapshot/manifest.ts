@@ -3,7 +3,9 @@ import { IsoDateTime, ProtocolKind } from '../../shared/contract';
 
 /** The snapshot manifest (docs/SNAPSHOT-FORMAT.md). Signed by the publisher; never encrypted. */
 export const FORMAT_NAME = 'lantern-snapshot';
-export const FORMAT_VERSION = 1;
+/** 2 adds mapped entries; a snapshot without any is written as 1, which older readers take. */
+export const FORMAT_VERSION = 2;
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const Size = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -33,10 +35,26 @@ export const ProtocolEntry = z.object({
   bytes: Size,
   sha256: Sha256Hex,
 });
-export const Entry = z.discriminatedUnion('kind', [NdjsonEntry, ProtocolEntry]);
+/**
+ * The NDJSON entry that comes right after it, already parsed and mapped by the publisher's
+ * content mapper (`mapper` names it and its revision): its records, each ended by U+0001.
+ * A reader with the same mapper stores these and skips parsing the lines; any other reader
+ * skips these and parses the lines. Both must give the same database.
+ */
+export const MappedEntry = z.object({
+  kind: z.literal('mapped'),
+  path: RelPath,
+  mapper: z.string().min(1).max(100),
+  bytes: Size,
+  /** One per non-blank line of the NDJSON entry. */
+  records: Size,
+  sha256: Sha256Hex,
+});
+export const Entry = z.discriminatedUnion('kind', [NdjsonEntry, ProtocolEntry, MappedEntry]);
 export type Entry = z.infer<typeof Entry>;
 export type NdjsonEntry = z.infer<typeof NdjsonEntry>;
 export type ProtocolEntry = z.infer<typeof ProtocolEntry>;
+export type MappedEntry = z.infer<typeof MappedEntry>;
 
 export const Recipient = z.object({
   /** SHA-256 of the recipient certificate's DER, lower-case hex. */
@@ -50,7 +68,7 @@ export type Recipient = z.infer<typeof Recipient>;
 
 export const Manifest = z.object({
   format: z.literal(FORMAT_NAME),
-  version: z.literal(FORMAT_VERSION),
+  version: z.union([z.literal(1), z.literal(2)]),
   facility: Ref,
   units: z.array(Ref).max(1000),
   sequence: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
@@ -73,5 +91,16 @@ export const Manifest = z.object({
   entries: z.array(Entry).max(100_000),
   /** FHIR resource type -> lines (resources) in the payload. */
   counts: z.record(ResourceType, Size),
+}).superRefine((m, ctx) => {
+  m.entries.forEach((e, i) => {
+    if (e.kind !== 'mapped') return;
+    const next = m.entries[i + 1];
+    const problem =
+      m.version < 2 ? 'a version 1 snapshot has no mapped entries'
+      : next?.kind !== 'ndjson' || next.path !== e.path ? `mapped entry ${i} is not followed by the NDJSON entry ${e.path}`
+      : next.lines !== e.records ? `mapped entry ${i} has ${e.records} records for ${next.lines} lines`
+      : null;
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['entries', i], message: problem });
+  });
 });
 export type Manifest = z.infer<typeof Manifest>;

@@ -4,7 +4,8 @@ import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { TAG_BYTES, decryptChunk } from './format';
-import type { Entry, Manifest, NdjsonEntry, ProtocolEntry } from './manifest';
+import { MAX_LINE_BYTES, NdjsonLines } from './lines';
+import type { Entry, Manifest, MappedEntry, NdjsonEntry, ProtocolEntry } from './manifest';
 import { SnapshotRefusal, refuse } from './refusal';
 
 /**
@@ -17,12 +18,21 @@ export interface PayloadConsumer {
   /** One non-blank NDJSON line (without its line end). Called synchronously, in order. */
   line(entry: NdjsonEntry, json: string, lineNumber: number): void;
   protocol(entry: ProtocolEntry, bytes: Buffer): void;
+  /**
+   * The content mapper (name/revision) whose mapped entries this consumer takes in place of
+   * the lines they stand for; mapped entries of any other mapper are only checked.
+   */
+  mapper?: string;
+  /** Records of a mapped entry standing for `entry`'s lines: a whole number of them, each ended by U+0001. */
+  records?(entry: NdjsonEntry, packed: string): void;
   /** After each decompressed chunk; may return a promise to apply back-pressure. */
   progress?(plainBytes: number): void | Promise<void>;
 }
 
-export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const MAX_PROTOCOL_BYTES = 256 * 1024 * 1024;
+/** A mapped record holds at most a line and what was mapped from it. */
+const MAX_RECORD_BYTES = 3 * MAX_LINE_BYTES;
+const RECORD_END = 1;
 
 class ChunkDecryptor extends Transform {
   private pending: Buffer[] = [];
@@ -80,22 +90,19 @@ class ChunkDecryptor extends Transform {
   }
 }
 
-const isBlank = (buf: Buffer, start: number, end: number): boolean => {
-  for (let i = start; i < end; i++) {
-    const b = buf[i]!;
-    if (b !== 13 && b !== 32 && b !== 9) return false;
-  }
-  return true;
-};
-
 /** Splits the plaintext into the manifest's entries, checks each one's size and hash. */
 class EntrySplitter extends Writable {
   private entryIndex = 0;
-  private remaining: number;
+  private remaining = 0;
   private hash: Hash = createHash('sha256');
-  private lineNumber = 0;
-  private lines = 0;
-  private carry: Buffer | null = null;
+  /** The current NDJSON entry's lines, unless its mapped entry was taken instead. */
+  private lines: NdjsonLines | null = null;
+  /** The current entry is a mapped one this consumer takes. */
+  private takingRecords = false;
+  /** The mapped entry just taken stands for the next entry: only check that one. */
+  private skipLines = false;
+  private records = 0;
+  private recordCarry: Buffer | null = null;
   private docParts: Buffer[] = [];
   private total = 0;
   constructor(
@@ -103,12 +110,33 @@ class EntrySplitter extends Writable {
     private readonly consumer: PayloadConsumer,
   ) {
     super({ highWaterMark: 4 * 1024 * 1024 });
-    this.remaining = manifest.entries[0]?.bytes ?? 0;
+    this.begin();
     this.skipEmpty();
   }
 
   private get entry(): Entry | undefined {
     return this.manifest.entries[this.entryIndex];
+  }
+
+  private begin(): void {
+    const entry = this.entry;
+    this.remaining = entry?.bytes ?? 0;
+    this.hash = createHash('sha256');
+    this.lines = null;
+    this.takingRecords = false;
+    if (entry?.kind === 'ndjson') {
+      if (this.skipLines) this.skipLines = false;
+      else {
+        this.lines = new NdjsonLines(
+          (buf, start, end, n) => this.consumer.line(entry, buf.toString('utf8', start, end), n),
+          (n) => refuse('TOO_LARGE', `${entry.path} line ${n} is longer than 64 MB`),
+        );
+      }
+    } else if (entry?.kind === 'mapped') {
+      this.takingRecords = this.skipLines = !!this.consumer.records && this.consumer.mapper === entry.mapper;
+      this.records = 0;
+      this.recordCarry = null;
+    }
   }
 
   /** Zero-byte entries complete at once. */
@@ -119,50 +147,34 @@ class EntrySplitter extends Writable {
   private finishEntry(): void {
     const entry = this.entry!;
     if (entry.kind === 'ndjson') {
-      if (this.carry) this.emit_line(entry, this.carry, 0, this.carry.length);
-      this.carry = null;
-      if (this.lines !== entry.lines) refuse('CORRUPT', `${entry.path}: ${this.lines} lines, manifest says ${entry.lines}`);
-    } else {
+      const lines = this.lines?.end();
+      if (lines !== undefined && lines !== entry.lines) refuse('CORRUPT', `${entry.path}: ${lines} lines, manifest says ${entry.lines}`);
+    } else if (entry.kind === 'protocol') {
       this.consumer.protocol(entry, Buffer.concat(this.docParts));
       this.docParts = [];
+    } else if (this.takingRecords) {
+      if (this.recordCarry) refuse('CORRUPT', `the mapped records of ${entry.path} end inside a record`);
+      if (this.records !== entry.records) refuse('CORRUPT', `${entry.path}: ${this.records} mapped records, manifest says ${entry.records}`);
     }
-    if (this.hash.digest('hex') !== entry.sha256) refuse('CORRUPT', `${entry.path} does not match its hash`);
+    if (this.hash.digest('hex') !== entry.sha256) refuse('CORRUPT', `${entry.kind === 'mapped' ? `mapped ${entry.path}` : entry.path} does not match its hash`);
     this.entryIndex++;
-    this.remaining = this.entry?.bytes ?? 0;
-    this.hash = createHash('sha256');
-    this.lineNumber = 0;
-    this.lines = 0;
+    this.begin();
   }
 
-  private emit_line(entry: NdjsonEntry, buf: Buffer, start: number, end: number): void {
-    this.lineNumber++;
-    if (end - start > MAX_LINE_BYTES) refuse('TOO_LARGE', `${entry.path} line ${this.lineNumber} is longer than 64 MB`);
-    if (isBlank(buf, start, end)) return;
-    this.lines++;
-    const stop = buf[end - 1] === 13 ? end - 1 : end;
-    this.consumer.line(entry, buf.toString('utf8', start, stop), this.lineNumber);
-  }
-
-  private ndjson(entry: NdjsonEntry, buf: Buffer): void {
-    let start = 0;
-    if (this.carry) {
-      const nl = buf.indexOf(10);
-      if (nl < 0) {
-        if (this.carry.length + buf.length > MAX_LINE_BYTES) refuse('TOO_LARGE', `${entry.path} has a line longer than 64 MB`);
-        this.carry = Buffer.concat([this.carry, buf]);
-        return;
-      }
-      const joined = Buffer.concat([this.carry, buf.subarray(0, nl)]);
-      this.carry = null;
-      this.emit_line(entry, joined, 0, joined.length);
-      start = nl + 1;
+  /** Hand on the whole records in `part` (each ends with U+0001); keep the partial last one. */
+  private mappedRecords(entry: MappedEntry, part: Buffer): void {
+    const last = part.lastIndexOf(RECORD_END);
+    if (last < 0) {
+      const carried = (this.recordCarry?.length ?? 0) + part.length;
+      if (carried > MAX_RECORD_BYTES) refuse('TOO_LARGE', `${entry.path} has a mapped record larger than ${MAX_RECORD_BYTES / 1024 / 1024} MB`);
+      this.recordCarry = this.recordCarry ? Buffer.concat([this.recordCarry, part]) : Buffer.from(part);
+      return;
     }
-    let nl: number;
-    while ((nl = buf.indexOf(10, start)) >= 0) {
-      this.emit_line(entry, buf, start, nl);
-      start = nl + 1;
-    }
-    if (start < buf.length) this.carry = Buffer.from(buf.subarray(start));
+    for (let at = part.indexOf(RECORD_END); at >= 0 && at <= last; at = part.indexOf(RECORD_END, at + 1)) this.records++;
+    const whole = part.subarray(0, last + 1);
+    const text = this.recordCarry ? Buffer.concat([this.recordCarry, whole]).toString('utf8') : whole.toString('utf8');
+    this.recordCarry = last + 1 < part.length ? Buffer.from(part.subarray(last + 1)) : null;
+    this.consumer.records!(this.manifest.entries[this.entryIndex + 1] as NdjsonEntry, text);
   }
 
   private consume(chunk: Buffer): void {
@@ -175,8 +187,9 @@ class EntrySplitter extends Writable {
       const take = Math.min(this.remaining, chunk.length - offset);
       const part = chunk.subarray(offset, offset + take);
       this.hash.update(part);
-      if (entry.kind === 'ndjson') this.ndjson(entry, part);
-      else {
+      if (this.lines) this.lines.push(part);
+      else if (this.takingRecords) this.mappedRecords(entry as MappedEntry, part);
+      else if (entry.kind === 'protocol') {
         if (entry.bytes > MAX_PROTOCOL_BYTES) refuse('TOO_LARGE', `${entry.path} is larger than 256 MB`);
         this.docParts.push(Buffer.from(part));
       }

@@ -23,9 +23,12 @@ import {
   ResourceType,
   type Entry,
   type Manifest,
+  type MappedEntry,
   type NdjsonEntry,
   type ProtocolEntry,
 } from './manifest';
+import { NdjsonLines } from './lines';
+import { mapperId, type ContentMapper } from '../store/content';
 import { protocolKind, protocolTitle } from './protocols';
 
 /** A publishing problem: the one line the IT admin sees (no PHI). */
@@ -53,6 +56,12 @@ export interface PublishOptions {
   clock?: () => Date;
   chunkSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The content model's line mapper: each NDJSON file is also shipped parsed and mapped
+   * (a mapped entry before it), so that workstations with the same mapper store records
+   * instead of parsing JSON. Without it the snapshot is written as format version 1.
+   */
+  mapper?: ContentMapper;
 }
 
 interface Source {
@@ -164,25 +173,6 @@ class ChunkEncryptor extends Transform {
 }
 
 /** Non-blank lines in NDJSON bytes (a line of only spaces, tabs and CR is blank). */
-export class LineCounter {
-  lines = 0;
-  private content = false;
-  update(buf: Buffer): void {
-    for (let i = 0; i < buf.length; i++) {
-      const b = buf[i]!;
-      if (b === 10) {
-        if (this.content) this.lines++;
-        this.content = false;
-      } else if (b !== 13 && b !== 32 && b !== 9) this.content = true;
-    }
-  }
-  finish(): number {
-    if (this.content) this.lines++;
-    this.content = false;
-    return this.lines;
-  }
-}
-
 function loadSigner(certPem: string, keyPem: string, passphrase?: string): { chain: X509Certificate[]; key: KeyObject } {
   const chain = certificatesFromPem(certPem);
   const leaf = chain[0];
@@ -211,6 +201,39 @@ function loadRecipient(pem: string): X509Certificate {
 }
 
 /**
+ * The mapped entry of one NDJSON file: its lines split, mapped and packed exactly as a
+ * workstation's ingest would (snapshot/lines.ts, the same mapper), in batches of records.
+ */
+async function* mappedRecords(
+  file: string,
+  entry: { path: string; type: string },
+  mapper: ContentMapper,
+  tooLong: (line: number) => never,
+  done: (entry: MappedEntry) => void,
+): AsyncGenerator<Buffer> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let records = 0;
+  let batch: unknown[] = [];
+  const lines = new NdjsonLines((buf, start, end, n) => batch.push(mapper.map(entry.type, buf.toString('utf8', start, end), n)), tooLong);
+  const packed = (): Buffer => {
+    const out = Buffer.from(mapper.pack(batch), 'utf8');
+    records += batch.length;
+    batch = [];
+    hash.update(out);
+    bytes += out.length;
+    return out;
+  };
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    lines.push(chunk);
+    if (batch.length) yield packed();
+  }
+  lines.end();
+  if (batch.length) yield packed();
+  done({ kind: 'mapped', path: entry.path, mapper: mapperId(mapper), bytes, records, sha256: hash.digest('hex') });
+}
+
+/**
  * Write one snapshot: stream every input through gzip and chunked AES-256-GCM into a
  * temporary file beside `out`, then write header + signed manifest + payload and rename
  * into place (so a watcher never sees half a file). Memory stays bounded.
@@ -231,28 +254,39 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
 
   const entries: Entry[] = [];
   let plainBytes = 0;
+  let sourceBytes = 0;
   let lastProgress = 0;
+  const tooLong = (file: string) => (line: number) => {
+    throw new PublishError(`${file} line ${line} is longer than 64 MB, which no workstation takes.`);
+  };
+  const counted = (chunk: Buffer) => {
+    plainBytes += chunk.length;
+    return chunk;
+  };
   async function* plaintext(): AsyncGenerator<Buffer> {
     for (const source of sources) {
+      if (source.entry.kind === 'ndjson' && options.mapper) {
+        for await (const chunk of mappedRecords(source.file, source.entry, options.mapper, tooLong(source.entry.path), (e) => entries.push(e))) yield counted(chunk);
+      }
       const hash = createHash('sha256');
-      const counter = new LineCounter();
+      const lines = new NdjsonLines(() => {}, tooLong(source.entry.path));
       let bytes = 0;
       for await (const chunk of createReadStream(source.file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
         hash.update(chunk);
-        if (source.entry.kind === 'ndjson') counter.update(chunk);
+        if (source.entry.kind === 'ndjson') lines.push(chunk);
         bytes += chunk.length;
-        plainBytes += chunk.length;
+        sourceBytes += chunk.length;
         const now = Date.now();
         if (options.onProgress && now - lastProgress > 1000) {
           lastProgress = now;
-          options.onProgress(plainBytes, total);
+          options.onProgress(sourceBytes, total);
         }
-        yield chunk;
+        yield counted(chunk);
       }
       const sha256 = hash.digest('hex');
       entries.push(
         source.entry.kind === 'ndjson'
-          ? { ...source.entry, bytes, lines: counter.finish(), sha256 }
+          ? { ...source.entry, bytes, lines: lines.end(), sha256 }
           : { ...source.entry, bytes, sha256 },
       );
     }
@@ -278,14 +312,15 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
       meter,
       createWriteStream(tmpPayload, { mode: 0o600 }),
     );
-    options.onProgress?.(plainBytes, total);
+    options.onProgress?.(sourceBytes, total);
+    const version = entries.some((e) => e.kind === 'mapped') ? FORMAT_VERSION : 1;
 
     const counts: Record<string, number> = {};
     for (const e of entries) if (e.kind === 'ndjson') counts[e.type] = (counts[e.type] ?? 0) + e.lines;
     const chainPem = signer.chain.map(certificatePem);
     const manifest: Manifest = {
       format: FORMAT_NAME,
-      version: FORMAT_VERSION,
+      version,
       facility: options.facility,
       units: options.units,
       sequence: options.sequence,
@@ -318,7 +353,7 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
     const signature = sign('sha256', manifestBytes, signer.key);
     const chainBytes = Buffer.from(chainPem.join(''), 'utf8');
     const out = createWriteStream(tmpOut, { mode: 0o644 });
-    out.write(headerLine(FORMAT_VERSION, manifestBytes.length, signature.length, chainBytes.length));
+    out.write(headerLine(version, manifestBytes.length, signature.length, chainBytes.length));
     out.write(manifestBytes);
     out.write(signature);
     out.write(chainBytes);

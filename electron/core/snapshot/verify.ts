@@ -2,7 +2,7 @@ import { type X509Certificate, constants, createHash, privateDecrypt, verify, ty
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { certificatesFromPem, fingerprint, verifyPublisherChain } from '../pki/certs';
 import { CHAIN_MAX, HEADER_MAX, MAGIC, MANIFEST_MAX, SIGNATURE_MAX } from './format';
-import { FORMAT_VERSION, Manifest } from './manifest';
+import { Manifest, READABLE_VERSIONS } from './manifest';
 import { refuse } from './refusal';
 
 /** The unencrypted front of a snapshot file, as read (nothing in it trusted yet). */
@@ -41,7 +41,7 @@ export function readSnapshotHead(file: string): SnapshotHead {
     const match = /^LANTERN-SNAPSHOT (\d{1,4}) (\d{1,10}) (\d{1,6}) (\d{1,7})$/.exec(first.subarray(0, end).toString('latin1'));
     if (!match) return refuse('MALFORMED', 'header line');
     const [version, manifestLength, signatureLength, chainLength] = match.slice(1).map(Number) as [number, number, number, number];
-    if (version !== FORMAT_VERSION) refuse('UNSUPPORTED_VERSION', `format version ${version}`);
+    if (!READABLE_VERSIONS.includes(version)) refuse('UNSUPPORTED_VERSION', `format version ${version}`);
     if (manifestLength > MANIFEST_MAX || signatureLength > SIGNATURE_MAX || chainLength > CHAIN_MAX) refuse('MALFORMED', 'section sizes');
     let pos = end + 1;
     const section = (length: number, name: string) => {
@@ -99,6 +99,7 @@ export function verifySnapshotHead(head: SnapshotHead, anchors: X509Certificate[
     return refuse('MALFORMED', `manifest ${issue?.path.join('.') || ''}: ${issue?.message ?? ''}`.trim());
   }
   const manifest = parsed.data;
+  if (manifest.version !== head.version) refuse('MALFORMED', `manifest version ${manifest.version} in a version ${head.version} file`);
   if (manifest.publisher.chain.join('') !== head.chainPem) refuse('MALFORMED', 'certificate chain differs from the manifest');
   const sizeOk = head.payloadOffset + manifest.payload.ciphertextBytes;
   if (head.fileSize < sizeOk) refuse('TRUNCATED', `${head.fileSize} of ${sizeOk} bytes`);

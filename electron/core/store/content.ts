@@ -47,8 +47,9 @@ export interface ContentWriter {
   resource(type: string, json: string, source: SourceRef): void;
   /**
    * Lines of one file already turned into records and packed by the model's mapper (on
-   * another thread), in file order. Present exactly when the model has a mapper; storing a batch
-   * must give the same database and report as calling resource() for each of its lines.
+   * another thread, or by the publisher), in file order. Present exactly when the model has a
+   * mapper; storing a batch must give the same database and report as calling resource() for
+   * each of its lines. A batch that does not read back throws DamagedBatchError.
    */
   mapped?(batch: MappedBatch): void;
   protocol(doc: ProtocolFile): void;
@@ -64,10 +65,23 @@ export interface ContentWriter {
 export interface ContentMapper<R = unknown> {
   /** Names the mapper to the ingest worker, which loads it by this name (store/ingest-worker.ts). */
   readonly name: string;
+  /**
+   * Changes whenever map() or pack() would give something else for the same line: a
+   * snapshot's mapped entries are taken only from a publisher with the same name/revision.
+   */
+  readonly revision: string;
   map(type: string, json: string, line: number): R;
   /** Records to one string, cheap to pass between threads; the writer's mapped() reads it back. */
   pack(records: R[]): string;
 }
+
+/** A packed batch that does not read back (a damaged or foreign mapped entry). */
+export class DamagedBatchError extends Error {
+  override name = 'DamagedBatchError';
+}
+
+/** How snapshots name a mapper and its revision (a mapped entry's `mapper`). */
+export const mapperId = (mapper: Pick<ContentMapper, 'name' | 'revision'>): string => `${mapper.name}/${mapper.revision}`;
 
 /** Consecutive lines of one NDJSON file, mapped, then packed by the mapper's pack(). */
 export interface MappedBatch {

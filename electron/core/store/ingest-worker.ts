@@ -2,13 +2,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { chartMapper } from '../chart/mapper';
 import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal } from '../snapshot/refusal';
-import type { ContentMapper } from './content';
+import { mapperId, type ContentMapper } from './content';
 import type { FromWorker, WorkerJob } from './parallel';
 
 /**
  * The ingest worker thread: verifies, decrypts, decompresses and splits the payload exactly
  * as the single-threaded ingest does (snapshot/payload.ts), maps each line with the model's
- * mapper, and posts the records in batches to the database thread. It never sees the
+ * mapper (or takes the publisher's mapped records, when its mapper is the same), and posts
+ * the records in batches to the database thread. It never sees the
  * database or its key. Back-pressure: at most MAX_UNACKED messages are in flight.
  */
 
@@ -70,6 +71,11 @@ async function run(port: NonNullable<typeof parentPort>, job: WorkerJob): Promis
           batch.numbers.push(line);
         } else batch.records.push(mapper.map(entry.type, json, line));
         if (batch.records.length + batch.numbers.length >= MAX_BATCH) flush();
+      },
+      mapper: mapperId(mapper),
+      records(entry, packed) {
+        flush(); // mapped by the publisher: passed on as they are
+        send({ t: 'batch', batch: { type: entry.type, file: entry.path, packed } });
       },
       protocol(entry, bytes) {
         flush();

@@ -22,7 +22,7 @@ import type { Manifest } from '../snapshot/manifest';
 import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal, refuse } from '../snapshot/refusal';
 import { checkAdmission, readSnapshotHead, unwrapContentKey, verifySnapshotHead } from '../snapshot/verify';
-import type { ContentModel, ContentReport, SnapshotMeta } from './content';
+import { DamagedBatchError, mapperId, type ContentModel, type ContentReport, type MappedBatch, type SnapshotMeta } from './content';
 import { startMappedRead, type MappedRead } from './parallel';
 import { NEW_DATABASE_CIPHER, createSnapshotDatabase, fsyncFile, removeSecurely, sealSnapshotDatabase, type DatabaseCipher } from './database';
 
@@ -50,8 +50,11 @@ export interface IngestResult {
   record: SnapshotRecord;
   report: ContentReport;
   manifest: Manifest;
-  /** Where the lines were parsed and mapped: the ingest worker or the database thread. */
-  mappedOn: 'worker' | 'database thread';
+  /**
+   * Where the lines were parsed and mapped: by the publisher (the snapshot's mapped entries
+   * were taken), on the ingest worker, or on the database thread.
+   */
+  mappedOn: 'publisher' | 'worker' | 'database thread';
 }
 
 /** Another ingest holds the home: try again later (not a refusal of the snapshot). */
@@ -192,7 +195,17 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
             return stage('writing');
           }
         };
-        const mapped = writer.mapped?.bind(writer);
+        const writerMapped = writer.mapped?.bind(writer);
+        const mapped =
+          writerMapped &&
+          ((batch: MappedBatch) => {
+            try {
+              writerMapped(batch);
+            } catch (error) {
+              if (error instanceof DamagedBatchError) refuse('CORRUPT', `${batch.file}: mapped records do not read back (${error.message})`);
+              throw error;
+            }
+          });
         if (!mapped) reading?.cancel();
         const threaded =
           reading && mapped
@@ -203,10 +216,14 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
                 progress,
               })
             : 'unavailable';
-        if (threaded === 'done') mappedOn = 'worker';
-        else {
+        // The reader takes the snapshot's mapped entries when they come from this very mapping.
+        const mapper = model.mapper && mapperId(model.mapper);
+        if (mapped && manifest.entries.some((e) => e.kind === 'mapped' && e.mapper === mapper)) mappedOn = 'publisher';
+        else if (threaded === 'done') mappedOn = 'worker';
+        if (threaded !== 'done') {
           await readPayload(file, head.payloadOffset, manifest, contentKey, {
             line: (entry, json, line) => writer.resource(entry.type, json, { file: entry.path, line }),
+            ...(mapped && mapper ? { mapper, records: (entry, packed) => mapped({ type: entry.type, file: entry.path, packed }) } : {}),
             protocol: (entry, bytes) =>
               writer.protocol({ path: entry.path, title: entry.title, category: entry.category, kind: entry.format, bytes }),
             progress,

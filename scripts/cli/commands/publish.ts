@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { chartModel } from '../../../electron/core/chart';
 import { parseDuration, publishSnapshot } from '../../../electron/core/snapshot/publish';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
 import { mb, parseRef, readText, withSnapshotErrors } from './snapshot-common';
 
 export default defineCommand({
   name: 'publish',
-  usage: 'lantern publish --fhir DIR [--protocols DIR] --cert FILE --key FILE --recipient FILE [--recipient FILE ...] --facility ID [--unit ID ...] --sequence N [--expires DURATION] --out FILE',
+  usage: 'lantern publish --fhir DIR [--protocols DIR] --cert FILE --key FILE --recipient FILE [--recipient FILE ...] --facility ID [--unit ID ...] --sequence N [--expires DURATION] [--format 1|2] --out FILE',
   summary: 'Turn a FHIR export and protocol documents into one signed, encrypted snapshot file.',
   details: [
     '--fhir DIR         FHIR R4 Bulk Data export: NDJSON files + manifest.json (or NDJSON only, with --as-of)',
@@ -18,6 +19,9 @@ export default defineCommand({
     '--sequence N       must increase with every snapshot of the facility',
     '--as-of ISO-TIME   data-as-of time (default: the export manifest transactionTime)',
     '--expires DURATION after the data-as-of time: 90m, 36h, 7d, P7D (default 7d)',
+    '--format 2|1       2 (default): the FHIR lines also go parsed and mapped, so that workstations',
+    '                   of this version ingest without parsing JSON; 1: lines only, for workstations',
+    '                   that read only format 1',
     '--out FILE         written atomically (a temporary file, then renamed)',
   ].join('\n'),
   positionals: 0,
@@ -34,6 +38,7 @@ export default defineCommand({
     sequence: { type: 'string' },
     'as-of': { type: 'string' },
     expires: { type: 'string' },
+    format: { type: 'string' },
     out: { type: 'string' },
   },
   run: async ({ values }, io) => {
@@ -43,6 +48,8 @@ export default defineCommand({
     const asOfText = stringOption(values, 'as-of');
     const asOf = asOfText ? new Date(asOfText) : undefined;
     if (asOf && Number.isNaN(asOf.getTime())) throw new CliError(`--as-of "${asOfText}" is not a date-time.`, EXIT.USAGE);
+    const format = stringOption(values, 'format') ?? '2';
+    if (format !== '1' && format !== '2') throw new CliError(`--format "${format}" is not 1 or 2.`, EXIT.USAGE);
     const passFile = stringOption(values, 'key-pass-file');
     const out = path.resolve(stringOption(values, 'out')!);
     const manifest = await withSnapshotErrors(() =>
@@ -59,6 +66,7 @@ export default defineCommand({
         asOf,
         expiresAfterMs,
         out,
+        mapper: format === '2' ? chartModel.mapper : undefined,
         onProgress: (done, total) => io.err(`publish: ${total ? Math.floor((done / total) * 100) : 100}% (${mb(done)} of ${mb(total)})`),
       }),
     );
@@ -68,7 +76,7 @@ export default defineCommand({
     io.out(`  facility ${manifest.facility.id}, units ${manifest.units.map((u) => u.id).join(', ') || '(whole facility)'}, sequence ${manifest.sequence}`);
     io.out(`  data as of ${manifest.createdAt}, expires ${manifest.expiresAt}`);
     io.out(`  ${resources} resources in ${Object.keys(manifest.counts).length} types, ${protocols} protocol document(s), ${manifest.recipients.length} recipient(s)`);
-    io.out(`  ${mb(manifest.payload.plainBytes)} of data, ${mb(manifest.payload.ciphertextBytes)} encrypted`);
+    io.out(`  ${mb(manifest.payload.plainBytes)} of data, ${mb(manifest.payload.ciphertextBytes)} encrypted, format ${manifest.version}`);
     return 0;
   },
 });
