@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { chartModel } from '../../electron/core/chart';
+import { generateHospital } from '../../electron/core/demo';
+import { NdjsonLines } from '../../electron/core/snapshot/lines';
+import { mapperId } from '../../electron/core/store/content';
+import { tempDir } from '../support/snapshots';
+
+/**
+ * Workstations take a snapshot's mapped records only from a publisher whose mapper has the
+ * same name/revision, so the revision must change whenever the mapping does. This digest of
+ * the mapping of a fixed generated hospital is recorded for the current revision.
+ */
+const RECORDED: Record<string, string> = {
+  'chart/2.1': 'a8dfd6ba83e7abebc7fae36b4214448a437bfa800c0bb7e69b467334ec9f5a09',
+};
+
+const work = tempDir();
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the chart mapping revision', () => {
+  it('names exactly this mapping', async () => {
+    const mapper = chartModel.mapper!;
+    const dir = path.join(work, 'export');
+    await generateHospital({ outDir: dir, beds: 12, units: 2, days: 2, seed: 'mapping-revision', now: new Date('2026-01-15T12:00:00Z') });
+    const hash = createHash('sha256');
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.ndjson')).sort()) {
+      const type = name.replace(/\.ndjson$/, '');
+      const records: unknown[] = [];
+      const lines = new NdjsonLines((buf, start, end, n) => records.push(mapper.map(type, buf.toString('utf8', start, end), n)), () => {
+        throw new Error('line too long');
+      });
+      lines.push(readFileSync(path.join(dir, name)));
+      lines.end();
+      hash.update(`${name}\n`).update(mapper.pack(records));
+    }
+    const digest = hash.digest('hex');
+    const id = mapperId(mapper);
+    expect(
+      RECORDED[id],
+      `The mapping gives ${digest}, not what revision ${id} recorded. If the mapping changed on purpose, raise ` +
+        'MAPPING_REVISION in electron/core/chart/mapper.ts and record the new digest here (if only the generator changed, record it for the same revision).',
+    ).toBe(digest);
+  });
+});
