@@ -134,11 +134,22 @@ describe('snapshot refusals (each leaves the home as it was)', () => {
   });
 
   it('refuses a payload that expands beyond the signed plain size (endless data)', async () => {
+    // Format 2: an entry's own gzip member gives more than its declared size.
     const out = path.join(work, 'endless.lantern');
     resignSnapshot(good, out, pki.publisher.keyPem, (m) => {
+      const entry = (m['entries'] as Array<{ kind: string; bytes: number }>).find((e) => e.kind === 'protocol')!;
+      entry.bytes -= 10;
       (m['payload'] as { plainBytes: number }).plainBytes -= 10;
     });
     await expectRefused(out, 'TOO_LARGE');
+    // Format 1: the one gzip stream gives more than the declared total.
+    const linesOnly = path.join(work, 'lines-only.lantern');
+    await buildSnapshot({ pki, out: linesOnly, fhirDir: fhir, protocolsDir: protocols, sequence: 2, mapper: null });
+    const endless = path.join(work, 'endless-1.lantern');
+    resignSnapshot(linesOnly, endless, pki.publisher.keyPem, (m) => {
+      (m['payload'] as { plainBytes: number }).plainBytes -= 10;
+    });
+    await expectRefused(endless, 'TOO_LARGE');
   });
 
   it('refuses a signature by a certificate that does not chain to the trust anchor', async () => {

@@ -3,7 +3,10 @@ import { IsoDateTime, ProtocolKind } from '../../shared/contract';
 
 /** The snapshot manifest (docs/SNAPSHOT-FORMAT.md). Signed by the publisher; never encrypted. */
 export const FORMAT_NAME = 'lantern-snapshot';
-/** 2 adds mapped entries; a snapshot without any is written as 1, which older readers take. */
+/**
+ * 2: each entry is its own gzip member (compressedBytes), and mapped entries may come. A
+ * snapshot without mapped entries is written as 1, which older readers take.
+ */
 export const FORMAT_VERSION = 2;
 export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
@@ -15,6 +18,8 @@ const RelPath = z
   .max(500)
   .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'relative path');
 export const ResourceType = z.string().regex(/^[A-Z][A-Za-z0-9]{0,63}$/);
+/** Format 2: the size of the entry's own gzip member in the payload. */
+const CompressedBytes = Size.optional();
 const Ref = z.object({ id: z.string().min(1).max(100), name: z.string().min(1).max(200) });
 
 export const NdjsonEntry = z.object({
@@ -25,6 +30,7 @@ export const NdjsonEntry = z.object({
   /** Non-blank lines: one FHIR resource each. */
   lines: Size,
   sha256: Sha256Hex,
+  compressedBytes: CompressedBytes,
 });
 export const ProtocolEntry = z.object({
   kind: z.literal('protocol'),
@@ -34,6 +40,7 @@ export const ProtocolEntry = z.object({
   format: ProtocolKind,
   bytes: Size,
   sha256: Sha256Hex,
+  compressedBytes: CompressedBytes,
 });
 /**
  * The NDJSON entry that comes right after it, already parsed and mapped by the publisher's
@@ -49,6 +56,7 @@ export const MappedEntry = z.object({
   /** One per non-blank line of the NDJSON entry. */
   records: Size,
   sha256: Sha256Hex,
+  compressedBytes: CompressedBytes,
 });
 export const Entry = z.discriminatedUnion('kind', [NdjsonEntry, ProtocolEntry, MappedEntry]);
 export type Entry = z.infer<typeof Entry>;
@@ -92,6 +100,11 @@ export const Manifest = z.object({
   /** FHIR resource type -> lines (resources) in the payload. */
   counts: z.record(ResourceType, Size),
 }).superRefine((m, ctx) => {
+  if (m.version >= 2) {
+    const missing = m.entries.findIndex((e) => e.compressedBytes === undefined);
+    if (missing >= 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['entries', missing], message: 'no compressedBytes' });
+    if (m.entries.reduce((n, e) => n + e.bytes, 0) !== m.payload.plainBytes) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['payload', 'plainBytes'], message: 'not the sum of the entries' });
+  }
   m.entries.forEach((e, i) => {
     if (e.kind !== 'mapped') return;
     const next = m.entries[i + 1];

@@ -10,8 +10,8 @@ import { SnapshotRefusal, refuse } from './refusal';
 
 /**
  * Streams a snapshot's payload: file -> ciphertext size + hash check -> per-chunk
- * AES-256-GCM (index and final flag authenticated) -> gunzip -> entries by their declared
- * sizes -> lines. Nothing reaches the consumer before its chunk's tag has verified; the
+ * AES-256-GCM (index and final flag authenticated) -> gunzip (one stream in format 1, one
+ * member per entry in format 2) -> entries by their declared sizes -> lines or records. Nothing reaches the consumer before its chunk's tag has verified; the
  * caller must still not commit anything until the whole stream has finished.
  */
 export interface PayloadConsumer {
@@ -90,75 +90,86 @@ class ChunkDecryptor extends Transform {
   }
 }
 
-/** Splits the plaintext into the manifest's entries, checks each one's size and hash. */
-class EntrySplitter extends Writable {
-  private entryIndex = 0;
-  private remaining = 0;
+/**
+ * One entry at a time: its plaintext in, checked against its declared size, line or record
+ * count and hash, handed to the consumer. Decides which entries are read at all (wants()).
+ */
+class EntryReader {
+  private entry: Entry | null = null;
+  private got = 0;
+  /** Plaintext bytes read, and declared bytes of entries skipped: the progress. */
+  done = 0;
   private hash: Hash = createHash('sha256');
-  /** The current NDJSON entry's lines, unless its mapped entry was taken instead. */
   private lines: NdjsonLines | null = null;
-  /** The current entry is a mapped one this consumer takes. */
-  private takingRecords = false;
-  /** The mapped entry just taken stands for the next entry: only check that one. */
-  private skipLines = false;
   private records = 0;
   private recordCarry: Buffer | null = null;
   private docParts: Buffer[] = [];
-  private total = 0;
   constructor(
     private readonly manifest: Manifest,
     private readonly consumer: PayloadConsumer,
-  ) {
-    super({ highWaterMark: 4 * 1024 * 1024 });
-    this.begin();
-    this.skipEmpty();
+  ) {}
+
+  /**
+   * Is entry i read? A mapped entry only by a consumer of its mapper; an NDJSON entry unless
+   * its mapped entry (right before it) is read instead; a protocol always.
+   */
+  wants(i: number): boolean {
+    const entry = this.manifest.entries[i];
+    if (entry?.kind === 'mapped') return !!this.consumer.records && this.consumer.mapper === entry.mapper;
+    if (entry?.kind === 'ndjson') return !(this.manifest.entries[i - 1]?.kind === 'mapped' && this.wants(i - 1));
+    return !!entry;
   }
 
-  private get entry(): Entry | undefined {
-    return this.manifest.entries[this.entryIndex];
+  skip(i: number): void {
+    this.done += this.manifest.entries[i]!.bytes;
   }
 
-  private begin(): void {
-    const entry = this.entry;
-    this.remaining = entry?.bytes ?? 0;
+  begin(i: number): void {
+    const entry = this.manifest.entries[i]!;
+    this.entry = entry;
+    this.got = 0;
     this.hash = createHash('sha256');
-    this.lines = null;
-    this.takingRecords = false;
-    if (entry?.kind === 'ndjson') {
-      if (this.skipLines) this.skipLines = false;
-      else {
-        this.lines = new NdjsonLines(
-          (buf, start, end, n) => this.consumer.line(entry, buf.toString('utf8', start, end), n),
-          (n) => refuse('TOO_LARGE', `${entry.path} line ${n} is longer than 64 MB`),
-        );
-      }
-    } else if (entry?.kind === 'mapped') {
-      this.takingRecords = this.skipLines = !!this.consumer.records && this.consumer.mapper === entry.mapper;
-      this.records = 0;
-      this.recordCarry = null;
+    this.lines =
+      entry.kind === 'ndjson'
+        ? new NdjsonLines(
+            (buf, start, end, n) => this.consumer.line(entry, buf.toString('utf8', start, end), n),
+            (n) => refuse('TOO_LARGE', `${entry.path} line ${n} is longer than 64 MB`),
+          )
+        : null;
+    this.records = 0;
+    this.recordCarry = null;
+    this.docParts = [];
+  }
+
+  data(part: Buffer): void {
+    const entry = this.entry!;
+    this.got += part.length;
+    this.done += part.length;
+    if (this.got > entry.bytes) refuse('TOO_LARGE', `${entry.path} expands beyond the size the manifest gives`);
+    this.hash.update(part);
+    if (entry.kind === 'ndjson') this.lines!.push(part);
+    else if (entry.kind === 'mapped') this.mappedRecords(entry, part);
+    else {
+      if (entry.bytes > MAX_PROTOCOL_BYTES) refuse('TOO_LARGE', `${entry.path} is larger than 256 MB`);
+      this.docParts.push(Buffer.from(part));
     }
   }
 
-  /** Zero-byte entries complete at once. */
-  private skipEmpty(): void {
-    while (this.entry && this.remaining === 0) this.finishEntry();
-  }
-
-  private finishEntry(): void {
+  finish(): void {
     const entry = this.entry!;
+    if (this.got !== entry.bytes) refuse('CORRUPT', `${entry.path}: ${this.got} bytes, manifest says ${entry.bytes}`);
     if (entry.kind === 'ndjson') {
-      const lines = this.lines?.end();
-      if (lines !== undefined && lines !== entry.lines) refuse('CORRUPT', `${entry.path}: ${lines} lines, manifest says ${entry.lines}`);
+      const lines = this.lines!.end();
+      if (lines !== entry.lines) refuse('CORRUPT', `${entry.path}: ${lines} lines, manifest says ${entry.lines}`);
     } else if (entry.kind === 'protocol') {
       this.consumer.protocol(entry, Buffer.concat(this.docParts));
       this.docParts = [];
-    } else if (this.takingRecords) {
+    } else {
       if (this.recordCarry) refuse('CORRUPT', `the mapped records of ${entry.path} end inside a record`);
       if (this.records !== entry.records) refuse('CORRUPT', `${entry.path}: ${this.records} mapped records, manifest says ${entry.records}`);
     }
     if (this.hash.digest('hex') !== entry.sha256) refuse('CORRUPT', `${entry.kind === 'mapped' ? `mapped ${entry.path}` : entry.path} does not match its hash`);
-    this.entryIndex++;
-    this.begin();
+    this.entry = null;
   }
 
   /** Hand on the whole records in `part` (each ends with U+0001); keep the partial last one. */
@@ -174,7 +185,33 @@ class EntrySplitter extends Writable {
     const whole = part.subarray(0, last + 1);
     const text = this.recordCarry ? Buffer.concat([this.recordCarry, whole]).toString('utf8') : whole.toString('utf8');
     this.recordCarry = last + 1 < part.length ? Buffer.from(part.subarray(last + 1)) : null;
-    this.consumer.records!(this.manifest.entries[this.entryIndex + 1] as NdjsonEntry, text);
+    const lines = this.manifest.entries[this.manifest.entries.indexOf(entry) + 1] as NdjsonEntry;
+    this.consumer.records!(lines, text);
+  }
+}
+
+/** Format 1: one gzip stream of all entries back to back, split by their declared sizes. */
+class ConcatenatedEntries extends Writable {
+  private index = 0;
+  private remaining = 0;
+  private total = 0;
+  constructor(
+    private readonly manifest: Manifest,
+    private readonly reader: EntryReader,
+    private readonly consumer: PayloadConsumer,
+  ) {
+    super({ highWaterMark: 4 * 1024 * 1024 });
+    this.enter();
+  }
+
+  /** Start the entry at `index`; zero-byte entries complete at once. */
+  private enter(): void {
+    for (let entry = this.manifest.entries[this.index]; entry; entry = this.manifest.entries[++this.index]) {
+      this.reader.begin(this.index);
+      this.remaining = entry.bytes;
+      if (this.remaining > 0) return;
+      this.reader.finish();
+    }
   }
 
   private consume(chunk: Buffer): void {
@@ -182,22 +219,15 @@ class EntrySplitter extends Writable {
     if (this.total > this.manifest.payload.plainBytes) refuse('TOO_LARGE', 'the payload expands beyond the size the manifest gives');
     let offset = 0;
     while (offset < chunk.length) {
-      const entry = this.entry;
-      if (!entry) return refuse('TOO_LARGE', 'data after the last entry');
+      if (!this.manifest.entries[this.index]) return refuse('TOO_LARGE', 'data after the last entry');
       const take = Math.min(this.remaining, chunk.length - offset);
-      const part = chunk.subarray(offset, offset + take);
-      this.hash.update(part);
-      if (this.lines) this.lines.push(part);
-      else if (this.takingRecords) this.mappedRecords(entry as MappedEntry, part);
-      else if (entry.kind === 'protocol') {
-        if (entry.bytes > MAX_PROTOCOL_BYTES) refuse('TOO_LARGE', `${entry.path} is larger than 256 MB`);
-        this.docParts.push(Buffer.from(part));
-      }
+      this.reader.data(chunk.subarray(offset, offset + take));
       this.remaining -= take;
       offset += take;
       if (this.remaining === 0) {
-        this.finishEntry();
-        this.skipEmpty();
+        this.reader.finish();
+        this.index++;
+        this.enter();
       }
     }
   }
@@ -205,7 +235,7 @@ class EntrySplitter extends Writable {
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (error?: Error | null) => void): void {
     try {
       this.consume(chunk);
-      const wait = this.consumer.progress?.(this.total);
+      const wait = this.consumer.progress?.(this.reader.done);
       if (wait) wait.then(() => done(), done);
       else done();
     } catch (error) {
@@ -215,12 +245,130 @@ class EntrySplitter extends Writable {
 
   override _final(done: (error?: Error | null) => void): void {
     try {
-      if (this.entry) refuse('CORRUPT', `the payload ends inside ${this.entry.path}`);
+      const entry = this.manifest.entries[this.index];
+      if (entry) refuse('CORRUPT', `the payload ends inside ${entry.path}`);
       if (this.total !== this.manifest.payload.plainBytes) refuse('CORRUPT', 'payload size differs from the manifest');
       done();
     } catch (error) {
       done(error as Error);
     }
+  }
+}
+
+/** Inflates one entry's gzip member as its compressed bytes arrive; what comes out goes to `out`, in order. */
+class MemberInflater {
+  private readonly gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  private failure: unknown = null;
+  private readonly ended: Promise<void>;
+  constructor(out: (plain: Buffer) => void) {
+    this.ended = new Promise<void>((resolve, reject) => {
+      const fail = (error: unknown) => {
+        this.failure ??= error;
+        this.gunzip.destroy();
+        reject(this.failure);
+      };
+      this.gunzip.on('data', (plain: Buffer) => {
+        if (this.failure) return;
+        try {
+          out(plain);
+        } catch (error) {
+          fail(error);
+        }
+      });
+      this.gunzip.once('end', resolve);
+      this.gunzip.once('error', fail);
+    });
+    this.ended.catch(() => {}); // reported by write() or end()
+  }
+
+  async write(compressed: Buffer): Promise<void> {
+    await Promise.race([new Promise<void>((resolve) => this.gunzip.write(compressed, () => resolve())), this.ended]);
+    if (this.failure) throw this.failure;
+  }
+
+  async end(): Promise<void> {
+    this.gunzip.end();
+    await this.ended;
+  }
+}
+
+/**
+ * Format 2: each entry is its own gzip member of `compressedBytes`, so an entry this reader
+ * does not want (the lines of a file it takes mapped, or records of another mapper) is not
+ * even decompressed; the signed ciphertext hash and the chunk tags still cover its bytes.
+ */
+class EntryMembers extends Writable {
+  private index = 0;
+  private remaining = 0;
+  private inflater: MemberInflater | null = null;
+  private started = false;
+  constructor(
+    private readonly manifest: Manifest,
+    private readonly reader: EntryReader,
+    private readonly consumer: PayloadConsumer,
+  ) {
+    super({ highWaterMark: 4 * 1024 * 1024 });
+  }
+
+  private compressedBytes(entry: Entry): number {
+    return entry.compressedBytes ?? refuse('MALFORMED', `${entry.path} has no compressed size`);
+  }
+
+  /** Start the entry at `index`; entries without compressed bytes end at once. */
+  private async enter(): Promise<void> {
+    for (let entry = this.manifest.entries[this.index]; entry; entry = this.manifest.entries[this.index]) {
+      this.remaining = this.compressedBytes(entry);
+      if (this.reader.wants(this.index)) {
+        this.reader.begin(this.index);
+        this.inflater = new MemberInflater((plain) => this.reader.data(plain));
+      } else this.inflater = null;
+      if (this.remaining > 0) return;
+      await this.leave();
+    }
+  }
+
+  private async leave(): Promise<void> {
+    if (this.inflater) {
+      await this.inflater.end();
+      this.reader.finish();
+    } else this.reader.skip(this.index);
+    this.inflater = null;
+    this.index++;
+  }
+
+  private async consume(chunk: Buffer): Promise<void> {
+    if (!this.started) {
+      this.started = true;
+      await this.enter();
+    }
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (!this.manifest.entries[this.index]) return refuse('TOO_LARGE', 'data after the last entry');
+      const take = Math.min(this.remaining, chunk.length - offset);
+      if (this.inflater) await this.inflater.write(chunk.subarray(offset, offset + take));
+      this.remaining -= take;
+      offset += take;
+      if (this.remaining === 0) {
+        await this.leave();
+        await this.enter();
+      }
+    }
+    await this.consumer.progress?.(this.reader.done);
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.consume(chunk).then(() => done(), done);
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    (async () => {
+      if (!this.started) {
+        this.started = true;
+        await this.enter();
+      }
+      const entry = this.manifest.entries[this.index];
+      if (entry) refuse('CORRUPT', `the payload ends inside ${entry.path}`);
+    })().then(() => done(), done);
   }
 }
 
@@ -232,13 +380,12 @@ export async function readPayload(
   contentKey: Buffer,
   consumer: PayloadConsumer,
 ): Promise<void> {
+  const reader = new EntryReader(manifest, consumer);
+  const read = createReadStream(file, { start: payloadOffset, highWaterMark: 1024 * 1024 });
+  const decrypt = new ChunkDecryptor(contentKey, manifest);
   try {
-    await pipeline(
-      createReadStream(file, { start: payloadOffset, highWaterMark: 1024 * 1024 }),
-      new ChunkDecryptor(contentKey, manifest),
-      createGunzip({ chunkSize: 256 * 1024 }),
-      new EntrySplitter(manifest, consumer),
-    );
+    if (manifest.version === 1) await pipeline(read, decrypt, createGunzip({ chunkSize: 256 * 1024 }), new ConcatenatedEntries(manifest, reader, consumer));
+    else await pipeline(read, decrypt, new EntryMembers(manifest, reader, consumer));
   } catch (error) {
     if (error instanceof SnapshotRefusal) throw error;
     if ((error as NodeJS.ErrnoException).code?.startsWith('Z_')) refuse('CORRUPT', 'the payload does not decompress');

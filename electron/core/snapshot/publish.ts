@@ -200,6 +200,15 @@ function loadRecipient(pem: string): X509Certificate {
   return cert;
 }
 
+/** Bytes through gzip, as they come. */
+async function* gzipped(content: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const gzip = createGzip({ level: 6 });
+  const fed = pipeline(Readable.from(content), gzip);
+  fed.catch(() => {}); // a failure destroys gzip, which the loop below reports
+  for await (const chunk of gzip as AsyncIterable<Buffer>) yield chunk;
+  await fed;
+}
+
 /**
  * The mapped entry of one NDJSON file: its lines split, mapped and packed exactly as a
  * workstation's ingest would (snapshot/lines.ts, the same mapper), in batches of records.
@@ -234,7 +243,7 @@ async function* mappedRecords(
 }
 
 /**
- * Write one snapshot: stream every input through gzip and chunked AES-256-GCM into a
+ * Write one snapshot: stream each input through its own gzip member and chunked AES-256-GCM into a
  * temporary file beside `out`, then write header + signed manifest + payload and rename
  * into place (so a watcher never sees half a file). Memory stays bounded.
  */
@@ -253,42 +262,49 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
   const total = sources.reduce((n, s) => n + s.size, 0);
 
   const entries: Entry[] = [];
-  let plainBytes = 0;
+  // Format 2 (with mapped entries) names each entry's gzip member size; format 1 readers
+  // inflate the members as one stream, as gzip allows.
+  const version = options.mapper ? FORMAT_VERSION : 1;
   let sourceBytes = 0;
   let lastProgress = 0;
   const tooLong = (file: string) => (line: number) => {
     throw new PublishError(`${file} line ${line} is longer than 64 MB, which no workstation takes.`);
   };
-  const counted = (chunk: Buffer) => {
-    plainBytes += chunk.length;
-    return chunk;
-  };
-  async function* plaintext(): AsyncGenerator<Buffer> {
+  /** One source file's bytes as they are, hashed and (NDJSON) counted in lines. */
+  async function* sourceContent(source: Source, done: (entry: NdjsonEntry | ProtocolEntry) => void): AsyncGenerator<Buffer> {
+    const hash = createHash('sha256');
+    const lines = new NdjsonLines(() => {}, tooLong(source.entry.path));
+    let bytes = 0;
+    for await (const chunk of createReadStream(source.file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      if (source.entry.kind === 'ndjson') lines.push(chunk);
+      bytes += chunk.length;
+      sourceBytes += chunk.length;
+      const now = Date.now();
+      if (options.onProgress && now - lastProgress > 1000) {
+        lastProgress = now;
+        options.onProgress(sourceBytes, total);
+      }
+      yield chunk;
+    }
+    const sha256 = hash.digest('hex');
+    done(source.entry.kind === 'ndjson' ? { ...source.entry, bytes, lines: lines.end(), sha256 } : { ...source.entry, bytes, sha256 });
+  }
+  /** One entry as its own gzip member, listed once it is complete. */
+  async function* member<E extends Entry>(content: (done: (entry: E) => void) => AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+    let entry: E | null = null;
+    let compressedBytes = 0;
+    for await (const chunk of gzipped(content((e) => (entry = e)))) {
+      compressedBytes += chunk.length;
+      yield chunk;
+    }
+    entries.push(version >= 2 ? { ...entry!, compressedBytes } : entry!);
+  }
+  async function* payload(): AsyncGenerator<Buffer> {
     for (const source of sources) {
-      if (source.entry.kind === 'ndjson' && options.mapper) {
-        for await (const chunk of mappedRecords(source.file, source.entry, options.mapper, tooLong(source.entry.path), (e) => entries.push(e))) yield counted(chunk);
-      }
-      const hash = createHash('sha256');
-      const lines = new NdjsonLines(() => {}, tooLong(source.entry.path));
-      let bytes = 0;
-      for await (const chunk of createReadStream(source.file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        if (source.entry.kind === 'ndjson') lines.push(chunk);
-        bytes += chunk.length;
-        sourceBytes += chunk.length;
-        const now = Date.now();
-        if (options.onProgress && now - lastProgress > 1000) {
-          lastProgress = now;
-          options.onProgress(sourceBytes, total);
-        }
-        yield counted(chunk);
-      }
-      const sha256 = hash.digest('hex');
-      entries.push(
-        source.entry.kind === 'ndjson'
-          ? { ...source.entry, bytes, lines: lines.end(), sha256 }
-          : { ...source.entry, bytes, sha256 },
-      );
+      const { entry } = source;
+      if (entry.kind === 'ndjson' && options.mapper) yield* member((done) => mappedRecords(source.file, entry, options.mapper!, tooLong(entry.path), done));
+      yield* member((done) => sourceContent(source, done));
     }
   }
 
@@ -306,14 +322,13 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
       },
     });
     await pipeline(
-      Readable.from(plaintext()),
-      createGzip({ level: 6 }),
+      Readable.from(payload()),
       new ChunkEncryptor(contentKey, chunkSize),
       meter,
       createWriteStream(tmpPayload, { mode: 0o600 }),
     );
     options.onProgress?.(sourceBytes, total);
-    const version = entries.some((e) => e.kind === 'mapped') ? FORMAT_VERSION : 1;
+    const plainBytes = entries.reduce((n, e) => n + e.bytes, 0);
 
     const counts: Record<string, number> = {};
     for (const e of entries) if (e.kind === 'ndjson') counts[e.type] = (counts[e.type] ?? 0) + e.lines;
