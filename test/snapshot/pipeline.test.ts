@@ -283,6 +283,7 @@ describe('certificates from other CAs and the command line', () => {
     const inspect = lantern(['inspect', snap, '--trust', p('ca.pem')]);
     expect(inspect.status).toBe(0);
     expect(inspect.stdout).toMatch(/sequence\s+3/);
+    expect(inspect.stdout).toMatch(/v2, .*\n[\s\S]*mapped by\s+chart\//);
     const enroll = lantern(['enroll', '--home', path.join(dir, 'home'), '--trust', p('ca.pem'), '--cert', p('workstation-1.pem'), '--key', p('workstation-1.key'), '--facility', 'GH', '--unit', '4W']);
     expect(enroll.status).toBe(0);
     expect(enroll.stdout).toMatch(/0600/);

@@ -41,6 +41,8 @@ export default defineCommand({
     io.out(`  expires        ${manifest.expiresAt}`);
     io.out(`  format         ${manifest.format} v${manifest.version}, ${manifest.payload.encryption}, ${manifest.payload.compression}`);
     io.out(`  payload        ${mb(manifest.payload.plainBytes)} of data, ${mb(manifest.payload.ciphertextBytes)} encrypted`);
+    const mappers = [...new Set(manifest.entries.flatMap((e) => (e.kind === 'mapped' ? [e.mapper] : [])))];
+    io.out(`  mapped by      ${mappers.length ? `${mappers.join(', ')} (workstations with the same mapper store these records; others parse the lines)` : 'none (lines only)'}`);
     io.out(`  recipients     ${manifest.recipients.map((r) => r.subject).join('; ')}`);
     io.out('  counts');
     for (const [type, n] of Object.entries(manifest.counts).sort()) io.out(`    ${type.padEnd(28)} ${n}`);
