@@ -48,6 +48,11 @@ export interface BenchReport {
     peakRssMb: number;
     databaseMb: number;
   };
+  /**
+   * The same export published with --format 1 (lines only), so that each workstation parses
+   * and maps the JSON itself: what a fleet still on format 1 does.
+   */
+  linesOnly: { publishSeconds: number; snapshotMb: number; seconds: number; pipelineSeconds: number; mappedOn: string };
   floors: {
     sqliteImport: (FloorResult & { rows: number }) | null;
     aesGcmDecrypt: FloorResult;
@@ -56,6 +61,8 @@ export interface BenchReport {
     ingestRatio: { sqliteImport: number | null; aesGcmDecrypt: number; gunzip: number };
     /** The same for the ingest pipeline alone (no process start-up). */
     pipelineRatio: { sqliteImport: number | null };
+    /** The lines-only ingest command divided by the sqlite3 floor. */
+    linesOnlyRatio: { sqliteImport: number | null };
   };
   queries: { search: Percentiles; census: Percentiles; chart: Percentiles; mar: Percentiles };
   print: { seconds: number; pages: number; beds: number } | { skipped: string };
@@ -106,28 +113,40 @@ export async function runBench(options: { beds: number; print: boolean; log: (li
       return home;
     };
 
-    log('publishing…');
-    const snapshot = path.join(work, 'bench.snapshot');
-    const published = await runLantern([
-      'publish', '--fhir', exportDir, '--protocols', path.join(exportDir, 'protocols'),
-      '--cert', pem('publisher.pem'), '--key', pem('publisher.key'), '--recipient', pem('workstation-1.pem'),
-      '--facility', 'BENCH=Bench General', ...summary.units.flatMap((u) => ['--unit', `${u.id}=${u.name}`]),
-      '--sequence', '1', '--out', snapshot,
-    ]);
-    const snapshotBytes = statSync(snapshot).size;
-
+    const publish = async (out: string, ...more: string[]) => {
+      const run = await runLantern([
+        'publish', '--fhir', exportDir, '--protocols', path.join(exportDir, 'protocols'),
+        '--cert', pem('publisher.pem'), '--key', pem('publisher.key'), '--recipient', pem('workstation-1.pem'),
+        '--facility', 'BENCH=Bench General', ...summary.units.flatMap((u) => ['--unit', `${u.id}=${u.name}`]),
+        '--sequence', '1', '--out', out, ...more,
+      ]);
+      return { ...run, bytes: statSync(out).size };
+    };
     // Runs on this kind of machine vary by ±10% and the sqlite3 floor, which writes three times
     // the bytes, by more: each is measured RUNS times; ingest gives its median, a floor its best.
+    const ingestRuns = async (snapshot: string, name: string) => {
+      const runs: Array<{ home: string; command: CommandRun; pipeline: { seconds: number; mappedOn: string } }> = [];
+      for (let run = 0; run < RUNS; run++) {
+        const into = await enroll(path.join(work, `home-${name}-${run}`));
+        const command = await runLantern(['ingest', snapshot, '--home', into, '--json']);
+        runs.push({ home: into, command, pipeline: JSON.parse(command.stdout) as { seconds: number; mappedOn: string } });
+      }
+      return { runs, seconds: median(runs.map((i) => i.command.seconds)), pipelineSeconds: median(runs.map((i) => i.pipeline.seconds)) };
+    };
+
+    log('publishing…');
+    const snapshot = path.join(work, 'bench.snapshot');
+    const published = await publish(snapshot);
+    const snapshotBytes = published.bytes;
     log(`ingesting (${RUNS} runs, each into a new home)…`);
-    const ingests: Array<{ home: string; command: CommandRun; pipeline: { seconds: number; mappedOn: string } }> = [];
-    for (let run = 0; run < RUNS; run++) {
-      const into = await enroll(path.join(work, `home-${run}`));
-      const command = await runLantern(['ingest', snapshot, '--home', into, '--json']);
-      ingests.push({ home: into, command, pipeline: JSON.parse(command.stdout) as { seconds: number; mappedOn: string } });
-    }
+    const { runs: ingests, seconds: ingestSeconds, pipelineSeconds } = await ingestRuns(snapshot, 'mapped');
     const home = ingests[0]!.home;
-    const ingestSeconds = median(ingests.map((i) => i.command.seconds));
-    const pipelineSeconds = median(ingests.map((i) => i.pipeline.seconds));
+
+    log(`publishing lines only (--format 1) and ingesting that (${RUNS} runs)…`);
+    const linesSnapshot = path.join(work, 'bench-lines.snapshot');
+    const linesPublished = await publish(linesSnapshot, '--format', '1');
+    const lines = await ingestRuns(linesSnapshot, 'lines');
+    for (const run of lines.runs) rmSync(run.home, { recursive: true, force: true });
 
     log(`measuring floors (best of ${RUNS})…`);
     const sqliteImport = best(Array.from({ length: RUNS }, () => sqliteImportFloor(files)));
@@ -172,6 +191,13 @@ export async function runBench(options: { beds: number; print: boolean; log: (li
         peakRssMb: Math.max(...ingests.map((i) => i.command.peakRssMb)),
         databaseMb: dirBytes(path.join(home, 'snapshots')) / MB,
       },
+      linesOnly: {
+        publishSeconds: linesPublished.seconds,
+        snapshotMb: linesPublished.bytes / MB,
+        seconds: lines.seconds,
+        pipelineSeconds: lines.pipelineSeconds,
+        mappedOn: lines.runs[0]!.pipeline.mappedOn,
+      },
       floors: {
         sqliteImport,
         aesGcmDecrypt,
@@ -182,6 +208,7 @@ export async function runBench(options: { beds: number; print: boolean; log: (li
           gunzip: ingestSeconds / gunzip.seconds,
         },
         pipelineRatio: { sqliteImport: sqliteImport ? pipelineSeconds / sqliteImport.seconds : null },
+        linesOnlyRatio: { sqliteImport: sqliteImport ? lines.seconds / sqliteImport.seconds : null },
       },
       queries: {
         search: timeEach(searchInputs(patients, 3000), (text) => queries.search({ text, limit: 25 })),
@@ -221,12 +248,13 @@ export function formatReport(r: BenchReport): string {
     `generate   ${f(r.generate.seconds, 2)} s`,
     `publish    ${f(r.publish.seconds, 2)} s  ${f(r.publish.mbPerSecond)} MB/s  raw ${f(r.publish.rawMb)} MB → snapshot ${f(r.publish.snapshotMb)} MB (${f(r.publish.sizeRatio * 100)}%)  peak RSS ${f(r.publish.peakRssMb, 0)} MB`,
     `ingest     ${f(r.ingest.seconds, 2)} s  ${Math.round(r.ingest.resourcesPerSecond).toLocaleString('en-US')} resources/s  (the lantern ingest command, process start-up included)  peak RSS ${f(r.ingest.peakRssMb, 0)} MB  database ${f(r.ingest.databaseMb)} MB`,
-    `  pipeline ${f(r.ingest.pipelineSeconds, 2)} s  ${Math.round(r.ingest.pipelineResourcesPerSecond).toLocaleString('en-US')} resources/s  (verify, decrypt, parse and map on the ${r.ingest.mappedOn}, store, index, check, switch; no start-up)`,
+    `  pipeline ${f(r.ingest.pipelineSeconds, 2)} s  ${Math.round(r.ingest.pipelineResourcesPerSecond).toLocaleString('en-US')} resources/s  (verify, decrypt, decompress, ${r.ingest.mappedOn === 'publisher' ? "take the publisher's mapped records" : `parse and map on the ${r.ingest.mappedOn}`}, store, index, check, switch; no start-up)`,
     `  medians of ${r.ingest.runs.length} runs: ${r.ingest.runs.map((run) => `${f(run.seconds, 2)}/${f(run.pipelineSeconds, 2)} s`).join(', ')} (command/pipeline)`,
+    `  lines only (publish --format 1: ${f(r.linesOnly.publishSeconds, 2)} s, ${f(r.linesOnly.snapshotMb)} MB): ${f(r.linesOnly.seconds, 2)} s command, ${f(r.linesOnly.pipelineSeconds, 2)} s pipeline, ${Math.round(r.resources / r.linesOnly.seconds).toLocaleString('en-US')} resources/s (parsed and mapped on the ${r.linesOnly.mappedOn})`,
     '',
     `floors (same data, same run, best of ${r.ingest.runs.length}):`,
     floors.sqliteImport
-      ? `  sqlite3 shell import   ${f(floors.sqliteImport.seconds, 2)} s  ${f(floors.sqliteImport.mbPerSecond)} MB/s  → ingest command is ${f(floors.ingestRatio.sqliteImport!, 2)}×, pipeline ${f(floors.pipelineRatio.sqliteImport!, 2)}× this`
+      ? `  sqlite3 shell import   ${f(floors.sqliteImport.seconds, 2)} s  ${f(floors.sqliteImport.mbPerSecond)} MB/s  → ingest command is ${f(floors.ingestRatio.sqliteImport!, 2)}×, pipeline ${f(floors.pipelineRatio.sqliteImport!, 2)}×, lines only ${f(floors.linesOnlyRatio.sqliteImport!, 2)}× this`
       : '  sqlite3 shell import   (sqlite3 not installed)',
     `  AES-256-GCM decrypt    ${f(floors.aesGcmDecrypt.seconds, 3)} s  ${f(floors.aesGcmDecrypt.mbPerSecond, 0)} MB/s  → ingest is ${f(floors.ingestRatio.aesGcmDecrypt, 1)}× this`,
     `  gunzip                 ${f(floors.gunzip.seconds, 3)} s  ${f(floors.gunzip.mbPerSecond, 0)} MB/s  → ingest is ${f(floors.ingestRatio.gunzip, 1)}× this`,
