@@ -96,6 +96,7 @@ class ChunkDecryptor extends Transform {
  */
 class EntryReader {
   private entry: Entry | null = null;
+  private index = -1;
   private got = 0;
   /** Plaintext bytes read, and declared bytes of entries skipped: the progress. */
   done = 0;
@@ -127,6 +128,7 @@ class EntryReader {
   begin(i: number): void {
     const entry = this.manifest.entries[i]!;
     this.entry = entry;
+    this.index = i;
     this.got = 0;
     this.hash = createHash('sha256');
     this.lines =
@@ -185,8 +187,7 @@ class EntryReader {
     const whole = part.subarray(0, last + 1);
     const text = this.recordCarry ? Buffer.concat([this.recordCarry, whole]).toString('utf8') : whole.toString('utf8');
     this.recordCarry = last + 1 < part.length ? Buffer.from(part.subarray(last + 1)) : null;
-    const lines = this.manifest.entries[this.manifest.entries.indexOf(entry) + 1] as NdjsonEntry;
-    this.consumer.records!(lines, text);
+    this.consumer.records!(this.manifest.entries[this.index + 1] as NdjsonEntry, text);
   }
 }
 
