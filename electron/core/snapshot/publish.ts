@@ -172,7 +172,6 @@ class ChunkEncryptor extends Transform {
   }
 }
 
-/** Non-blank lines in NDJSON bytes (a line of only spaces, tabs and CR is blank). */
 function loadSigner(certPem: string, keyPem: string, passphrase?: string): { chain: X509Certificate[]; key: KeyObject } {
   const chain = certificatesFromPem(certPem);
   const leaf = chain[0];
@@ -218,6 +217,7 @@ async function* mappedRecords(
   entry: { path: string; type: string },
   mapper: ContentMapper,
   tooLong: (line: number) => never,
+  read: (bytes: number) => void,
   done: (entry: MappedEntry) => void,
 ): AsyncGenerator<Buffer> {
   const hash = createHash('sha256');
@@ -235,6 +235,7 @@ async function* mappedRecords(
   };
   for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
     lines.push(chunk);
+    read(chunk.length);
     if (batch.length) yield packed();
   }
   lines.end();
@@ -243,9 +244,9 @@ async function* mappedRecords(
 }
 
 /**
- * Write one snapshot: stream each input through its own gzip member and chunked AES-256-GCM into a
- * temporary file beside `out`, then write header + signed manifest + payload and rename
- * into place (so a watcher never sees half a file). Memory stays bounded.
+ * Write one snapshot: stream each input through its own gzip member and chunked AES-256-GCM
+ * into a temporary file beside `out`, then write header + signed manifest + payload and
+ * rename into place (so a watcher never sees half a file). Memory stays bounded.
  */
 export async function publishSnapshot(options: PublishOptions): Promise<Manifest> {
   const clock = options.clock ?? (() => new Date());
@@ -259,7 +260,8 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
   const expiresAt = new Date(asOf.getTime() + options.expiresAfterMs);
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const contentKey = randomBytes(32);
-  const total = sources.reduce((n, s) => n + s.size, 0);
+  // Progress counts source bytes read: NDJSON files are read twice when they are mapped too.
+  const total = sources.reduce((n, s) => n + s.size * (s.entry.kind === 'ndjson' && options.mapper ? 2 : 1), 0);
 
   const entries: Entry[] = [];
   // Format 2 (with mapped entries) names each entry's gzip member size; format 1 readers
@@ -267,6 +269,14 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
   const version = options.mapper ? FORMAT_VERSION : 1;
   let sourceBytes = 0;
   let lastProgress = 0;
+  const advance = (bytes: number) => {
+    sourceBytes += bytes;
+    const now = Date.now();
+    if (options.onProgress && now - lastProgress > 1000) {
+      lastProgress = now;
+      options.onProgress(sourceBytes, total);
+    }
+  };
   const tooLong = (file: string) => (line: number) => {
     throw new PublishError(`${file} line ${line} is longer than 64 MB, which no workstation takes.`);
   };
@@ -279,12 +289,7 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
       hash.update(chunk);
       if (source.entry.kind === 'ndjson') lines.push(chunk);
       bytes += chunk.length;
-      sourceBytes += chunk.length;
-      const now = Date.now();
-      if (options.onProgress && now - lastProgress > 1000) {
-        lastProgress = now;
-        options.onProgress(sourceBytes, total);
-      }
+      advance(chunk.length);
       yield chunk;
     }
     const sha256 = hash.digest('hex');
@@ -303,7 +308,7 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
   async function* payload(): AsyncGenerator<Buffer> {
     for (const source of sources) {
       const { entry } = source;
-      if (entry.kind === 'ndjson' && options.mapper) yield* member((done) => mappedRecords(source.file, entry, options.mapper!, tooLong(entry.path), done));
+      if (entry.kind === 'ndjson' && options.mapper) yield* member((done) => mappedRecords(source.file, entry, options.mapper!, tooLong(entry.path), advance, done));
       yield* member((done) => sourceContent(source, done));
     }
   }

@@ -9,8 +9,8 @@ import type { FromWorker, WorkerJob } from './parallel';
  * The ingest worker thread: verifies, decrypts, decompresses and splits the payload exactly
  * as the single-threaded ingest does (snapshot/payload.ts), maps each line with the model's
  * mapper (or takes the publisher's mapped records, when its mapper is the same), and posts
- * the records in batches to the database thread. It never sees the
- * database or its key. Back-pressure: at most MAX_UNACKED messages are in flight.
+ * the records in batches to the database thread. It never sees the database or its key.
+ * Back-pressure: at most MAX_UNACKED messages are in flight.
  */
 
 /** The mappers a worker can run, by name (a function cannot be sent to a thread). */

@@ -67,7 +67,7 @@ export default defineCommand({
         expiresAfterMs,
         out,
         mapper: format === '2' ? chartModel.mapper : undefined,
-        onProgress: (done, total) => io.err(`publish: ${total ? Math.floor((done / total) * 100) : 100}% (${mb(done)} of ${mb(total)})`),
+        onProgress: (done, total) => io.err(`publish: ${total ? Math.floor((done / total) * 100) : 100}%`),
       }),
     );
     const resources = Object.values(manifest.counts).reduce((a, b) => a + b, 0);
