@@ -22,6 +22,8 @@ export interface EnrollOptions {
   units?: string[] | null;
   keepSnapshots?: number;
   staleAfterMinutes?: number;
+  /** Ingest limits to set (merged over what the home already has). */
+  limits?: HomeConfig['limits'];
   demo?: boolean;
   clock?: () => Date;
 }
@@ -104,6 +106,7 @@ export function enrollHome(options: EnrollOptions): EnrollResult {
     units: options.units !== undefined ? options.units : (previous?.units ?? null),
     keepSnapshots: options.keepSnapshots ?? previous?.keepSnapshots ?? 2,
     staleAfterMinutes: options.staleAfterMinutes ?? previous?.staleAfterMinutes ?? 120,
+    limits: { ...previous?.limits, ...options.limits },
     demo: options.demo ?? previous?.demo ?? false,
   };
   const der = identity.key.export({ type: 'pkcs8', format: 'der' });

@@ -43,9 +43,33 @@ export const HomeConfig = z.object({
   /** Snapshot databases kept: the current one plus (keep - 1) for rollback. */
   keepSnapshots: z.number().int().min(1).max(20).default(2),
   staleAfterMinutes: z.number().int().positive().default(120),
+  /** What an ingest tolerates before it refuses or holds a snapshot back (defaults: HOME_LIMITS). */
+  limits: z
+    .object({
+      /** A snapshot with fewer than this fraction of the current one's patients is held back (SUSPECT_DROP). */
+      minPatientFraction: z.number().min(0).max(1).optional(),
+      /** Largest step above the sequence high-water mark (SEQUENCE_JUMP). */
+      maxSequenceJump: z.number().int().positive().optional(),
+      /** Longest single field value stored whole; longer ones are cut and marked. */
+      maxFieldBytes: z.number().int().min(1024).optional(),
+      /** How far the data-as-of time may lie ahead of this workstation's clock (FUTURE_AS_OF). */
+      clockSkewMinutes: z.number().int().min(0).max(24 * 60).optional(),
+    })
+    .strict()
+    .default({}),
   demo: z.boolean().default(false),
 });
 export type HomeConfig = z.infer<typeof HomeConfig>;
+
+/** The ingest limits a home uses where home.json sets none. */
+export const HOME_LIMITS = {
+  minPatientFraction: 0.5,
+  maxSequenceJump: 1_000_000,
+  maxFieldBytes: 1_000_000,
+  clockSkewMinutes: 5,
+} as const;
+export type HomeLimits = { -readonly [K in keyof typeof HOME_LIMITS]: number };
+export const homeLimits = (config: HomeConfig): HomeLimits => ({ ...HOME_LIMITS, ...config.limits });
 
 export const SnapshotRecord = z.object({
   /** Database file, relative to the home. */

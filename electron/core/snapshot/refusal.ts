@@ -1,5 +1,5 @@
 /**
- * Why a snapshot was refused: a stable reason code, a distinct process exit code (10-29)
+ * Why a snapshot was refused: a stable reason code, a distinct process exit code (10-39)
  * and one line an IT admin understands. Messages never carry PHI: they speak of the file,
  * its manifest and its certificates, never of its clinical content.
  */
@@ -22,6 +22,10 @@ export const REFUSALS = {
   CORRUPT: { exit: 25, text: 'the snapshot payload is damaged or was altered' },
   COUNTS_MISMATCH: { exit: 26, text: 'the ingested content does not match the counts in the manifest' },
   DATABASE_CHECK: { exit: 27, text: 'the new database failed its integrity check' },
+  SUSPECT_DROP: { exit: 28, text: 'the snapshot holds far less than the one in use; it was held back (take it on purpose with lantern ingest FILE --accept-drop)' },
+  FUTURE_AS_OF: { exit: 29, text: "the snapshot's data-as-of time is in the future (check the publisher's and this workstation's clocks)" },
+  SEQUENCE_JUMP: { exit: 30, text: 'the snapshot sequence number jumps too far ahead of the last one ingested' },
+  DUPLICATE_ID: { exit: 31, text: 'the snapshot holds two resources of one type with the same id' },
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;
