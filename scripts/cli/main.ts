@@ -8,6 +8,7 @@ import ingest from './commands/ingest';
 import inspect from './commands/inspect';
 import pkiInit from './commands/pki-init';
 import publish from './commands/publish';
+import resetSequence from './commands/reset-sequence';
 import search from './commands/search';
 import status from './commands/status';
 import watch from './commands/watch';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   ingest,
   watch,
   status,
+  resetSequence,
   search,
   census,
   chart,

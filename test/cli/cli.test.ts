@@ -20,6 +20,7 @@ const CONTRACT = [
   'ingest',
   'watch',
   'status',
+  'reset-sequence',
   'search',
   'census',
   'chart',

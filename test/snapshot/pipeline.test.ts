@@ -8,6 +8,7 @@ import { enrollHome } from '../../electron/core/home/enroll';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { readState, unsealDatabaseKey } from '../../electron/core/home/layout';
 import { openHome } from '../../electron/core/home/open';
+import { LANTERN_PUBLISHER_EKU } from '../../electron/core/pki/certs';
 import { SnapshotRefusal } from '../../electron/core/snapshot/refusal';
 import { readSnapshotHead } from '../../electron/core/snapshot/verify';
 import { openSnapshotDatabase } from '../../electron/core/store/database';
@@ -213,7 +214,7 @@ describe('certificates from other CAs and the command line', () => {
     const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
     writeFileSync(path.join(dir, 'ext.cnf'), [
       '[ca]', 'basicConstraints=critical,CA:true', 'keyUsage=critical,keyCertSign,cRLSign',
-      '[pub]', 'basicConstraints=critical,CA:false', 'keyUsage=critical,digitalSignature',
+      '[pub]', 'basicConstraints=critical,CA:false', 'keyUsage=critical,digitalSignature', `extendedKeyUsage=${LANTERN_PUBLISHER_EKU}`,
       '[ws]', 'basicConstraints=critical,CA:false', 'keyUsage=critical,keyEncipherment',
     ].join('\n'));
     run(['req', '-x509', '-newkey', 'rsa:3072', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=Hospital Root', '-days', '3650', '-extensions', 'ca', '-config', 'ext.cnf', '-set_serial', '1'].concat([]));

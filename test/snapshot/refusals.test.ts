@@ -3,7 +3,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chartModel } from '../../electron/core/chart';
 import { openHome } from '../../electron/core/home/open';
-import { issueCertificate } from '../../electron/core/pki/throwaway';
+import { ANY_EXTENDED_KEY_USAGE, LANTERN_PUBLISHER_EKU } from '../../electron/core/pki/certs';
+import { issueCertificate, type IssueOptions } from '../../electron/core/pki/throwaway';
 import { REFUSALS, SnapshotRefusal, type RefusalCode } from '../../electron/core/snapshot/refusal';
 import type { ContentModel } from '../../electron/core/store/content';
 import { ingestSnapshot } from '../../electron/core/store/ingest';
@@ -98,10 +99,10 @@ const variant = (name: string, bytes: Buffer) => {
 };
 
 describe('snapshot refusals (each leaves the home as it was)', () => {
-  it('has a distinct exit code in 10-29 for every reason', () => {
+  it('has a distinct exit code in 10-39 for every reason', () => {
     const codes = Object.values(REFUSALS).map((r) => r.exit);
     expect(new Set(codes).size).toBe(codes.length);
-    for (const c of codes) expect(c >= 10 && c <= 29).toBe(true);
+    for (const c of codes) expect(c >= 10 && c <= 39).toBe(true);
   });
 
   it('refuses a flipped byte anywhere in the file', async () => {
@@ -160,11 +161,11 @@ describe('snapshot refusals (each leaves the home as it was)', () => {
 
   it('refuses an expired or not-yet-valid publisher certificate', async () => {
     const expired = issueCertificate({
-      commonName: 'Old Publisher', issuer: pki.ca, usage: ['digitalSignature'],
+      commonName: 'Old Publisher', issuer: pki.ca, usage: ['digitalSignature'], purposes: [LANTERN_PUBLISHER_EKU],
       notBefore: new Date(AS_OF.getTime() - 400 * DAY_MS), notAfter: new Date(AS_OF.getTime() - DAY_MS),
     });
     const future = issueCertificate({
-      commonName: 'Future Publisher', issuer: pki.ca, usage: ['digitalSignature'],
+      commonName: 'Future Publisher', issuer: pki.ca, usage: ['digitalSignature'], purposes: [LANTERN_PUBLISHER_EKU],
       notBefore: new Date(AS_OF.getTime() + 10 * DAY_MS), notAfter: new Date(AS_OF.getTime() + 400 * DAY_MS),
     });
     const a = path.join(work, 'cert-expired.lantern');
@@ -175,27 +176,31 @@ describe('snapshot refusals (each leaves the home as it was)', () => {
     await expectRefused(b, 'CERT_NOT_YET_VALID');
   });
 
-  it('refuses a publisher certificate without the digitalSignature key usage', async () => {
-    const wrong = issueCertificate({
-      commonName: 'Encrypt-only', issuer: pki.ca, usage: ['keyEncipherment'],
+  /** The good snapshot, signed by another certificate the home's CA issued. */
+  const signedBy = (name: string, options: Pick<IssueOptions, 'usage' | 'purposes'>) => {
+    const cert = issueCertificate({
+      commonName: name, issuer: pki.ca, ...options,
       notBefore: new Date(AS_OF.getTime() - DAY_MS), notAfter: new Date(AS_OF.getTime() + DAY_MS),
     });
-    const out = path.join(work, 'usage.lantern');
-    resignSnapshot(good, out, wrong.keyPem, () => {});
-    // Swap in the wrong certificate as the chain (manifest and chain section agree).
-    const bytes = readFileSync(out);
-    const text = bytes.toString('latin1');
-    const pem = pki.publisher.certPem.replace(/\r\n/g, '\n').trim() + '\n';
-    const wrongPem = wrong.certPem.replace(/\r\n/g, '\n').trim() + '\n';
-    const idx = text.lastIndexOf(pem);
-    expect(idx).toBeGreaterThan(0);
-    const swapped = Buffer.concat([bytes.subarray(0, idx), Buffer.from(wrongPem, 'latin1'), bytes.subarray(idx + pem.length)]);
-    const nl = swapped.indexOf(10);
-    const parts = swapped.subarray(0, nl).toString('latin1').split(' ');
-    parts[4] = String(wrongPem.length);
-    const fixed = Buffer.concat([Buffer.from(parts.join(' ')), swapped.subarray(nl)]);
-    const file = variant('usage2.lantern', fixed);
+    const out = path.join(work, `${name.replace(/\W+/g, '-')}.lantern`);
+    resignSnapshot(good, out, cert.keyPem, () => {}, [cert.certPem]);
+    return out;
+  };
+
+  it('refuses a publisher certificate without the digitalSignature key usage', async () => {
+    const file = signedBy('Encrypt-only', { usage: ['keyEncipherment'], purposes: [LANTERN_PUBLISHER_EKU] });
     await expectRefused(file, 'CERT_USAGE');
+    expect((await refusalWith(file, testModel)).message).toMatch(/"Encrypt-only" has no digitalSignature key usage/);
+  });
+
+  it('refuses a publisher certificate without the Lantern publisher purpose: a TLS server certificate, none, or any purpose', async () => {
+    const tls = signedBy('ehr.general-hospital.example', { usage: ['digitalSignature', 'keyEncipherment'], purposes: ['1.3.6.1.5.5.7.3.1'] });
+    const none = signedBy('No Purpose', { usage: ['digitalSignature'] });
+    const any = signedBy('All Purposes', { usage: ['digitalSignature'], purposes: [ANY_EXTENDED_KEY_USAGE] });
+    for (const file of [tls, none, any]) await expectRefused(file, 'CERT_USAGE');
+    expect((await refusalWith(tls, testModel)).message).toContain(`"ehr.general-hospital.example" is for serverAuth, not the Lantern publisher purpose ${LANTERN_PUBLISHER_EKU}`);
+    expect((await refusalWith(none, testModel)).message).toContain(`"No Purpose" has no extended key usage; it needs the Lantern publisher purpose ${LANTERN_PUBLISHER_EKU}`);
+    expect((await refusalWith(any, testModel)).message).toContain('"All Purposes" is for anyExtendedKeyUsage, not the Lantern publisher purpose');
   });
 
   it('refuses a snapshot past its expires-at', async () => {
@@ -211,6 +216,24 @@ describe('snapshot refusals (each leaves the home as it was)', () => {
     await buildSnapshot({ pki, out: older, fhirDir: fhir, sequence: 0 });
     await expectRefused(same, 'ROLLBACK');
     await expectRefused(older, 'ROLLBACK');
+  });
+
+  it('refuses a sequence number that jumps further above the last one than the home allows (2^53 - 1 would lock the publisher out)', async () => {
+    const runaway = path.join(work, 'seq-max.lantern');
+    const far = path.join(work, 'seq-far.lantern');
+    await buildSnapshot({ pki, out: runaway, fhirDir: fhir, sequence: Number.MAX_SAFE_INTEGER });
+    await buildSnapshot({ pki, out: far, fhirDir: fhir, sequence: 1 + 1_000_001 });
+    await expectRefused(runaway, 'SEQUENCE_JUMP');
+    await expectRefused(far, 'SEQUENCE_JUMP');
+    expect((await refusalWith(far, testModel)).message).toContain('sequence 1000002, last ingested 1: a step of 1000001, this home takes at most 1000000');
+  });
+
+  it('refuses a sequence number beyond what a JSON number holds exactly', async () => {
+    const out = path.join(work, 'seq-unsafe.lantern');
+    resignSnapshot(good, out, pki.publisher.keyPem, (m) => {
+      m['sequence'] = 2 ** 53;
+    });
+    await expectRefused(out, 'MALFORMED');
   });
 
   it("refuses another facility's or another unit's snapshot", async () => {

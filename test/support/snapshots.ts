@@ -230,16 +230,22 @@ export const testModel: ContentModel = {
   },
 };
 
-/** Rewrite a snapshot's manifest and sign it again with the (trusted) publisher key: a lying publisher. */
-export function resignSnapshot(file: string, out: string, keyPem: string, mutate: (manifest: Record<string, unknown>) => void): void {
+/**
+ * Rewrite a snapshot's manifest and sign it again with the (trusted) publisher key: a lying
+ * publisher. With `chainPem` (publisher certificate first), the snapshot is signed by that
+ * certificate instead, its chain in the manifest and the chain section alike.
+ */
+export function resignSnapshot(file: string, out: string, keyPem: string, mutate: (manifest: Record<string, unknown>) => void, chainPem?: string[]): void {
   const bytes = readFileSync(file);
   const nl = bytes.indexOf(10);
   const [, version, m, s, c] = bytes.subarray(0, nl).toString('latin1').split(' ').map((x, i) => (i === 0 ? x : Number(x))) as [string, number, number, number, number];
   let pos = nl + 1;
   const manifest = JSON.parse(bytes.subarray(pos, pos + m).toString('utf8')) as Record<string, unknown>;
   pos += m + s;
-  const chain = bytes.subarray(pos, pos + c);
+  const pems = chainPem?.map((pem) => pem.replace(/\r\n/g, '\n').trim() + '\n');
+  const chain = pems ? Buffer.from(pems.join(''), 'utf8') : bytes.subarray(pos, pos + c);
   const payload = bytes.subarray(pos + c);
+  if (pems) manifest['publisher'] = { chain: pems };
   mutate(manifest);
   const manifestBytes = Buffer.from(JSON.stringify(manifest), 'utf8');
   const signature = sign('sha256', manifestBytes, keyPem);

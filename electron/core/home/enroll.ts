@@ -1,9 +1,9 @@
 import { constants, createPrivateKey, privateDecrypt, publicEncrypt, randomBytes, type KeyObject, type X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import forge from 'node-forge';
-import { certificatePem, certificatesFromPem, describeKey, keyUsage, readPrivateKey, subjectName } from '../pki/certs';
+import { certificatePem, certificatesFromPem, describeKey, keyUsage, readPrivateKey, subjectName, type PublisherPin } from '../pki/certs';
 import type { KeyProtector } from './key-protector';
-import { type HomeConfig, HomeError, assertProtector, homePath, readConfig, writeFileAtomic } from './layout';
+import { HomeConfig, HomeError, assertProtector, homePath, readConfig, writeFileAtomic } from './layout';
 
 export interface EnrollOptions {
   dir: string;
@@ -20,6 +20,8 @@ export interface EnrollOptions {
   /** Scope: the facility id (null = pin to the first snapshot) and unit ids (null = any). */
   facility?: string | null;
   units?: string[] | null;
+  /** Publisher pins (null = any publisher the anchor issued with the purpose; absent = keep the home's). */
+  publishers?: PublisherPin[] | null;
   keepSnapshots?: number;
   staleAfterMinutes?: number;
   /** Ingest limits to set (merged over what the home already has). */
@@ -104,11 +106,15 @@ export function enrollHome(options: EnrollOptions): EnrollResult {
     protector: options.protector.kind,
     facility: options.facility !== undefined ? options.facility : (previous?.facility ?? null),
     units: options.units !== undefined ? options.units : (previous?.units ?? null),
+    publishers: options.publishers !== undefined ? (options.publishers?.length ? options.publishers : null) : (previous?.publishers ?? null),
     keepSnapshots: options.keepSnapshots ?? previous?.keepSnapshots ?? 2,
     staleAfterMinutes: options.staleAfterMinutes ?? previous?.staleAfterMinutes ?? 120,
     limits: { ...previous?.limits, ...options.limits },
     demo: options.demo ?? previous?.demo ?? false,
   };
+  if (!HomeConfig.shape.publishers.safeParse(config.publishers).success) {
+    throw new HomeError('A publisher pin must be a certificate\'s SHA-256 fingerprint (64 hex digits) or a subject name (CN) of up to 200 characters.');
+  }
   const der = identity.key.export({ type: 'pkcs8', format: 'der' });
   try {
     writeFileAtomic(homePath(options.dir, 'identityKey'), options.protector.protect(der));

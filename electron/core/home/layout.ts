@@ -40,6 +40,16 @@ export const HomeConfig = z.object({
   facility: z.string().min(1).nullable(),
   /** Unit ids this workstation may hold; null accepts any unit scope of the facility. */
   units: z.array(z.string().min(1)).nullable(),
+  /**
+   * Who may publish to this home (lantern enroll --publisher): certificates by SHA-256, or by
+   * subject CN. null: any publisher certificate the anchor issued with the publisher purpose.
+   */
+  publishers: z
+    .array(z.union([z.object({ fingerprint: z.string().regex(/^[0-9a-f]{64}$/) }).strict(), z.object({ subject: z.string().min(1).max(200) }).strict()]))
+    .min(1)
+    .max(100)
+    .nullable()
+    .default(null),
   /** Snapshot databases kept: the current one plus (keep - 1) for rollback. */
   keepSnapshots: z.number().int().min(1).max(20).default(2),
   staleAfterMinutes: z.number().int().positive().default(120),
@@ -85,16 +95,30 @@ export type SnapshotRecord = z.infer<typeof SnapshotRecord>;
 export const StoredRejection = Rejection.extend({ code: z.string() });
 export type StoredRejection = z.infer<typeof StoredRejection>;
 
+const Sequence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** A high-water mark set by hand (lantern reset-sequence): when, which facility, from what to what. */
+export const SequenceReset = z.object({
+  at: z.string(),
+  facility: z.string(),
+  /** null: the facility had no mark yet. */
+  from: Sequence.nullable(),
+  to: Sequence,
+});
+export type SequenceReset = z.infer<typeof SequenceReset>;
+
 export const HomeState = z.object({
   version: z.literal(1),
   current: SnapshotRecord.nullable(),
   previous: z.array(SnapshotRecord),
-  highWater: z.record(z.string(), z.number().int().nonnegative()),
+  highWater: z.record(z.string(), Sequence),
   lastRejection: StoredRejection.nullable(),
+  /** The latest hand-made resets of the high-water marks, oldest first. */
+  sequenceResets: z.array(SequenceReset).default([]),
 });
 export type HomeState = z.infer<typeof HomeState>;
 
-export const EMPTY_STATE: HomeState = { version: 1, current: null, previous: [], highWater: {}, lastRejection: null };
+export const EMPTY_STATE: HomeState = { version: 1, current: null, previous: [], highWater: {}, lastRejection: null, sequenceResets: [] };
 
 /** A home problem the user must act on (not enrolled, wrong key store...); no PHI. */
 export class HomeError extends Error {

@@ -2,10 +2,12 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
+import { LANTERN_PUBLISHER_EKU } from './certs';
 
 /**
  * A throwaway hospital PKI for demos and tests: a root CA, a publisher signing certificate
- * and workstation certificates. Keys come from Node's crypto (fast); certificates are built
+ * (digitalSignature and the Lantern publisher purpose) and workstation certificates
+ * (keyEncipherment, no purpose). Keys come from Node's crypto (fast); certificates are built
  * with node-forge. Real deployments use the hospital's own CA instead.
  */
 
@@ -21,6 +23,8 @@ export interface IssueOptions {
   issuer?: KeyAndCert;
   ca?: boolean;
   usage: Array<'digitalSignature' | 'keyEncipherment' | 'keyCertSign' | 'cRLSign'>;
+  /** Extended key usage OIDs (purposes); absent: no such extension. */
+  purposes?: string[];
   notBefore: Date;
   notAfter: Date;
   organization?: string;
@@ -32,6 +36,28 @@ export interface IssueOptions {
 export function newRsaKeyPem(bits = 2048): string {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
   return privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+}
+
+/** DER contents of an OBJECT IDENTIFIER; any arc size (node-forge's own stops at 53 bits). */
+function oidContents(oid: string): string {
+  const [a = 0n, b = 0n, ...rest] = oid.split('.').map((x) => BigInt(x));
+  return [a * 40n + b, ...rest]
+    .map((arc) => {
+      const bytes = [Number(arc & 0x7fn)];
+      for (let v = arc >> 7n; v > 0n; v >>= 7n) bytes.unshift(Number(v & 0x7fn) | 0x80);
+      return String.fromCharCode(...bytes);
+    })
+    .join('');
+}
+
+/** An extended-key-usage extension naming these purposes, in order. */
+function purposesExtension(oids: string[]) {
+  const { asn1 } = forge;
+  return {
+    id: '2.5.29.37',
+    critical: false,
+    value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, oids.map((oid) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, oidContents(oid)))),
+  };
 }
 
 export function issueCertificate(options: IssueOptions): KeyAndCert {
@@ -53,6 +79,7 @@ export function issueCertificate(options: IssueOptions): KeyAndCert {
     { name: 'basicConstraints', cA: options.ca === true, critical: true },
     { name: 'keyUsage', critical: true, ...Object.fromEntries(options.usage.map((u) => [u, true])) },
     { name: 'subjectKeyIdentifier' },
+    ...(options.purposes ? [purposesExtension(options.purposes)] : []),
   ]);
   cert.sign(issuerKey, forge.md.sha256.create());
   return { name: options.commonName, certPem: forge.pki.certificateToPem(cert), keyPem };
@@ -81,6 +108,7 @@ export function makeThrowawayPki(options: { workstations?: number; now?: Date; d
     commonName: 'Lantern Test Publisher',
     issuer: ca,
     usage: ['digitalSignature'],
+    purposes: [LANTERN_PUBLISHER_EKU],
     notBefore,
     notAfter,
   });

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { certificatePem, certificatesFromPem, describeKey, fingerprint, keyUsage, readPrivateKey, subjectName } from '../pki/certs';
+import { LANTERN_PUBLISHER_EKU, certificatePem, certificatesFromPem, describeKey, describePurposes, extendedKeyUsage, fingerprint, keyUsage, readPrivateKey, subjectName } from '../pki/certs';
 import { DEFAULT_CHUNK_SIZE, encryptChunk, headerLine } from './format';
 import {
   FORMAT_NAME,
@@ -184,6 +184,14 @@ function loadSigner(certPem: string, keyPem: string, passphrase?: string): { cha
   }
   const usage = keyUsage(leaf);
   if (usage && !usage.digitalSignature) throw new PublishError(`The publisher certificate "${subjectName(leaf)}" lacks the digitalSignature key usage.`);
+  // Workstations refuse snapshots signed without the publisher purpose: say so before signing.
+  const purposes = extendedKeyUsage(leaf);
+  if (!purposes?.includes(LANTERN_PUBLISHER_EKU)) {
+    throw new PublishError(
+      `The publisher certificate "${subjectName(leaf)}" ${purposes ? `is for ${describePurposes(purposes)}, not` : 'lacks'} the Lantern publisher purpose ` +
+        `(extended key usage ${LANTERN_PUBLISHER_EKU}); workstations would refuse its snapshots. Issue one as docs/PKI.md shows.`,
+    );
+  }
   const described = describeKey(leaf.publicKey);
   if (!described.ok) throw new PublishError(`The publisher key (${described.text}) is not accepted: use RSA 2048-4096 or ECDSA P-256/P-384.`);
   return { chain, key };

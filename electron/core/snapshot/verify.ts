@@ -1,6 +1,6 @@
 import { type X509Certificate, constants, createHash, privateDecrypt, verify, type KeyObject } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { certificatesFromPem, fingerprint, verifyPublisherChain } from '../pki/certs';
+import { certificatesFromPem, fingerprint, verifyPublisherChain, type PublisherPolicy } from '../pki/certs';
 import { CHAIN_MAX, HEADER_MAX, MAGIC, MANIFEST_MAX, SIGNATURE_MAX } from './format';
 import { Manifest, READABLE_VERSIONS } from './manifest';
 import { refuse } from './refusal';
@@ -69,9 +69,9 @@ export interface VerifiedHead {
 /**
  * Authenticity: the chain section's publisher certificate chains to an anchor at `now`,
  * the signature over the manifest bytes verifies with it, and only then is the manifest
- * parsed; it must name the same chain.
+ * parsed; it must name the same chain. `policy`: the home's publisher pins, if any.
  */
-export function verifySnapshotHead(head: SnapshotHead, anchors: X509Certificate[], now: Date): VerifiedHead {
+export function verifySnapshotHead(head: SnapshotHead, anchors: X509Certificate[], now: Date, policy: PublisherPolicy = {}): VerifiedHead {
   let chain: X509Certificate[];
   try {
     chain = certificatesFromPem(head.chainPem);
@@ -79,7 +79,7 @@ export function verifySnapshotHead(head: SnapshotHead, anchors: X509Certificate[
     return refuse('MALFORMED', 'certificate chain');
   }
   if (chain.length === 0) refuse('MALFORMED', 'certificate chain');
-  const publisher = verifyPublisherChain(chain, anchors, now);
+  const publisher = verifyPublisherChain(chain, anchors, now, policy);
   let ok: boolean;
   try {
     ok = verify('sha256', head.manifestBytes, publisher.publicKey, head.signature);
@@ -119,6 +119,8 @@ export interface HomeScope {
   units: string[] | null;
   /** Facility id -> highest sequence number ingested. */
   highWater: Record<string, number>;
+  /** Largest step above the high-water mark (HOME_LIMITS.maxSequenceJump); absent: no cap. */
+  maxSequenceJump?: number;
 }
 
 /** Scope and freshness against the home (mix-and-match, rollback, replay). Pure. */
@@ -136,6 +138,16 @@ export function checkAdmission(manifest: Manifest, scope: HomeScope, now: Date):
   const seen = scope.highWater[manifest.facility.id];
   if (seen !== undefined && manifest.sequence <= seen) {
     refuse('ROLLBACK', `sequence ${manifest.sequence}, already ingested ${seen}`);
+  }
+  // A far jump would put the mark where the real publisher never gets to (2^53 - 1 locks it
+  // out for good). A facility's first snapshot has no mark to jump from: publishers may
+  // count from a clock, and a poisoned mark is undone with lantern reset-sequence.
+  const cap = scope.maxSequenceJump;
+  if (seen !== undefined && cap !== undefined && manifest.sequence - seen > cap) {
+    refuse(
+      'SEQUENCE_JUMP',
+      `sequence ${manifest.sequence}, last ingested ${seen}: a step of ${manifest.sequence - seen}, this home takes at most ${cap} (lantern enroll --max-sequence-jump, or lantern reset-sequence)`,
+    );
   }
 }
 

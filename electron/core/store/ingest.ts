@@ -8,6 +8,7 @@ import {
   HOME_FILES,
   HomeError,
   assertProtector,
+  homeLimits,
   homePath,
   readAnchors,
   readConfig,
@@ -71,7 +72,8 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-function acquireLock(dir: string): () => void {
+/** Hold the home's ingest lock (anything that rewrites state.json takes it); returns the release. */
+export function acquireLock(dir: string): () => void {
   const file = homePath(dir, 'lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -150,11 +152,16 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
     try {
       const now = clock();
       const head = readSnapshotHead(file);
-      const verified = verifySnapshotHead(head, readAnchors(dir), now);
+      const verified = verifySnapshotHead(head, readAnchors(dir), now, { publishers: config.publishers });
       const { manifest } = verified;
       checkAdmission(
         manifest,
-        { facility: config.facility ?? state.current?.status.facility.id ?? null, units: config.units, highWater: state.highWater },
+        {
+          facility: config.facility ?? state.current?.status.facility.id ?? null,
+          units: config.units,
+          highWater: state.highWater,
+          maxSequenceJump: homeLimits(config).maxSequenceJump,
+        },
         now,
       );
       const contentKey = unwrapContentKey(manifest, readIdentity(dir, protector));

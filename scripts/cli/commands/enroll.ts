@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { enrollHome } from '../../../electron/core/home/enroll';
 import { KEY_FILE_NAME, keyFileProtector } from '../../../electron/core/home/key-file-protector';
+import { HOME_LIMITS, homeLimits } from '../../../electron/core/home/layout';
+import { describePin, parsePublisherPin } from '../../../electron/core/pki/certs';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
 import { parseRef, readText, withSnapshotErrors } from './snapshot-common';
 
 export default defineCommand({
   name: 'enroll',
-  usage: 'lantern enroll --home DIR --trust FILE (--cert FILE --key FILE | --p12 FILE [--pass-file FILE]) [--facility ID] [--unit ID ...]',
+  usage:
+    'lantern enroll --home DIR --trust FILE (--cert FILE --key FILE | --p12 FILE [--pass-file FILE]) [--facility ID] [--unit ID ...] [--publisher SHA256_OR_CN ...] [--max-sequence-jump N]',
   summary: 'Provision a workstation home: its trust anchor(s) and its decryption identity.',
   details: [
     '--trust FILE      CA certificate(s) (PEM) publisher certificates must chain to; repeat for more',
@@ -16,6 +19,12 @@ export default defineCommand({
     '--facility ID     the facility this home holds; without it the home pins to the facility',
     '                  of the first snapshot it ingests',
     '--unit ID         a unit this home may hold (repeat); without it any unit scope of the facility',
+    '--publisher P     take snapshots only from this publisher certificate (repeat): its SHA-256',
+    '                  fingerprint (hex, colons allowed) or its subject CN (any renewal of it);',
+    '                  without it, any publisher certificate the trust anchor issued with the',
+    '                  Lantern publisher purpose (docs/PKI.md); kept on re-enroll unless given',
+    '--any-publisher   drop the home\'s publisher pins',
+    '--max-sequence-jump N  largest step above the last sequence number ingested (default 1000000)',
     '--keep N          snapshot databases kept (current + rollback copies; default 2)',
     '--stale-after M   minutes after the data-as-of time when data is flagged stale (default 120)',
     'Enrolling an existing home replaces its trust and identity and keeps its snapshots.',
@@ -34,6 +43,9 @@ export default defineCommand({
     unit: { type: 'string', multiple: true },
     keep: { type: 'string' },
     'stale-after': { type: 'string' },
+    publisher: { type: 'string', multiple: true },
+    'any-publisher': { type: 'boolean' },
+    'max-sequence-jump': { type: 'string' },
   },
   run: async ({ values }, io) => {
     const dir = path.resolve(stringOption(values, 'home')!);
@@ -49,6 +61,13 @@ export default defineCommand({
     };
     const facility = stringOption(values, 'facility');
     const units = listOption(values, 'unit');
+    const pins = listOption(values, 'publisher').map((text) => {
+      const pin = parsePublisherPin(text);
+      if (!pin) throw new CliError(`--publisher "${text.slice(0, 80)}" is neither a SHA-256 fingerprint nor a subject name.`, EXIT.USAGE);
+      return pin;
+    });
+    if (pins.length && values['any-publisher'] === true) throw new CliError('Give --publisher or --any-publisher, not both.', EXIT.USAGE);
+    const publishers = values['any-publisher'] === true ? null : pins.length ? pins : undefined;
     const result = await withSnapshotErrors(async () =>
       enrollHome({
         dir,
@@ -62,6 +81,11 @@ export default defineCommand({
         units: units.length ? units.map((u) => parseRef(u, 'Unit').id) : undefined,
         keepSnapshots: values['keep'] !== undefined ? intOption(values, 'keep', 2, 1, 20) : undefined,
         staleAfterMinutes: values['stale-after'] !== undefined ? intOption(values, 'stale-after', 120, 5, 7 * 24 * 60) : undefined,
+        publishers,
+        limits:
+          values['max-sequence-jump'] !== undefined
+            ? { maxSequenceJump: intOption(values, 'max-sequence-jump', HOME_LIMITS.maxSequenceJump, 1, Number.MAX_SAFE_INTEGER) }
+            : undefined,
         protector: keyFileProtector(dir, { create: true }),
       }),
     );
@@ -70,6 +94,8 @@ export default defineCommand({
     io.out(`  trust anchor(s)       ${result.anchors.join('; ')}`);
     io.out(`  facility              ${result.config.facility ?? '(pinned by the first snapshot ingested)'}`);
     io.out(`  units                 ${result.config.units?.join(', ') ?? '(any unit of the facility)'}`);
+    io.out(`  publishers            ${result.config.publishers?.map(describePin).join('; ') ?? '(any the trust anchor issued with the Lantern publisher purpose)'}`);
+    io.out(`  sequence jump         at most ${homeLimits(result.config).maxSequenceJump} above the last one ingested`);
     io.out(`  keeps                 ${result.config.keepSnapshots} snapshot database(s)`);
     io.out(
       `The private key and database key are sealed with the key file ${path.join(dir, KEY_FILE_NAME)} ` +
