@@ -90,4 +90,15 @@ describe('sequence numbers: the jump limit and resetting the high-water mark', (
     expect(last.highWater['GH']).toBe(4121);
     expect(last.sequenceResets).toHaveLength(1);
   });
+
+  it('can set the mark of a fresh home before its first snapshot, so that the first one is capped too', async () => {
+    const home = path.join(work, 'home-preset');
+    expect((await enroll(home, '--max-sequence-jump', '100')).code).toBe(0);
+    const preset = await lantern(['reset-sequence', '--home', home, '--facility', 'GH', '--to', '5000', '--confirm']);
+    expect(preset.code).toBe(0);
+    expect(preset.out).toContain('from (none) to 5000');
+    expect(await ingest(home, 5101)).toBe(30);
+    expect(await ingest(home, 4000)).toBe(19);
+    expect(await ingest(home, 5100)).toBe(0);
+  });
 });
