@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { enrollHome } from '../../../electron/core/home/enroll';
 import { KEY_FILE_NAME, keyFileProtector } from '../../../electron/core/home/key-file-protector';
+import { homeLimits } from '../../../electron/core/home/layout';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
 import { parseRef, readText, withSnapshotErrors } from './snapshot-common';
 
@@ -18,6 +19,8 @@ export default defineCommand({
     '--unit ID         a unit this home may hold (repeat); without it any unit scope of the facility',
     '--keep N          snapshot databases kept (current + rollback copies; default 2)',
     '--stale-after M   minutes after the data-as-of time when data is flagged stale (default 120)',
+    '--min-patient-fraction F  hold back a snapshot with fewer than F times the patients of the one',
+    '                  in use (0 to 1; default 0.5; 0 turns the check off)',
     'Enrolling an existing home replaces its trust and identity and keeps its snapshots.',
   ].join('\n'),
   positionals: 0,
@@ -34,6 +37,7 @@ export default defineCommand({
     unit: { type: 'string', multiple: true },
     keep: { type: 'string' },
     'stale-after': { type: 'string' },
+    'min-patient-fraction': { type: 'string' },
   },
   run: async ({ values }, io) => {
     const dir = path.resolve(stringOption(values, 'home')!);
@@ -49,6 +53,11 @@ export default defineCommand({
     };
     const facility = stringOption(values, 'facility');
     const units = listOption(values, 'unit');
+    const fractionText = stringOption(values, 'min-patient-fraction');
+    const fraction = fractionText === undefined ? undefined : Number(fractionText);
+    if (fraction !== undefined && !(/^\d*\.?\d+$/.test(fractionText!) && fraction >= 0 && fraction <= 1)) {
+      throw new CliError(`--min-patient-fraction must be a number from 0 to 1 (got "${fractionText}").`, EXIT.USAGE);
+    }
     const result = await withSnapshotErrors(async () =>
       enrollHome({
         dir,
@@ -62,6 +71,7 @@ export default defineCommand({
         units: units.length ? units.map((u) => parseRef(u, 'Unit').id) : undefined,
         keepSnapshots: values['keep'] !== undefined ? intOption(values, 'keep', 2, 1, 20) : undefined,
         staleAfterMinutes: values['stale-after'] !== undefined ? intOption(values, 'stale-after', 120, 5, 7 * 24 * 60) : undefined,
+        limits: fraction !== undefined ? { minPatientFraction: fraction } : undefined,
         protector: keyFileProtector(dir, { create: true }),
       }),
     );
@@ -71,6 +81,7 @@ export default defineCommand({
     io.out(`  facility              ${result.config.facility ?? '(pinned by the first snapshot ingested)'}`);
     io.out(`  units                 ${result.config.units?.join(', ') ?? '(any unit of the facility)'}`);
     io.out(`  keeps                 ${result.config.keepSnapshots} snapshot database(s)`);
+    io.out(`  holds back            a snapshot with under ${Math.round(homeLimits(result.config).minPatientFraction * 100)}% of the patients in use, or none of a resource type`);
     io.out(
       `The private key and database key are sealed with the key file ${path.join(dir, KEY_FILE_NAME)} ` +
         '(permissions 0600, owner only): anyone who can read that file can read this home. ' +
