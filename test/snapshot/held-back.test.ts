@@ -215,6 +215,21 @@ describe('a snapshot that loses most of the hospital is held back', () => {
   });
 });
 
+describe('lantern publish', () => {
+  it('warns when a snapshot holds no patients or is dated ahead of its clock, where it can still be fixed', async () => {
+    const publish = (fhir: string, out: string, extra: string[] = []) =>
+      run(['publish', '--fhir', fhir, '--cert', pki.files.publisherCert, '--key', pki.files.publisherKey, '--recipient', pki.files.workstationCert(0), '--facility', 'GH', '--sequence', '5', '--out', path.join(work, out), ...extra]);
+    const empty = await publish(exportOf('publish-empty', []), 'publish-empty.lantern');
+    expect(empty.code).toBe(0);
+    expect(empty.err).toContain('Warning: this snapshot holds no Patient resources. Workstations will hold it back (SUSPECT_DROP)');
+    const ahead = await publish(exportOf('publish-ahead'), 'publish-ahead.lantern', ['--as-of', new Date(Date.now() + 60 * 60_000).toISOString()]);
+    expect(ahead.code).toBe(0);
+    expect(ahead.err).toMatch(/Warning: the data-as-of time .* is (59|60) min ahead of this server's clock; workstations refuse it \(FUTURE_AS_OF\)/);
+    const fine = await publish(exportOf('publish-fine'), 'publish-fine.lantern');
+    expect(fine.err).not.toContain('Warning');
+  });
+});
+
 describe('a data-as-of time in the future', () => {
   it('is refused beyond the allowed clock skew (FUTURE_AS_OF), and taken within it', async () => {
     const home = await homeWith('home-future');
