@@ -8,6 +8,7 @@ import ingest from './commands/ingest';
 import inspect from './commands/inspect';
 import pkiInit from './commands/pki-init';
 import publish from './commands/publish';
+import rollback from './commands/rollback';
 import search from './commands/search';
 import status from './commands/status';
 import watch from './commands/watch';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   ingest,
   watch,
   status,
+  rollback,
   search,
   census,
   chart,

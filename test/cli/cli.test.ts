@@ -20,6 +20,7 @@ const CONTRACT = [
   'ingest',
   'watch',
   'status',
+  'rollback',
   'search',
   'census',
   'chart',
