@@ -216,3 +216,34 @@ describe('lantern rollback', () => {
     expect(again.err).toMatch(/^lantern rollback: No earlier snapshot is kept in/);
   });
 });
+
+describe('a fallback while an ingest runs in the same process', () => {
+  it('shows the intact copy at once, leaves the ingest its lock, and writes nothing under it', async () => {
+    const home = await homeWith('home-busy', 2, 2);
+    rmSync(dbOf(home));
+    let resume: () => void = () => {};
+    let paused: () => void = () => {};
+    const reached = new Promise<void>((r) => (paused = r));
+    const ingest = ingestSnapshot(home, await snapshotFile(3), {
+      model: testModel,
+      clock,
+      onStage: (stage) => {
+        if (stage !== 'verified') return;
+        paused();
+        return new Promise<void>((r) => (resume = r));
+      },
+    });
+    await reached;
+    const stateDuring = readFileSync(path.join(home, 'state.json'), 'utf8');
+    const opened = openHome(home, { model: testModel, clock });
+    expect(familyOf(opened)).toBe('Ashbykin');
+    expect(opened.status().fallback).toMatchObject({ kind: 'damaged', from: { sequence: 2 } });
+    expect(readFileSync(path.join(home, 'state.json'), 'utf8')).toBe(stateDuring);
+    expect(existsSync(path.join(home, 'ingest.lock'))).toBe(true);
+    resume();
+    await ingest;
+    expect(familyOf(opened)).toBe('Corwinkin');
+    expect(opened.status().fallback).toBeNull();
+    opened.close();
+  });
+});

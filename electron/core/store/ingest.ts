@@ -78,13 +78,21 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
+const locksHeld = new Set<string>();
+
 /** The home's lock: held by an ingest and by anything else that switches the snapshot in use. */
 export function acquireLock(dir: string): () => void {
   const file = homePath(dir, 'lock');
+  // A lock file with this process's id is stale only if this process does not hold it now.
+  if (locksHeld.has(path.resolve(file))) throw new HomeBusyError(`An ingest is running in ${dir}; try again when it has finished.`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
-      return () => rmSync(file, { force: true });
+      locksHeld.add(path.resolve(file));
+      return () => {
+        locksHeld.delete(path.resolve(file));
+        rmSync(file, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8').trim());
