@@ -9,6 +9,7 @@ import inspect from './commands/inspect';
 import pkiInit from './commands/pki-init';
 import publish from './commands/publish';
 import resetSequence from './commands/reset-sequence';
+import rollback from './commands/rollback';
 import search from './commands/search';
 import status from './commands/status';
 import watch from './commands/watch';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   watch,
   status,
   resetSequence,
+  rollback,
   search,
   census,
   chart,

@@ -21,6 +21,7 @@ const CONTRACT = [
   'watch',
   'status',
   'reset-sequence',
+  'rollback',
   'search',
   'census',
   'chart',

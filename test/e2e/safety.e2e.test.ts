@@ -1,6 +1,10 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readState } from '../../electron/core/home/layout';
 import { createFakeContext, KNOWN } from '../support/fake-context';
 import { chromiumPath, go, openPage, pdfPageTexts, shot, startApp, type App } from './support/app';
+import { generatedHome } from './support/homes';
 
 /**
  * Safety properties checked on the fake workstation, whose data carries the hostile and
@@ -96,5 +100,53 @@ describe.skipIf(!chromiumPath)('safety on the fake hospital', () => {
     expect(outline).toBe('solid');
     await page.keyboard.press('Enter');
     await page.getByTestId('patient-banner').waitFor();
+  });
+});
+
+/** The copy on screen is not the newest that arrived: the header says so, and the chart stays. */
+describe.skipIf(!chromiumPath)('when the copy on screen is not the newest', () => {
+  it('shows the previous copy, not an error page, when the snapshot in use is damaged, and says so', async () => {
+    const home = await generatedHome({ beds: 8, units: 1, snapshots: 2 });
+    rmSync(path.join(home.dir, readState(home.dir).current!.db));
+    const app = await startApp(home.context);
+    try {
+      const page = await openPage(app);
+      await page.getByTestId('census-table').waitFor();
+      const notice = page.getByTestId('fallback-notice');
+      expect(await notice.getAttribute('role')).toBe('alert');
+      expect(await notice.textContent()).toMatch(/^The snapshot in use was damaged; showing the previous copy, data as of \d\d \w{3} \d{4} \d\d:\d\d\./);
+      expect(readState(home.dir).current?.status.sequence).toBe(1);
+      await shot(page, 'census-damaged-fallback-1280x800');
+      expect(page.errors).toEqual([]);
+    } finally {
+      await app.close();
+      home.close();
+    }
+  });
+
+  it('says when a new snapshot was held back, and keeps showing the copy in use', async () => {
+    const base = createFakeContext({ demo: false });
+    const heldBack = {
+      at: new Date().toISOString(),
+      file: 'general-43.lantern',
+      sequence: 43,
+      asOf: base.asOf.toISOString(),
+      patients: { snapshot: 3, inUse: 412 },
+      missing: [],
+    };
+    const app = await startApp({ ...base, status: () => ({ ...base.status(), heldBack }) });
+    try {
+      const page = await openPage(app);
+      await page.getByTestId('census-table').waitFor();
+      const notice = page.getByTestId('held-back-notice');
+      expect(await notice.textContent()).toBe(
+        'A new snapshot was held back: it has 3 patients where the copy in use has 412. The copy in use is still shown. ' +
+          'IT: check the EHR export and the publisher; if the change is real, take it on purpose with ' +
+          'lantern ingest FILE --home DIR --accept-drop (FILE: general-43.lantern, sequence 43).',
+      );
+      await shot(page, 'census-held-back-1280x800');
+    } finally {
+      await app.close();
+    }
   });
 });

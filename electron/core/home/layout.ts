@@ -2,7 +2,7 @@ import { type X509Certificate, createPrivateKey, randomBytes, type KeyObject } f
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { Rejection, SnapshotStatus } from '../../shared/contract';
+import { Fallback, HeldBack, Rejection, SnapshotStatus } from '../../shared/contract';
 import { certificatesFromPem } from '../pki/certs';
 import { DATABASE_CIPHERS } from '../store/database';
 import type { KeyProtector } from './key-protector';
@@ -115,10 +115,23 @@ export const HomeState = z.object({
   lastRejection: StoredRejection.nullable(),
   /** The latest hand-made resets of the high-water marks, oldest first. */
   sequenceResets: z.array(SequenceReset).default([]),
+  /** A newer snapshot held back (SUSPECT_DROP); cleared by the next snapshot taken. */
+  heldBack: HeldBack.nullable().default(null),
+  /** The current one is an earlier copy: the newest was damaged, or IT rolled back; cleared by the next snapshot taken. */
+  fallback: Fallback.nullable().default(null),
 });
 export type HomeState = z.infer<typeof HomeState>;
 
-export const EMPTY_STATE: HomeState = { version: 1, current: null, previous: [], highWater: {}, lastRejection: null, sequenceResets: [] };
+export const EMPTY_STATE: HomeState = {
+  version: 1,
+  current: null,
+  previous: [],
+  highWater: {},
+  lastRejection: null,
+  sequenceResets: [],
+  heldBack: null,
+  fallback: null,
+};
 
 /** A home problem the user must act on (not enrolled, wrong key store...); no PHI. */
 export class HomeError extends Error {

@@ -121,11 +121,18 @@ export interface HomeScope {
   highWater: Record<string, number>;
   /** Largest step above the high-water mark (HOME_LIMITS.maxSequenceJump); absent: no cap. */
   maxSequenceJump?: number;
+  /** How far (minutes) the data-as-of time may lie ahead of this workstation's clock. */
+  clockSkewMinutes: number;
 }
 
 /** Scope and freshness against the home (mix-and-match, rollback, replay). Pure. */
 export function checkAdmission(manifest: Manifest, scope: HomeScope, now: Date): void {
   checkExpiry(manifest, now);
+  // Data "as of" a time that has not come yet: a wrong clock at the publisher or here.
+  const ahead = Date.parse(manifest.createdAt) - now.getTime();
+  if (ahead > scope.clockSkewMinutes * 60_000) {
+    refuse('FUTURE_AS_OF', `data as of ${manifest.createdAt}, ${Math.ceil(ahead / 60_000)} min ahead of this workstation's clock ${now.toISOString()}; ${scope.clockSkewMinutes} min allowed`);
+  }
   if (scope.facility !== null && manifest.facility.id !== scope.facility) {
     refuse('WRONG_FACILITY', `snapshot facility "${manifest.facility.id}", home facility "${scope.facility}"`);
   }

@@ -19,6 +19,8 @@ import {
   type HomeState,
   type SnapshotRecord,
 } from '../home/layout';
+import type { HeldBack } from '../../shared/contract';
+import { describeDrop, findDrop, type Drop } from '../snapshot/drop';
 import type { Manifest } from '../snapshot/manifest';
 import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal, refuse } from '../snapshot/refusal';
@@ -45,6 +47,8 @@ export interface IngestOptions {
   onProgress?: (done: number, total: number) => void;
   /** How to encrypt the new database; only the default is written in use ('sqlcipher4': the earlier scheme). */
   cipher?: DatabaseCipher;
+  /** Take a snapshot that holds far less than the one in use (IT, on purpose: --accept-drop). */
+  acceptDrop?: boolean;
 }
 
 export interface IngestResult {
@@ -56,6 +60,8 @@ export interface IngestResult {
    * were taken), on the ingest worker, or on the database thread.
    */
   mappedOn: 'publisher' | 'worker' | 'database thread';
+  /** The drop from the snapshot replaced, when one was taken on purpose (acceptDrop). */
+  acceptedDrop: Drop | null;
 }
 
 /** Another ingest holds the home: try again later (not a refusal of the snapshot). */
@@ -72,13 +78,21 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-/** Hold the home's ingest lock (anything that rewrites state.json takes it); returns the release. */
+const locksHeld = new Set<string>();
+
+/** The home's lock: held by an ingest and by anything else that rewrites state.json; returns the release. */
 export function acquireLock(dir: string): () => void {
   const file = homePath(dir, 'lock');
+  // A lock file with this process's id is stale only if this process does not hold it now.
+  if (locksHeld.has(path.resolve(file))) throw new HomeBusyError(`An ingest is running in ${dir}; try again when it has finished.`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
-      return () => rmSync(file, { force: true });
+      locksHeld.add(path.resolve(file));
+      return () => {
+        locksHeld.delete(path.resolve(file));
+        rmSync(file, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8').trim());
@@ -146,6 +160,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
   const release = acquireLock(dir);
   let dbFile: string | null = null;
   let reading: MappedRead | null = null;
+  let heldBack: HeldBack | null = null;
   try {
     await stage('locked');
     const state = readState(dir);
@@ -154,17 +169,26 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
       const head = readSnapshotHead(file);
       const verified = verifySnapshotHead(head, readAnchors(dir), now, { publishers: config.publishers });
       const { manifest } = verified;
+      const limits = homeLimits(config);
       checkAdmission(
         manifest,
         {
           facility: config.facility ?? state.current?.status.facility.id ?? null,
           units: config.units,
           highWater: state.highWater,
-          maxSequenceJump: homeLimits(config).maxSequenceJump,
+          maxSequenceJump: limits.maxSequenceJump,
+          clockSkewMinutes: limits.clockSkewMinutes,
         },
         now,
       );
       const contentKey = unwrapContentKey(manifest, readIdentity(dir, protector));
+      // Far less than the copy in use: held back on the signed counts, before any payload is read.
+      const drop = state.current ? findDrop(manifest.counts, state.current.status.counts, limits.minPatientFraction) : null;
+      if (drop && !options.acceptDrop) {
+        contentKey.fill(0);
+        heldBack = { at: now.toISOString(), file: path.basename(file), sequence: manifest.sequence, asOf: manifest.createdAt, ...drop };
+        refuse('SUSPECT_DROP', describeDrop(drop));
+      }
       const dbKey = unsealDatabaseKey(dir, protector);
       await stage('verified');
       // Parse and map on the worker thread when the model can (it boots while the database
@@ -268,19 +292,22 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
         current: record,
         previous: kept.slice(0, config.keepSnapshots - 1),
         highWater: { ...state.highWater, [manifest.facility.id]: manifest.sequence },
+        heldBack: null,
+        fallback: null,
       };
       writeState(dir, next); // the switch
       dbFile = null;
       await stage('switched');
       for (const old of kept.slice(config.keepSnapshots - 1)) removeSecurely(path.join(dir, old.db));
       await stage('done');
-      return { record, report, manifest, mappedOn };
+      return { record, report, manifest, mappedOn, acceptedDrop: drop };
     } catch (error) {
       if (dbFile) removeSecurely(dbFile);
       if (error instanceof SnapshotRefusal) {
         writeState(dir, {
           ...readState(dir),
           lastRejection: { at: clock().toISOString(), file: path.basename(file), reason: error.message, code: error.code },
+          ...(heldBack ? { heldBack } : {}),
         });
       }
       throw error;

@@ -26,6 +26,37 @@ export const Rejection = z.object({
 });
 export type Rejection = z.infer<typeof Rejection>;
 
+/**
+ * A newer snapshot that arrived but was held back (SUSPECT_DROP): it holds far fewer patients
+ * than the copy in use, or none of a resource type the copy in use has.
+ */
+export const HeldBack = z.object({
+  at: IsoDateTime,
+  /** The snapshot's file name (no path). */
+  file: z.string(),
+  sequence: z.number().int().nonnegative(),
+  asOf: IsoDateTime,
+  /** Set when the patient count fell below the home's fraction of the copy in use. */
+  patients: z.object({ snapshot: z.number().int().nonnegative(), inUse: z.number().int().nonnegative() }).nullable(),
+  /** Resource types the copy in use has and the held-back snapshot has none of. */
+  missing: z.array(z.object({ type: z.string(), inUse: z.number().int().nonnegative() })),
+});
+export type HeldBack = z.infer<typeof HeldBack>;
+
+/**
+ * The copy in use is not the newest one ingested: the newest could not be read and Lantern
+ * switched to an intact earlier copy by itself ('damaged'), or IT rolled back ('rollback').
+ */
+export const Fallback = z.object({
+  at: IsoDateTime,
+  kind: z.enum(['damaged', 'rollback']),
+  /** The snapshot switched away from. */
+  from: z.object({ sequence: z.number().int().nonnegative(), asOf: IsoDateTime }),
+  /** Why, in a few words (no content): "the database file is missing", "rolled back by IT". */
+  reason: z.string(),
+});
+export type Fallback = z.infer<typeof Fallback>;
+
 export const AppStatus = z.object({
   /** True when the home holds the synthetic demo hospital: every screen says DEMO. */
   demo: z.boolean(),
@@ -33,6 +64,10 @@ export const AppStatus = z.object({
   staleAfterMinutes: z.number().int().positive(),
   snapshot: SnapshotStatus.nullable(),
   lastRejection: Rejection.nullable(),
+  /** A newer snapshot held back because it holds far less than the copy in use (absent: none). */
+  heldBack: HeldBack.nullable().optional(),
+  /** Set while the copy in use is an earlier one than the newest ingested (absent: not so). */
+  fallback: Fallback.nullable().optional(),
   /** The workstation's clock when this answer was made. */
   now: IsoDateTime,
 });

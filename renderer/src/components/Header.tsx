@@ -1,4 +1,5 @@
 import type { AppStatus } from '../../../electron/shared/contract';
+import { fallbackNotice, heldBackNotice } from '../../../electron/shared/notices';
 import { formatAge, formatDateTime, freshnessOf } from '../lib/time';
 
 interface HeaderProps {
@@ -50,6 +51,16 @@ export function Header({ status, now, unitName, onSearch }: HeaderProps) {
       {status?.demo && (
         <div className="demo-strip" data-testid="demo-strip">
           DEMO DATA — synthetic patients for training and testing; not real people
+        </div>
+      )}
+      {snapshot && status?.fallback && (
+        <div className={`copy-notice copy-notice-${status.fallback.kind}`} role={status.fallback.kind === 'damaged' ? 'alert' : 'status'} data-testid="fallback-notice">
+          {fallbackNotice(status.fallback, formatDateTime(snapshot.asOf))}
+        </div>
+      )}
+      {snapshot && status?.heldBack && (
+        <div className="copy-notice copy-notice-held" role="status" data-testid="held-back-notice">
+          {heldBackNotice(status.heldBack)}
         </div>
       )}
       {snapshot && freshness === 'stale' && (

@@ -27,6 +27,8 @@ export default defineCommand({
     '--max-sequence-jump N  largest step above the last sequence number ingested (default 1000000)',
     '--keep N          snapshot databases kept (current + rollback copies; default 2)',
     '--stale-after M   minutes after the data-as-of time when data is flagged stale (default 120)',
+    '--min-patient-fraction F  hold back a snapshot with fewer than F times the patients of the one',
+    '                  in use (0 to 1; default 0.5; 0 turns the check off)',
     'Enrolling an existing home replaces its trust and identity and keeps its snapshots.',
   ].join('\n'),
   positionals: 0,
@@ -46,6 +48,7 @@ export default defineCommand({
     publisher: { type: 'string', multiple: true },
     'any-publisher': { type: 'boolean' },
     'max-sequence-jump': { type: 'string' },
+    'min-patient-fraction': { type: 'string' },
   },
   run: async ({ values }, io) => {
     const dir = path.resolve(stringOption(values, 'home')!);
@@ -68,6 +71,17 @@ export default defineCommand({
     });
     if (pins.length && values['any-publisher'] === true) throw new CliError('Give --publisher or --any-publisher, not both.', EXIT.USAGE);
     const publishers = values['any-publisher'] === true ? null : pins.length ? pins : undefined;
+    const fractionText = stringOption(values, 'min-patient-fraction');
+    const fraction = fractionText === undefined ? undefined : Number(fractionText);
+    if (fraction !== undefined && !(/^\d*\.?\d+$/.test(fractionText!) && fraction >= 0 && fraction <= 1)) {
+      throw new CliError(`--min-patient-fraction must be a number from 0 to 1 (got "${fractionText}").`, EXIT.USAGE);
+    }
+    const limits = {
+      ...(values['max-sequence-jump'] !== undefined
+        ? { maxSequenceJump: intOption(values, 'max-sequence-jump', HOME_LIMITS.maxSequenceJump, 1, Number.MAX_SAFE_INTEGER) }
+        : {}),
+      ...(fraction !== undefined ? { minPatientFraction: fraction } : {}),
+    };
     const result = await withSnapshotErrors(async () =>
       enrollHome({
         dir,
@@ -82,10 +96,7 @@ export default defineCommand({
         keepSnapshots: values['keep'] !== undefined ? intOption(values, 'keep', 2, 1, 20) : undefined,
         staleAfterMinutes: values['stale-after'] !== undefined ? intOption(values, 'stale-after', 120, 5, 7 * 24 * 60) : undefined,
         publishers,
-        limits:
-          values['max-sequence-jump'] !== undefined
-            ? { maxSequenceJump: intOption(values, 'max-sequence-jump', HOME_LIMITS.maxSequenceJump, 1, Number.MAX_SAFE_INTEGER) }
-            : undefined,
+        limits,
         protector: keyFileProtector(dir, { create: true }),
       }),
     );
@@ -97,6 +108,7 @@ export default defineCommand({
     io.out(`  publishers            ${result.config.publishers?.map(describePin).join('; ') ?? '(any the trust anchor issued with the Lantern publisher purpose)'}`);
     io.out(`  sequence jump         at most ${homeLimits(result.config).maxSequenceJump} above the last one ingested`);
     io.out(`  keeps                 ${result.config.keepSnapshots} snapshot database(s)`);
+    io.out(`  holds back            a snapshot with under ${Math.round(homeLimits(result.config).minPatientFraction * 100)}% of the patients in use, or none of a resource type`);
     io.out(
       `The private key and database key are sealed with the key file ${path.join(dir, KEY_FILE_NAME)} ` +
         '(permissions 0600, owner only): anyone who can read that file can read this home. ' +

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { describeDrop } from '../../../electron/core/snapshot/drop';
 import { INGEST_STAGES, ingestSnapshot, type IngestStage } from '../../../electron/core/store/ingest';
 import { defineCommand, stringOption } from '../command';
 import { mb, withSnapshotErrors } from './snapshot-common';
@@ -19,20 +20,27 @@ function pauseHook(err: (line: string) => void): ((stage: IngestStage) => Promis
 
 export default defineCommand({
   name: 'ingest',
-  usage: 'lantern ingest FILE --home DIR [--json]',
+  usage: 'lantern ingest FILE --home DIR [--accept-drop] [--json]',
   summary: 'Verify, decrypt and ingest a snapshot into the home, switching over atomically.',
+  details: [
+    '--accept-drop  take a snapshot that holds far fewer patients than the one in use, or none',
+    '               of a resource type it has (otherwise held back: SUSPECT_DROP, exit 28)',
+    '--json         one line: facility, sequence, ingest seconds, counts',
+  ].join('\n'),
   positionals: 1,
   required: ['home'],
   options: {
     home: { type: 'string' },
     json: { type: 'boolean' },
+    'accept-drop': { type: 'boolean' },
   },
   run: async ({ values, positionals }, io) => {
     const dir = path.resolve(stringOption(values, 'home')!);
     const file = path.resolve(positionals[0]!);
     const started = performance.now();
-    const { manifest, report, mappedOn } = await withSnapshotErrors(() =>
+    const { manifest, report, mappedOn, acceptedDrop } = await withSnapshotErrors(() =>
       ingestSnapshot(dir, file, {
+        acceptDrop: values['accept-drop'] === true,
         onStage: pauseHook(io.err),
         onProgress: (done, total) => io.err(`ingest: ${total ? Math.floor((done / total) * 100) : 100}% (${mb(done)} of ${mb(total)})`),
       }),
@@ -52,11 +60,13 @@ export default defineCommand({
           unresolved: report.unresolved.length,
           protocols: report.protocols,
           mappedOn,
+          acceptedDrop,
         }),
       );
       return 0;
     }
     io.out(`Ingested ${path.basename(file)}: facility ${manifest.facility.id}, sequence ${manifest.sequence}, data as of ${manifest.createdAt}.`);
+    if (acceptedDrop) io.out(`  Taken on purpose (--accept-drop): ${describeDrop(acceptedDrop)}.`);
     io.out(`  ${resources} resources stored, ${report.malformed.length} malformed line(s), ${report.unresolved.length} unresolved, ${report.protocols} protocol(s). Now in use.`);
     return 0;
   },

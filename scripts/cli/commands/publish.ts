@@ -1,9 +1,30 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chartModel } from '../../../electron/core/chart';
+import { HOME_LIMITS } from '../../../electron/core/home/layout';
+import type { Manifest } from '../../../electron/core/snapshot/manifest';
 import { parseDuration, publishSnapshot } from '../../../electron/core/snapshot/publish';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
 import { mb, parseRef, readText, withSnapshotErrors } from './snapshot-common';
+
+/** What workstations will hold back or refuse, said where it can still be fixed. */
+export function publishWarnings(manifest: Manifest, now: Date): string[] {
+  const warnings: string[] = [];
+  if (!manifest.counts['Patient']) {
+    warnings.push(
+      'this snapshot holds no Patient resources. Workstations will hold it back (SUSPECT_DROP) and keep their copy; ' +
+        'check the EHR export. To take it anyway on a workstation: lantern ingest FILE --home DIR --accept-drop.',
+    );
+  }
+  const ahead = Date.parse(manifest.createdAt) - now.getTime();
+  if (ahead > HOME_LIMITS.clockSkewMinutes * 60_000) {
+    warnings.push(
+      `the data-as-of time ${manifest.createdAt} is ${Math.ceil(ahead / 60_000)} min ahead of this server's clock; ` +
+        `workstations refuse it (FUTURE_AS_OF) beyond ${HOME_LIMITS.clockSkewMinutes} min. Check the clocks and --as-of.`,
+    );
+  }
+  return warnings;
+}
 
 export default defineCommand({
   name: 'publish',
@@ -80,6 +101,7 @@ export default defineCommand({
     io.out(`  data as of ${manifest.createdAt}, expires ${manifest.expiresAt}`);
     io.out(`  ${resources} resources in ${Object.keys(manifest.counts).length} types, ${protocols} protocol document(s), ${manifest.recipients.length} recipient(s)`);
     io.out(`  ${mb(manifest.payload.plainBytes)} of data, ${mb(manifest.payload.ciphertextBytes)} encrypted, format ${manifest.version}`);
+    for (const warning of publishWarnings(manifest, new Date())) io.err(`Warning: ${warning}`);
     return 0;
   },
 });

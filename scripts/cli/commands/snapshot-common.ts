@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { HomeError } from '../../../electron/core/home/layout';
 import { SnapshotRefusal } from '../../../electron/core/snapshot/refusal';
 import { PublishError } from '../../../electron/core/snapshot/publish';
+import { LanternError } from '../../../electron/shared/errors';
 import { CliError, EXIT } from '../command';
 
 /** Turn core errors into the CLI's one-line errors: refusals keep their own exit codes. */
@@ -10,7 +11,7 @@ export async function withSnapshotErrors<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (error instanceof SnapshotRefusal) throw new CliError(error.message, error.exitCode);
-    if (error instanceof HomeError || error instanceof PublishError) throw new CliError(error.message, EXIT.FAILED);
+    if (error instanceof HomeError || error instanceof PublishError || error instanceof LanternError) throw new CliError(error.message, EXIT.FAILED);
     throw error;
   }
 }

@@ -1,12 +1,17 @@
 import path from 'node:path';
 import { openHome } from '../../../electron/core/home/open';
-import { defineCommand, stringOption } from '../command';
+import { fallbackNotice, heldBackNotice } from '../../../electron/shared/notices';
+import { EXIT, defineCommand, stringOption } from '../command';
 import { withSnapshotErrors } from './snapshot-common';
 
 export default defineCommand({
   name: 'status',
   usage: 'lantern status --home DIR [--json]',
   summary: 'Show the snapshot in use, its freshness, and the last rejection.',
+  details: [
+    'Opens the snapshot in use: when it cannot be read, the home switches to the newest intact',
+    'kept copy (as the app does) and says so. Exits 1 when no intact copy is left.',
+  ].join('\n'),
   positionals: 0,
   required: ['home'],
   options: {
@@ -15,10 +20,16 @@ export default defineCommand({
   },
   run: async ({ values }, io) => {
     const dir = path.resolve(stringOption(values, 'home')!);
-    const status = await withSnapshotErrors(async () => {
+    const { status, problem } = await withSnapshotErrors(async () => {
       const home = openHome(dir);
       try {
-        return home.status();
+        let problem: string | null = null;
+        try {
+          home.queries();
+        } catch (error) {
+          problem = (error as Error).message;
+        }
+        return { status: home.status(), problem };
       } finally {
         home.close();
       }
@@ -28,11 +39,13 @@ export default defineCommand({
     const ageMinutes = snap ? Math.floor((now.getTime() - new Date(snap.asOf).getTime()) / 60_000) : null;
     const stale = ageMinutes !== null && ageMinutes > status.staleAfterMinutes;
     const expired = snap ? now.getTime() >= new Date(snap.expiresAt).getTime() : false;
+    const exit = problem ? EXIT.FAILED : EXIT.OK;
     if (values['json'] === true) {
-      io.out(JSON.stringify({ home: dir, now: now.toISOString(), ...status, ageMinutes, stale, expired }, null, 2));
-      return 0;
+      io.out(JSON.stringify({ home: dir, now: now.toISOString(), ...status, ageMinutes, stale, expired, problem }, null, 2));
+      return exit;
     }
     io.out(`Home ${dir}${status.demo ? ' (DEMO data)' : ''}`);
+    if (problem) io.out(`  UNUSABLE      ${problem}`);
     if (!snap) io.out('  No snapshot has been ingested yet.');
     else {
       io.out(`  facility      ${snap.facility.id} (${snap.facility.name})`);
@@ -43,8 +56,18 @@ export default defineCommand({
       io.out(`  expires at    ${snap.expiresAt}${expired ? ' (EXPIRED)' : ''}`);
       io.out(`  counts        ${Object.entries(snap.counts).sort().map(([t, n]) => `${t} ${n}`).join(', ') || '(none)'}`);
     }
+    const fb = status.fallback;
+    if (fb && snap) {
+      io.out(`  EARLIER COPY  ${fallbackNotice(fb, snap.asOf)}`);
+      io.out(
+        fb.kind === 'damaged'
+          ? `                At ${fb.at} sequence ${fb.from.sequence} (data as of ${fb.from.asOf}) could not be read: ${fb.reason}.`
+          : `                At ${fb.at} IT rolled back from sequence ${fb.from.sequence} (data as of ${fb.from.asOf}).`,
+      );
+    }
+    if (status.heldBack) io.out(`  HELD BACK     ${heldBackNotice(status.heldBack, { home: dir })}`);
     const rej = status.lastRejection;
     io.out(rej ? `  last rejection ${rej.at} ${rej.file}: ${rej.reason}` : '  last rejection (none)');
-    return 0;
+    return exit;
   },
 });

@@ -14,6 +14,8 @@ import { buildSnapshot, enrollTestHome, makeTestPki, tempDir } from '../../suppo
  */
 export interface E2eHome {
   context: ApiContext;
+  /** The home folder (state.json, snapshots/). */
+  dir: string;
   asOf: Date;
   units: Array<{ id: string; name: string }>;
   close(): void;
@@ -28,28 +30,34 @@ interface HomeOptions {
   clock: () => Date;
   work: string;
   expiresAfterMs?: number;
+  /** How many snapshots of the export to ingest, sequence 1..n (default 1), all kept. */
+  snapshots?: number;
 }
 
 async function homeFrom(o: HomeOptions): Promise<E2eHome> {
   const now = o.clock();
   const pki = makeTestPki({ now: new Date(now.getTime() - 86_400_000), dir: path.join(o.work, 'pki') });
-  const file = path.join(o.work, 'snapshot.lantern');
-  await buildSnapshot({
-    pki,
-    out: file,
-    fhirDir: o.fhirDir,
-    protocolsDir: o.protocolsDir,
-    sequence: 1,
-    units: o.units.map((u) => u.id),
-    asOf: o.asOf,
-    expiresAfterMs: o.expiresAfterMs ?? 3 * 86_400_000,
-    now,
-  });
   const homeDir = path.join(o.work, 'home');
-  enrollTestHome(homeDir, pki, { units: o.units.map((u) => u.id), now });
-  await ingestSnapshot(homeDir, file, { clock: o.clock });
+  const count = o.snapshots ?? 1;
+  enrollTestHome(homeDir, pki, { units: o.units.map((u) => u.id), now, keepSnapshots: Math.max(2, count) });
+  for (let sequence = 1; sequence <= count; sequence++) {
+    const file = path.join(o.work, `snapshot-${sequence}.lantern`);
+    await buildSnapshot({
+      pki,
+      out: file,
+      fhirDir: o.fhirDir,
+      protocolsDir: o.protocolsDir,
+      sequence,
+      units: o.units.map((u) => u.id),
+      asOf: o.asOf,
+      expiresAfterMs: o.expiresAfterMs ?? 3 * 86_400_000,
+      now,
+    });
+    await ingestSnapshot(homeDir, file, { clock: o.clock });
+  }
   const home = openHome(homeDir, { clock: o.clock });
   return {
+    dir: homeDir,
     asOf: o.asOf,
     units: o.units,
     context: {
@@ -98,7 +106,7 @@ function addHostileNotes(fhirDir: string): string {
 
 /** The generator's hospital (units, beds, MAR, vitals, labs, notes, protocols) as of 40 minutes ago. */
 export async function generatedHome(
-  options: { beds?: number; units?: number } = {},
+  options: { beds?: number; units?: number; snapshots?: number } = {},
 ): Promise<E2eHome & { summary: GenerateSummary; hostilePatientId: string }> {
   const work = tempDir('lantern-e2e-');
   const asOf = new Date(Math.floor((Date.now() - 40 * 60_000) / 60_000) * 60_000);
@@ -112,6 +120,7 @@ export async function generatedHome(
     asOf,
     clock: () => new Date(),
     work,
+    snapshots: options.snapshots,
   });
   return { ...home, summary, hostilePatientId };
 }

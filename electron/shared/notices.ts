@@ -1,0 +1,41 @@
+import type { Fallback, HeldBack } from './contract/status';
+
+/**
+ * The sentences that tell a nurse and IT that the copy on screen is not the newest one that
+ * arrived: a held-back snapshot, or a switch to an earlier copy. One wording for the app's
+ * header and `lantern status`. Counts and sequence numbers only, never content.
+ */
+
+const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
+
+/** What the held-back snapshot lacks, e.g. "3 patients where the copy in use has 412". */
+export function heldBackWhat(held: HeldBack): string {
+  const parts: string[] = [];
+  if (held.patients) parts.push(`${plural(held.patients.snapshot, 'patient', 'patients')} where the copy in use has ${count(held.patients.inUse)}`);
+  if (held.missing.length > 0) {
+    const types = held.missing.map((m) => `${m.type} (${count(m.inUse)} in the copy in use)`);
+    parts.push(`no ${types.join(', ')} records`);
+  }
+  return parts.join(', and ');
+}
+
+/**
+ * "A new snapshot was held back: it has 3 patients where the copy in use has 412. ..."
+ * `home` (the home folder, for IT at the command line) makes the command exact.
+ */
+export function heldBackNotice(held: HeldBack, options: { home?: string } = {}): string {
+  const home = options.home ? `"${options.home}"` : 'DIR';
+  return (
+    `A new snapshot was held back: it has ${heldBackWhat(held)}. The copy in use is still shown. ` +
+    `IT: check the EHR export and the publisher; if the change is real, take it on purpose with ` +
+    `lantern ingest FILE --home ${home} --accept-drop (FILE: ${held.file}, sequence ${held.sequence}).`
+  );
+}
+
+/** "The snapshot in use was damaged; showing the previous copy, data as of ..." */
+export function fallbackNotice(fallback: Fallback, asOfText: string): string {
+  return fallback.kind === 'damaged'
+    ? `The snapshot in use was damaged; showing the previous copy, data as of ${asOfText}. Anything after that time is not shown; tell IT (lantern status has the details).`
+    : `IT switched back to an earlier copy of the chart; showing data as of ${asOfText}.`;
+}
