@@ -34,6 +34,7 @@ describe('lint rule lantern/layers', () => {
 
   it.each([
     ['electron/core/x.ts', "import { z } from 'zod'; import fs from 'node:fs'; import { ok } from '../shared/result'; export const a = [z, fs, ok];"],
+    ['electron/core/x.ts', "import { Tokenizer } from 'htmlparser2'; export const a = Tokenizer;"],
     ['electron/main/x.ts', "import { app } from 'electron'; import { openWorkstation } from '../core/workstation'; export const a = [app, openWorkstation];"],
     ['electron/preload/x.ts', "import { contextBridge, ipcRenderer } from 'electron'; import { CHANNEL_NAMES } from '../shared/contract/names'; export const a = [contextBridge, ipcRenderer, CHANNEL_NAMES];"],
     ['renderer/src/x.ts', "import { useState } from 'react'; import type { Chart } from '../../electron/shared/contract'; export const a = useState; export type C = Chart;"],

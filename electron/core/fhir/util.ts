@@ -1,3 +1,5 @@
+import { htmlToText } from './html-text';
+
 /**
  * Small, allocation-light helpers over parsed FHIR JSON. Input is untrusted: every accessor
  * tolerates missing or mistyped fields and returns null instead of throwing.
@@ -154,33 +156,7 @@ export function period(v: unknown): { start: string | null; end: string | null }
   return p ? { start: str(p['start']), end: str(p['end']) } : { start: null, end: null };
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-/**
- * HTML (or XHTML narrative) reduced to inert plain text: script/style bodies dropped, block
- * elements become line breaks, every tag removed, entities decoded. Nothing of the markup
- * survives, so nothing of it can run.
- */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style|iframe|object|embed|noscript|template)\b[\s\S]*?(<\/\1\s*>|$)/gi, ' ')
-    .replace(/<!--[\s\S]*?(-->|$)/g, ' ')
-    .replace(/<(br|\/p|\/div|\/h[1-6]|\/li|\/tr|p|div|h[1-6]|li|tr)\b[^>]*>/gi, '\n')
-    .replace(/<\/?(td|th)\b[^>]*>/gi, ' ')
-    .replace(/<[^>]*>?/g, '')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') {
-        const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-        return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : '';
-      }
-      return ENTITIES[e.toLowerCase()] ?? m;
-    })
-    .replace(/[<>]/g, '')
-    .replace(/[ \t\r\f\v]+/g, ' ')
-    .replace(/ *\n */g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
+export { htmlToText };
 
 /** Text of an Attachment: base64 data decoded; HTML reduced to text; binary noted, not shown. */
 export function attachmentText(v: unknown): string | null {

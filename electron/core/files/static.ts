@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { resolveInside } from './inside';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -22,18 +23,16 @@ export const contentTypeOf = (file: string): string =>
  * Map a URL path onto a file inside `root`, or null when it would escape it
  * (`..`, encoded separators, absolute paths). "/" means index.html.
  */
-export function resolveInside(root: string, urlPath: string): string | null {
+export function appFilePath(root: string, urlPath: string): string | null {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
   } catch {
     return null;
   }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const relative = decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, '');
-  const full = path.resolve(root, relative);
-  const rootWithSep = path.resolve(root) + path.sep;
-  return full.startsWith(rootWithSep) ? full : null;
+  // Lexical only: the app's files may sit in an archive that has no real paths to follow.
+  const inside = resolveInside(root, decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, ''));
+  return inside.ok ? inside.path : null;
 }
 
 /** Read an app file for serving; null when it is outside root or does not exist. */
@@ -41,7 +40,7 @@ export async function readAppFile(
   root: string,
   urlPath: string,
 ): Promise<{ body: Buffer; contentType: string } | null> {
-  const file = resolveInside(root, urlPath);
+  const file = appFilePath(root, urlPath);
   if (!file) return null;
   try {
     return { body: await readFile(file), contentType: contentTypeOf(file) };
