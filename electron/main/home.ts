@@ -58,7 +58,7 @@ export async function openDesktopHome(print: ApiContext['print']): Promise<Deskt
   const worker = ingestWorkerPath();
   useIngestWorker(worker ? { module: worker } : null);
   const policy = readPolicy(policyPath(process.platform, process.env));
-  const location = resolveHome({ env: process.env, policy, userDataDir: app.getPath('userData') });
+  const location = resolveHome({ env: process.env, policy, userDataDir: app.getPath('userData'), isPackaged: app.isPackaged });
   const protector = chooseProtector(location);
   // A home enrolled from the command line moves into the OS key store on first open.
   if (existsSync(homePath(location.dir, 'config')) && protector.kind !== 'key-file') {
