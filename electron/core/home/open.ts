@@ -82,6 +82,7 @@ export function openHome(dir: string, options: OpenHomeOptions = {}): OpenedHome
         lastRejection: state.lastRejection
           ? { at: state.lastRejection.at, file: state.lastRejection.file, reason: state.lastRejection.reason }
           : null,
+        lastFailure: state.lastFailure,
       };
     },
     queries,

@@ -26,6 +26,21 @@ export const Rejection = z.object({
 });
 export type Rejection = z.infer<typeof Rejection>;
 
+/**
+ * The last time this workstation failed to take a snapshot for a reason of its own (disk
+ * full, permission denied, a locked database): what happened, in one sentence for IT.
+ * Cleared by the next snapshot taken.
+ */
+export const LastFailure = z.object({
+  at: IsoDateTime,
+  /** The snapshot file it was taking, when there was one. */
+  file: z.string().optional(),
+  /** The system or SQLite code (ENOSPC, EACCES, SQLITE_BUSY...) or Lantern's own (HOME...). */
+  code: z.string(),
+  message: z.string(),
+});
+export type LastFailure = z.infer<typeof LastFailure>;
+
 export const AppStatus = z.object({
   /** True when the home holds the synthetic demo hospital: every screen says DEMO. */
   demo: z.boolean(),
@@ -33,6 +48,7 @@ export const AppStatus = z.object({
   staleAfterMinutes: z.number().int().positive(),
   snapshot: SnapshotStatus.nullable(),
   lastRejection: Rejection.nullable(),
+  lastFailure: LastFailure.nullable(),
   /** The workstation's clock when this answer was made. */
   now: IsoDateTime,
 });

@@ -6,7 +6,7 @@ import { withSnapshotErrors } from './snapshot-common';
 export default defineCommand({
   name: 'status',
   usage: 'lantern status --home DIR [--json]',
-  summary: 'Show the snapshot in use, its freshness, and the last rejection.',
+  summary: 'Show the snapshot in use, its freshness, the last rejection and the last local failure.',
   positionals: 0,
   required: ['home'],
   options: {
@@ -45,6 +45,8 @@ export default defineCommand({
     }
     const rej = status.lastRejection;
     io.out(rej ? `  last rejection ${rej.at} ${rej.file}: ${rej.reason}` : '  last rejection (none)');
+    const failure = status.lastFailure;
+    io.out(failure ? `  last failure  ${failure.at}${failure.file ? ` ${failure.file}` : ''} (${failure.code}): ${failure.message}` : '  last failure  (none)');
     return 0;
   },
 });
