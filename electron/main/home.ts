@@ -66,6 +66,7 @@ export async function openDesktopHome(print: ApiContext['print']): Promise<Deskt
   }
   if (location.demo) await ensureDemoHome(location.dir, { protector });
 
+  let agent: InboxAgent | null = null;
   const context = openWorkstation({
     shell: 'desktop',
     version: app.getVersion(),
@@ -74,8 +75,10 @@ export async function openDesktopHome(print: ApiContext['print']): Promise<Deskt
     staleAfterMinutes: location.staleAfterMinutes ?? undefined,
     protector,
     print,
+    // What the inbox agent met even when the home's state could not be written (disk full).
+    localFailure: () => agent?.lastFailure() ?? null,
   });
-  const agent = location.inbox
+  agent = location.inbox
     ? startInboxAgent({ homeDir: location.dir, inbox: location.inbox, protector, log: (line) => console.log(line) })
     : null;
   return {
