@@ -44,8 +44,8 @@ const SENTENCES: Array<[codes: string[], sentence: string]> = [
     'A database file in the home folder is damaged, which usually means a failing disk: check the drive, then ingest a new snapshot (or enroll the home again if it repeats).',
   ],
   [
-    ['ENOENT', 'ENOTDIR', 'SQLITE_CANTOPEN'],
-    'A file or folder Lantern needs is missing or cannot be opened: check that the home folder and the inbox exist and are reachable (a share may be disconnected).',
+    ['ENOENT', 'ENOTDIR', 'EEXIST', 'EISDIR', 'SQLITE_CANTOPEN'],
+    'A file or folder Lantern needs is missing, cannot be opened, or is a file where a folder belongs: check that the home folder and the inbox (with its processed and rejected folders) exist, are folders and are reachable (a share may be disconnected).',
   ],
   [
     ['ETIMEDOUT', 'ESTALE', 'EHOSTDOWN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ECONNRESET', 'ECONNREFUSED'],

@@ -231,6 +231,43 @@ describe('the inbox agent and local failures', () => {
     await waitFor(() => list(path.join(inbox, 'processed')).includes('good.lantern'), 'the snapshot');
     expect(agent!.lastFailure()).toBeNull();
   });
+
+  it('does not take a snapshot twice when it cannot be moved out of the inbox, and moves it once it can', async () => {
+    const { home, inbox } = setup('cannot-move');
+    mkdirSync(inbox, { recursive: true });
+    // Files where the agent's folders belong: every move out of the inbox fails.
+    writeFileSync(path.join(inbox, 'processed'), '');
+    writeFileSync(path.join(inbox, 'rejected'), '');
+    copyFileSync(snapshots[1]!, path.join(inbox, 'good.lantern'));
+    writeFileSync(path.join(inbox, 'junk.lantern'), 'not a snapshot');
+    let ingests = 0;
+    const failed: Array<{ file: string | null; code: string; retryInMs: number | null }> = [];
+    start({
+      homeDir: home,
+      inbox,
+      retryFirstMs: 100,
+      retryMaxMs: 200,
+      ingest: (dir, file, options) => {
+        ingests++;
+        return ingestSnapshot(dir, file, options);
+      },
+      onFailed: (file, failure, retryInMs) => failed.push({ file, code: failure.code, retryInMs }),
+    });
+    await waitFor(() => failed.filter((f) => f.file === 'good.lantern').length >= 3 && failed.some((f) => f.file === 'junk.lantern'), 'failed moves');
+    expect(sequenceIn(home)).toBe(1);
+    expect(failed.every((f) => f.code === 'EEXIST' && f.retryInMs !== null)).toBe(true);
+    expect(readState(home).lastFailure).toMatchObject({ code: 'EEXIST', message: expect.stringMatching(/a file where a folder belongs/) });
+    expect(readFileSync(path.join(inbox, 'junk.lantern.reason.txt'), 'utf8')).toMatch(/NOT_A_SNAPSHOT/);
+    // Fixed: both go where they belong, the snapshot taken once only.
+    for (const folder of ['processed', 'rejected']) {
+      rmSync(path.join(inbox, folder));
+      mkdirSync(path.join(inbox, folder));
+    }
+    await waitFor(() => list(path.join(inbox, 'processed')).includes('good.lantern') && list(path.join(inbox, 'rejected')).includes('junk.lantern'), 'the moves');
+    expect(ingests).toBe(2);
+    expect(list(path.join(inbox, 'rejected'))).toEqual(['junk.lantern', 'junk.lantern.reason.txt']);
+    expect(waiting(inbox)).toEqual([]);
+  });
 });
 
 describe('the inbox agent and what is not a snapshot file', () => {

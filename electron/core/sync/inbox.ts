@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { watch, type FSWatcher } from 'chokidar';
@@ -149,8 +149,10 @@ interface Entry {
   /** Local failures in a row, and when to try again. */
   failures: number;
   retryAt: number;
-  /** Nothing more to do with this signature (taken or refused, but could not be moved). */
+  /** Nothing more to do with this signature. */
   settled: boolean;
+  /** Taken or refused, but not yet moved out of the inbox (a read-only share): moving is retried. */
+  moveTo: { folder: typeof PROCESSED_DIR | typeof REJECTED_DIR; reason: string | null } | null;
   waitingLogged: boolean;
 }
 
@@ -278,6 +280,7 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
         failures: 0,
         retryAt: 0,
         settled: false,
+        moveTo: null,
         waitingLogged: old?.waitingLogged ?? false,
       });
     }
@@ -311,25 +314,47 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
     return ready[0] ?? null;
   };
 
-  const refused = (entry: Entry, file: string, reason: string, code: string) => {
-    entry.settled = true;
-    let movedTo: string | undefined;
+  /**
+   * Move a taken or refused entry out of the inbox (a refused one with its reason file). When
+   * that fails (a read-only share, a folder in use) it stays, is never taken again by this
+   * agent, and the move is retried with the same backoff; a refusal's reason is written beside it.
+   */
+  const fileAway = (entry: Entry, file: string, folder: typeof PROCESSED_DIR | typeof REJECTED_DIR, reason: string | null): string | null => {
+    const beside = path.join(inbox, fitName(entry.name) + REASON_SUFFIX);
     try {
-      const target = moveInto(file, path.join(inbox, REJECTED_DIR));
-      movedTo = path.relative(inbox, target);
-      const renamed = path.basename(target) !== entry.name ? `Original name: ${entry.name}\n` : '';
-      writeFileSync(`${target}${REASON_SUFFIX}`, `${reason}\n${renamed}`);
-    } catch (error) {
-      // Cannot move it (a read-only share, a folder in use): say why beside it instead.
-      if (!movedTo) {
-        try {
-          writeFileSync(path.join(inbox, fitName(entry.name) + REASON_SUFFIX), `${reason}\n`);
-        } catch {
-          // Nowhere to write: the log and the home's state still say it.
-        }
+      const target = moveInto(file, path.join(inbox, folder));
+      if (reason !== null) {
+        const renamed = path.basename(target) !== entry.name ? `Original name: ${entry.name}\n` : '';
+        writeFileSync(`${target}${REASON_SUFFIX}`, `${reason}\n${renamed}`);
+        if (entry.moveTo) rmSync(beside, { force: true });
       }
-      recordFailure(entry.name, error, null, true);
+      entry.settled = true;
+      entry.moveTo = null;
+      return path.relative(inbox, target);
+    } catch (error) {
+      if (exists(file)) {
+        if (reason !== null && !entry.moveTo) {
+          try {
+            writeFileSync(beside, `${reason}\n`);
+          } catch {
+            // Nowhere to write: the log and the home's state still say it.
+          }
+        }
+        entry.moveTo = { folder, reason };
+        entry.failures++;
+        const wait = backoff(entry.failures);
+        entry.retryAt = now() + wait;
+        recordFailure(entry.name, error, wait, true);
+      } else {
+        entry.settled = true; // moved, but its reason file could not be written
+        recordFailure(entry.name, error, null, true);
+      }
+      return null;
     }
+  };
+
+  const refused = (entry: Entry, file: string, reason: string, code: string) => {
+    const movedTo = fileAway(entry, file, REJECTED_DIR, reason);
     homeLog({ event: 'refused', file: entry.name, code, message: reason, ...(movedTo ? { movedTo } : {}) });
     log(`rejected ${entry.name}: ${reason}`);
     options.onRejected?.(file, reason);
@@ -347,6 +372,10 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
       }
     } catch {
       entries.delete(entry.name);
+      return;
+    }
+    if (entry.moveTo) {
+      fileAway(entry, file, entry.moveTo.folder, entry.moveTo.reason);
       return;
     }
     if (entry.kind !== 'file') {
@@ -373,8 +402,8 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
       recordFailure(entry.name, error, wait, false);
       return;
     }
-    entry.settled = true;
     ownFailure = null;
+    entry.failures = 0;
     const { manifest, report } = result;
     homeLog({
       event: 'ingested',
@@ -385,12 +414,7 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
       by: 'inbox',
     });
     log(`ingested ${entry.name}: ${manifest.facility.id} sequence ${manifest.sequence}, data as of ${manifest.createdAt}`);
-    try {
-      moveInto(file, path.join(inbox, PROCESSED_DIR));
-    } catch (error) {
-      // Taken, but left in the inbox: this agent will not take it again.
-      recordFailure(entry.name, error, null, true);
-    }
+    fileAway(entry, file, PROCESSED_DIR, null);
     options.onIngested?.(file, result);
   };
 
