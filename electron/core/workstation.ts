@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { ApiContext, HomeQueries } from './api/handlers';
-import type { AppStatus } from '../shared/contract';
+import type { AppStatus, LastFailure } from '../shared/contract';
 import type { KeyProtector } from './home/key-protector';
 import { homePath } from './home/layout';
 import { DEFAULT_STALE_AFTER_MINUTES, openHome, type OpenedHome } from './home/open';
@@ -19,6 +19,18 @@ export interface WorkstationOptions {
   protector?: KeyProtector;
   /** The chart model (default: the real one). */
   model?: ContentModel;
+  /**
+   * The inbox agent's last failure as it knows it, for when the home's state could not be
+   * written (a full disk): shown until a snapshot is taken after it.
+   */
+  localFailure?: () => LastFailure | null;
+}
+
+/** The newer of two failures, unless a snapshot was taken after it. */
+export function currentFailure(a: LastFailure | null, b: LastFailure | null, ingestedAt: string | null): LastFailure | null {
+  const newest = a && b ? (Date.parse(b.at) > Date.parse(a.at) ? b : a) : (a ?? b);
+  if (!newest || (ingestedAt && Date.parse(newest.at) <= Date.parse(ingestedAt))) return null;
+  return newest;
 }
 
 
@@ -35,6 +47,7 @@ export function openWorkstation(options: WorkstationOptions): ApiContext & { hom
     staleAfterMinutes: options.staleAfterMinutes ?? DEFAULT_STALE_AFTER_MINUTES,
     snapshot: null,
     lastRejection: null,
+    lastFailure: null,
   };
   const enrolled = options.homeDir !== null && existsSync(homePath(options.homeDir, 'config'));
   const home = enrolled
@@ -46,10 +59,11 @@ export function openWorkstation(options: WorkstationOptions): ApiContext & { hom
     clock,
     home,
     status: () => {
-      if (!home) return baseStatus;
+      if (!home) return { ...baseStatus, lastFailure: currentFailure(null, options.localFailure?.() ?? null, null) };
       const status = home.status();
       return {
         ...status,
+        lastFailure: currentFailure(status.lastFailure, options.localFailure?.() ?? null, status.snapshot?.ingestedAt ?? null),
         demo: options.demo || status.demo,
         staleAfterMinutes: options.staleAfterMinutes ?? status.staleAfterMinutes,
       };

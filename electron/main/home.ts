@@ -58,7 +58,7 @@ export async function openDesktopHome(print: ApiContext['print']): Promise<Deskt
   const worker = ingestWorkerPath();
   useIngestWorker(worker ? { module: worker } : null);
   const policy = readPolicy(policyPath(process.platform, process.env));
-  const location = resolveHome({ env: process.env, policy, userDataDir: app.getPath('userData') });
+  const location = resolveHome({ env: process.env, policy, userDataDir: app.getPath('userData'), isPackaged: app.isPackaged });
   const protector = chooseProtector(location);
   // A home enrolled from the command line moves into the OS key store on first open.
   if (existsSync(homePath(location.dir, 'config')) && protector.kind !== 'key-file') {
@@ -66,6 +66,7 @@ export async function openDesktopHome(print: ApiContext['print']): Promise<Deskt
   }
   if (location.demo) await ensureDemoHome(location.dir, { protector });
 
+  let agent: InboxAgent | null = null;
   const context = openWorkstation({
     shell: 'desktop',
     version: app.getVersion(),
@@ -74,8 +75,10 @@ export async function openDesktopHome(print: ApiContext['print']): Promise<Deskt
     staleAfterMinutes: location.staleAfterMinutes ?? undefined,
     protector,
     print,
+    // What the inbox agent met even when the home's state could not be written (disk full).
+    localFailure: () => agent?.lastFailure() ?? null,
   });
-  const agent = location.inbox
+  agent = location.inbox
     ? startInboxAgent({ homeDir: location.dir, inbox: location.inbox, protector, log: (line) => console.log(line) })
     : null;
   return {

@@ -1,3 +1,4 @@
+import { describeFailure } from '../../electron/core/failure';
 import { CliError, EXIT, helpText, parseCommandArgs, type Command, type Io } from './command';
 import bench from './commands/bench';
 import census from './commands/census';
@@ -77,8 +78,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       io.err(`lantern ${command.name}: ${error.message}`);
       return error.exitCode;
     }
-    // Unexpected: one line, no stack, no data (it might carry PHI).
-    io.err(`lantern ${command.name}: unexpected failure (${(error as Error).name ?? 'Error'}). Please report this.`);
+    // A local failure (disk full, permission denied, a locked database...) or a bug: one
+    // sentence in our words, no stack, no third-party message (it might carry PHI).
+    io.err(`lantern ${command.name}: ${describeFailure(error).message}`);
     return EXIT.FAILED;
   }
 }

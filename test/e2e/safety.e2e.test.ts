@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readState } from '../../electron/core/home/layout';
+import { describeFailure } from '../../electron/core/failure';
 import { createFakeContext, KNOWN } from '../support/fake-context';
 import { chromiumPath, go, openPage, pdfPageTexts, shot, startApp, type App } from './support/app';
 import { generatedHome } from './support/homes';
@@ -84,6 +85,30 @@ describe.skipIf(!chromiumPath)('safety on the fake hospital', () => {
     expect(text).toContain(`MRN ${KNOWN.mrn}`);
     expect(text).toContain('Penicillin (severe: Anaphylaxis)');
     expect(text).toContain('Empty bed');
+  });
+
+  it('shows a failure of the workstation (disk full) in the header, in one sentence for IT, and nothing when there is none', async () => {
+    const plain = await openPage(app);
+    await go(plain, '#/census/4W');
+    await plain.getByTestId('census-table').waitFor();
+    expect(await plain.getByTestId('local-failure').count()).toBe(0);
+
+    const { code, message } = describeFailure(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+    const failing = await startApp(createFakeContext({ demo: true, lastFailure: { at: new Date().toISOString(), file: 'unit-4w.lantern', code, message } }));
+    try {
+      const page = await openPage(failing);
+      await go(page, '#/census/4W');
+      const banner = page.getByTestId('local-failure');
+      await banner.waitFor();
+      const text = (await banner.textContent()) ?? '';
+      expect(text).toContain('The last update of this copy failed');
+      expect(text).toContain(message);
+      expect(text).toMatch(/disk is full/);
+      expect(text).not.toMatch(/ENOSPC: no space|unexpected/);
+      await shot(page, 'header-local-failure-1280x800');
+    } finally {
+      await failing.close();
+    }
   });
 
   it('keeps the keyboard in charge: Tab reaches the chart link with a visible focus ring', async () => {

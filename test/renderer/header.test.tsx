@@ -17,6 +17,7 @@ const status: AppStatus = {
     counts: { Patient: 412 },
   },
   lastRejection: null,
+  lastFailure: null,
   now: new Date(NOW).toISOString(),
 };
 

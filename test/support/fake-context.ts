@@ -37,6 +37,8 @@ export interface FakeOptions {
   expiresAfterHours?: number;
   /** False: a workstation with nothing ingested (empty state). */
   withSnapshot?: boolean;
+  /** A local failure (disk full...) the status reports. */
+  lastFailure?: AppStatus['lastFailure'];
 }
 
 export const FACILITY = { id: 'lantern-general', name: 'Lantern General Hospital' };
@@ -618,6 +620,7 @@ export function createFakeContext(options: FakeOptions = {}): FakeContext {
         }
       : null,
     lastRejection: null,
+    lastFailure: options.lastFailure ?? null,
   };
   return {
     shell: 'preview',

@@ -10,7 +10,7 @@ function context(queries: Partial<HomeQueries> | null = null): ApiContext {
     shell: 'preview',
     version: '9.9.9',
     clock: () => fixedNow,
-    status: () => ({ demo: true, staleAfterMinutes: 120, snapshot: null, lastRejection: null }),
+    status: () => ({ demo: true, staleAfterMinutes: 120, snapshot: null, lastRejection: null, lastFailure: null }),
     queries: () => queries as HomeQueries | null,
   };
 }
@@ -73,6 +73,23 @@ describe('dispatch over the handler table', () => {
     expect(hidden).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(hidden)).not.toContain('Doe');
     expect(leaks).toHaveLength(1);
+  });
+
+  it('says which local failure stopped a query (a locked database, a failing disk), in its own words', async () => {
+    const handlers = createHandlers(
+      context({
+        census: () => {
+          throw Object.assign(new Error('database is locked near "Doe, Jane"'), { code: 'SQLITE_BUSY' });
+        },
+        search: () => {
+          throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+        },
+      }),
+    );
+    const locked = await dispatch(handlers, 'census', {});
+    expect(locked).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/locked by another program/) } });
+    expect(JSON.stringify(locked)).not.toContain('Doe');
+    expect(await dispatch(handlers, 'search', { text: 'a' })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/I\/O error/) } });
   });
 
   it('catches an answer that breaks the contract when asked to check', async () => {

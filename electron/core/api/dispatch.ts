@@ -1,6 +1,7 @@
 import { CHANNELS, isChannelName } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/result';
+import { describeFailure } from '../failure';
 import type { Handlers } from './handlers';
 
 export interface DispatchOptions {
@@ -41,6 +42,9 @@ export async function dispatch(
   } catch (error) {
     if (error instanceof LanternError) return { ok: false, error: error.toInfo() };
     options.onInternalError?.(channel, error);
+    // A failure of the workstation (disk, permissions, a locked database) says which.
+    const failure = describeFailure(error);
+    if (failure.known) return fail('UNAVAILABLE', failure.message);
     return fail('INTERNAL', 'Something went wrong inside Lantern. Please report this to IT.');
   }
 }

@@ -2,7 +2,7 @@ import { type X509Certificate, createPrivateKey, randomBytes, type KeyObject } f
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { Fallback, HeldBack, Rejection, SnapshotStatus } from '../../shared/contract';
+import { Fallback, HeldBack, LastFailure, Rejection, SnapshotStatus } from '../../shared/contract';
 import { certificatesFromPem } from '../pki/certs';
 import { DATABASE_CIPHERS } from '../store/database';
 import type { KeyProtector } from './key-protector';
@@ -15,7 +15,8 @@ import type { KeyProtector } from './key-protector';
  *   identity.key.sealed   its private key (PKCS#8), wrapped by the KeyProtector
  *   database.key.sealed   the database key, wrapped by the KeyProtector
  *   state.json            current snapshot, rollback copies, sequence high-water marks,
- *                         last rejection; replaced atomically (the switch)
+ *                         last rejection, last local failure; replaced atomically (the switch)
+ *   lantern.log           what the inbox and `lantern ingest` did (JSON lines, no PHI; core/home/log.ts)
  *   snapshots/*.db        encrypted snapshot databases
  *   ingest.lock           held while an ingest runs
  */
@@ -28,6 +29,7 @@ export const HOME_FILES = {
   state: 'state.json',
   snapshots: 'snapshots',
   lock: 'ingest.lock',
+  log: 'lantern.log',
 } as const;
 
 export const HomeConfig = z.object({
@@ -119,6 +121,8 @@ export const HomeState = z.object({
   heldBack: HeldBack.nullable().default(null),
   /** The current one is an earlier copy: the newest was damaged, or IT rolled back; cleared by the next snapshot taken. */
   fallback: Fallback.nullable().default(null),
+  /** The last local failure (disk, permissions, a locked database); null once a snapshot is taken after it. */
+  lastFailure: LastFailure.nullable().default(null),
 });
 export type HomeState = z.infer<typeof HomeState>;
 
@@ -131,6 +135,7 @@ export const EMPTY_STATE: HomeState = {
   sequenceResets: [],
   heldBack: null,
   fallback: null,
+  lastFailure: null,
 };
 
 /** A home problem the user must act on (not enrolled, wrong key store...); no PHI. */

@@ -10,17 +10,28 @@ export interface HomeLocation {
 }
 
 /**
- * Which home the app opens: LANTERN_HOME when set (IT testing, the CLI), else the managed
- * policy's home, else the demo home in the user's data folder.
+ * Whether LANTERN_HOME / LANTERN_INBOX may override the managed policy. In an installed
+ * (packaged) app the policy IT deploys wins, so a user's environment cannot point the app at
+ * another home or inbox; development runs, and machines whose policy allows it, take them.
+ */
+export const environmentOverridesAllowed = (input: { isPackaged: boolean; policy: Policy }): boolean =>
+  !input.isPackaged || input.policy.allowEnvironmentOverrides === true;
+
+/**
+ * Which home the app opens: LANTERN_HOME when environment overrides are allowed and it is
+ * set, else the managed policy's home, else the demo home in the user's data folder. The
+ * inbox follows the same rule with LANTERN_INBOX.
  */
 export function resolveHome(input: {
   env: Record<string, string | undefined>;
   policy: Policy;
   userDataDir: string;
+  isPackaged: boolean;
 }): HomeLocation {
-  const configured = input.env['LANTERN_HOME']?.trim() || input.policy.home;
+  const env = environmentOverridesAllowed(input) ? input.env : {};
+  const configured = env['LANTERN_HOME']?.trim() || input.policy.home;
   const common = {
-    inbox: input.env['LANTERN_INBOX']?.trim() || input.policy.inbox || null,
+    inbox: env['LANTERN_INBOX']?.trim() || input.policy.inbox || null,
     staleAfterMinutes: input.policy.staleAfterMinutes ?? null,
   };
   if (configured) return { dir: path.resolve(configured), demo: false, ...common };

@@ -171,6 +171,7 @@ export function openHome(dir: string, options: OpenHomeOptions = {}): OpenedHome
           : null,
         heldBack: state.heldBack,
         fallback: unrecorded ?? state.fallback,
+        lastFailure: state.lastFailure,
       };
     },
     queries: () => (activate() ? guarded : null),

@@ -11,6 +11,11 @@ export const Policy = z
     inbox: z.string().min(1).optional(),
     /** Minutes after the data-as-of time when the header turns to a stale warning. */
     staleAfterMinutes: z.number().int().min(5).max(7 * 24 * 60).optional(),
+    /**
+     * Let LANTERN_HOME and LANTERN_INBOX override this policy in a packaged build (a test
+     * workstation). Unpackaged runs (development, `npm start`) always honour them.
+     */
+    allowEnvironmentOverrides: z.boolean().optional(),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;

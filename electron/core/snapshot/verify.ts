@@ -27,6 +27,67 @@ function readExactly(fd: number, length: number, position: number): Buffer {
   return got === length ? buf : buf.subarray(0, got);
 }
 
+/** The header line without its newline: version, manifest, signature and chain sizes. */
+const HEADER_PATTERN = /^LANTERN-SNAPSHOT (\d{1,4}) (\d{1,10}) (\d{1,6}) (\d{1,7})$/;
+
+/**
+ * How much of a snapshot a file holds, by the sizes it declares (header line, then the
+ * manifest's payload.ciphertextBytes), for an inbox deciding whether a writer is done.
+ * Nothing is verified: 'partial' (fewer bytes than declared, or not even the whole header
+ * yet: wait), 'whole' (exactly the declared size: take it), 'other' (not a snapshot, a
+ * damaged header or manifest, more bytes than declared: the ingest refuses it). Reads the
+ * header line, and the manifest only once the file is long enough to hold it.
+ */
+export type SnapshotExtent =
+  | { kind: 'partial'; bytes: number; expectedBytes: number | null }
+  | { kind: 'whole'; bytes: number; sequence: number | null }
+  | { kind: 'other'; bytes: number };
+
+/** What a manifest declared, kept while a file grows (keyed by its header line). */
+export interface ManifestMemo {
+  header: string;
+  declared: { ciphertextBytes: number; sequence: number | null } | null;
+}
+
+export function snapshotExtent(fd: number, size: number, memo: ManifestMemo | null = null): { extent: SnapshotExtent; memo: ManifestMemo | null } {
+  const partial = (expectedBytes: number | null) => ({ extent: { kind: 'partial' as const, bytes: size, expectedBytes }, memo });
+  const other = { extent: { kind: 'other' as const, bytes: size }, memo };
+  if (size === 0) return partial(null);
+  const first = readExactly(fd, Math.min(HEADER_MAX, size), 0);
+  const magic = Buffer.from(`${MAGIC} `);
+  if (first.length < magic.length) return magic.subarray(0, first.length).equals(first) ? partial(null) : other;
+  if (!first.subarray(0, magic.length).equals(magic)) return other;
+  const end = first.indexOf(10);
+  if (end < 0) return first.length < HEADER_MAX ? partial(null) : other;
+  const header = first.subarray(0, end).toString('latin1');
+  const match = HEADER_PATTERN.exec(header);
+  if (!match) return other;
+  const [version, m, sig, c] = match.slice(1).map(Number) as [number, number, number, number];
+  if (!READABLE_VERSIONS.includes(version) || m > MANIFEST_MAX || sig > SIGNATURE_MAX || c > CHAIN_MAX) return other;
+  const headEnd = end + 1 + m + sig + c;
+  if (size < headEnd) return partial(headEnd);
+  let declared: ManifestMemo['declared'];
+  if (memo?.header === header) declared = memo.declared;
+  else {
+    declared = null;
+    try {
+      const json = JSON.parse(readExactly(fd, m, end + 1).toString('utf8')) as { sequence?: unknown; payload?: { ciphertextBytes?: unknown } };
+      const bytes = json.payload?.ciphertextBytes;
+      if (typeof bytes === 'number' && Number.isSafeInteger(bytes) && bytes >= 0) {
+        declared = { ciphertextBytes: bytes, sequence: typeof json.sequence === 'number' && Number.isSafeInteger(json.sequence) ? json.sequence : null };
+      }
+    } catch {
+      // Not JSON: the ingest says MALFORMED.
+    }
+    memo = { header, declared };
+  }
+  if (!declared) return { extent: other.extent, memo };
+  const total = headEnd + declared.ciphertextBytes;
+  if (size < total) return { extent: { kind: 'partial', bytes: size, expectedBytes: total }, memo };
+  if (size > total) return { extent: other.extent, memo };
+  return { extent: { kind: 'whole', bytes: size, sequence: declared.sequence }, memo };
+}
+
 /** Read the header line, manifest, signature and chain (bounded sizes; no trust yet). */
 export function readSnapshotHead(file: string): SnapshotHead {
   const fd = openSync(file, 'r');
@@ -38,7 +99,7 @@ export function readSnapshotHead(file: string): SnapshotHead {
     if (!first.subarray(0, magic.length).equals(magic)) refuse('NOT_A_SNAPSHOT');
     const end = first.indexOf(10);
     if (end < 0) return refuse(first.length < HEADER_MAX ? 'TRUNCATED' : 'MALFORMED', 'header line');
-    const match = /^LANTERN-SNAPSHOT (\d{1,4}) (\d{1,10}) (\d{1,6}) (\d{1,7})$/.exec(first.subarray(0, end).toString('latin1'));
+    const match = HEADER_PATTERN.exec(first.subarray(0, end).toString('latin1'));
     if (!match) return refuse('MALFORMED', 'header line');
     const [version, manifestLength, signatureLength, chainLength] = match.slice(1).map(Number) as [number, number, number, number];
     if (!READABLE_VERSIONS.includes(version)) refuse('UNSUPPORTED_VERSION', `format version ${version}`);

@@ -91,13 +91,19 @@ async function run(port: NonNullable<typeof parentPort>, job: WorkerJob): Promis
     flush();
     post({ t: 'done' });
   } catch (error) {
-    if (error instanceof SnapshotRefusal) post({ t: 'error', code: error.code, detail: error.detail ?? null, message: error.message });
-    else post({ t: 'error', code: null, detail: null, message: error instanceof Error ? error.message : String(error) });
+    if (error instanceof SnapshotRefusal) post({ t: 'error', code: error.code, detail: error.detail ?? null, message: error.message, errno: null });
+    else post({ t: 'error', code: null, detail: null, message: error instanceof Error ? error.message : String(error), errno: systemCode(error) });
   } finally {
     key.fill(0);
     job.contentKey.fill(0);
     port.unref(); // the thread ends once the database thread has what was posted
   }
+}
+
+/** The system code of a failure (EIO, ENOMEM...), so the database thread can name it; never its message. */
+function systemCode(error: unknown): string | null {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? code : null;
 }
 
 if (parentPort) void run(parentPort, workerData as WorkerJob);

@@ -21,6 +21,7 @@ import {
 } from '../home/layout';
 import type { HeldBack } from '../../shared/contract';
 import { describeDrop, findDrop, type Drop } from '../snapshot/drop';
+import { describeFailure } from '../failure';
 import type { Manifest } from '../snapshot/manifest';
 import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal, refuse } from '../snapshot/refusal';
@@ -294,6 +295,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
         highWater: { ...state.highWater, [manifest.facility.id]: manifest.sequence },
         heldBack: null,
         fallback: null,
+        lastFailure: null,
       };
       writeState(dir, next); // the switch
       dbFile = null;
@@ -309,11 +311,42 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
           lastRejection: { at: clock().toISOString(), file: path.basename(file), reason: error.message, code: error.code },
           ...(heldBack ? { heldBack } : {}),
         });
+      } else {
+        // A failure of this workstation (disk, permissions, a locked database): kept for
+        // `lantern status` and the app. Best effort: the disk may be what failed.
+        const { code, message } = describeFailure(error);
+        try {
+          writeState(dir, { ...readState(dir), lastFailure: { at: clock().toISOString(), file: path.basename(file), code, message } });
+        } catch {
+          // The original error says it better.
+        }
       }
       throw error;
     }
   } finally {
     reading?.cancel();
+    release();
+  }
+}
+
+/**
+ * Change the home's state under the ingest lock, for what happens outside an ingest (the
+ * inbox's own refusals of links and folders, its failures). Returns false, changing nothing,
+ * while another ingest holds the home or when the state cannot be written.
+ */
+export function updateHomeState(dir: string, update: (state: HomeState) => HomeState): boolean {
+  let release: () => void;
+  try {
+    release = acquireLock(dir);
+  } catch {
+    return false;
+  }
+  try {
+    writeState(dir, update(readState(dir)));
+    return true;
+  } catch {
+    return false;
+  } finally {
     release();
   }
 }

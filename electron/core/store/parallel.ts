@@ -46,7 +46,8 @@ export type FromWorker =
   | { t: 'protocol'; path: string; title: string; category: string; kind: ProtocolEntry['format']; bytes: Uint8Array }
   | { t: 'progress'; done: number }
   | { t: 'done' }
-  | { t: 'error'; code: RefusalCode | null; detail: string | null; message: string };
+  /** `errno`: the system code of a failure that is not a refusal (EIO reading a share...). */
+  | { t: 'error'; code: RefusalCode | null; detail: string | null; message: string; errno: string | null };
 
 /** The worker ended (or threw outside its own handling): queued behind what it posted. */
 type Stopped = { t: 'stopped'; error: Error };
@@ -152,7 +153,7 @@ export function startMappedRead(job: Omit<WorkerJob, 'contentKey' | 'processed'>
             end(() => resolve('done'));
             break;
           case 'error':
-            end(() => reject(m.code ? new SnapshotRefusal(m.code, m.detail ?? undefined) : new Error(m.message)));
+            end(() => reject(m.code ? new SnapshotRefusal(m.code, m.detail ?? undefined) : Object.assign(new Error(m.message), m.errno ? { code: m.errno } : {})));
             break;
           case 'stopped':
             end(() => reject(m.error));

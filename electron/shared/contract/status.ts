@@ -57,6 +57,21 @@ export const Fallback = z.object({
 });
 export type Fallback = z.infer<typeof Fallback>;
 
+/**
+ * The last time this workstation failed to take a snapshot for a reason of its own (disk
+ * full, permission denied, a locked database): what happened, in one sentence for IT.
+ * Cleared by the next snapshot taken.
+ */
+export const LastFailure = z.object({
+  at: IsoDateTime,
+  /** The snapshot file it was taking, when there was one. */
+  file: z.string().optional(),
+  /** The system or SQLite code (ENOSPC, EACCES, SQLITE_BUSY...) or Lantern's own (HOME...). */
+  code: z.string(),
+  message: z.string(),
+});
+export type LastFailure = z.infer<typeof LastFailure>;
+
 export const AppStatus = z.object({
   /** True when the home holds the synthetic demo hospital: every screen says DEMO. */
   demo: z.boolean(),
@@ -68,6 +83,7 @@ export const AppStatus = z.object({
   heldBack: HeldBack.nullable().optional(),
   /** Set while the copy in use is an earlier one than the newest ingested (absent: not so). */
   fallback: Fallback.nullable().optional(),
+  lastFailure: LastFailure.nullable(),
   /** The workstation's clock when this answer was made. */
   now: IsoDateTime,
 });

@@ -63,6 +63,12 @@ export function Header({ status, now, unitName, onSearch }: HeaderProps) {
           {heldBackNotice(status.heldBack)}
         </div>
       )}
+      {status?.lastFailure && (
+        <div className="local-failure" role="status" data-testid="local-failure">
+          <strong>The last update of this copy failed</strong> ({formatDateTime(status.lastFailure.at)}): {status.lastFailure.message}{' '}
+          Tell IT.
+        </div>
+      )}
       {snapshot && freshness === 'stale' && (
         <div className="stale-warning" role="alert" data-testid="stale-warning">
           <strong>STALE DATA — {age} old.</strong> This copy is from {formatDateTime(snapshot.asOf)}. Doses, orders and results

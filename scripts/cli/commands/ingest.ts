@@ -1,21 +1,49 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { describeFailure } from '../../../electron/core/failure';
+import { homePath } from '../../../electron/core/home/layout';
+import { appendHomeLog, type LogEvent } from '../../../electron/core/home/log';
 import { describeDrop } from '../../../electron/core/snapshot/drop';
-import { INGEST_STAGES, ingestSnapshot, type IngestStage } from '../../../electron/core/store/ingest';
+import { SnapshotRefusal } from '../../../electron/core/snapshot/refusal';
+import { INGEST_STAGES, ingestSnapshot, type IngestResult, type IngestStage } from '../../../electron/core/store/ingest';
 import { defineCommand, stringOption } from '../command';
 import { mb, withSnapshotErrors } from './snapshot-common';
 
-/** Test hook: LANTERN_TEST_PAUSE_AT=<stage> makes the ingest stop at that stage and wait. */
-function pauseHook(err: (line: string) => void): ((stage: IngestStage) => Promise<void> | void) | undefined {
+/**
+ * Test hooks: LANTERN_TEST_PAUSE_AT=<stage> makes the ingest stop at that stage and wait;
+ * LANTERN_TEST_FAIL_AT=<stage>:<CODE> makes it fail there as the system would (ENOSPC,
+ * SQLITE_BUSY...), for the failure paths that cannot be provoked on a test machine.
+ */
+function stageHook(err: (line: string) => void): ((stage: IngestStage) => Promise<void> | void) | undefined {
   const at = process.env['LANTERN_TEST_PAUSE_AT'];
-  if (!at || !(INGEST_STAGES as readonly string[]).includes(at)) return undefined;
+  const [failAt, failCode] = (process.env['LANTERN_TEST_FAIL_AT'] ?? '').split(':');
+  const known = (s: string | undefined) => s !== undefined && (INGEST_STAGES as readonly string[]).includes(s);
+  if (!known(at) && !(known(failAt) && failCode)) return undefined;
   return (stage) => {
+    if (stage === failAt && failCode) throw Object.assign(new Error(`injected failure ${failCode}`), { code: failCode });
     if (stage !== at) return;
     err(`paused at ${stage}`);
     return new Promise<void>(() => {
       setInterval(() => {}, 60_000);
     });
   };
+}
+
+/** Each ingest, refusal and failure goes to the home's log (when it is a home). */
+async function loggedIngest<T extends IngestResult>(dir: string, file: string, run: () => Promise<T>): Promise<T> {
+  const log = existsSync(homePath(dir, 'config')) ? (event: LogEvent) => appendHomeLog(dir, event) : () => {};
+  const name = path.basename(file);
+  try {
+    const result = await run();
+    const resources = Object.values(result.report.counts).reduce((a, b) => a + b, 0);
+    log({ event: 'ingested', file: name, facility: result.manifest.facility.id, sequence: result.manifest.sequence, resources, by: 'command' });
+    return result;
+  } catch (error) {
+    const failure = describeFailure(error);
+    log(error instanceof SnapshotRefusal ? { event: 'refused', file: name, code: failure.code, message: failure.message } : { event: 'failed', file: name, code: failure.code, message: failure.message });
+    throw error;
+  }
 }
 
 export default defineCommand({
@@ -39,11 +67,13 @@ export default defineCommand({
     const file = path.resolve(positionals[0]!);
     const started = performance.now();
     const { manifest, report, mappedOn, acceptedDrop } = await withSnapshotErrors(() =>
-      ingestSnapshot(dir, file, {
-        acceptDrop: values['accept-drop'] === true,
-        onStage: pauseHook(io.err),
-        onProgress: (done, total) => io.err(`ingest: ${total ? Math.floor((done / total) * 100) : 100}% (${mb(done)} of ${mb(total)})`),
-      }),
+      loggedIngest(dir, file, () =>
+        ingestSnapshot(dir, file, {
+          acceptDrop: values['accept-drop'] === true,
+          onStage: stageHook(io.err),
+          onProgress: (done, total) => io.err(`ingest: ${total ? Math.floor((done / total) * 100) : 100}% (${mb(done)} of ${mb(total)})`),
+        }),
+      ),
     );
     // The ingest itself (verify to switch), without this process's start-up.
     const seconds = (performance.now() - started) / 1000;

@@ -7,7 +7,7 @@ import { withSnapshotErrors } from './snapshot-common';
 export default defineCommand({
   name: 'status',
   usage: 'lantern status --home DIR [--json]',
-  summary: 'Show the snapshot in use, its freshness, and the last rejection.',
+  summary: 'Show the snapshot in use, its freshness, the last rejection and the last local failure.',
   details: [
     'Opens the snapshot in use: when it cannot be read, the home switches to the newest intact',
     'kept copy (as the app does) and says so. Exits 1 when no intact copy is left.',
@@ -68,6 +68,8 @@ export default defineCommand({
     if (status.heldBack) io.out(`  HELD BACK     ${heldBackNotice(status.heldBack, { home: dir })}`);
     const rej = status.lastRejection;
     io.out(rej ? `  last rejection ${rej.at} ${rej.file}: ${rej.reason}` : '  last rejection (none)');
+    const failure = status.lastFailure;
+    io.out(failure ? `  last failure  ${failure.at}${failure.file ? ` ${failure.file}` : ''} (${failure.code}): ${failure.message}` : '  last failure  (none)');
     return exit;
   },
 });

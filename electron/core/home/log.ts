@@ -1,0 +1,70 @@
+import { appendFileSync, renameSync, statSync } from 'node:fs';
+import { homePath } from './layout';
+
+/**
+ * The home's log, `lantern.log`: one JSON object per line, each with its ISO time, for every
+ * snapshot taken, refused or failed (by the inbox agent or `lantern ingest`). It holds codes,
+ * file names, counts, sequence numbers and Lantern's own sentences, never chart content: every
+ * text goes through redact() on the way in. At LOG_MAX_BYTES it is renamed to lantern.log.1
+ * (replacing the older one) and a new one is started.
+ */
+export const LOG_MAX_BYTES = 1024 * 1024;
+
+export type LogEvent =
+  | { event: 'watching'; inbox: string }
+  | { event: 'stopped'; inbox: string }
+  | { event: 'ingested'; file: string; facility: string; sequence: number; resources: number; by: 'inbox' | 'command' }
+  | { event: 'refused'; file: string; code: string; message: string; movedTo?: string }
+  | { event: 'failed'; file?: string; code: string; message: string; retryInSeconds?: number }
+  | { event: 'waiting'; file: string; bytes: number; expectedBytes: number | null };
+
+export interface HomeLogOptions {
+  clock?: () => Date;
+  maxBytes?: number;
+}
+
+// Control characters (other than tab) would let a name forge lines in a plain-text reading.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/**
+ * Belt and braces for free text: our sentences never carry PHI, but a detail could quote a
+ * number or a date from a damaged file. Long digit runs (MRNs, phone numbers) and bare dates
+ * (birth dates; ISO date-times stay) are masked, control characters dropped, length capped.
+ */
+export function redact(text: string, max = 600): string {
+  const clean = text
+    .replace(CONTROL, ' ')
+    .replace(/\b\d{4}-\d{2}-\d{2}\b(?!T\d)/g, '[date]')
+    .replace(/\d{6,}/g, '[number]')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+/** A file name as logged: its own characters, minus control characters, capped. */
+const fileName = (name: string) => name.replace(CONTROL, '?').slice(0, 300);
+
+/** Append one event to the home's log. Never throws: a full disk must not hide the failure it is logging. */
+export function appendHomeLog(dir: string, entry: LogEvent, options: HomeLogOptions = {}): void {
+  const record: Record<string, unknown> = { at: (options.clock?.() ?? new Date()).toISOString() };
+  for (const [key, value] of Object.entries(entry)) {
+    if (value === undefined) continue;
+    if (key === 'file' || key === 'movedTo' || key === 'inbox') record[key] = fileName(String(value));
+    else record[key] = typeof value === 'string' ? redact(value) : value;
+  }
+  const line = `${JSON.stringify(record)}\n`;
+  const file = homePath(dir, 'log');
+  try {
+    let size = 0;
+    try {
+      size = statSync(file).size;
+    } catch {
+      // No log yet.
+    }
+    if (size > 0 && size + Buffer.byteLength(line) > (options.maxBytes ?? LOG_MAX_BYTES)) renameSync(file, `${file}.1`);
+    appendFileSync(file, line, { mode: 0o600 });
+  } catch {
+    // The log is a record, not a dependency.
+  }
+}

@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { environmentOverridesAllowed, resolveHome } from '../../electron/core/home/locate';
+import { readPolicy, type Policy } from '../../electron/core/home/policy';
+import { REPO_ROOT } from '../support/fixtures';
+
+const ENV = { LANTERN_HOME: '/tmp/env-home', LANTERN_INBOX: '/tmp/env-inbox' };
+const POLICY: Policy = { home: '/var/lib/lantern/home', inbox: '/srv/lantern/inbox' };
+const USER_DATA = '/home/nurse/.config/Lantern';
+const DEMO = path.join(USER_DATA, 'demo-home');
+
+describe('which home and inbox the app opens', () => {
+  // isPackaged, policy, environment -> home, inbox
+  const table: Array<[boolean, Policy, Record<string, string>, string, string | null]> = [
+    // Development runs: the environment wins over the policy.
+    [false, POLICY, ENV, '/tmp/env-home', '/tmp/env-inbox'],
+    [false, POLICY, {}, POLICY.home!, POLICY.inbox!],
+    [false, {}, ENV, '/tmp/env-home', '/tmp/env-inbox'],
+    [false, {}, {}, DEMO, null],
+    // Installed: the managed policy wins; the environment is ignored...
+    [true, POLICY, ENV, POLICY.home!, POLICY.inbox!],
+    [true, { ...POLICY, allowEnvironmentOverrides: false }, ENV, POLICY.home!, POLICY.inbox!],
+    [true, {}, ENV, DEMO, null],
+    [true, POLICY, { LANTERN_INBOX: '/tmp/env-inbox' }, POLICY.home!, POLICY.inbox!],
+    // ...unless the policy allows it (a test workstation).
+    [true, { ...POLICY, allowEnvironmentOverrides: true }, ENV, '/tmp/env-home', '/tmp/env-inbox'],
+    [true, { ...POLICY, allowEnvironmentOverrides: true }, { LANTERN_INBOX: '/tmp/env-inbox' }, POLICY.home!, '/tmp/env-inbox'],
+    [true, { allowEnvironmentOverrides: true }, {}, DEMO, null],
+  ];
+  it.each(table)('packaged %s, policy %j, environment %j: home %s, inbox %s', (isPackaged, policy, env, home, inbox) => {
+    const location = resolveHome({ env, policy, userDataDir: USER_DATA, isPackaged });
+    expect(location.dir).toBe(path.resolve(home));
+    expect(location.demo).toBe(home === DEMO);
+    expect(location.inbox).toBe(inbox);
+    expect(environmentOverridesAllowed({ isPackaged, policy })).toBe(!isPackaged || policy.allowEnvironmentOverrides === true);
+  });
+
+  it('reads the policy template IT starts from, including allowEnvironmentOverrides', () => {
+    const policy = readPolicy(path.join(REPO_ROOT, 'native/policy/lantern-policy.example.json'));
+    expect(policy.allowEnvironmentOverrides).toBe(false);
+    expect(() => readPolicy('policy.json', () => '{"allowEnvironmentOverrides": "yes"}')).toThrow(/allowEnvironmentOverrides/);
+  });
+});
