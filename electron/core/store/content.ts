@@ -73,6 +73,8 @@ export interface ContentMapper<R = unknown> {
   map(type: string, json: string, line: number): R;
   /** Records to one string, cheap to pass between threads; the writer's mapped() reads it back. */
   pack(records: R[]): string;
+  /** The resource id a record stands for (null when it has none: a malformed line); the publisher looks for repeats by it. */
+  id?(record: R): string | null;
 }
 
 /** A packed batch that does not read back (a damaged or foreign mapped entry). */
