@@ -40,6 +40,19 @@ export interface ContentReport {
   /** Resources whose patient could not be resolved: reported, never attached to a guess. */
   unresolved: ContentProblem[];
   protocols: number;
+  /**
+   * Resource types in which one id is used by more than one resource, with how many ids
+   * repeat. Any at all and the pipeline refuses the snapshot (DUPLICATE_ID): the chart would
+   * mix two resources (two people, two orders) into one.
+   */
+  duplicates?: Record<string, number>;
+  /** Values over the writer's maxFieldBytes, cut and marked: how many, and the resources holding them. */
+  truncated?: { values: number; resources: ContentProblem[] };
+}
+
+export interface WriterOptions {
+  /** Longest value stored whole, in UTF-8 bytes; longer ones are cut and marked (default: no limit). */
+  maxFieldBytes?: number;
 }
 
 export interface ContentWriter {
@@ -106,7 +119,7 @@ export interface ContentModel {
    */
   readonly mapper?: ContentMapper;
   /** Start writing one snapshot's content. The caller wraps the whole run in its transaction(s). */
-  writer(db: Database, meta: SnapshotMeta): ContentWriter;
+  writer(db: Database, meta: SnapshotMeta, options?: WriterOptions): ContentWriter;
   /** Read-only queries over a finished snapshot database. */
   queries(db: Database, meta: SnapshotMeta, clock: () => Date): HomeQueries;
 }

@@ -12,6 +12,7 @@ import {
   readAnchors,
   readConfig,
   readIdentity,
+  homeLimits,
   readState,
   unsealDatabaseKey,
   writeState,
@@ -23,6 +24,7 @@ import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal, refuse } from '../snapshot/refusal';
 import { checkAdmission, readSnapshotHead, unwrapContentKey, verifySnapshotHead } from '../snapshot/verify';
 import { DamagedBatchError, mapperId, type ContentModel, type ContentReport, type MappedBatch, type SnapshotMeta } from './content';
+import { repeatedIdsText } from './id-set';
 import { startMappedRead, type MappedRead } from './parallel';
 import { NEW_DATABASE_CIPHER, createSnapshotDatabase, fsyncFile, removeSecurely, sealSnapshotDatabase, type DatabaseCipher } from './database';
 
@@ -181,7 +183,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
         model.createSchema(db);
         db.prepare('INSERT INTO lantern_snapshot (key, value) VALUES (?, ?)').run('manifest', head.manifestBytes.toString('utf8'));
         db.exec('BEGIN');
-        const writer = model.writer(db, meta);
+        const writer = model.writer(db, meta, { maxFieldBytes: homeLimits(config).maxFieldBytes });
         let first = true;
         let lastProgress = 0;
         const progress = (done: number) => {
@@ -230,6 +232,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
           });
         }
         report = writer.finish();
+        if (report.duplicates && Object.keys(report.duplicates).length) refuse('DUPLICATE_ID', repeatedIdsText(report.duplicates));
         db.exec('COMMIT');
         contentKey.fill(0);
         await stage('written');
@@ -253,6 +256,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
           ...metaOf(manifest),
           ingestedAt: clock().toISOString(),
           counts: report.counts,
+          ...(report.truncated ? { truncated: report.truncated.values } : {}),
         },
       };
       const kept = [state.current, ...state.previous].filter((r): r is SnapshotRecord => r !== null);

@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { enrollHome } from '../../../electron/core/home/enroll';
 import { KEY_FILE_NAME, keyFileProtector } from '../../../electron/core/home/key-file-protector';
+import { HOME_LIMITS, homeLimits } from '../../../electron/core/home/layout';
+import { MAX_LINE_BYTES } from '../../../electron/core/snapshot/lines';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
 import { parseRef, readText, withSnapshotErrors } from './snapshot-common';
 
 export default defineCommand({
   name: 'enroll',
-  usage: 'lantern enroll --home DIR --trust FILE (--cert FILE --key FILE | --p12 FILE [--pass-file FILE]) [--facility ID] [--unit ID ...]',
+  usage: 'lantern enroll --home DIR --trust FILE (--cert FILE --key FILE | --p12 FILE [--pass-file FILE]) [--facility ID] [--unit ID ...] [--max-field-bytes N]',
   summary: 'Provision a workstation home: its trust anchor(s) and its decryption identity.',
   details: [
     '--trust FILE      CA certificate(s) (PEM) publisher certificates must chain to; repeat for more',
@@ -18,6 +20,8 @@ export default defineCommand({
     '--unit ID         a unit this home may hold (repeat); without it any unit scope of the facility',
     '--keep N          snapshot databases kept (current + rollback copies; default 2)',
     '--stale-after M   minutes after the data-as-of time when data is flagged stale (default 120)',
+    '--max-field-bytes N  longest single value stored whole (default 1000000); longer ones are cut',
+    '                  and marked "truncated by Lantern"',
     'Enrolling an existing home replaces its trust and identity and keeps its snapshots.',
   ].join('\n'),
   positionals: 0,
@@ -34,6 +38,7 @@ export default defineCommand({
     unit: { type: 'string', multiple: true },
     keep: { type: 'string' },
     'stale-after': { type: 'string' },
+    'max-field-bytes': { type: 'string' },
   },
   run: async ({ values }, io) => {
     const dir = path.resolve(stringOption(values, 'home')!);
@@ -62,6 +67,10 @@ export default defineCommand({
         units: units.length ? units.map((u) => parseRef(u, 'Unit').id) : undefined,
         keepSnapshots: values['keep'] !== undefined ? intOption(values, 'keep', 2, 1, 20) : undefined,
         staleAfterMinutes: values['stale-after'] !== undefined ? intOption(values, 'stale-after', 120, 5, 7 * 24 * 60) : undefined,
+        limits:
+          values['max-field-bytes'] !== undefined
+            ? { maxFieldBytes: intOption(values, 'max-field-bytes', HOME_LIMITS.maxFieldBytes, 1024, MAX_LINE_BYTES) }
+            : undefined,
         protector: keyFileProtector(dir, { create: true }),
       }),
     );
@@ -71,6 +80,7 @@ export default defineCommand({
     io.out(`  facility              ${result.config.facility ?? '(pinned by the first snapshot ingested)'}`);
     io.out(`  units                 ${result.config.units?.join(', ') ?? '(any unit of the facility)'}`);
     io.out(`  keeps                 ${result.config.keepSnapshots} snapshot database(s)`);
+    io.out(`  longest value stored  ${homeLimits(result.config).maxFieldBytes} bytes (longer ones are cut and marked)`);
     io.out(
       `The private key and database key are sealed with the key file ${path.join(dir, KEY_FILE_NAME)} ` +
         '(permissions 0600, owner only): anyone who can read that file can read this home. ' +

@@ -42,6 +42,7 @@ export default defineCommand({
       io.out(`  ingested at   ${snap.ingestedAt}`);
       io.out(`  expires at    ${snap.expiresAt}${expired ? ' (EXPIRED)' : ''}`);
       io.out(`  counts        ${Object.entries(snap.counts).sort().map(([t, n]) => `${t} ${n}`).join(', ') || '(none)'}`);
+      if (snap.truncated) io.out(`  truncated     ${snap.truncated} value(s) over the home's size limit, cut and marked`);
     }
     const rej = status.lastRejection;
     io.out(rej ? `  last rejection ${rej.at} ${rej.file}: ${rej.reason}` : '  last rejection (none)');
