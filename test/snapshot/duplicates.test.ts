@@ -7,7 +7,10 @@ import { generateHospital } from '../../electron/core/demo';
 import { openHome } from '../../electron/core/home/open';
 import { PublishError } from '../../electron/core/snapshot/publish';
 import { SnapshotRefusal } from '../../electron/core/snapshot/refusal';
-import { IdSet } from '../../electron/core/store/id-set';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { mapLine, packRecords, packedIds } from '../../electron/core/chart/mapper';
+import type { ContentWriter, MappedBatch } from '../../electron/core/store/content';
+import { IdKeys, idKey } from '../../electron/core/store/id-set';
 import { ingestSnapshot } from '../../electron/core/store/ingest';
 import { REPO_ROOT } from '../support/fixtures';
 import { AS_OF, buildSnapshot, enrollTestHome, homeFingerprint, makeTestPki, tempDir, type TestPki } from '../support/snapshots';
@@ -237,6 +240,7 @@ describe('one id, one resource: the workstation', () => {
     const cases: Array<[string, Record<string, object[]>, string | null]> = [
       ['practitioner', { 'Practitioner.ndjson': [{ ...practitioner, name: [{ family: 'Other' }] }] }, 'Practitioner 1'],
       ['two-files', { 'Observation-2.ndjson': [{ ...observation, valueQuantity: { value: 1 } }] }, 'Observation 1'],
+      ['separators', { 'Observation.ndjson': [{ ...observation, id: 'o\u0000\u0001' }, { ...observation, id: 'o\u0000\u0001' }] }, 'Observation 1'],
       ['two-types', { 'Practitioner.ndjson': [{ ...practitioner, id: patients[0]!.id }] }, null],
     ];
     let sequence = 2;
@@ -248,26 +252,89 @@ describe('one id, one resource: the workstation', () => {
         sequence++;
         continue;
       }
-      const error = await refusal(home, file, 2);
-      expect(error.code, name).toBe('DUPLICATE_ID');
-      expect(error.detail, name).toBe(`ids that repeat: ${repeated}`);
+      for (const threads of [2, 1] as const) {
+        const error = await refusal(home, file, threads);
+        expect(error.code, name).toBe('DUPLICATE_ID');
+        expect(error.detail, name).toBe(`ids that repeat: ${repeated}`);
+      }
     }
   });
 });
 
-describe('IdSet', () => {
-  it('answers false exactly for what was added before, of the same type', () => {
-    const set = new IdSet(16);
-    const patient = IdSet.seed('Patient');
-    const observation = IdSet.seed('Observation');
-    let added = 0;
-    for (let i = 0; i < 200_000; i++) if (set.add(patient, `id-${i}`)) added++;
-    expect(added).toBe(200_000);
-    let again = 0;
-    for (let i = 0; i < 200_000; i += 7) if (set.add(patient, `id-${i}`)) again++;
-    expect(again).toBe(0);
-    expect(set.add(observation, 'id-5')).toBe(true);
-    expect(set.add(observation, 'id-5')).toBe(false);
-    expect(set.size).toBe(200_001);
+describe('the chart writer', () => {
+  const meta = { facility: { id: 'GH', name: 'General Hospital' }, units: [], asOf: AS_OF.toISOString(), expiresAt: AS_OF.toISOString(), sequence: 1 };
+  const line = (type: string, id: string) => JSON.stringify({ resourceType: type, id, subject: { reference: 'Patient/p1' }, valueString: id });
+  /** Records packed as the ingest worker packs what it mapped, with their ids noted as it notes them. */
+  const readElsewhere = (type: string, ids: string[], watch: IdKeys): MappedBatch => {
+    const records = ids.map((id, i) => mapLine(type, line(type, id), i + 1));
+    for (const r of records) watch.note(type, chartModel.mapper!.id!(r)!);
+    return { type, file: `${type}.ndjson`, packed: packRecords(records), idsSeen: true };
+  };
+  const run = (feed: (w: ContentWriter) => void) => {
+    const db = new Database(':memory:');
+    try {
+      chartModel.createSchema(db);
+      const writer = chartModel.writer(db, meta);
+      writer.resource('Patient', JSON.stringify({ resourceType: 'Patient', id: 'p1' }), { file: 'Patient.ndjson', line: 1 });
+      feed(writer);
+      return writer.finish().duplicates ?? {};
+    } finally {
+      db.close();
+    }
+  };
+
+  it('finds a repeat between what the reading thread noted and what it mapped itself, and within either', () => {
+    const across = run((w) => {
+      const watch = new IdKeys();
+      w.mapped!(readElsewhere('Observation', ['o1', 'o2', 'ctl\u0000\u0002'], watch));
+      w.resource('Observation', line('Observation', 'ctl\u0000\u0002'), { file: 'Observation.ndjson', line: 9 });
+      w.resource('Observation', line('Observation', 'o3'), { file: 'Observation.ndjson', line: 10 });
+      w.seenIds!(watch.seen());
+    });
+    expect(across).toEqual({ Observation: 1 });
+    const within = run((w) => {
+      const watch = new IdKeys();
+      w.mapped!(readElsewhere('Observation', ['o1', 'o2'], watch));
+      w.mapped!(readElsewhere('Observation', ['o2', 'o1'], watch));
+      w.seenIds!(watch.seen());
+    });
+    expect(within).toEqual({ Observation: 2 });
+    const none = run((w) => {
+      const watch = new IdKeys();
+      w.mapped!(readElsewhere('Observation', ['o1', 'o2'], watch));
+      w.resource('Observation', line('Observation', 'o3'), { file: 'Observation.ndjson', line: 9 });
+      w.resource('Procedure', line('Procedure', 'o1'), { file: 'Procedure.ndjson', line: 1 });
+      w.seenIds!(watch.seen());
+    });
+    expect(none).toEqual({});
+  });
+
+  it('will not finish when ids were noted elsewhere and never arrived', () => {
+    expect(() => run((w) => w.mapped!(readElsewhere('Observation', ['o1'], new IdKeys())))).toThrow(/did not reach the writer/);
+  });
+
+  it('finds the ids of packed records where the ingest worker reads them, ids holding separators too', () => {
+    const records = [mapLine('Observation', line('Observation', 'plain'), 1), mapLine('Observation', '{broken', 2), mapLine('Observation', line('Observation', 'a\u0000b\u0001'), 3)];
+    const found: string[] = [];
+    packedIds(packRecords(records), (text, start, end) => found.push(text.slice(start, end)));
+    expect(found).toEqual(['plain', 'a\u0000b\u0001']);
+  });
+});
+
+describe('IdKeys', () => {
+  it('finds exactly the pairs noted more than once, by one reader or two together', () => {
+    const one = new IdKeys(16);
+    for (let i = 0; i < 200_000; i++) one.note('Patient', `id-${i}`);
+    one.note('Observation', 'id-5'); // the same id in another type is another pair
+    expect(one.size).toBe(200_001);
+    expect(one.repeated().size).toBe(0);
+    one.note('Patient', 'xid-7x', 1, 5); // id-7, from the middle of a text
+    expect([...one.repeated()]).toEqual([idKey('Patient', 'id-7')]);
+    const other = new IdKeys();
+    other.note('Observation', 'id-5');
+    other.note('Observation', 'id-6');
+    const mine = new IdKeys();
+    mine.note('Observation', 'id-6');
+    expect([...mine.repeated(other.seen())]).toEqual([idKey('Observation', 'id-6')]);
   });
 });

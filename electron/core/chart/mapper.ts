@@ -294,6 +294,36 @@ export function unpackRecords(packed: string): ChartRecord[] {
 }
 
 /**
+ * Where each record's id is in a packed batch, without unpacking it: the third field, unless
+ * the record is a malformed line's (an id holding a separator: decoded). Stops at the first record it cannot read: unpackRecords()
+ * refuses the batch anyway, and only what it gives is stored.
+ */
+export function packedIds(packed: string, each: (text: string, start: number, end: number) => void): void {
+  for (let at = 0; at < packed.length; ) {
+    const end = packed.indexOf(END, at);
+    if (end < 0) return;
+    if (packed.charCodeAt(at) !== 0x30 + R.MALFORMED) {
+      const line = packed.indexOf(SEP, at);
+      const id = line < 0 ? -1 : packed.indexOf(SEP, line + 1);
+      const idEnd = id < 0 ? -1 : packed.indexOf(SEP, id + 1);
+      if (idEnd < 0 || idEnd > end) return;
+      if (packed.charCodeAt(id + 1) !== 2) each(packed, id + 1, idEnd);
+      else {
+        // An id holding a separator goes as JSON (see encode()); null is no id.
+        let text: unknown;
+        try {
+          text = idEnd - id > 2 ? JSON.parse(packed.slice(id + 2, idEnd)) : null;
+        } catch {
+          return;
+        }
+        if (typeof text === 'string') each(text, 0, text.length);
+      }
+    }
+    at = end + 1;
+  }
+}
+
+/**
  * Names this exact mapping, for mapped entries in snapshots: change it whenever what
  * mapLine() or packRecords() give for a line changes (a test holds a digest of the mapping
  * of a sample hospital to it). Keeping the source JSON is part of it.
@@ -306,4 +336,5 @@ export const chartMapper: ContentMapper<ChartRecord> = {
   map: mapLine,
   pack: packRecords,
   id: (record) => (record[0] === R.MALFORMED ? null : record[2]),
+  ids: packedIds,
 };

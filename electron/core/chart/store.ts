@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
 import type { ContentProblem, ContentReport, ContentWriter, MappedBatch, ProtocolFile, SnapshotMeta, SourceRef, WriterOptions } from '../store/content';
 import { htmlToText } from '../fhir/util';
-import { IdSet } from '../store/id-set';
+import { IdKeys, idKey, type SeenIds } from '../store/id-set';
 import { cutRecord, recordOver, sizeText } from './limit';
 import { S, type EncounterAux } from './map';
 import { R, SCHEMA_VERSION, mapLine, unpackRecords, type ChartRecord, type LocationInfo } from './mapper';
@@ -79,23 +79,13 @@ export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOp
   let truncatedValues = 0;
   let truncatedTotal = 0;
   /**
-   * Every (type, id) stored, to find ids that repeat: hashes only (the hot path), and the ids
-   * whose hash was seen before, to be confirmed against the tables in finish().
+   * Every (type, id) stored, as a hash, to find ids that repeat in finish() (and confirm them
+   * against the tables). Records whose ids the ingest worker noted as it read them
+   * (batch.idsSeen) are not hashed again here: what it saw comes to seenIds().
    */
-  const ids = new IdSet();
-  let seedType = '';
-  let seed = 0;
-  const suspects = new Map<string, Set<string>>();
-  const seen = (type: string, id: string) => {
-    if (type !== seedType) {
-      seedType = type;
-      seed = IdSet.seed(type);
-    }
-    if (ids.add(seed, id)) return;
-    let s = suspects.get(type);
-    if (!s) suspects.set(type, (s = new Set()));
-    s.add(id.split('').join('')); // a copy, not a view into the batch the id came from
-  };
+  const watch = new IdKeys();
+  let elsewhere: SeenIds | null = null;
+  let seenElsewhere = false;
   /** Active encounters, for placing patients in beds (finish) without reading items back. */
   const encounters: ActiveEncounter[] = [];
   let protocols = 0;
@@ -114,7 +104,7 @@ export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOp
   };
 
   /** The stateful half: patient keys, counts, locations and problems, then the row. */
-  const store = (type: string, file: string, rec: ChartRecord): void => {
+  const store = (type: string, file: string, rec: ChartRecord, idsSeen: boolean): void => {
     if (rec[0] === R.MALFORMED) {
       malformedTotal++;
       problem(malformed, { file, line: rec[1], reason: rec[2] });
@@ -127,7 +117,7 @@ export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOp
       truncatedTotal++;
       problem(truncated, { file, line: rec[1], reason: `${type}: ${cut.values} value(s) over ${sizeText(maxField)} cut (the longest ${sizeText(cut.largest)})` });
     }
-    seen(type, rec[2]);
+    if (!idsSeen) watch.note(type, rec[2]);
     counts.set(type, (counts.get(type) ?? 0) + 1);
     switch (rec[0]) {
       case R.PATIENT: {
@@ -168,11 +158,17 @@ export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOp
   return {
     resource(type: string, json: string, source: SourceRef): void {
       if (json.trim() === '') return;
-      store(type, source.file, mapLine(type, json, source.line));
+      store(type, source.file, mapLine(type, json, source.line), false);
     },
 
     mapped(batch: MappedBatch): void {
-      for (const record of unpackRecords(batch.packed)) store(batch.type, batch.file, record);
+      const seen = batch.idsSeen === true;
+      seenElsewhere ||= seen;
+      for (const record of unpackRecords(batch.packed)) store(batch.type, batch.file, record, seen);
+    },
+
+    seenIds(seen: SeenIds): void {
+      elsewhere = seen;
     },
 
     protocol(doc: ProtocolFile): void {
@@ -184,6 +180,8 @@ export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOp
     },
 
     finish(): ContentReport {
+      if (seenElsewhere && !elsewhere) throw new Error('the ids noted by the thread that read the snapshot did not reach the writer');
+      const suspects = watch.repeated(...(elsewhere ? [elsewhere] : []));
       const duplicates = suspects.size ? confirmDuplicates(db, suspects) : {};
       if (Object.keys(duplicates).length) {
         // Refused by the pipeline: none of the rest matters, and the unique indexes would fail.
@@ -229,23 +227,21 @@ export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOp
 }
 
 /**
- * Which of the suspected ids (their hash was seen before) really repeat, and how many per
- * type: one read of the tables, only when there are suspects (a repeat, or in a few billion
- * ingests a hash shared by two ids).
+ * Which (type, id) pairs whose hash came more than once really repeat, and how many per type:
+ * one read of the tables, only when a hash came again (a repeat, or in a few billion ingests
+ * two ids that share a hash).
  */
-function confirmDuplicates(db: Database, suspects: Map<string, Set<string>>): Record<string, number> {
+function confirmDuplicates(db: Database, suspects: Set<number>): Record<string, number> {
   const times = new Map<string, Map<string, number>>();
   const count = (type: string, id: string) => {
-    if (!suspects.get(type)?.has(id)) return;
+    if (!suspects.has(idKey(type, id))) return;
     let t = times.get(type);
     if (!t) times.set(type, (t = new Map()));
     t.set(id, (t.get(id) ?? 0) + 1);
   };
-  if (suspects.has('Patient')) for (const id of db.prepare('SELECT id FROM patient').pluck().iterate() as Iterable<string>) count('Patient', id);
-  if ([...suspects.keys()].some((t) => t !== 'Patient')) {
-    for (const table of ['entity', 'item']) {
-      for (const [type, id] of db.prepare(`SELECT type, id FROM ${table}`).raw().iterate() as Iterable<[string, string]>) count(type, id);
-    }
+  for (const id of db.prepare('SELECT id FROM patient').pluck().iterate() as Iterable<string>) count('Patient', id);
+  for (const table of ['entity', 'item']) {
+    for (const [type, id] of db.prepare(`SELECT type, id FROM ${table}`).raw().iterate() as Iterable<[string, string]>) count(type, id);
   }
   const out: Record<string, number> = {};
   for (const [type, t] of [...times].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

@@ -29,7 +29,7 @@ import {
 } from './manifest';
 import { NdjsonLines } from './lines';
 import { mapperId, type ContentMapper } from '../store/content';
-import { IdSet, repeatedIdsText } from '../store/id-set';
+import { IdKeys, idKey, repeatedIdsText } from '../store/id-set';
 import { protocolKind, protocolTitle } from './protocols';
 
 /** A publishing problem: the one line the IT admin sees (no PHI). */
@@ -246,21 +246,20 @@ interface Occurrence {
 }
 
 /**
- * Where each suspected id (its hash was seen before) occurs, by reading those types' files
- * again: those that occur more than once repeat. Read only when there are suspects.
+ * Where each (type, id) whose hash came more than once occurs, by reading the export again:
+ * those that occur more than once repeat. Read only when a hash came again.
  */
-async function repeatsOf(sources: Source[], suspects: Map<string, Set<string>>): Promise<Map<string, Occurrence[][]>> {
+async function repeatsOf(sources: Source[], suspects: Set<number>): Promise<Map<string, Occurrence[][]>> {
   const found = new Map<string, Map<string, Occurrence[]>>();
   for (const { file, entry } of sources) {
-    const ids = entry.kind === 'ndjson' ? suspects.get(entry.type) : undefined;
-    if (!ids || entry.kind !== 'ndjson') continue;
+    if (entry.kind !== 'ndjson') continue;
     let byId = found.get(entry.type);
     if (!byId) found.set(entry.type, (byId = new Map()));
     const into = byId;
     const lines = new NdjsonLines(
       (buf, start, end, line) => {
         const r = resourceOf(entry.type, buf.toString('utf8', start, end));
-        if (!r || !ids.has(r.id)) return;
+        if (!r || !suspects.has(idKey(entry.type, r.id))) return;
         const updated = typeof r.lastUpdated === 'string' ? Date.parse(r.lastUpdated) : NaN;
         const list = into.get(r.id) ?? [];
         list.push({ file: entry.path, line, updated: Number.isNaN(updated) ? null : updated });
@@ -389,20 +388,9 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
   // Repeated ids: each (type, id) goes through a hash set as the files are read, from the
   // mapper's records or, when nothing maps them, from the lines; the ids whose hash was seen
   // before are then looked up in the export (repeatsOf) before anything is called a repeat.
-  const ids = options.keepRepeatedIds ? null : new IdSet();
-  const suspects = new Map<string, Set<string>>();
-  let seedType = '';
-  let seed = 0;
+  const watch = options.keepRepeatedIds ? null : new IdKeys();
   const note = (type: string, id: string | null) => {
-    if (!ids || id === null) return;
-    if (type !== seedType) {
-      seedType = type;
-      seed = IdSet.seed(type);
-    }
-    if (ids.add(seed, id)) return;
-    let s = suspects.get(type);
-    if (!s) suspects.set(type, (s = new Set()));
-    s.add(id);
+    if (watch && id !== null) watch.note(type, id);
   };
   const mapperIds = options.mapper?.id ? options.mapper.id.bind(options.mapper) : null;
   /**
@@ -468,7 +456,7 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
       const { entry } = source;
       const drop = entry.kind === 'ndjson' ? drops?.get(entry.path) : undefined;
       const type = entry.kind === 'ndjson' ? entry.type : '';
-      const noteIds = !drops && ids !== null && entry.kind === 'ndjson';
+      const noteIds = !drops && watch !== null && entry.kind === 'ndjson';
       if (entry.kind === 'ndjson' && options.mapper) {
         const recordIds = noteIds && mapperIds ? (record: unknown) => note(type, mapperIds(record)) : null;
         yield* member((done) => mappedRecords(source.file, entry, options.mapper!, tooLong(entry.path), advance, done, drop, recordIds));
@@ -499,6 +487,7 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
   };
   try {
     let ciphertext = await writePayload(null);
+    const suspects = watch?.repeated() ?? new Set<number>();
     const repeats = suspects.size ? await repeatsOf(exp.sources, suspects) : new Map<string, Occurrence[][]>();
     if (repeats.size) {
       const counts = Object.fromEntries([...repeats].map(([type, lists]) => [type, lists.length] as const).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { HomeQueries } from '../api/handlers';
 import type { ProtocolInfo, SnapshotStatus } from '../../shared/contract';
+import type { SeenIds } from './id-set';
 
 /**
  * The seam between the snapshot pipeline (verify, decrypt, ingest, switch: store/ and
@@ -65,6 +66,8 @@ export interface ContentWriter {
    * each of its lines. A batch that does not read back throws DamagedBatchError.
    */
   mapped?(batch: MappedBatch): void;
+  /** What the thread that read the mapped batches saw of their ids (batches marked idsSeen), once, before finish(). */
+  seenIds?(seen: SeenIds): void;
   protocol(doc: ProtocolFile): void;
   /** All input seen: resolve what needed the whole picture, build indexes, report. */
   finish(): ContentReport;
@@ -88,6 +91,8 @@ export interface ContentMapper<R = unknown> {
   pack(records: R[]): string;
   /** The resource id a record stands for (null when it has none: a malformed line); the publisher looks for repeats by it. */
   id?(record: R): string | null;
+  /** The ids of a packed batch's records, each as text[start, end) (none for a malformed line); the ingest worker notes them. */
+  ids?(packed: string, each: (text: string, start: number, end: number) => void): void;
 }
 
 /** A packed batch that does not read back (a damaged or foreign mapped entry). */
@@ -103,6 +108,8 @@ export interface MappedBatch {
   type: string;
   file: string;
   packed: string;
+  /** The thread that read it already noted its ids (the writer gets them through seenIds()). */
+  idsSeen?: boolean;
 }
 
 /** What the snapshot manifest says about the data, as the chart model needs it. */

@@ -1,75 +1,105 @@
 /**
- * Which (resource type, id) pairs have been seen, to find ids that repeat within a type.
- * Millions of pairs go through it on the ingest's hot path, so it keeps no strings: each pair
- * is a 63-bit hash in an open-addressed table of 32-bit words (8 bytes a pair, no garbage).
- * add() answers false when the hash was seen before: almost always the same pair (a repeat),
- * but two different pairs may share a hash, so the caller confirms each one (see
- * chart/store.ts and snapshot/publish.ts) before it calls anything a duplicate.
+ * The (resource type, id) pairs a reader sees, to find ids that repeat within a type. Every
+ * resource of an ingest goes through it, so it keeps no strings and looks nothing up as it
+ * goes: each pair becomes a 53-bit hash appended to a typed array (8 bytes a pair, written in
+ * order, no garbage), and the repeats are found once, at the end, by sorting the hashes.
+ * A hash that comes twice is almost always the same pair twice, but two pairs may share one,
+ * so the caller confirms each before it calls anything a duplicate (chart/store.ts against
+ * its tables, snapshot/publish.ts against the export).
  */
-export class IdSet {
-  private table: Uint32Array;
-  private mask: number;
-  private used = 0;
+export class IdKeys {
+  private keys: Float64Array;
+  private count = 0;
+  private type = '';
+  private seed = 0;
 
-  constructor(capacity = 1 << 16) {
-    let slots = 1 << 4;
-    while (slots < capacity * 2) slots *= 2;
-    this.table = new Uint32Array(slots * 2);
-    this.mask = slots - 1;
+  /** `expected`: how many pairs are coming, if known (room for them is made at once, up to 4 million). */
+  constructor(expected = 1 << 16) {
+    this.keys = new Float64Array(Math.min(Math.max(expected, 16), 1 << 22));
   }
 
   get size(): number {
-    return this.used;
+    return this.count;
   }
 
-  /** The hash seed of a resource type; pass it to add() with each id of that type. */
-  static seed(type: string): number {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < type.length; i++) h = Math.imul(h ^ type.charCodeAt(i), 0x01000193);
-    return h >>> 0;
+  /** One resource of `type` whose id is text[start, end). */
+  note(type: string, text: string, start = 0, end = text.length): void {
+    if (type !== this.type) {
+      this.type = type;
+      this.seed = typeSeed(type);
+    }
+    if (this.count === this.keys.length) {
+      const grown = new Float64Array(this.keys.length * 2);
+      grown.set(this.keys);
+      this.keys = grown;
+    }
+    this.keys[this.count++] = hashId(this.seed, text, start, end);
   }
 
-  /** Record (type, id); false when its hash is already in (probably the same pair: confirm it). */
-  add(seed: number, id: string): boolean {
-    // Two independent 32-bit lanes (FNV-1a and a multiply-rotate), then a final mix of each.
-    let a = seed ^ 0x9e3779b9;
-    let b = Math.imul(seed, 0x85ebca6b) ^ 0x27d4eb2f;
-    for (let i = 0; i < id.length; i++) {
-      const c = id.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-      b = (b << 13) | (b >>> 19);
-    }
-    a = mix(a ^ id.length) | 1; // never 0: an empty slot is (0, 0)
-    b = mix(b ^ id.length);
-    const table = this.table;
-    let slot = a & this.mask;
-    for (;;) {
-      const at = slot * 2;
-      const x = table[at]!;
-      if (x === 0) break;
-      if (x === a >>> 0 && table[at + 1] === b >>> 0) return false;
-      slot = (slot + 1) & this.mask;
-    }
-    table[slot * 2] = a;
-    table[slot * 2 + 1] = b;
-    if (++this.used * 2 > this.mask + 1) this.grow();
-    return true;
+  /** The hashes so far, sorted, to send to another thread (this reader is done). */
+  seen(): SeenIds {
+    const keys = this.keys.subarray(0, this.count).sort();
+    return { keys };
   }
 
-  private grow(): void {
-    const old = this.table;
-    this.table = new Uint32Array(old.length * 2);
-    this.mask = this.mask * 2 + 1;
-    for (let at = 0; at < old.length; at += 2) {
-      const a = old[at]!;
-      if (a === 0) continue;
-      let slot = a & this.mask;
-      while (this.table[slot * 2] !== 0) slot = (slot + 1) & this.mask;
-      this.table[slot * 2] = a;
-      this.table[slot * 2 + 1] = old[at + 1]!;
-    }
+  /**
+   * The hashes that occur more than once, here and in what other readers saw (their sorted
+   * keys) taken together: one sort of these, then one pass over all of them in order.
+   */
+  repeated(...others: SeenIds[]): Set<number> {
+    let all = this.seen().keys;
+    for (const o of others) all = merge(all, o.keys);
+    const out = new Set<number>();
+    for (let i = 1; i < all.length; i++) if (all[i] === all[i - 1]) out.add(all[i]!);
+    return out;
   }
+}
+
+/** Two sorted arrays as one. */
+function merge(x: Float64Array, y: Float64Array): Float64Array {
+  if (x.length === 0) return y;
+  if (y.length === 0) return x;
+  const out = new Float64Array(x.length + y.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < x.length && j < y.length) out[k++] = x[i]! <= y[j]! ? x[i++]! : y[j++]!;
+  while (i < x.length) out[k++] = x[i++]!;
+  while (j < y.length) out[k++] = y[j++]!;
+  return out;
+}
+
+/** What a reader saw of the ids (IdKeys.seen()), to be sent to the thread that stores the records. */
+export interface SeenIds {
+  keys: Float64Array;
+}
+
+export function typeSeed(type: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < type.length; i++) h = Math.imul(h ^ type.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The 53-bit hash of a (type, id) pair, as IdKeys keeps it; for confirming a repeated one. */
+export const idKey = (type: string, id: string): number => hashId(typeSeed(type), id, 0, id.length);
+
+/** Two independent 32-bit lanes over text[start, end), two characters a step, mixed into 53 bits (exact in a double). */
+function hashId(seed: number, text: string, start: number, end: number): number {
+  let a = seed ^ 0x9e3779b9;
+  let b = Math.imul(seed, 0x85ebca6b) ^ 0x27d4eb2f;
+  let i = start;
+  for (; i + 1 < end; i += 2) {
+    const c = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b = (b << 13) | (b >>> 19);
+  }
+  if (i < end) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (mix(a ^ (end - start)) >>> 0) * 0x200000 + (mix(b ^ (end - start)) >>> 11);
 }
 
 /** MurmurHash3's 32-bit finaliser: every input bit moves every output bit. */

@@ -216,6 +216,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
                 line: (type, json, source) => writer.resource(type, json, source),
                 protocol: (doc) => writer.protocol(doc),
                 progress,
+                seenIds: (seen) => writer.seenIds?.(seen),
               })
             : 'unavailable';
         // The reader takes the snapshot's mapped entries when they come from this very mapping.
