@@ -10,7 +10,7 @@ import { SnapshotRefusal } from '../../electron/core/snapshot/refusal';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { mapLine, packRecords, packedIds } from '../../electron/core/chart/mapper';
 import type { ContentWriter, MappedBatch } from '../../electron/core/store/content';
-import { IdKeys, idKey } from '../../electron/core/store/id-set';
+import { IdKeys, idKey } from '../../electron/core/store/id-keys';
 import { ingestSnapshot } from '../../electron/core/store/ingest';
 import { REPO_ROOT } from '../support/fixtures';
 import { AS_OF, buildSnapshot, enrollTestHome, homeFingerprint, makeTestPki, tempDir, type TestPki } from '../support/snapshots';

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
 import type { ContentProblem, ContentReport, ContentWriter, MappedBatch, ProtocolFile, SnapshotMeta, SourceRef, WriterOptions } from '../store/content';
 import { htmlToText } from '../fhir/util';
-import { IdKeys, idKey, type SeenIds } from '../store/id-set';
+import { IdKeys, idKey, type SeenIds } from '../store/id-keys';
 import { cutRecord, recordOver, sizeText } from './limit';
 import { S, type EncounterAux } from './map';
 import { R, SCHEMA_VERSION, mapLine, unpackRecords, type ChartRecord, type LocationInfo } from './mapper';

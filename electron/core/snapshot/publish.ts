@@ -29,7 +29,7 @@ import {
 } from './manifest';
 import { NdjsonLines } from './lines';
 import { mapperId, type ContentMapper } from '../store/content';
-import { IdKeys, idKey, repeatedIdsText } from '../store/id-set';
+import { IdKeys, idKey, repeatedIdsText } from '../store/id-keys';
 import { protocolKind, protocolTitle } from './protocols';
 
 /** A publishing problem: the one line the IT admin sees (no PHI). */

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { HomeQueries } from '../api/handlers';
 import type { ProtocolInfo, SnapshotStatus } from '../../shared/contract';
-import type { SeenIds } from './id-set';
+import type { SeenIds } from './id-keys';
 
 /**
  * The seam between the snapshot pipeline (verify, decrypt, ingest, switch: store/ and

@@ -3,7 +3,7 @@ import { chartMapper } from '../chart/mapper';
 import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal } from '../snapshot/refusal';
 import { mapperId, type ContentMapper } from './content';
-import { IdKeys } from './id-set';
+import { IdKeys } from './id-keys';
 import type { FromWorker, WorkerJob } from './parallel';
 
 /**

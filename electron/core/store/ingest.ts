@@ -24,7 +24,7 @@ import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal, refuse } from '../snapshot/refusal';
 import { checkAdmission, readSnapshotHead, unwrapContentKey, verifySnapshotHead } from '../snapshot/verify';
 import { DamagedBatchError, mapperId, type ContentModel, type ContentReport, type MappedBatch, type SnapshotMeta } from './content';
-import { repeatedIdsText } from './id-set';
+import { repeatedIdsText } from './id-keys';
 import { startMappedRead, type MappedRead } from './parallel';
 import { NEW_DATABASE_CIPHER, createSnapshotDatabase, fsyncFile, removeSecurely, sealSnapshotDatabase, type DatabaseCipher } from './database';
 

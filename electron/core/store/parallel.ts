@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Manifest, ProtocolEntry } from '../snapshot/manifest';
 import { SnapshotRefusal, type RefusalCode } from '../snapshot/refusal';
 import type { MappedBatch } from './content';
-import type { SeenIds } from './id-set';
+import type { SeenIds } from './id-keys';
 
 /**
  * Where the ingest worker's code is (store/ingest-worker.ts): the desktop app points at its
