@@ -100,7 +100,9 @@ describe('the publisher reads only inside the export folder', () => {
   it('takes links that stay inside, and files in subfolders', async () => {
     mkdirSync(path.join(exportDir, 'more'));
     writeFileSync(path.join(exportDir, 'more', 'Condition.ndjson'), `${JSON.stringify({ resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/p1' } })}\n`);
-    symlinkSync('Observation.ndjson', path.join(exportDir, 'Vitals.ndjson'));
+    // A link to another file inside the folder (its own ids: one id twice would be refused).
+    writeFileSync(path.join(exportDir, 'more', 'vitals-source.ndjson'), `${JSON.stringify({ resourceType: 'Observation', id: 'linked-1', status: 'final', code: { text: 'Pulse' }, subject: { reference: 'Patient/p1' } })}\n`);
+    symlinkSync(path.join('more', 'vitals-source.ndjson'), path.join(exportDir, 'Vitals.ndjson'));
     listInManifest('more/Condition.ndjson', 'Condition');
     listInManifest('https://ehr.example/bulk/Vitals.ndjson');
     const manifest = await publish();

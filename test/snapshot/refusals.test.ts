@@ -303,6 +303,53 @@ describe('snapshot refusals (each leaves the home as it was)', () => {
     expectHomeUnchanged('CORRUPT');
   });
 
+  it('holds the publisher\'s mapped records to what the mapping of a line gives: anything else is CORRUPT, on either thread', async () => {
+    const chart = chartModel.mapper!;
+    const [F, E, N] = ['\u0000', '\u0001', '\u0002'];
+    /** The first record of a kind (1 patient, 3 item), its fields changed. */
+    const record = (kind: number, change: (fields: string[]) => string[]) => (packed: string) => {
+      const records = packed.split(E);
+      const at = records.findIndex((r) => r.startsWith(`${kind}${F}`));
+      if (at < 0) return packed;
+      records[at] = change(records[at]!.split(F)).join(F);
+      return records.join(E);
+    };
+    const field = (kind: number, index: number, value: (old: string) => string) =>
+      record(kind, (fields) => fields.map((f, i) => (i === index ? value(f) : f)));
+    const first = (packed: string) => packed.indexOf(E) + 1;
+    const cases: Array<[string, (packed: string) => string, RegExp]> = [
+      ['a number field that holds text', field(3, 1, () => 'one'), /do not read back/],
+      ['a number field that holds a string', field(3, 8, () => `${N}"70"`), /do not read back/],
+      ['a text field that holds a number', field(1, 2, () => `${N}7`), /do not read back/],
+      ['null where a value is required', field(3, 11, () => N), /do not read back/],
+      ['a JSON field that holds no JSON', field(1, 8, () => 'name: Quillfeather'), /do not read back/],
+      ['identifiers that are not a list', field(1, 11, () => '{"0":"mrn"}'), /do not read back/],
+      ['a section no mapping gives', field(3, 5, () => '99'), /do not read back/],
+      ['a deceased flag neither 0 nor 1', field(1, 7, () => '2'), /do not read back/],
+      ['a line number that is not one', field(3, 1, () => '0'), /do not read back/],
+      ['a field too many', field(3, 2, (id) => `${id}${F}extra`), /do not read back/],
+      ['a field too few', record(1, (fields) => fields.slice(0, -1)), /do not read back/],
+      ['records run together', (p) => p.replace(E, ''), /do not read back/],
+      ['a packed buffer cut short', (p) => p.slice(0, -3), /end inside a record/],
+      ['a record fewer than the lines', (p) => p.slice(first(p)), /mapped records, manifest says/],
+      ['a record more than the lines', (p) => p + p.slice(0, first(p)), /mapped records, manifest says/],
+    ];
+    for (const [name, edit, reason] of cases) {
+      const out = path.join(work, `records-${name.replace(/\W+/g, '-')}.lantern`);
+      await buildSnapshot({ pki, out, fhirDir: fhir, sequence: 2, mapper: { ...chart, pack: (records) => edit(chart.pack(records)) } });
+      for (const threads of [2, 1] as const) {
+        const refusal = await ingestSnapshot(home, out, { model: chartModel, clock, threads }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(refusal, `${name}, ${threads} thread(s)`).toBeInstanceOf(SnapshotRefusal);
+        expect((refusal as SnapshotRefusal).code, name).toBe('CORRUPT');
+        expect((refusal as SnapshotRefusal).message, name).toMatch(reason);
+        expectHomeUnchanged('CORRUPT');
+      }
+    }
+  });
+
   it('still ingests the good snapshot afterwards', async () => {
     const result = await ingestSnapshot(home, good, { model: testModel, clock });
     expect(result.record.status.sequence).toBe(2);

@@ -7,7 +7,8 @@ import { enrollHome } from '../../electron/core/home/enroll';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { makeThrowawayPki, writeThrowawayPki, type ThrowawayPki } from '../../electron/core/pki/throwaway';
 import { chartModel } from '../../electron/core/chart';
-import { publishSnapshot } from '../../electron/core/snapshot/publish';
+import { publishSnapshot, type PublishOptions } from '../../electron/core/snapshot/publish';
+import type { HomeConfig } from '../../electron/core/home/layout';
 import type { ContentMapper, ContentModel, ContentProblem } from '../../electron/core/store/content';
 
 /**
@@ -120,6 +121,10 @@ export interface BuildOptions {
   now?: Date;
   /** The line mapper whose mapped entries go in (default the chart's); null: lines only (format 1). */
   mapper?: ContentMapper | null;
+  dedupe?: PublishOptions['dedupe'];
+  onDropped?: PublishOptions['onDropped'];
+  /** Leave repeated ids in: a snapshot the publisher would refuse, for the workstation's refusal. */
+  keepRepeatedIds?: boolean;
 }
 
 export async function buildSnapshot(options: BuildOptions) {
@@ -138,13 +143,16 @@ export async function buildSnapshot(options: BuildOptions) {
     chunkSize: options.chunkSize,
     mapper: options.mapper === null ? undefined : (options.mapper ?? chartModel.mapper),
     clock: () => options.now ?? AS_OF,
+    dedupe: options.dedupe,
+    onDropped: options.onDropped,
+    keepRepeatedIds: options.keepRepeatedIds,
   });
 }
 
 export function enrollTestHome(
   dir: string,
   pki: TestPki,
-  options: { workstation?: number; facility?: string | null; units?: string[] | null; keepSnapshots?: number; now?: Date } = {},
+  options: { workstation?: number; facility?: string | null; units?: string[] | null; keepSnapshots?: number; now?: Date; limits?: HomeConfig['limits'] } = {},
 ) {
   const w = pki.workstations[options.workstation ?? 0]!;
   return enrollHome({
@@ -156,6 +164,7 @@ export function enrollTestHome(
     facility: options.facility === undefined ? 'GH' : options.facility,
     units: options.units === undefined ? ['4W'] : options.units,
     keepSnapshots: options.keepSnapshots,
+    limits: options.limits,
     clock: () => options.now ?? AS_OF,
   });
 }

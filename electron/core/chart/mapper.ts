@@ -156,11 +156,13 @@ const S_ = 0;
 const J_ = 1;
 const N_ = 2;
 const O_ = 3;
+/** Added to a field's kind when the field is never null (the table column is NOT NULL, or the writer needs it). */
+const REQ = 4;
 const FIELDS: Record<ChartRecord[0], readonly number[]> = {
-  [R.MALFORMED]: [N_, S_],
-  [R.PATIENT]: [N_, S_, S_, S_, S_, S_, N_, J_, J_, S_, O_],
-  [R.ENTITY]: [N_, S_, S_, J_, O_],
-  [R.ITEM]: [N_, S_, S_, S_, N_, S_, S_, N_, S_, S_, J_, J_, J_],
+  [R.MALFORMED]: [N_ | REQ, S_ | REQ],
+  [R.PATIENT]: [N_ | REQ, S_ | REQ, S_ | REQ, S_, S_, S_, N_ | REQ, J_ | REQ, J_ | REQ, S_ | REQ, O_ | REQ],
+  [R.ENTITY]: [N_ | REQ, S_ | REQ, S_, J_ | REQ, O_],
+  [R.ITEM]: [N_ | REQ, S_ | REQ, S_, S_, N_ | REQ, S_, S_, N_, S_, S_, J_ | REQ, J_, J_],
 };
 const SEP = '\u0000';
 const END = '\u0001';
@@ -174,7 +176,7 @@ function hasSeparator(text: string): boolean {
 
 function encode(kind: number, value: unknown): string {
   if (value === null) return NULL;
-  switch (kind) {
+  switch (kind & 3) {
     case S_:
       return hasSeparator(value as string) ? NULL + JSON.stringify(value) : (value as string);
     case J_:
@@ -186,11 +188,36 @@ function encode(kind: number, value: unknown): string {
   }
 }
 
+const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/** JSON text of an object or an array, by its first and last characters (a full parse would cost the ingest a fifth). */
+function looksLikeJson(text: string): boolean {
+  let a = 0;
+  let b = text.length - 1;
+  while (a < b && isSpace(text.charCodeAt(a))) a++;
+  while (b > a && isSpace(text.charCodeAt(b))) b--;
+  const first = text.charCodeAt(a);
+  const last = text.charCodeAt(b);
+  return b > a && ((first === 0x7b && last === 0x7d) || (first === 0x5b && last === 0x5d));
+}
+
+/** One field back from its text; throws for anything packRecords() would not have written. */
 function decode(kind: number, text: string): unknown {
-  if (text.charCodeAt(0) === 2) return text.length === 1 ? null : JSON.parse(text.slice(1));
-  switch (kind) {
+  if (text.charCodeAt(0) === 2) {
+    if (text.length === 1) {
+      if (kind & REQ) throw new Error('a required field is null');
+      return null;
+    }
+    // Only strings holding a separator are written this way.
+    const value: unknown = kind & 3 ? undefined : JSON.parse(text.slice(1));
+    if (typeof value !== 'string') throw new Error('not a string');
+    return value;
+  }
+  switch (kind & 3) {
     case S_:
+      return text;
     case J_:
+      if (!looksLikeJson(text)) throw new Error('not JSON');
       return text;
     case N_: {
       const n = Number(text);
@@ -199,6 +226,29 @@ function decode(kind: number, text: string): unknown {
     }
     default:
       return JSON.parse(text);
+  }
+}
+
+const SECTIONS = new Set<number>(Object.values(S));
+const isText = (v: unknown): v is string | null => v === null || typeof v === 'string';
+const isTextList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** What the writer relies on beyond each field's type: a line number, an id, the values it switches on. */
+function wellFormed(rec: unknown[]): boolean {
+  const line = rec[1] as number;
+  if (!Number.isInteger(line) || line < 1) return false;
+  if (rec[0] === R.MALFORMED) return true;
+  const id = rec[2] as string;
+  if (id.length === 0 || id.length > 200) return false;
+  switch (rec[0]) {
+    case R.PATIENT:
+      return (rec[7] === 0 || rec[7] === 1) && isTextList(rec[11]);
+    case R.ENTITY: {
+      const loc = rec[5] as Record<string, unknown> | null;
+      return loc === null || (typeof loc === 'object' && !Array.isArray(loc) && isText(loc['name']) && isText(loc['phys']) && isText(loc['partOf']) && isTextList(loc['aliases']));
+    }
+    default:
+      return SECTIONS.has(rec[5] as number);
   }
 }
 
@@ -215,7 +265,12 @@ export function packRecords(records: readonly ChartRecord[]): string {
   return out;
 }
 
-/** packRecords, undone; throws DamagedBatchError for anything it would not have written. */
+/**
+ * packRecords, undone; throws DamagedBatchError for anything it would not have written: a
+ * record cut short or run on, a field too many or too few, a field of the wrong type, null
+ * where a value is required, an unknown kind or section. Records mapped by the publisher come
+ * this way, so they are held to what the mapping of a line can give.
+ */
 export function unpackRecords(packed: string): ChartRecord[] {
   const out: ChartRecord[] = [];
   if (packed === '') return out;
@@ -232,9 +287,40 @@ export function unpackRecords(packed: string): ChartRecord[] {
     } catch {
       throw new DamagedBatchError(`record ${r + 1} is damaged`);
     }
+    if (!wellFormed(rec)) throw new DamagedBatchError(`record ${r + 1} is damaged`);
     out.push(rec as ChartRecord);
   }
   return out;
+}
+
+/**
+ * Where each record's id is in a packed batch, without unpacking it: the third field, unless
+ * the record is a malformed line's (an id holding a separator: decoded). Stops at the first record it cannot read: unpackRecords()
+ * refuses the batch anyway, and only what it gives is stored.
+ */
+export function packedIds(packed: string, each: (text: string, start: number, end: number) => void): void {
+  for (let at = 0; at < packed.length; ) {
+    const end = packed.indexOf(END, at);
+    if (end < 0) return;
+    if (packed.charCodeAt(at) !== 0x30 + R.MALFORMED) {
+      const line = packed.indexOf(SEP, at);
+      const id = line < 0 ? -1 : packed.indexOf(SEP, line + 1);
+      const idEnd = id < 0 ? -1 : packed.indexOf(SEP, id + 1);
+      if (idEnd < 0 || idEnd > end) return;
+      if (packed.charCodeAt(id + 1) !== 2) each(packed, id + 1, idEnd);
+      else {
+        // An id holding a separator goes as JSON (see encode()); null is no id.
+        let text: unknown;
+        try {
+          text = idEnd - id > 2 ? JSON.parse(packed.slice(id + 2, idEnd)) : null;
+        } catch {
+          return;
+        }
+        if (typeof text === 'string') each(text, 0, text.length);
+      }
+    }
+    at = end + 1;
+  }
 }
 
 /**
@@ -249,4 +335,6 @@ export const chartMapper: ContentMapper<ChartRecord> = {
   revision: `${SCHEMA_VERSION}.${MAPPING_REVISION}${KEEP_RAW ? '+raw' : ''}`,
   map: mapLine,
   pack: packRecords,
+  id: (record) => (record[0] === R.MALFORMED ? null : record[2]),
+  ids: packedIds,
 };

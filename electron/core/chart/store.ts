@@ -1,6 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
-import type { ContentProblem, ContentReport, ContentWriter, MappedBatch, ProtocolFile, SnapshotMeta, SourceRef } from '../store/content';
+import type { ContentProblem, ContentReport, ContentWriter, MappedBatch, ProtocolFile, SnapshotMeta, SourceRef, WriterOptions } from '../store/content';
 import { htmlToText } from '../fhir/util';
+import { IdKeys, idKey, type SeenIds } from '../store/id-keys';
+import { cutRecord, recordOver, sizeText } from './limit';
 import { S, type EncounterAux } from './map';
 import { R, SCHEMA_VERSION, mapLine, unpackRecords, type ChartRecord, type LocationInfo } from './mapper';
 
@@ -45,7 +47,7 @@ export function createSchema(db: Database): void {
 
 const MAX_REPORTED = 1000;
 
-export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
+export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOptions = {}): ContentWriter {
   const insItem = db.prepare(
     'INSERT INTO item(pkey,section,type,id,at,code,num,link,title,data,aux,raw,src,line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
   );
@@ -72,6 +74,18 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
     return k;
   };
   const locations = new Map<string, LocationInfo>();
+  const maxField = options.maxFieldBytes ?? Infinity;
+  const truncated: ContentProblem[] = [];
+  let truncatedValues = 0;
+  let truncatedTotal = 0;
+  /**
+   * Every (type, id) stored, as a hash, to find ids that repeat in finish() (and confirm them
+   * against the tables). Records whose ids the ingest worker noted as it read them
+   * (batch.idsSeen) are not hashed again here: what it saw comes to seenIds().
+   */
+  const watch = new IdKeys();
+  let elsewhere: SeenIds | null = null;
+  let seenElsewhere = false;
   /** Active encounters, for placing patients in beds (finish) without reading items back. */
   const encounters: ActiveEncounter[] = [];
   let protocols = 0;
@@ -90,12 +104,20 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
   };
 
   /** The stateful half: patient keys, counts, locations and problems, then the row. */
-  const store = (type: string, file: string, rec: ChartRecord): void => {
+  const store = (type: string, file: string, rec: ChartRecord, idsSeen: boolean): void => {
     if (rec[0] === R.MALFORMED) {
       malformedTotal++;
       problem(malformed, { file, line: rec[1], reason: rec[2] });
       return;
     }
+    if (maxField !== Infinity && recordOver(rec, maxField)) {
+      const cut = cutRecord(rec, maxField);
+      rec = cut.record;
+      truncatedValues += cut.values;
+      truncatedTotal++;
+      problem(truncated, { file, line: rec[1], reason: `${type}: ${cut.values} value(s) over ${sizeText(maxField)} cut (the longest ${sizeText(cut.largest)})` });
+    }
+    if (!idsSeen) watch.note(type, rec[2]);
     counts.set(type, (counts.get(type) ?? 0) + 1);
     switch (rec[0]) {
       case R.PATIENT: {
@@ -136,11 +158,17 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
   return {
     resource(type: string, json: string, source: SourceRef): void {
       if (json.trim() === '') return;
-      store(type, source.file, mapLine(type, json, source.line));
+      store(type, source.file, mapLine(type, json, source.line), false);
     },
 
     mapped(batch: MappedBatch): void {
-      for (const record of unpackRecords(batch.packed)) store(batch.type, batch.file, record);
+      const seen = batch.idsSeen === true;
+      seenElsewhere ||= seen;
+      for (const record of unpackRecords(batch.packed)) store(batch.type, batch.file, record, seen);
+    },
+
+    seenIds(seen: SeenIds): void {
+      elsewhere = seen;
     },
 
     protocol(doc: ProtocolFile): void {
@@ -152,13 +180,20 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
     },
 
     finish(): ContentReport {
+      if (seenElsewhere && !elsewhere) throw new Error('the ids noted by the thread that read the snapshot did not reach the writer');
+      const suspects = watch.repeated(...(elsewhere ? [elsewhere] : []));
+      const duplicates = suspects.size ? confirmDuplicates(db, suspects) : {};
+      if (Object.keys(duplicates).length) {
+        // Refused by the pipeline: none of the rest matters, and the unique indexes would fail.
+        return { counts: Object.fromEntries(counts), malformed, unresolved, protocols, duplicates };
+      }
       db.exec(`
-        CREATE INDEX patient_id ON patient(id);
+        CREATE UNIQUE INDEX patient_id ON patient(id);
         CREATE INDEX patient_key ON patient(pkey);
         CREATE INDEX patient_birth ON patient(birth_date);
         CREATE INDEX patient_bed ON patient(bed_id);
         CREATE INDEX ident_value ON ident(value);
-        CREATE INDEX entity_id ON entity(id, type);
+        CREATE UNIQUE INDEX entity_id ON entity(id, type);
       `);
       // Patients the extract refers to but does not contain: report every such resource.
       const bySource = db.prepare('SELECT type, src, line FROM item WHERE pkey = ?');
@@ -179,9 +214,41 @@ export function createWriter(db: Database, meta: SnapshotMeta): ContentWriter {
       db.exec("INSERT INTO patient_name(patient_name) VALUES ('optimize')");
       if (malformedTotal > malformed.length) malformed.push({ file: '*', line: 0, reason: `${malformedTotal - malformed.length} more malformed lines not listed` });
       if (unresolvedTotal > unresolved.length) unresolved.push({ file: '*', line: 0, reason: `${unresolvedTotal - unresolved.length} more unresolved resources not listed` });
-      return { counts: Object.fromEntries(counts), malformed, unresolved, protocols };
+      if (truncatedTotal > truncated.length) truncated.push({ file: '*', line: 0, reason: `${truncatedTotal - truncated.length} more resources with values cut not listed` });
+      return {
+        counts: Object.fromEntries(counts),
+        malformed,
+        unresolved,
+        protocols,
+        ...(truncatedValues ? { truncated: { values: truncatedValues, resources: truncated } } : {}),
+      };
     },
   };
+}
+
+/**
+ * Which (type, id) pairs whose hash came more than once really repeat, and how many per type:
+ * one read of the tables, only when a hash came again (a repeat, or in a few billion ingests
+ * two ids that share a hash).
+ */
+function confirmDuplicates(db: Database, suspects: Set<number>): Record<string, number> {
+  const times = new Map<string, Map<string, number>>();
+  const count = (type: string, id: string) => {
+    if (!suspects.has(idKey(type, id))) return;
+    let t = times.get(type);
+    if (!t) times.set(type, (t = new Map()));
+    t.set(id, (t.get(id) ?? 0) + 1);
+  };
+  for (const id of db.prepare('SELECT id FROM patient').pluck().iterate() as Iterable<string>) count('Patient', id);
+  for (const table of ['entity', 'item']) {
+    for (const [type, id] of db.prepare(`SELECT type, id FROM ${table}`).raw().iterate() as Iterable<[string, string]>) count(type, id);
+  }
+  const out: Record<string, number> = {};
+  for (const [type, t] of [...times].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const n = [...t.values()].filter((k) => k > 1).length;
+    if (n) out[type] = n;
+  }
+  return out;
 }
 
 /** Text runs of a simple PDF's content (uncompressed streams only), for the protocol index. */

@@ -103,7 +103,8 @@ class EntryReader {
   private hash: Hash = createHash('sha256');
   private lines: NdjsonLines | null = null;
   private records = 0;
-  private recordCarry: Buffer | null = null;
+  private recordCarry: Buffer[] = [];
+  private recordCarried = 0;
   private docParts: Buffer[] = [];
   constructor(
     private readonly manifest: Manifest,
@@ -139,7 +140,8 @@ class EntryReader {
           )
         : null;
     this.records = 0;
-    this.recordCarry = null;
+    this.recordCarry = [];
+    this.recordCarried = 0;
     this.docParts = [];
   }
 
@@ -167,26 +169,30 @@ class EntryReader {
       this.consumer.protocol(entry, Buffer.concat(this.docParts));
       this.docParts = [];
     } else {
-      if (this.recordCarry) refuse('CORRUPT', `the mapped records of ${entry.path} end inside a record`);
+      if (this.recordCarried) refuse('CORRUPT', `the mapped records of ${entry.path} end inside a record`);
       if (this.records !== entry.records) refuse('CORRUPT', `${entry.path}: ${this.records} mapped records, manifest says ${entry.records}`);
     }
     if (this.hash.digest('hex') !== entry.sha256) refuse('CORRUPT', `${entry.kind === 'mapped' ? `mapped ${entry.path}` : entry.path} does not match its hash`);
     this.entry = null;
   }
 
-  /** Hand on the whole records in `part` (each ends with U+0001); keep the partial last one. */
+  /**
+   * Hand on the whole records in `part` (each ends with U+0001); keep the partial last one, in
+   * parts joined once it ends (a long record spans many chunks: no copy of it per chunk).
+   */
   private mappedRecords(entry: MappedEntry, part: Buffer): void {
     const last = part.lastIndexOf(RECORD_END);
     if (last < 0) {
-      const carried = (this.recordCarry?.length ?? 0) + part.length;
-      if (carried > MAX_RECORD_BYTES) refuse('TOO_LARGE', `${entry.path} has a mapped record larger than ${MAX_RECORD_BYTES / 1024 / 1024} MB`);
-      this.recordCarry = this.recordCarry ? Buffer.concat([this.recordCarry, part]) : Buffer.from(part);
+      this.recordCarried += part.length;
+      if (this.recordCarried > MAX_RECORD_BYTES) refuse('TOO_LARGE', `${entry.path} has a mapped record larger than ${MAX_RECORD_BYTES / 1024 / 1024} MB`);
+      this.recordCarry.push(Buffer.from(part));
       return;
     }
     for (let at = part.indexOf(RECORD_END); at >= 0 && at <= last; at = part.indexOf(RECORD_END, at + 1)) this.records++;
     const whole = part.subarray(0, last + 1);
-    const text = this.recordCarry ? Buffer.concat([this.recordCarry, whole]).toString('utf8') : whole.toString('utf8');
-    this.recordCarry = last + 1 < part.length ? Buffer.from(part.subarray(last + 1)) : null;
+    const text = this.recordCarried ? Buffer.concat([...this.recordCarry, whole]).toString('utf8') : whole.toString('utf8');
+    this.recordCarry = last + 1 < part.length ? [Buffer.from(part.subarray(last + 1))] : [];
+    this.recordCarried = last + 1 < part.length ? part.length - last - 1 : 0;
     this.consumer.records!(this.manifest.entries[this.index + 1] as NdjsonEntry, text);
   }
 }

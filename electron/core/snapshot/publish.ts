@@ -29,6 +29,7 @@ import {
 } from './manifest';
 import { NdjsonLines } from './lines';
 import { mapperId, type ContentMapper } from '../store/content';
+import { IdKeys, idKey, repeatedIdsText } from '../store/id-keys';
 import { protocolKind, protocolTitle } from './protocols';
 import { OUTSIDE, type Outside, realInside, resolveInside } from '../files/inside';
 
@@ -63,6 +64,16 @@ export interface PublishOptions {
    * instead of parsing JSON. Without it the snapshot is written as format version 1.
    */
   mapper?: ContentMapper;
+  /**
+   * When the export uses one id for more than one resource of a type: 'refuse' (the default)
+   * fails with the types and how many ids repeat; 'newest' keeps, of each, the one with the
+   * newest meta.lastUpdated (the later line in the export when they tie or any has none).
+   */
+  dedupe?: 'refuse' | 'newest';
+  /** With dedupe 'newest': the resources dropped, per type (called only when some were). */
+  onDropped?: (dropped: Record<string, number>) => void;
+  /** Tests only (no command sets it): publish repeated ids as they are, to test that workstations refuse them. */
+  keepRepeatedIds?: boolean;
 }
 
 interface Source {
@@ -271,6 +282,8 @@ function loadRecipient(pem: string): X509Certificate {
   return cert;
 }
 
+const NEWLINE = Buffer.from('\n');
+
 /** Bytes through gzip, as they come. */
 async function* gzipped(content: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const gzip = createGzip({ level: 6 });
@@ -278,6 +291,91 @@ async function* gzipped(content: AsyncIterable<Buffer>): AsyncGenerator<Buffer> 
   fed.catch(() => {}); // a failure destroys gzip, which the loop below reports
   for await (const chunk of gzip as AsyncIterable<Buffer>) yield chunk;
   await fed;
+}
+
+/** A resource's id as the export gives it (null: not a resource of `type` with an id; the workstation reports such lines). */
+function resourceOf(type: string, json: string): { id: string; lastUpdated: unknown } | null {
+  let r: unknown;
+  try {
+    r = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (typeof r !== 'object' || r === null) return null;
+  const { resourceType, id, meta } = r as { resourceType?: unknown; id?: unknown; meta?: { lastUpdated?: unknown } };
+  if (resourceType !== type || typeof id !== 'string' || id === '') return null;
+  return { id, lastUpdated: typeof meta === 'object' && meta !== null ? meta.lastUpdated : undefined };
+}
+
+/** Line numbers to leave out of each NDJSON file (by its path in the export), as blank lines. */
+type Drops = Map<string, Set<number>>;
+
+/** One place where a repeated id occurs. */
+interface Occurrence {
+  file: string;
+  line: number;
+  updated: number | null;
+}
+
+/**
+ * Where each (type, id) whose hash came more than once occurs, by reading the export again:
+ * those that occur more than once repeat. Read only when a hash came again.
+ */
+async function repeatsOf(sources: Source[], suspects: Set<number>): Promise<Map<string, Occurrence[][]>> {
+  const found = new Map<string, Map<string, Occurrence[]>>();
+  for (const { file, entry } of sources) {
+    if (entry.kind !== 'ndjson') continue;
+    let byId = found.get(entry.type);
+    if (!byId) found.set(entry.type, (byId = new Map()));
+    const into = byId;
+    const lines = new NdjsonLines(
+      (buf, start, end, line) => {
+        const r = resourceOf(entry.type, buf.toString('utf8', start, end));
+        if (!r || !suspects.has(idKey(entry.type, r.id))) return;
+        const updated = typeof r.lastUpdated === 'string' ? Date.parse(r.lastUpdated) : NaN;
+        const list = into.get(r.id) ?? [];
+        list.push({ file: entry.path, line, updated: Number.isNaN(updated) ? null : updated });
+        into.set(r.id, list);
+      },
+      () => {
+        throw new PublishError(`${entry.path} has a line longer than 64 MB.`);
+      },
+    );
+    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) lines.push(chunk);
+    lines.end();
+  }
+  const out = new Map<string, Occurrence[][]>();
+  for (const [type, byId] of found) {
+    const repeated = [...byId.values()].filter((list) => list.length > 1);
+    if (repeated.length) out.set(type, repeated);
+  }
+  return out;
+}
+
+/**
+ * Of each repeated id, the copies to leave out: all but the newest by meta.lastUpdated when
+ * every copy has one (ties: the later line), else all but the last in the export.
+ */
+function olderCopies(repeats: Map<string, Occurrence[][]>): { drops: Drops; dropped: Record<string, number> } {
+  const drops: Drops = new Map();
+  const dropped: Record<string, number> = {};
+  for (const [type, lists] of repeats) {
+    for (const list of lists) {
+      let keep = list.length - 1;
+      if (list.every((o) => o.updated !== null)) {
+        keep = 0;
+        for (let i = 1; i < list.length; i++) if (list[i]!.updated! >= list[keep]!.updated!) keep = i;
+      }
+      list.forEach((o, i) => {
+        if (i === keep) return;
+        let lines = drops.get(o.file);
+        if (!lines) drops.set(o.file, (lines = new Set()));
+        lines.add(o.line);
+      });
+      dropped[type] = (dropped[type] ?? 0) + list.length - 1;
+    }
+  }
+  return { drops, dropped: Object.fromEntries(Object.entries(dropped).sort(([a], [b]) => (a < b ? -1 : 1))) };
 }
 
 /**
@@ -291,12 +389,19 @@ async function* mappedRecords(
   tooLong: (line: number) => never,
   read: (bytes: number) => void,
   done: (entry: MappedEntry) => void,
+  drop: Set<number> | undefined,
+  idOf: ((record: unknown) => void) | null,
 ): AsyncGenerator<Buffer> {
   const hash = createHash('sha256');
   let bytes = 0;
   let records = 0;
   let batch: unknown[] = [];
-  const lines = new NdjsonLines((buf, start, end, n) => batch.push(mapper.map(entry.type, buf.toString('utf8', start, end), n)), tooLong);
+  const lines = new NdjsonLines((buf, start, end, n) => {
+    if (drop?.has(n)) return;
+    const record = mapper.map(entry.type, buf.toString('utf8', start, end), n);
+    idOf?.(record);
+    batch.push(record);
+  }, tooLong);
   const packed = (): Buffer => {
     const out = Buffer.from(mapper.pack(batch), 'utf8');
     records += batch.length;
@@ -352,20 +457,60 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
   const tooLong = (file: string) => (line: number) => {
     throw new PublishError(`${file} line ${line} is longer than 64 MB, which no workstation takes.`);
   };
-  /** One source file's bytes as they are, hashed and (NDJSON) counted in lines. */
-  async function* sourceContent(source: Source, done: (entry: NdjsonEntry | ProtocolEntry) => void): AsyncGenerator<Buffer> {
+  // Repeated ids: each (type, id) goes through a hash set as the files are read, from the
+  // mapper's records or, when nothing maps them, from the lines; the ids whose hash was seen
+  // before are then looked up in the export (repeatsOf) before anything is called a repeat.
+  const watch = options.keepRepeatedIds ? null : new IdKeys();
+  const note = (type: string, id: string | null) => {
+    if (watch && id !== null) watch.note(type, id);
+  };
+  const mapperIds = options.mapper?.id ? options.mapper.id.bind(options.mapper) : null;
+  /**
+   * One source file's bytes, hashed and (NDJSON) counted in lines: as they are, or with the
+   * lines in `drop` left blank (so every other line keeps its number).
+   */
+  async function* sourceContent(
+    source: Source,
+    done: (entry: NdjsonEntry | ProtocolEntry) => void,
+    drop: Set<number> | undefined,
+    lineIds: ((json: string) => void) | null,
+  ): AsyncGenerator<Buffer> {
     const hash = createHash('sha256');
-    const lines = new NdjsonLines(() => {}, tooLong(source.entry.path));
+    let out: Buffer[] = [];
+    let last = 0;
+    let dropped = 0;
+    const emit = drop
+      ? (buf: Buffer, start: number, end: number, n: number) => {
+          if (n - last > 1) out.push(Buffer.from('\n'.repeat(n - last - 1)));
+          last = n;
+          if (drop.has(n)) dropped++;
+          else out.push(Buffer.from(buf.subarray(start, end)));
+          out.push(NEWLINE);
+        }
+      : lineIds
+        ? (buf: Buffer, start: number, end: number) => lineIds(buf.toString('utf8', start, end))
+        : () => {};
+    const lines = new NdjsonLines(emit, tooLong(source.entry.path));
     let bytes = 0;
-    for await (const chunk of createReadStream(source.file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    const written = (chunk: Buffer): Buffer => {
       hash.update(chunk);
-      if (source.entry.kind === 'ndjson') lines.push(chunk);
       bytes += chunk.length;
+      return chunk;
+    };
+    const rewritten = (): Buffer => {
+      const chunk = Buffer.concat(out);
+      out = [];
+      return written(chunk);
+    };
+    for await (const chunk of createReadStream(source.file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+      if (source.entry.kind === 'ndjson') lines.push(chunk);
       advance(chunk.length);
-      yield chunk;
+      yield drop ? rewritten() : written(chunk);
     }
+    const count = source.entry.kind === 'ndjson' ? lines.end() - dropped : 0;
+    if (drop) yield rewritten();
     const sha256 = hash.digest('hex');
-    done(source.entry.kind === 'ndjson' ? { ...source.entry, bytes, lines: lines.end(), sha256 } : { ...source.entry, bytes, sha256 });
+    done(source.entry.kind === 'ndjson' ? { ...source.entry, bytes, lines: count, sha256 } : { ...source.entry, bytes, sha256 });
   }
   /** One entry as its own gzip member, listed once it is complete. */
   async function* member<E extends Entry>(content: (done: (entry: E) => void) => AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
@@ -377,18 +522,29 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
     }
     entries.push(version >= 2 ? { ...entry!, compressedBytes } : entry!);
   }
-  async function* payload(): AsyncGenerator<Buffer> {
+  /** The entries in order; the first time round (no drops) every id is noted. */
+  async function* payload(drops: Drops | null): AsyncGenerator<Buffer> {
     for (const source of sources) {
       const { entry } = source;
-      if (entry.kind === 'ndjson' && options.mapper) yield* member((done) => mappedRecords(source.file, entry, options.mapper!, tooLong(entry.path), advance, done));
-      yield* member((done) => sourceContent(source, done));
+      const drop = entry.kind === 'ndjson' ? drops?.get(entry.path) : undefined;
+      const type = entry.kind === 'ndjson' ? entry.type : '';
+      const noteIds = !drops && watch !== null && entry.kind === 'ndjson';
+      if (entry.kind === 'ndjson' && options.mapper) {
+        const recordIds = noteIds && mapperIds ? (record: unknown) => note(type, mapperIds(record)) : null;
+        yield* member((done) => mappedRecords(source.file, entry, options.mapper!, tooLong(entry.path), advance, done, drop, recordIds));
+      }
+      const lineIds = noteIds && !(options.mapper && mapperIds) ? (json: string) => note(type, resourceOf(type, json)?.id ?? null) : null;
+      yield* member((done) => sourceContent(source, done, drop, lineIds));
     }
   }
 
   const dir = path.dirname(path.resolve(options.out));
   const tmpPayload = path.join(dir, `.${path.basename(options.out)}.${randomUUID()}.payload.partial`);
   const tmpOut = path.join(dir, `.${path.basename(options.out)}.${randomUUID()}.partial`);
-  try {
+  /** Encrypt the entries into the temporary payload file: its size and hash. */
+  const writePayload = async (drops: Drops | null): Promise<{ bytes: number; sha256: string }> => {
+    entries.length = 0;
+    sourceBytes = 0;
     const ctHash = createHash('sha256');
     let ciphertextBytes = 0;
     const meter = new Transform({
@@ -398,12 +554,26 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
         done(null, chunk);
       },
     });
-    await pipeline(
-      Readable.from(payload()),
-      new ChunkEncryptor(contentKey, chunkSize),
-      meter,
-      createWriteStream(tmpPayload, { mode: 0o600 }),
-    );
+    await pipeline(Readable.from(payload(drops)), new ChunkEncryptor(contentKey, chunkSize), meter, createWriteStream(tmpPayload, { mode: 0o600 }));
+    return { bytes: ciphertextBytes, sha256: ctHash.digest('hex') };
+  };
+  try {
+    let ciphertext = await writePayload(null);
+    const suspects = watch?.repeated() ?? new Set<number>();
+    const repeats = suspects.size ? await repeatsOf(exp.sources, suspects) : new Map<string, Occurrence[][]>();
+    if (repeats.size) {
+      const counts = Object.fromEntries([...repeats].map(([type, lists]) => [type, lists.length] as const).sort(([a], [b]) => (a < b ? -1 : 1)));
+      if (options.dedupe !== 'newest') {
+        throw new PublishError(
+          `The export uses one id for more than one resource of a type (${repeatedIdsText(counts)}): it is inconsistent, and a chart ` +
+            'would mix two people or two orders. Have the export fixed, or publish with --dedupe newest to keep, of each, the copy with ' +
+            'the newest meta.lastUpdated.',
+        );
+      }
+      const { drops, dropped } = olderCopies(repeats);
+      ciphertext = await writePayload(drops); // again, without the older copies
+      options.onDropped?.(dropped);
+    }
     options.onProgress?.(sourceBytes, total);
     const plainBytes = entries.reduce((n, e) => n + e.bytes, 0);
 
@@ -434,8 +604,8 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
         encryption: 'AES-256-GCM',
         compression: 'gzip',
         chunkSize,
-        ciphertextBytes,
-        ciphertextSha256: ctHash.digest('hex'),
+        ciphertextBytes: ciphertext.bytes,
+        ciphertextSha256: ciphertext.sha256,
         plainBytes,
       },
       entries,

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { HomeQueries } from '../api/handlers';
 import type { ProtocolInfo, SnapshotStatus } from '../../shared/contract';
+import type { SeenIds } from './id-keys';
 
 /**
  * The seam between the snapshot pipeline (verify, decrypt, ingest, switch: store/ and
@@ -40,6 +41,19 @@ export interface ContentReport {
   /** Resources whose patient could not be resolved: reported, never attached to a guess. */
   unresolved: ContentProblem[];
   protocols: number;
+  /**
+   * Resource types in which one id is used by more than one resource, with how many ids
+   * repeat. Any at all and the pipeline refuses the snapshot (DUPLICATE_ID): the chart would
+   * mix two resources (two people, two orders) into one.
+   */
+  duplicates?: Record<string, number>;
+  /** Values over the writer's maxFieldBytes, cut and marked: how many, and the resources holding them. */
+  truncated?: { values: number; resources: ContentProblem[] };
+}
+
+export interface WriterOptions {
+  /** Longest value stored whole, in UTF-8 bytes; longer ones are cut and marked (default: no limit). */
+  maxFieldBytes?: number;
 }
 
 export interface ContentWriter {
@@ -52,6 +66,8 @@ export interface ContentWriter {
    * each of its lines. A batch that does not read back throws DamagedBatchError.
    */
   mapped?(batch: MappedBatch): void;
+  /** What the thread that read the mapped batches saw of their ids (batches marked idsSeen), once, before finish(). */
+  seenIds?(seen: SeenIds): void;
   protocol(doc: ProtocolFile): void;
   /** All input seen: resolve what needed the whole picture, build indexes, report. */
   finish(): ContentReport;
@@ -73,6 +89,10 @@ export interface ContentMapper<R = unknown> {
   map(type: string, json: string, line: number): R;
   /** Records to one string, cheap to pass between threads; the writer's mapped() reads it back. */
   pack(records: R[]): string;
+  /** The resource id a record stands for (null when it has none: a malformed line); the publisher looks for repeats by it. */
+  id?(record: R): string | null;
+  /** The ids of a packed batch's records, each as text[start, end) (none for a malformed line); the ingest worker notes them. */
+  ids?(packed: string, each: (text: string, start: number, end: number) => void): void;
 }
 
 /** A packed batch that does not read back (a damaged or foreign mapped entry). */
@@ -88,6 +108,8 @@ export interface MappedBatch {
   type: string;
   file: string;
   packed: string;
+  /** The thread that read it already noted its ids (the writer gets them through seenIds()). */
+  idsSeen?: boolean;
 }
 
 /** What the snapshot manifest says about the data, as the chart model needs it. */
@@ -104,7 +126,7 @@ export interface ContentModel {
    */
   readonly mapper?: ContentMapper;
   /** Start writing one snapshot's content. The caller wraps the whole run in its transaction(s). */
-  writer(db: Database, meta: SnapshotMeta): ContentWriter;
+  writer(db: Database, meta: SnapshotMeta, options?: WriterOptions): ContentWriter;
   /** Read-only queries over a finished snapshot database. */
   queries(db: Database, meta: SnapshotMeta, clock: () => Date): HomeQueries;
 }

@@ -3,6 +3,7 @@ import { chartMapper } from '../chart/mapper';
 import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal } from '../snapshot/refusal';
 import { mapperId, type ContentMapper } from './content';
+import { IdKeys } from './id-keys';
 import type { FromWorker, WorkerJob } from './parallel';
 
 /**
@@ -43,6 +44,10 @@ async function run(port: NonNullable<typeof parentPort>, job: WorkerJob): Promis
         wake = null;
       }
     });
+    // The ids of everything read here are noted here, off the database thread's critical
+    // path; what was seen goes with 'done'. Lines handed over unmapped are the other thread's.
+    const watch = mapper.id && mapper.ids ? new IdKeys(Object.values(job.manifest.counts).reduce((a, b) => a + b, 0)) : null;
+    const mapperIds = watch && mapper.ids!.bind(mapper);
     let sent = 0;
     const send = (message: FromWorker) => {
       unacked++;
@@ -56,7 +61,7 @@ async function run(port: NonNullable<typeof parentPort>, job: WorkerJob): Promis
     let batch: { type: string; file: string; records: unknown[]; lines: string[] | null; numbers: number[] } | null = null;
     const flush = () => {
       if (batch?.lines?.length) send({ t: 'lines', type: batch.type, file: batch.file, lines: batch.lines, numbers: batch.numbers });
-      else if (batch?.records.length) send({ t: 'batch', batch: { type: batch.type, file: batch.file, packed: mapper.pack(batch.records) } });
+      else if (batch?.records.length) send({ t: 'batch', batch: { type: batch.type, file: batch.file, packed: mapper.pack(batch.records), idsSeen: watch !== null } });
       batch = null;
     };
     post({ t: 'ready' });
@@ -69,13 +74,21 @@ async function run(port: NonNullable<typeof parentPort>, job: WorkerJob): Promis
         if (batch.lines) {
           batch.lines.push(json);
           batch.numbers.push(line);
-        } else batch.records.push(mapper.map(entry.type, json, line));
+        } else {
+          const record = mapper.map(entry.type, json, line);
+          if (watch) {
+            const id = mapper.id!(record);
+            if (id !== null) watch.note(entry.type, id);
+          }
+          batch.records.push(record);
+        }
         if (batch.records.length + batch.numbers.length >= MAX_BATCH) flush();
       },
       mapper: mapperId(mapper),
       records(entry, packed) {
         flush(); // mapped by the publisher: passed on as they are
-        send({ t: 'batch', batch: { type: entry.type, file: entry.path, packed } });
+        if (mapperIds) mapperIds(packed, (text, start, end) => watch!.note(entry.type, text, start, end));
+        send({ t: 'batch', batch: { type: entry.type, file: entry.path, packed, idsSeen: watch !== null } });
       },
       protocol(entry, bytes) {
         flush();
@@ -89,7 +102,8 @@ async function run(port: NonNullable<typeof parentPort>, job: WorkerJob): Promis
       },
     });
     flush();
-    post({ t: 'done' });
+    const seen = watch?.seen() ?? null;
+    port.postMessage({ t: 'done', seen } satisfies FromWorker, seen ? [seen.keys.buffer as ArrayBuffer] : []);
   } catch (error) {
     if (error instanceof SnapshotRefusal) post({ t: 'error', code: error.code, detail: error.detail ?? null, message: error.message, errno: null });
     else post({ t: 'error', code: null, detail: null, message: error instanceof Error ? error.message : String(error), errno: systemCode(error) });

@@ -27,6 +27,7 @@ import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal, refuse } from '../snapshot/refusal';
 import { checkAdmission, readSnapshotHead, unwrapContentKey, verifySnapshotHead } from '../snapshot/verify';
 import { DamagedBatchError, mapperId, type ContentModel, type ContentReport, type MappedBatch, type SnapshotMeta } from './content';
+import { repeatedIdsText } from './id-keys';
 import { startMappedRead, type MappedRead } from './parallel';
 import { NEW_DATABASE_CIPHER, createSnapshotDatabase, fsyncFile, removeSecurely, sealSnapshotDatabase, type DatabaseCipher } from './database';
 
@@ -213,7 +214,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
         model.createSchema(db);
         db.prepare('INSERT INTO lantern_snapshot (key, value) VALUES (?, ?)').run('manifest', head.manifestBytes.toString('utf8'));
         db.exec('BEGIN');
-        const writer = model.writer(db, meta);
+        const writer = model.writer(db, meta, { maxFieldBytes: limits.maxFieldBytes });
         let first = true;
         let lastProgress = 0;
         const progress = (done: number) => {
@@ -246,6 +247,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
                 line: (type, json, source) => writer.resource(type, json, source),
                 protocol: (doc) => writer.protocol(doc),
                 progress,
+                seenIds: (seen) => writer.seenIds?.(seen),
               })
             : 'unavailable';
         // The reader takes the snapshot's mapped entries when they come from this very mapping.
@@ -262,6 +264,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
           });
         }
         report = writer.finish();
+        if (report.duplicates && Object.keys(report.duplicates).length) refuse('DUPLICATE_ID', repeatedIdsText(report.duplicates));
         db.exec('COMMIT');
         contentKey.fill(0);
         await stage('written');
@@ -285,6 +288,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
           ...metaOf(manifest),
           ingestedAt: clock().toISOString(),
           counts: report.counts,
+          ...(report.truncated ? { truncated: report.truncated.values } : {}),
         },
       };
       const kept = [state.current, ...state.previous].filter((r): r is SnapshotRecord => r !== null);

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Manifest, ProtocolEntry } from '../snapshot/manifest';
 import { SnapshotRefusal, type RefusalCode } from '../snapshot/refusal';
 import type { MappedBatch } from './content';
+import type { SeenIds } from './id-keys';
 
 /**
  * Where the ingest worker's code is (store/ingest-worker.ts): the desktop app points at its
@@ -45,7 +46,7 @@ export type FromWorker =
   | { t: 'lines'; type: string; file: string; lines: string[]; numbers: number[] }
   | { t: 'protocol'; path: string; title: string; category: string; kind: ProtocolEntry['format']; bytes: Uint8Array }
   | { t: 'progress'; done: number }
-  | { t: 'done' }
+  | { t: 'done'; seen: SeenIds | null }
   /** `errno`: the system code of a failure that is not a refusal (EIO reading a share...). */
   | { t: 'error'; code: RefusalCode | null; detail: string | null; message: string; errno: string | null };
 
@@ -59,6 +60,8 @@ export interface MappedConsumer {
   protocol(doc: { path: string; title: string; category: string; kind: ProtocolEntry['format']; bytes: Buffer }): void;
   /** After each decompressed chunk; a returned promise holds the worker back until it settles. */
   progress(plainBytes: number): void | Promise<void>;
+  /** At the end: what the worker saw of the ids of the batches it marked idsSeen. */
+  seenIds?(seen: SeenIds): void;
 }
 
 /**
@@ -150,6 +153,7 @@ export function startMappedRead(job: Omit<WorkerJob, 'contentKey' | 'processed'>
             break;
           }
           case 'done':
+            if (m.seen) c.seenIds?.(m.seen);
             end(() => resolve('done'));
             break;
           case 'error':

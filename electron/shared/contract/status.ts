@@ -16,6 +16,8 @@ export const SnapshotStatus = z.object({
   expiresAt: IsoDateTime,
   /** Per FHIR resource type, how many resources this snapshot brought in. */
   counts: z.record(z.string(), z.number().int().nonnegative()),
+  /** Values longer than the home's limit that were cut (and marked as cut) in this snapshot. */
+  truncated: z.number().int().nonnegative().optional(),
 });
 export type SnapshotStatus = z.infer<typeof SnapshotStatus>;
 

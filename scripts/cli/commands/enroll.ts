@@ -4,13 +4,14 @@ import { enrollHome } from '../../../electron/core/home/enroll';
 import { KEY_FILE_NAME, keyFileProtector } from '../../../electron/core/home/key-file-protector';
 import { HOME_LIMITS, homeLimits } from '../../../electron/core/home/layout';
 import { describePin, parsePublisherPin } from '../../../electron/core/pki/certs';
+import { MAX_LINE_BYTES } from '../../../electron/core/snapshot/lines';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
 import { parseRef, readText, withSnapshotErrors } from './snapshot-common';
 
 export default defineCommand({
   name: 'enroll',
   usage:
-    'lantern enroll --home DIR --trust FILE (--cert FILE --key FILE | --p12 FILE [--pass-file FILE]) [--facility ID] [--unit ID ...] [--publisher SHA256_OR_CN ...] [--max-sequence-jump N]',
+    'lantern enroll --home DIR --trust FILE (--cert FILE --key FILE | --p12 FILE [--pass-file FILE]) [--facility ID] [--unit ID ...] [--publisher SHA256_OR_CN ...] [--max-sequence-jump N] [--min-patient-fraction F] [--max-field-bytes N]',
   summary: 'Provision a workstation home: its trust anchor(s) and its decryption identity.',
   details: [
     '--trust FILE      CA certificate(s) (PEM) publisher certificates must chain to; repeat for more',
@@ -29,6 +30,8 @@ export default defineCommand({
     '--stale-after M   minutes after the data-as-of time when data is flagged stale (default 120)',
     '--min-patient-fraction F  hold back a snapshot with fewer than F times the patients of the one',
     '                  in use (0 to 1; default 0.5; 0 turns the check off)',
+    '--max-field-bytes N  longest single value stored whole (default 1000000); longer ones are cut',
+    '                  and marked "truncated by Lantern"',
     'Enrolling an existing home replaces its trust and identity and keeps its snapshots.',
   ].join('\n'),
   positionals: 0,
@@ -49,6 +52,7 @@ export default defineCommand({
     'any-publisher': { type: 'boolean' },
     'max-sequence-jump': { type: 'string' },
     'min-patient-fraction': { type: 'string' },
+    'max-field-bytes': { type: 'string' },
   },
   run: async ({ values }, io) => {
     const dir = path.resolve(stringOption(values, 'home')!);
@@ -81,6 +85,9 @@ export default defineCommand({
         ? { maxSequenceJump: intOption(values, 'max-sequence-jump', HOME_LIMITS.maxSequenceJump, 1, Number.MAX_SAFE_INTEGER) }
         : {}),
       ...(fraction !== undefined ? { minPatientFraction: fraction } : {}),
+      ...(values['max-field-bytes'] !== undefined
+        ? { maxFieldBytes: intOption(values, 'max-field-bytes', HOME_LIMITS.maxFieldBytes, 1024, MAX_LINE_BYTES) }
+        : {}),
     };
     const result = await withSnapshotErrors(async () =>
       enrollHome({
@@ -109,6 +116,7 @@ export default defineCommand({
     io.out(`  sequence jump         at most ${homeLimits(result.config).maxSequenceJump} above the last one ingested`);
     io.out(`  keeps                 ${result.config.keepSnapshots} snapshot database(s)`);
     io.out(`  holds back            a snapshot with under ${Math.round(homeLimits(result.config).minPatientFraction * 100)}% of the patients in use, or none of a resource type`);
+    io.out(`  longest value stored  ${homeLimits(result.config).maxFieldBytes} bytes (longer ones are cut and marked)`);
     io.out(
       `The private key and database key are sealed with the key file ${path.join(dir, KEY_FILE_NAME)} ` +
         '(permissions 0600, owner only): anyone who can read that file can read this home. ' +

@@ -89,6 +89,7 @@ export default defineCommand({
           malformed: report.malformed.length,
           unresolved: report.unresolved.length,
           protocols: report.protocols,
+          truncated: report.truncated?.values ?? 0,
           mappedOn,
           acceptedDrop,
         }),
@@ -98,6 +99,10 @@ export default defineCommand({
     io.out(`Ingested ${path.basename(file)}: facility ${manifest.facility.id}, sequence ${manifest.sequence}, data as of ${manifest.createdAt}.`);
     if (acceptedDrop) io.out(`  Taken on purpose (--accept-drop): ${describeDrop(acceptedDrop)}.`);
     io.out(`  ${resources} resources stored, ${report.malformed.length} malformed line(s), ${report.unresolved.length} unresolved, ${report.protocols} protocol(s). Now in use.`);
+    if (report.truncated) {
+      const n = report.truncated.values;
+      io.out(`  ${n} value(s) longer than the home's limit (limits.maxFieldBytes) cut, each marked "truncated by Lantern" where it is shown.`);
+    }
     return 0;
   },
 });

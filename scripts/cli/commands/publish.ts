@@ -28,7 +28,7 @@ export function publishWarnings(manifest: Manifest, now: Date): string[] {
 
 export default defineCommand({
   name: 'publish',
-  usage: 'lantern publish --fhir DIR [--protocols DIR] --cert FILE --key FILE --recipient FILE [--recipient FILE ...] --facility ID [--unit ID ...] --sequence N [--expires DURATION] [--format 1|2] --out FILE',
+  usage: 'lantern publish --fhir DIR [--protocols DIR] --cert FILE --key FILE --recipient FILE [--recipient FILE ...] --facility ID [--unit ID ...] --sequence N [--expires DURATION] [--format 1|2] [--dedupe newest] --out FILE',
   summary: 'Turn a FHIR export and protocol documents into one signed, encrypted snapshot file.',
   details: [
     '--fhir DIR         FHIR R4 Bulk Data export: NDJSON files + manifest.json (or NDJSON only, with --as-of)',
@@ -46,6 +46,9 @@ export default defineCommand({
     '--format 2|1       2 (default): the FHIR lines also go parsed and mapped, so that workstations',
     '                   of this version ingest without parsing JSON; 1: lines only, for workstations',
     '                   that read only format 1',
+    '--dedupe newest    when the export uses one id for more than one resource of a type, keep the',
+    '                   copy with the newest meta.lastUpdated (the later line when they tie or any',
+    '                   has none) and drop the others; without it such an export is refused',
     '--out FILE         written atomically (a temporary file, then renamed)',
   ].join('\n'),
   positionals: 0,
@@ -63,6 +66,7 @@ export default defineCommand({
     'as-of': { type: 'string' },
     expires: { type: 'string' },
     format: { type: 'string' },
+    dedupe: { type: 'string' },
     out: { type: 'string' },
   },
   run: async ({ values }, io) => {
@@ -74,6 +78,9 @@ export default defineCommand({
     if (asOf && Number.isNaN(asOf.getTime())) throw new CliError(`--as-of "${asOfText}" is not a date-time.`, EXIT.USAGE);
     const format = stringOption(values, 'format') ?? '2';
     if (format !== '1' && format !== '2') throw new CliError(`--format "${format}" is not 1 or 2.`, EXIT.USAGE);
+    const dedupe = stringOption(values, 'dedupe');
+    if (dedupe !== undefined && dedupe !== 'newest') throw new CliError(`--dedupe "${dedupe}" is not "newest" (the only way to settle repeated ids).`, EXIT.USAGE);
+    let dropped: Record<string, number> = {};
     const passFile = stringOption(values, 'key-pass-file');
     const out = path.resolve(stringOption(values, 'out')!);
     const manifest = await withSnapshotErrors(() =>
@@ -91,6 +98,8 @@ export default defineCommand({
         expiresAfterMs,
         out,
         mapper: format === '2' ? chartModel.mapper : undefined,
+        dedupe: dedupe === 'newest' ? 'newest' : 'refuse',
+        onDropped: (d) => (dropped = d),
         onProgress: (done, total) => io.err(`publish: ${total ? Math.floor((done / total) * 100) : 100}%`),
       }),
     );
@@ -102,6 +111,11 @@ export default defineCommand({
     io.out(`  ${resources} resources in ${Object.keys(manifest.counts).length} types, ${protocols} protocol document(s), ${manifest.recipients.length} recipient(s)`);
     io.out(`  ${mb(manifest.payload.plainBytes)} of data, ${mb(manifest.payload.ciphertextBytes)} encrypted, format ${manifest.version}`);
     for (const warning of publishWarnings(manifest, new Date())) io.err(`Warning: ${warning}`);
+    const drops = Object.entries(dropped);
+    if (drops.length) {
+      const n = drops.reduce((a, [, k]) => a + k, 0);
+      io.out(`  dropped ${n} older cop${n === 1 ? 'y' : 'ies'} of resources whose id repeats (${drops.map(([t, k]) => `${t} ${k}`).join(', ')}); kept the newest`);
+    }
     return 0;
   },
 });

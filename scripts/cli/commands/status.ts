@@ -55,6 +55,7 @@ export default defineCommand({
       io.out(`  ingested at   ${snap.ingestedAt}`);
       io.out(`  expires at    ${snap.expiresAt}${expired ? ' (EXPIRED)' : ''}`);
       io.out(`  counts        ${Object.entries(snap.counts).sort().map(([t, n]) => `${t} ${n}`).join(', ') || '(none)'}`);
+      if (snap.truncated) io.out(`  truncated     ${snap.truncated} value(s) over the home's size limit, cut and marked`);
     }
     const fb = status.fallback;
     if (fb && snap) {
