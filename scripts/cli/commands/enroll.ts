@@ -5,7 +5,7 @@ import { KEY_FILE_NAME, keyFileProtector } from '../../../electron/core/home/key
 import { HOME_LIMITS, homeLimits } from '../../../electron/core/home/layout';
 import { describePin, parsePublisherPin } from '../../../electron/core/pki/certs';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
-import { parseRef, readText, withSnapshotErrors } from './snapshot-common';
+import { parseRef, readText } from './snapshot-common';
 
 export default defineCommand({
   name: 'enroll',
@@ -82,8 +82,7 @@ export default defineCommand({
         : {}),
       ...(fraction !== undefined ? { minPatientFraction: fraction } : {}),
     };
-    const result = await withSnapshotErrors(async () =>
-      enrollHome({
+    const result = enrollHome({
         dir,
         trust: listOption(values, 'trust').map((f) => readText(f, 'the trust anchor file')),
         certPem: cert ? readText(cert, 'the certificate') : undefined,
@@ -98,8 +97,7 @@ export default defineCommand({
         publishers,
         limits,
         protector: keyFileProtector(dir, { create: true }),
-      }),
-    );
+      });
     io.out(`${result.reenrolled ? 'Re-enrolled' : 'Enrolled'} home ${dir}`);
     io.out(`  workstation identity  ${result.identity}`);
     io.out(`  trust anchor(s)       ${result.anchors.join('; ')}`);
