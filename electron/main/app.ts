@@ -2,11 +2,13 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 import { CHANNEL_NAMES, ipcChannel } from '../shared/contract';
 import { SECURITY_HEADERS } from '../shared/csp';
+import { FOR_IT } from '../shared/errors';
 import { fail } from '../shared/result';
 import { createHandlers, type Handlers } from '../core/api/handlers';
 import { dispatch } from '../core/api/dispatch';
+import { presentError } from '../core/errors';
 import { readAppFile } from '../core/files/static';
-import { openDesktopHome, type DesktopHome } from './home';
+import { locateDesktopHome, openDesktopHome, type DesktopHome } from './home';
 import { createPrinter } from './print';
 import {
   APP_ENTRY_URL,
@@ -44,14 +46,17 @@ export function registerAppProtocol(rendererDir: string): void {
   });
 }
 
-/** One ipcMain handler per contract channel: sender checked, input parsed, Result returned. */
-export function registerIpc(handlers: Handlers): void {
+/**
+ * One ipcMain handler per contract channel: sender checked, input parsed, Result returned;
+ * unexpected failures go to the lantern.log of `homeDir`.
+ */
+export function registerIpc(handlers: Handlers, homeDir: string | null): void {
   for (const name of CHANNEL_NAMES) {
     ipcMain.handle(ipcChannel(name), async (event, input: unknown) => {
       if (!isTrustedSender(event.senderFrame)) {
         return fail('FORBIDDEN', 'This request did not come from Lantern’s own window.');
       }
-      return dispatch(handlers, name, input);
+      return dispatch(handlers, name, input, { homeDir });
     });
   }
 }
@@ -95,16 +100,20 @@ export function startLantern(options: StartOptions): void {
   void app.whenReady().then(async () => {
     hardenSession(session.defaultSession);
     registerAppProtocol(path.join(options.distDir, 'renderer'));
+    let homeDir: string | null = null;
     try {
-      home = await openDesktopHome(createPrinter(() => mainWindow));
+      const location = locateDesktopHome();
+      homeDir = location.dir;
+      home = await openDesktopHome(location, createPrinter(() => mainWindow));
     } catch (error) {
       // A start-up failure (bad policy file, no key store, unreadable home) gets one clear
-      // dialog, not a crash.
-      dialog.showErrorBox('Lantern cannot start', (error as Error).message);
+      // dialog, not a crash; a nurse may be the one reading it.
+      const shown = presentError(error, { surface: 'app', homeDir, where: 'start-up' });
+      dialog.showErrorBox('Lantern cannot start', shown.audience === 'it' ? `${shown.message}\n\n${FOR_IT}` : shown.message);
       app.quit();
       return;
     }
-    registerIpc(createHandlers(home.context));
+    registerIpc(createHandlers(home.context), home.location.dir);
     mainWindow = createMainWindow(options.distDir);
     mainWindow.on('closed', () => {
       mainWindow = null;

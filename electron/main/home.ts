@@ -49,16 +49,21 @@ function chooseProtector(location: HomeLocation): KeyProtector {
   }
 }
 
+/** Which home the desktop app opens: the managed policy's, an override it allows, or the demo home. */
+export function locateDesktopHome(): HomeLocation {
+  const policy = readPolicy(policyPath(process.platform, process.env));
+  return resolveHome({ env: process.env, policy, userDataDir: app.getPath('userData'), isPackaged: app.isPackaged });
+}
+
 /**
- * Everything the desktop app opens at start-up: policy, home (the demo hospital when none
- * is configured), the key store, and the inbox agent when the policy names an inbox.
+ * Everything the desktop app opens at start-up in the home `location` names (the demo
+ * hospital when none is configured): the key store, the home, and the inbox agent when the
+ * policy names an inbox.
  */
-export async function openDesktopHome(print: ApiContext['print']): Promise<DesktopHome> {
+export async function openDesktopHome(location: HomeLocation, print: ApiContext['print']): Promise<DesktopHome> {
   useSqliteBinding(sqliteBindingPath());
   const worker = ingestWorkerPath();
   useIngestWorker(worker ? { module: worker } : null);
-  const policy = readPolicy(policyPath(process.platform, process.env));
-  const location = resolveHome({ env: process.env, policy, userDataDir: app.getPath('userData'), isPackaged: app.isPackaged });
   const protector = chooseProtector(location);
   // A home enrolled from the command line moves into the OS key store on first open.
   if (existsSync(homePath(location.dir, 'config')) && protector.kind !== 'key-file') {

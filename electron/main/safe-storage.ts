@@ -1,5 +1,6 @@
 import { safeStorage } from 'electron';
 import type { KeyProtector } from '../core/home/key-protector';
+import { HomeError } from '../core/home/layout';
 
 /**
  * The desktop KeyProtector: the home's secrets sealed by the OS key store through Electron
@@ -9,10 +10,10 @@ import type { KeyProtector } from '../core/home/key-protector';
  */
 export function safeStorageProtector(platform: NodeJS.Platform = process.platform): KeyProtector {
   if (!safeStorage.isEncryptionAvailable()) {
-    throw new Error('The operating system key store is not available, so Lantern cannot protect its keys. Ask IT to check the key store (DPAPI, Keychain or the Secret Service).');
+    throw new HomeError('The operating system key store is not available, so Lantern cannot protect its keys. Ask IT to check the key store (DPAPI, Keychain or the Secret Service).');
   }
   if (platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') {
-    throw new Error('No Secret Service (GNOME Keyring or KWallet) is running, so Lantern cannot protect its keys. Ask IT to enable one.');
+    throw new HomeError('No Secret Service (GNOME Keyring or KWallet) is running, so Lantern cannot protect its keys. Ask IT to enable one.');
   }
   return {
     kind: 'os-keystore',
@@ -21,7 +22,7 @@ export function safeStorageProtector(platform: NodeJS.Platform = process.platfor
       try {
         return Buffer.from(safeStorage.decryptString(blob), 'base64');
       } catch {
-        throw new Error('The operating system key store could not unseal this home\'s keys (the user or machine key changed). Enroll the workstation again.');
+        throw new HomeError('The operating system key store could not unseal this home\'s keys (the user or machine key changed). Enroll the workstation again.');
       }
     },
   };

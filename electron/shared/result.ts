@@ -11,16 +11,21 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
+/** Who acts on an error: the nurse at the workstation, or IT (the home, the inbox, the publisher). */
+export type Audience = 'nurse' | 'it';
+
 export interface ErrorInfo {
   code: ErrorCode;
   /** A sentence a nurse or an IT admin can act on. */
   message: string;
+  /** Whom the sentence is for: the app adds that a message for IT is to be shown to IT. */
+  audience: Audience;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (code: ErrorCode, message: string): Result<never> => ({
+export const fail = (code: ErrorCode, message: string, audience: Audience = 'nurse'): Result<never> => ({
   ok: false,
-  error: { code, message },
+  error: { code, message, audience },
 });

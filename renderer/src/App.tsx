@@ -53,7 +53,7 @@ export function App() {
       <Header status={status} now={now} unitName={unitName} onSearch={openSearch} />
       <main className="content" id="main">
         {load.state === 'loading' && <Loading what="Lantern" />}
-        {load.state === 'error' && <ErrorNotice title="Lantern cannot reach its data." message={load.error.message} />}
+        {load.state === 'error' && <ErrorNotice title="Lantern cannot reach its data." message={load.error.message} audience={load.error.audience} />}
         {status && !snapshot && (
           <section className="empty-state" data-testid="empty-state">
             <h1>No chart data on this workstation yet</h1>

@@ -16,6 +16,7 @@ export function getApi(): LanternApi | null {
 const NO_API: ErrorInfo = {
   code: 'UNAVAILABLE',
   message: 'Lantern’s data service is not available in this window. Close and reopen Lantern.',
+  audience: 'nurse',
 };
 
 /** One request over the contract; never throws (a broken bridge becomes an error Result). */

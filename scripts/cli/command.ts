@@ -1,20 +1,18 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EXIT, LanternError } from '../../electron/shared/errors';
 
-/** Exit codes IT scripts can rely on. Snapshot refusals have their own range (see core). */
-export const EXIT = {
-  OK: 0,
-  FAILED: 1,
-  USAGE: 2,
-  NOT_BUILT: 3,
-} as const;
+/** Exit codes IT scripts can rely on. Snapshot refusals have their own range, 10-39 (core). */
+export { EXIT };
 
-/** An error whose message is the one line the user sees; exitCode says how it ended. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT.FAILED,
-  ) {
-    super(message);
+/** A command's own error: its message is the one line the user sees; exitCode says how it ended. */
+export class CliError extends LanternError {
+  override name = 'CliError';
+  constructor(message: string, exitCode: number = EXIT.FAILED) {
+    super(exitCode === EXIT.USAGE ? 'BAD_REQUEST' : 'UNAVAILABLE', message, {
+      code: exitCode === EXIT.USAGE ? 'USAGE' : exitCode === EXIT.NOT_BUILT ? 'NOT_BUILT' : 'FAILED',
+      audience: 'it',
+      exitCode,
+    });
   }
 }
 

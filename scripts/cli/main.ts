@@ -1,5 +1,6 @@
-import { describeFailure } from '../../electron/core/failure';
-import { CliError, EXIT, helpText, parseCommandArgs, type Command, type Io } from './command';
+import path from 'node:path';
+import { presentError } from '../../electron/core/errors';
+import { EXIT, helpText, parseCommandArgs, stringOption, type Command, type Io, type Values } from './command';
 import bench from './commands/bench';
 import census from './commands/census';
 import chart from './commands/chart';
@@ -66,21 +67,22 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     return EXIT.USAGE;
   }
   const rest = argv.slice(command.name.split(' ').length);
+  let values: Values | undefined;
   try {
     const parsed = parseCommandArgs(command, rest);
     if (parsed.help) {
       io.out(helpText(command));
       return EXIT.OK;
     }
+    values = parsed.values;
     return await command.run({ values: parsed.values, positionals: parsed.positionals }, io);
   } catch (error) {
-    if (error instanceof CliError) {
-      io.err(`lantern ${command.name}: ${error.message}`);
-      return error.exitCode;
-    }
-    // A local failure (disk full, permission denied, a locked database...) or a bug: one
-    // sentence in our words, no stack, no third-party message (it might carry PHI).
-    io.err(`lantern ${command.name}: ${describeFailure(error).message}`);
-    return EXIT.FAILED;
+    // Ours (a refusal, a home problem, a usage error) as it is; a local failure (disk full,
+    // permission denied, a locked database...) or a bug in one sentence in our words, with
+    // no stack and no third-party message (it might carry PHI); a bug also goes to the home's log.
+    const home = values ? stringOption(values, 'home') : undefined;
+    const shown = presentError(error, { surface: 'cli', homeDir: home ? path.resolve(home) : null, where: command.name });
+    io.err(`lantern ${command.name}: ${shown.message}`);
+    return shown.exitCode;
   }
 }

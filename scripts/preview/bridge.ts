@@ -12,7 +12,7 @@ const token = fromUrl ?? sessionStorage.getItem(TOKEN_KEY) ?? '';
 
 const unavailable = {
   ok: false,
-  error: { code: 'UNAVAILABLE', message: 'The preview server is not answering. Is `npm run preview` still running?' },
+  error: { code: 'UNAVAILABLE', message: 'The preview server is not answering. Is `npm run preview` still running?', audience: 'nurse' },
 };
 
 const api = Object.freeze(

@@ -42,7 +42,7 @@ async function run(): Promise<void> {
     if (built.built) console.error(`Demo hospital published and ingested into ${homeDir} (sequence ${built.sequence}).`);
   }
   const context = openWorkstation({ shell: 'preview', version, homeDir, demo: !values.home });
-  const server = await startPreviewServer({ context, port });
+  const server = await startPreviewServer({ context, port, homeDir });
   console.log(`Preview: ${server.url}`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -12,6 +12,8 @@ import { ROOT } from '../build/build';
 
 export interface PreviewOptions {
   context: ApiContext;
+  /** The home in use: unexpected failures go to its lantern.log, as in the app. */
+  homeDir?: string | null;
   rendererDir?: string;
   port?: number;
 }
@@ -106,7 +108,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
           return sendJson(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: 'Request is not JSON.' } });
         }
         const channel = decodeURIComponent(url.pathname.slice('/ipc/'.length));
-        return sendJson(res, 200, await dispatch(handlers, channel, input, { checkResponses: true }));
+        return sendJson(res, 200, await dispatch(handlers, channel, input, { checkResponses: true, homeDir: options.homeDir }));
       }
 
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only');

@@ -93,6 +93,39 @@ describe('local failures, seen from the command line', () => {
     for (const l of lines) expect(Number.isNaN(Date.parse(l.at))).toBe(false);
   });
 
+  it('says a bug in one line that says what to do, exits 1, and writes it to the home log once, without its message', async () => {
+    const home = path.join(work, 'bug-home');
+    enrollTestHome(home, pki, { now: new Date() });
+    // A code Lantern has no sentence for: an unexpected failure, not a local one.
+    process.env['LANTERN_TEST_FAIL_AT'] = 'writing:EBUG';
+    const failed = await run(['ingest', snap[1]!, '--home', home]);
+    delete process.env['LANTERN_TEST_FAIL_AT'];
+    expect(failed.code).toBe(1);
+    const lines = failed.err.split('\n').filter((l) => !/^ingest: \d+%/.test(l));
+    expect(lines).toEqual([
+      'lantern ingest: Lantern hit an unexpected failure (EBUG); the snapshot in use is unchanged. If it happens again, report it to IT with the file lantern.log from the home folder.',
+    ]);
+    const unexpected = logLines(home).filter((l) => l.event === 'unexpected');
+    expect(unexpected).toEqual([expect.objectContaining({ surface: 'ingest', name: 'Error', code: 'EBUG' })]);
+    expect(logLines(home).filter((l) => l.event === 'failed').map((l) => l.code)).toEqual(['EBUG']);
+    expect(readFileSync(homePath(home, 'log'), 'utf8')).not.toContain('injected');
+    expect((await status(home)).lastFailure).toMatchObject({ code: 'EBUG', message: expect.stringMatching(/unexpected failure \(EBUG\)/) });
+  });
+
+  it('keeps its exit codes: 2 for usage, 1 for a home problem, the refusal\'s own for a refusal', async () => {
+    const home = path.join(work, 'exit-home');
+    enrollTestHome(home, pki, { now: new Date() });
+    expect((await run(['ingest', snap[1]!, '--home', home, '--nope'])).code).toBe(2);
+    const notHome = await run(['status', '--home', path.join(work, 'no-such-home')]);
+    expect(notHome.code).toBe(1);
+    expect(notHome.err).toMatch(/is not an enrolled Lantern home/);
+    expect((await run(['ingest', path.join(fhir, 'Patient.ndjson'), '--home', home])).code).toBe(10);
+    expect((await run(['ingest', snap[2]!, '--home', home])).code).toBe(0);
+    const replay = await run(['ingest', snap[2]!, '--home', home]);
+    expect(replay.code).toBe(19);
+    expect(replay.err).toMatch(/^lantern ingest: Snapshot refused \(ROLLBACK\): /m);
+  });
+
   it('reads a state.json written before lastFailure existed', async () => {
     const home = path.join(work, 'old-state');
     enrollTestHome(home, pki, { now: new Date() });

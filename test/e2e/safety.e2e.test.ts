@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readState } from '../../electron/core/home/layout';
-import { describeFailure } from '../../electron/core/failure';
+import { presentError } from '../../electron/core/errors';
 import { createFakeContext, KNOWN } from '../support/fake-context';
 import { chromiumPath, go, openPage, pdfPageTexts, shot, startApp, type App } from './support/app';
 import { generatedHome } from './support/homes';
@@ -93,7 +93,7 @@ describe.skipIf(!chromiumPath)('safety on the fake hospital', () => {
     await plain.getByTestId('census-table').waitFor();
     expect(await plain.getByTestId('local-failure').count()).toBe(0);
 
-    const { code, message } = describeFailure(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+    const { code, message } = presentError(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
     const failing = await startApp(createFakeContext({ demo: true, lastFailure: { at: new Date().toISOString(), file: 'unit-4w.lantern', code, message } }));
     try {
       const page = await openPage(failing);

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNEL_NAMES, ipcChannel } from '../../electron/shared/contract';
 import { CONTENT_SECURITY_POLICY } from '../../electron/shared/csp';
+import { FOR_IT } from '../../electron/shared/errors';
+import { fakePatient } from '../support/patients';
+import { enrollTestHome, makeTestPki } from '../support/snapshots';
 import { createFakeElectron, FakeWebContents, type FakeElectron } from './fake-electron';
 
 let fake: FakeElectron;
@@ -170,7 +173,33 @@ describe('electron/main against a mocked electron', () => {
     await start({ keyStore: false });
     expect(fake.windows).toHaveLength(0);
     expect(fake.module.dialog.showErrorBox).toHaveBeenCalledWith('Lantern cannot start', expect.stringMatching(/key store/));
+    // A nurse may be the one reading it: it says the message is for IT.
+    expect(fake.module.dialog.showErrorBox).toHaveBeenCalledWith('Lantern cannot start', expect.stringMatching(new RegExp(`\\n\\n${FOR_IT}$`)));
     expect(fake.app.quit).toHaveBeenCalled();
+  });
+
+  it('meets a bug at start-up with a sentence that says what to do, and writes it to the home log without its message', async () => {
+    const home = process.env['LANTERN_HOME']!;
+    enrollTestHome(home, makeTestPki());
+    const patient = fakePatient();
+    vi.doMock('../../electron/core/workstation', () => ({
+      openWorkstation: () => {
+        throw new TypeError(`Cannot read properties of undefined (reading "${patient.name}")`);
+      },
+    }));
+    try {
+      await start();
+    } finally {
+      vi.doUnmock('../../electron/core/workstation');
+    }
+    expect(fake.windows).toHaveLength(0);
+    expect(fake.module.dialog.showErrorBox).toHaveBeenCalledWith(
+      'Lantern cannot start',
+      'Something went wrong inside Lantern (TypeError). Try again; if it happens again, report it to IT (the details are in lantern.log in the home folder).',
+    );
+    const log = readFileSync(path.join(home, 'lantern.log'), 'utf8');
+    expect(JSON.parse(log)).toMatchObject({ event: 'unexpected', surface: 'app', where: 'start-up', name: 'TypeError' });
+    for (const value of [patient.name, 'Cannot read']) expect(log).not.toContain(value);
   });
 
   it('is single-instance: a second launch quits and focuses the first window', async () => {

@@ -43,6 +43,6 @@ describe('fake workstation context', () => {
 
   it('says a patient outside the snapshot is not there', async () => {
     const result = await dispatch(handlers, 'chart', { patientId: 'nobody' });
-    expect(result).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'This patient is not in this unit’s snapshot.' } });
+    expect(result).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'This patient is not in this unit’s snapshot.', audience: 'nurse' } });
   });
 });

@@ -138,7 +138,7 @@ describe('a damaged snapshot in use', () => {
     expect(() => opened.queries()!.search({ text: 'kin', limit: 5 })).toThrow(NO_INTACT_COPY);
     // The screen gets the sentence, not "something went wrong".
     const handlers = createHandlers({ shell: 'preview', version: 't', clock, status: () => opened.status(), queries: () => opened.queries() });
-    expect(await dispatch(handlers, 'search', { text: 'kin', limit: 5 })).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: NO_INTACT_COPY } });
+    expect(await dispatch(handlers, 'search', { text: 'kin', limit: 5 })).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: NO_INTACT_COPY, audience: 'nurse' } });
     expect((await dispatch(handlers, 'status', {})).ok).toBe(true);
     opened.close();
     expect(readFileSync(path.join(home, 'state.json'), 'utf8')).toBe(stateBefore);

@@ -9,6 +9,7 @@ import { readState } from '../../electron/core/home/layout';
 import { openHome } from '../../electron/core/home/open';
 import { ingestSnapshot, type IngestOptions } from '../../electron/core/store/ingest';
 import { fitName, NAME_MAX, startInboxAgent, type InboxAgent, type InboxAgentOptions } from '../../electron/core/sync/inbox';
+import { fakePatient } from '../support/patients';
 import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport, type TestPki } from '../support/snapshots';
 
 // Every file the code under test opens, counted by name (passed through unchanged).
@@ -230,6 +231,45 @@ describe('the inbox agent and local failures', () => {
     expect(agent!.lastFailure()).toMatchObject({ code: 'ENOSPC', file: 'good.lantern' });
     await waitFor(() => list(path.join(inbox, 'processed')).includes('good.lantern'), 'the snapshot');
     expect(agent!.lastFailure()).toBeNull();
+  });
+
+  it('treats a bug met while taking a snapshot as a local failure: kept, retried, logged without its message', async () => {
+    const { home, inbox } = setup('bug');
+    mkdirSync(inbox, { recursive: true });
+    copyFileSync(snapshots[1]!, path.join(inbox, 'good.lantern'));
+    const patient = fakePatient();
+    let failing = 1;
+    const failures: LastFailure[] = [];
+    start({
+      homeDir: home,
+      inbox,
+      retryFirstMs: 50,
+      ingest: (dir, file, options) => {
+        if (failing-- > 0) throw new TypeError(`Cannot read properties of undefined (reading "${patient.name}", MRN ${patient.mrn})`);
+        return ingestSnapshot(dir, file, options);
+      },
+      onFailed: (_file, failure) => failures.push(failure),
+    });
+    await waitFor(() => list(path.join(inbox, 'processed')).includes('good.lantern'), 'the snapshot');
+    expect(list(path.join(inbox, 'rejected'))).toEqual([]);
+    expect(failures).toEqual([
+      {
+        at: expect.any(String),
+        file: 'good.lantern',
+        code: 'TypeError',
+        message: 'Lantern hit an unexpected failure (TypeError); the snapshot in use is unchanged. If it happens again, report it to IT with the file lantern.log from the home folder.',
+      },
+    ]);
+    const text = readFileSync(path.join(home, 'lantern.log'), 'utf8');
+    const events = text.trim().split('\n').map((l) => JSON.parse(l) as { event: string; code?: string; surface?: string; stack?: string });
+    expect(events.filter((e) => e.event === 'unexpected')).toEqual([
+      expect.objectContaining({ surface: 'inbox', name: 'TypeError', code: 'TypeError', stack: expect.stringMatching(/inbox\.test\.ts:\d+:\d+/) }),
+    ]);
+    expect(events.filter((e) => e.event === 'failed').map((e) => e.code)).toEqual(['TypeError']);
+    for (const value of [...patient.all, 'Cannot read']) {
+      expect(text).not.toContain(value);
+      expect(logs.join('\n')).not.toContain(value);
+    }
   });
 
   it('does not take a snapshot twice when it cannot be moved out of the inbox, and moves it once it can', async () => {

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createHandlers, type ApiContext, type HomeQueries } from '../../electron/core/api/handlers';
 import { dispatch } from '../../electron/core/api/dispatch';
+import { homePath } from '../../electron/core/home/layout';
 import { LanternError } from '../../electron/shared/errors';
+import { fakePatient } from '../support/patients';
+import { enrollTestHome, makeTestPki, tempDir } from '../support/snapshots';
 
 const fixedNow = new Date('2026-11-21T10:00:00Z');
 
@@ -54,7 +58,6 @@ describe('dispatch over the handler table', () => {
   });
 
   it('turns thrown errors into Results: LanternError keeps its message, others are hidden', async () => {
-    const leaks: unknown[] = [];
     const handlers = createHandlers(
       context({
         chart: () => {
@@ -67,12 +70,55 @@ describe('dispatch over the handler table', () => {
     );
     expect(await dispatch(handlers, 'chart', { patientId: 'p1' })).toEqual({
       ok: false,
-      error: { code: 'NOT_FOUND', message: 'This patient is not in this unit’s snapshot.' },
+      error: { code: 'NOT_FOUND', message: 'This patient is not in this unit’s snapshot.', audience: 'nurse' },
     });
-    const hidden = await dispatch(handlers, 'census', {}, { onInternalError: (_c, e) => leaks.push(e) });
-    expect(hidden).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
-    expect(JSON.stringify(hidden)).not.toContain('Doe');
-    expect(leaks).toHaveLength(1);
+    const hidden = await dispatch(handlers, 'census', {});
+    expect(hidden).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'Something went wrong inside Lantern (Error). Try again; if it happens again, report it to IT.', audience: 'nurse' },
+    });
+  });
+
+  it('writes an unexpected failure in a handler to the home log: the channel, the class and the stack, never the message', async () => {
+    const home = tempDir();
+    enrollTestHome(home, makeTestPki());
+    const patient = fakePatient();
+    const handlers = createHandlers(
+      context({
+        chart: () => {
+          throw new TypeError(`Cannot read properties of undefined (reading "${patient.name}", MRN ${patient.mrn}, born ${patient.birthDate})`);
+        },
+      }),
+    );
+    const result = await dispatch(handlers, 'chart', { patientId: 'p1' }, { homeDir: home, clock: () => fixedNow });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: 'Something went wrong inside Lantern (TypeError). Try again; if it happens again, report it to IT (the details are in lantern.log in the home folder).',
+        audience: 'nurse',
+      },
+    });
+    const text = readFileSync(homePath(home, 'log'), 'utf8');
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      { at: fixedNow.toISOString(), event: 'unexpected', surface: 'app', where: 'chart', name: 'TypeError', code: 'TypeError', stack: expect.stringMatching(/^at Object\.chart \(dispatch\.test\.ts:\d+:\d+\) \| at handlers\.ts:\d+:\d+ \| at dispatch \(dispatch\.ts:\d+:\d+\)/) },
+    ]);
+    for (const value of [...patient.all, 'Cannot read']) {
+      expect(text).not.toContain(value);
+      expect(JSON.stringify(result)).not.toContain(value);
+    }
+  });
+
+  it('logs an answer that breaks the contract as a bug of its channel', async () => {
+    const home = tempDir();
+    enrollTestHome(home, makeTestPki());
+    const handlers = createHandlers(context({ search: () => [{ id: 'x' }] as never }));
+    expect(await dispatch(handlers, 'search', { text: 'a' }, { checkResponses: true, homeDir: home })).toMatchObject({
+      ok: false,
+      error: { code: 'INTERNAL', message: expect.stringMatching(/^Something went wrong inside Lantern \(ResponseContractError\)/) },
+    });
+    expect(JSON.parse(readFileSync(homePath(home, 'log'), 'utf8'))).toMatchObject({ event: 'unexpected', where: 'search', name: 'ResponseContractError' });
   });
 
   it('says which local failure stopped a query (a locked database, a failing disk), in its own words', async () => {
@@ -87,7 +133,7 @@ describe('dispatch over the handler table', () => {
       }),
     );
     const locked = await dispatch(handlers, 'census', {});
-    expect(locked).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/locked by another program/) } });
+    expect(locked).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', audience: 'it', message: expect.stringMatching(/locked by another program/) } });
     expect(JSON.stringify(locked)).not.toContain('Doe');
     expect(await dispatch(handlers, 'search', { text: 'a' })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/I\/O error/) } });
   });

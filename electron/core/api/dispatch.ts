@@ -1,14 +1,19 @@
 import { CHANNELS, isChannelName } from '../../shared/contract';
-import { LanternError } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/result';
-import { describeFailure } from '../failure';
+import { presentError } from '../errors';
 import type { Handlers } from './handlers';
 
 export interface DispatchOptions {
   /** Check answers against the contract too (tests and preview; cheap enough to leave on). */
   checkResponses?: boolean;
-  /** Told about unexpected failures; receives no request data, so no PHI. */
-  onInternalError?: (channel: string, error: unknown) => void;
+  /** The home in use: unexpected failures are written (without request data) to its lantern.log. */
+  homeDir?: string | null;
+  clock?: () => Date;
+}
+
+/** An answer that does not match the contract: a bug, logged like any other (by channel only). */
+class ResponseContractError extends Error {
+  override name = 'ResponseContractError';
 }
 
 /**
@@ -31,20 +36,12 @@ export async function dispatch(
   try {
     const handler = handlers[channel] as (request: unknown) => unknown;
     const value = await handler(parsed.data);
-    if (options.checkResponses) {
-      const checked = def.response.safeParse(value);
-      if (!checked.success) {
-        options.onInternalError?.(channel, new Error(`response does not match the contract`));
-        return fail('INTERNAL', 'Lantern produced an answer it could not check. Please report this to IT.');
-      }
+    if (options.checkResponses && !def.response.safeParse(value).success) {
+      throw new ResponseContractError(`the answer to ${channel} does not match the contract`);
     }
     return ok(value);
   } catch (error) {
-    if (error instanceof LanternError) return { ok: false, error: error.toInfo() };
-    options.onInternalError?.(channel, error);
-    // A failure of the workstation (disk, permissions, a locked database) says which.
-    const failure = describeFailure(error);
-    if (failure.known) return fail('UNAVAILABLE', failure.message);
-    return fail('INTERNAL', 'Something went wrong inside Lantern. Please report this to IT.');
+    const shown = presentError(error, { surface: 'app', homeDir: options.homeDir, where: channel, clock: options.clock });
+    return fail(shown.kind, shown.message, shown.audience);
   }
 }

@@ -25,7 +25,7 @@ const codeOf = (error: unknown): string => {
 /** SQLite's word for a damaged page or header (what better-sqlite3 reports on a query). */
 export const isDamageError = (error: unknown): boolean => /^SQLITE_(CORRUPT|NOTADB)/.test(codeOf(error));
 
-export function describeFailure(error: unknown, file: string): CopyFailure {
+export function describeCopyFailure(error: unknown, file: string): CopyFailure {
   const code = codeOf(error);
   if (!existsSync(file)) return { reason: 'the database file is missing', permanent: true };
   if (code.startsWith('SQLITE_NOTADB')) return { reason: "the database does not open with this home's key (damaged header, or another key)", permanent: true };
@@ -52,7 +52,7 @@ export function openCopy(dir: string, record: SnapshotRecord, key: Buffer, model
     return { db, queries: model.queries(db, record.status, clock) };
   } catch (error) {
     db?.close();
-    return describeFailure(error, file);
+    return describeCopyFailure(error, file);
   }
 }
 

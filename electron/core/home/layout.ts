@@ -3,6 +3,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, r
 import path from 'node:path';
 import { z } from 'zod';
 import { Fallback, HeldBack, LastFailure, Rejection, SnapshotStatus } from '../../shared/contract';
+import { LanternError } from '../../shared/errors';
 import { certificatesFromPem } from '../pki/certs';
 import { DATABASE_CIPHERS } from '../store/database';
 import type { KeyProtector } from './key-protector';
@@ -138,9 +139,21 @@ export const EMPTY_STATE: HomeState = {
   lastFailure: null,
 };
 
-/** A home problem the user must act on (not enrolled, wrong key store...); no PHI. */
-export class HomeError extends Error {
+/** A home problem IT must act on (not enrolled, wrong key store, a damaged file...); no PHI. */
+export class HomeError extends LanternError {
   override name = 'HomeError';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('UNAVAILABLE', message, { code: 'HOME', audience: 'it', cause: options.cause });
+  }
+}
+
+/** JSON.parse whose error (which quotes the text) never leaves: null when the text is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 export const homePath = (dir: string, name: keyof typeof HOME_FILES) => path.join(dir, HOME_FILES[name]);
@@ -180,7 +193,7 @@ export function fsyncDir(dir: string): void {
 export function readConfig(dir: string): HomeConfig {
   const file = homePath(dir, 'config');
   if (!existsSync(file)) throw new HomeError(`${dir} is not an enrolled Lantern home (no ${HOME_FILES.config}). Run lantern enroll first.`);
-  const parsed = HomeConfig.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  const parsed = HomeConfig.safeParse(parseJson(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new HomeError(`${file} is not a valid home configuration.`);
   return parsed.data;
 }
@@ -188,7 +201,7 @@ export function readConfig(dir: string): HomeConfig {
 export function readState(dir: string): HomeState {
   const file = homePath(dir, 'state');
   if (!existsSync(file)) return EMPTY_STATE;
-  const parsed = HomeState.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  const parsed = HomeState.safeParse(parseJson(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new HomeError(`${file} is damaged; restore it or re-enroll the home.`);
   return parsed.data;
 }

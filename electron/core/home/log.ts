@@ -1,9 +1,11 @@
 import { appendFileSync, renameSync, statSync } from 'node:fs';
+import type { Surface } from '../errors';
 import { homePath } from './layout';
 
 /**
  * The home's log, `lantern.log`: one JSON object per line, each with its ISO time, for every
- * snapshot taken, refused or failed (by the inbox agent or `lantern ingest`). It holds codes,
+ * snapshot taken, refused or failed (by the inbox agent or `lantern ingest`), and every
+ * unexpected error met with this home in use (by the app, the CLI or the inbox). It holds codes,
  * file names, counts, sequence numbers and Lantern's own sentences, never chart content: every
  * text goes through redact() on the way in. At LOG_MAX_BYTES it is renamed to lantern.log.1
  * (replacing the older one) and a new one is started.
@@ -16,7 +18,9 @@ export type LogEvent =
   | { event: 'ingested'; file: string; facility: string; sequence: number; resources: number; by: 'inbox' | 'command' }
   | { event: 'refused'; file: string; code: string; message: string; movedTo?: string }
   | { event: 'failed'; file?: string; code: string; message: string; retryInSeconds?: number }
-  | { event: 'waiting'; file: string; bytes: number; expectedBytes: number | null };
+  | { event: 'waiting'; file: string; bytes: number; expectedBytes: number | null }
+  /** A bug or an error Lantern has no words for (core/errors.ts): its name, code and call stack, never its message. */
+  | { event: 'unexpected'; surface: Surface; where?: string; name: string; code: string; stack?: string };
 
 export interface HomeLogOptions {
   clock?: () => Date;

@@ -6,7 +6,7 @@ import { LanternError } from '../../shared/errors';
 import { chartModel } from '../chart';
 import type { ContentModel } from '../store/content';
 import type { Db } from '../store/database';
-import { describeFailure, isDamageError, isFailure, openCopy, recordFallback, type CopyFailure } from './fallback';
+import { describeCopyFailure, isDamageError, isFailure, openCopy, recordFallback, type CopyFailure } from './fallback';
 import { keyFileProtector } from './key-file-protector';
 import type { KeyProtector } from './key-protector';
 import { HomeError, assertProtector, homePath, readConfig, readState, unsealDatabaseKey, type HomeState, type SnapshotRecord } from './layout';
@@ -136,7 +136,7 @@ export function openHome(dir: string, options: OpenHomeOptions = {}): OpenedHome
           return copy.queries[channel](request);
         } catch (error) {
           if (!isDamageError(error) || attempt >= MAX_SWITCHES) throw error;
-          failed.set(copy.record.db, { ...describeFailure(error, copy.file), permanent: true });
+          failed.set(copy.record.db, { ...describeCopyFailure(error, copy.file), permanent: true });
         }
       }
     };

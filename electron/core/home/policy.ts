@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { LanternError } from '../../shared/errors';
+
+/** The policy file is there but cannot be used: IT fixes the file (it names it). */
+export class PolicyError extends LanternError {
+  override name = 'PolicyError';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('UNAVAILABLE', message, { code: 'POLICY', audience: 'it', cause: options.cause });
+  }
+}
 
 /** The managed policy IT deploys machine-wide (template: native/policy/). */
 export const Policy = z
@@ -42,18 +51,18 @@ export function readPolicy(file: string, read: (file: string) => string = (f) =>
     text = read(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new Error(`The Lantern policy file ${file} could not be read.`, { cause: error });
+    throw new PolicyError(`The Lantern policy file ${file} could not be read.`, { cause: error });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new Error(`The Lantern policy file ${file} is not valid JSON.`);
+    throw new PolicyError(`The Lantern policy file ${file} is not valid JSON.`);
   }
   const parsed = Policy.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`The Lantern policy file ${file} is not valid (${issue?.path.join('.') || 'top level'}: ${issue?.message}).`);
+    throw new PolicyError(`The Lantern policy file ${file} is not valid (${issue?.path.join('.') || 'top level'}: ${issue?.message}).`);
   }
   return parsed.data;
 }

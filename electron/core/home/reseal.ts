@@ -3,7 +3,7 @@ import path from 'node:path';
 import { removeSecurely } from '../store/database';
 import { KEY_FILE_NAME } from './key-file-protector';
 import type { KeyProtector } from './key-protector';
-import { homePath, readConfig, writeFileAtomic } from './layout';
+import { HomeError, homePath, readConfig, writeFileAtomic } from './layout';
 
 const SEALED = ['identityKey', 'databaseKey'] as const;
 
@@ -16,7 +16,7 @@ export function resealHome(dir: string, from: KeyProtector, to: KeyProtector): b
   const config = readConfig(dir);
   if (config.protector === to.kind) return false;
   if (config.protector !== from.kind) {
-    throw new Error(`This home's keys are sealed by "${config.protector}", which this workstation cannot open.`);
+    throw new HomeError(`This home's keys are sealed by "${config.protector}", which this workstation cannot open.`);
   }
   // New blobs first, beside the old ones; then swap them in; the config names the new
   // protector last. The old key file goes only once everything points at the new one.

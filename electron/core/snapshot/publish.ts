@@ -27,6 +27,7 @@ import {
   type NdjsonEntry,
   type ProtocolEntry,
 } from './manifest';
+import { LanternError } from '../../shared/errors';
 import { NdjsonLines } from './lines';
 import { mapperId, type ContentMapper } from '../store/content';
 import { IdKeys, idKey, repeatedIdsText } from '../store/id-keys';
@@ -34,8 +35,11 @@ import { protocolKind, protocolTitle } from './protocols';
 import { OUTSIDE, type Outside, realInside, resolveInside } from '../files/inside';
 
 /** A publishing problem: the one line the IT admin sees (no PHI). */
-export class PublishError extends Error {
+export class PublishError extends LanternError {
   override name = 'PublishError';
+  constructor(message: string) {
+    super('BAD_REQUEST', message, { code: 'PUBLISH', audience: 'it' });
+  }
 }
 
 export interface PublishOptions {

@@ -1,3 +1,5 @@
+import { LanternError } from '../../shared/errors';
+
 /**
  * Why a snapshot was refused: a stable reason code, a distinct process exit code (10-39)
  * and one line an IT admin understands. Messages never carry PHI: they speak of the file,
@@ -30,16 +32,20 @@ export const REFUSALS = {
 
 export type RefusalCode = keyof typeof REFUSALS;
 
-export class SnapshotRefusal extends Error {
-  readonly exitCode: number;
+/** A snapshot refused: for IT, with its refusal code as `code` and its own exit code. */
+export class SnapshotRefusal extends LanternError {
+  declare readonly code: RefusalCode;
   constructor(
-    readonly code: RefusalCode,
+    code: RefusalCode,
     /** Optional detail (no PHI): which certificate, which entry, which numbers. */
     readonly detail?: string,
   ) {
-    super(`Snapshot refused (${code}): ${REFUSALS[code].text}${detail ? ` (${detail})` : ''}.`);
+    super('UNAVAILABLE', `Snapshot refused (${code}): ${REFUSALS[code].text}${detail ? ` (${detail})` : ''}.`, {
+      code,
+      audience: 'it',
+      exitCode: REFUSALS[code].exit,
+    });
     this.name = 'SnapshotRefusal';
-    this.exitCode = REFUSALS[code].exit;
   }
 }
 

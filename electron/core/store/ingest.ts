@@ -21,7 +21,7 @@ import {
 } from '../home/layout';
 import type { HeldBack } from '../../shared/contract';
 import { describeDrop, findDrop, type Drop } from '../snapshot/drop';
-import { describeFailure } from '../failure';
+import { presentError } from '../errors';
 import type { Manifest } from '../snapshot/manifest';
 import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal, refuse } from '../snapshot/refusal';
@@ -69,6 +69,7 @@ export interface IngestResult {
 /** Another ingest holds the home: try again later (not a refusal of the snapshot). */
 export class HomeBusyError extends HomeError {
   override name = 'HomeBusyError';
+  override readonly code = 'HOME_BUSY';
 }
 
 const isAlive = (pid: number): boolean => {
@@ -318,7 +319,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
       } else {
         // A failure of this workstation (disk, permissions, a locked database): kept for
         // `lantern status` and the app. Best effort: the disk may be what failed.
-        const { code, message } = describeFailure(error);
+        const { code, message } = presentError(error, { surface: 'ingest', homeDir: dir, clock });
         try {
           writeState(dir, { ...readState(dir), lastFailure: { at: clock().toISOString(), file: path.basename(file), code, message } });
         } catch {

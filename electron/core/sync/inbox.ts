@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { watch, type FSWatcher } from 'chokidar';
 import type { LastFailure } from '../../shared/contract';
-import { describeFailure } from '../failure';
+import { presentError } from '../errors';
 import type { KeyProtector } from '../home/key-protector';
 import { appendHomeLog, type LogEvent } from '../home/log';
 import type { ContentModel } from '../store/content';
@@ -220,8 +220,10 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
 
   const backoff = (failures: number) => Math.min(retryFirstMs * 2 ** Math.max(0, failures - 1), retryMaxMs);
 
+  const present = (error: unknown) => presentError(error, { surface: 'inbox', homeDir: options.homeDir, clock });
+
   const recordFailure = (file: string | null, error: unknown, retryInMs: number | null, store: boolean): LastFailure => {
-    const { code, message } = describeFailure(error);
+    const { code, message } = present(error);
     const failure: LastFailure = { at: clock().toISOString(), ...(file ? { file } : {}), code, message };
     // Another ingest holding the home is a wait, not a failure to show.
     if (code !== 'HOME_BUSY') {
@@ -379,12 +381,12 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
       return;
     }
     if (entry.kind !== 'file') {
-      const refusal = new SnapshotRefusal('NOT_A_SNAPSHOT', NOT_A_FILE[entry.kind]);
+      const { code, message } = present(new SnapshotRefusal('NOT_A_SNAPSHOT', NOT_A_FILE[entry.kind]));
       updateHomeState(options.homeDir, (state) => ({
         ...state,
-        lastRejection: { at: clock().toISOString(), file: entry.name, reason: refusal.message, code: refusal.code },
+        lastRejection: { at: clock().toISOString(), file: entry.name, reason: message, code },
       }));
-      refused(entry, file, refusal.message, refusal.code);
+      refused(entry, file, message, code);
       return;
     }
     let result: IngestResult;
@@ -392,7 +394,8 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
       result = await ingest(options.homeDir, file, { protector: options.protector, model: options.model, clock: options.clock });
     } catch (error) {
       if (error instanceof SnapshotRefusal) {
-        refused(entry, file, error.message, error.code);
+        const { code, message } = present(error);
+        refused(entry, file, message, code);
         return;
       }
       // Not the file's fault: it stays in the inbox and is tried again, less often each time.
@@ -452,7 +455,8 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
     }
     running = drain()
       .catch((error: unknown) => {
-        log(`inbox agent error (${describeFailure(error).code})`);
+        const { code, message } = present(error);
+        log(`inbox agent error (${code}): ${message}`);
       })
       .finally(() => {
         running = null;
@@ -488,7 +492,10 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
     unseen = true;
     wake(20);
   });
-  watcher.on('error', (error: unknown) => log(`inbox watch error (${describeFailure(error).code})`));
+  watcher.on('error', (error: unknown) => {
+    const { code, message } = present(error);
+    log(`inbox watch error (${code}): ${message}`);
+  });
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   homeLog({ event: 'watching', inbox });
   log(`watching ${inbox}`);

@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import { FOR_IT } from '../../../electron/shared/errors';
+import type { Audience } from '../../../electron/shared/result';
 import type { Load } from '../hooks/useRequest';
 
 export function Loading({ what }: { what: string }) {
@@ -9,11 +11,13 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
-export function ErrorNotice({ title, message }: { title: string; message: string }) {
+/** An error in its own words; one meant for IT says so, since a nurse is reading it. */
+export function ErrorNotice({ title, message, audience = 'nurse' }: { title: string; message: string; audience?: Audience }) {
   return (
     <div className="notice notice-error" role="alert" data-testid="error-notice">
       <strong>{title}</strong>
       <p>{message}</p>
+      {audience === 'it' && <p data-testid="error-for-it">{FOR_IT}</p>}
     </div>
   );
 }
@@ -21,7 +25,7 @@ export function ErrorNotice({ title, message }: { title: string; message: string
 /** Loading and error made explicit: a pane is never blank. */
 export function LoadView<T>({ load, what, children }: { load: Load<T>; what: string; children: (value: T) => ReactNode }) {
   if (load.state === 'loading') return <Loading what={what} />;
-  if (load.state === 'error') return <ErrorNotice title={`Could not show the ${what}.`} message={load.error.message} />;
+  if (load.state === 'error') return <ErrorNotice title={`Could not show the ${what}.`} message={load.error.message} audience={load.error.audience} />;
   return <>{children(load.value)}</>;
 }
 

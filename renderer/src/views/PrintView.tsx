@@ -62,7 +62,7 @@ function UnitPrint({ unit, frame, onUnit, what }: { unit: string; frame: FramePr
   const patients = what === 'mar' && charts.state === 'ready' ? charts.value.map((c) => pagePatientOf(c, now)) : undefined;
   return (
     <PrintFrame title={title} unit={unitName} orientation="landscape" ready={ready} patients={patients} {...frame}>
-      {error && <ErrorNotice title="Could not prepare this printout." message={error.message} />}
+      {error && <ErrorNotice title="Could not prepare this printout." message={error.message} audience={error.audience} />}
       {!error && !ready && <Loading what="the printout" />}
       {ready && what === 'census' && <CensusPrint census={(census as { value: Census }).value} charts={byId(charts)} now={Date.parse(frame.snapshot.asOf)} />}
       {ready && what === 'mar' && mars.state === 'ready' && charts.state === 'ready' && (
@@ -98,7 +98,7 @@ function PatientPrint({ patientId, frame, what }: { patientId: string; frame: Fr
       ready={ready}
       {...frame}
     >
-      {error && <ErrorNotice title="Could not prepare this printout." message={error.message} />}
+      {error && <ErrorNotice title="Could not prepare this printout." message={error.message} audience={error.audience} />}
       {!error && !ready && <Loading what="the printout" />}
       {ready && chart.state === 'ready' && what === 'summary' && <SummaryPrint chart={chart.value} />}
       {ready && chart.state === 'ready' && mar.state === 'ready' && what === 'mar' && <PatientMarPrint chart={chart.value} mar={mar.value} page={0} />}
@@ -111,7 +111,7 @@ function ProtocolPrint({ id, frame }: { id: string; frame: FrameProps }) {
   const title = doc.state === 'ready' ? doc.value.title : 'document';
   return (
     <PrintFrame title={title} unit={null} orientation="portrait" ready={doc.state === 'ready'} {...frame}>
-      {doc.state === 'error' && <ErrorNotice title="Could not prepare this printout." message={doc.error.message} />}
+      {doc.state === 'error' && <ErrorNotice title="Could not prepare this printout." message={doc.error.message} audience={doc.error.audience} />}
       {doc.state === 'loading' && <Loading what="the document" />}
       {doc.state === 'ready' && (
         <table className="print-table">

@@ -6,7 +6,7 @@ import { HOME_LIMITS, homeLimits } from '../../../electron/core/home/layout';
 import { describePin, parsePublisherPin } from '../../../electron/core/pki/certs';
 import { MAX_LINE_BYTES } from '../../../electron/core/snapshot/lines';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
-import { parseRef, readText, withSnapshotErrors } from './snapshot-common';
+import { parseRef, readText } from './snapshot-common';
 
 export default defineCommand({
   name: 'enroll',
@@ -89,8 +89,7 @@ export default defineCommand({
         ? { maxFieldBytes: intOption(values, 'max-field-bytes', HOME_LIMITS.maxFieldBytes, 1024, MAX_LINE_BYTES) }
         : {}),
     };
-    const result = await withSnapshotErrors(async () =>
-      enrollHome({
+    const result = enrollHome({
         dir,
         trust: listOption(values, 'trust').map((f) => readText(f, 'the trust anchor file')),
         certPem: cert ? readText(cert, 'the certificate') : undefined,
@@ -105,8 +104,7 @@ export default defineCommand({
         publishers,
         limits,
         protector: keyFileProtector(dir, { create: true }),
-      }),
-    );
+      });
     io.out(`${result.reenrolled ? 'Re-enrolled' : 'Enrolled'} home ${dir}`);
     io.out(`  workstation identity  ${result.identity}`);
     io.out(`  trust anchor(s)       ${result.anchors.join('; ')}`);

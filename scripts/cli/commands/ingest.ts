@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { describeFailure } from '../../../electron/core/failure';
+import { presentError } from '../../../electron/core/errors';
 import { homePath } from '../../../electron/core/home/layout';
 import { appendHomeLog, type LogEvent } from '../../../electron/core/home/log';
 import { describeDrop } from '../../../electron/core/snapshot/drop';
 import { SnapshotRefusal } from '../../../electron/core/snapshot/refusal';
 import { INGEST_STAGES, ingestSnapshot, type IngestResult, type IngestStage } from '../../../electron/core/store/ingest';
 import { defineCommand, stringOption } from '../command';
-import { mb, withSnapshotErrors } from './snapshot-common';
+import { mb } from './snapshot-common';
 
 /**
  * Test hooks: LANTERN_TEST_PAUSE_AT=<stage> makes the ingest stop at that stage and wait;
@@ -40,8 +40,8 @@ async function loggedIngest<T extends IngestResult>(dir: string, file: string, r
     log({ event: 'ingested', file: name, facility: result.manifest.facility.id, sequence: result.manifest.sequence, resources, by: 'command' });
     return result;
   } catch (error) {
-    const failure = describeFailure(error);
-    log(error instanceof SnapshotRefusal ? { event: 'refused', file: name, code: failure.code, message: failure.message } : { event: 'failed', file: name, code: failure.code, message: failure.message });
+    const { code, message } = presentError(error, { surface: 'cli', homeDir: dir, where: 'ingest' });
+    log(error instanceof SnapshotRefusal ? { event: 'refused', file: name, code, message } : { event: 'failed', file: name, code, message });
     throw error;
   }
 }
@@ -66,14 +66,12 @@ export default defineCommand({
     const dir = path.resolve(stringOption(values, 'home')!);
     const file = path.resolve(positionals[0]!);
     const started = performance.now();
-    const { manifest, report, mappedOn, acceptedDrop } = await withSnapshotErrors(() =>
-      loggedIngest(dir, file, () =>
-        ingestSnapshot(dir, file, {
-          acceptDrop: values['accept-drop'] === true,
-          onStage: stageHook(io.err),
-          onProgress: (done, total) => io.err(`ingest: ${total ? Math.floor((done / total) * 100) : 100}% (${mb(done)} of ${mb(total)})`),
-        }),
-      ),
+    const { manifest, report, mappedOn, acceptedDrop } = await loggedIngest(dir, file, () =>
+      ingestSnapshot(dir, file, {
+        acceptDrop: values['accept-drop'] === true,
+        onStage: stageHook(io.err),
+        onProgress: (done, total) => io.err(`ingest: ${total ? Math.floor((done / total) * 100) : 100}% (${mb(done)} of ${mb(total)})`),
+      }),
     );
     // The ingest itself (verify to switch), without this process's start-up.
     const seconds = (performance.now() - started) / 1000;

@@ -5,7 +5,7 @@ import { HOME_LIMITS } from '../../../electron/core/home/layout';
 import type { Manifest } from '../../../electron/core/snapshot/manifest';
 import { parseDuration, publishSnapshot } from '../../../electron/core/snapshot/publish';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
-import { mb, parseRef, readText, withSnapshotErrors } from './snapshot-common';
+import { mb, parseRef, readText } from './snapshot-common';
 
 /** What workstations will hold back or refuse, said where it can still be fixed. */
 export function publishWarnings(manifest: Manifest, now: Date): string[] {
@@ -83,8 +83,7 @@ export default defineCommand({
     let dropped: Record<string, number> = {};
     const passFile = stringOption(values, 'key-pass-file');
     const out = path.resolve(stringOption(values, 'out')!);
-    const manifest = await withSnapshotErrors(() =>
-      publishSnapshot({
+    const manifest = await publishSnapshot({
         fhirDir: path.resolve(stringOption(values, 'fhir')!),
         protocolsDir: stringOption(values, 'protocols') ? path.resolve(stringOption(values, 'protocols')!) : undefined,
         certPem: readText(stringOption(values, 'cert')!, 'the certificate'),
@@ -101,8 +100,7 @@ export default defineCommand({
         dedupe: dedupe === 'newest' ? 'newest' : 'refuse',
         onDropped: (d) => (dropped = d),
         onProgress: (done, total) => io.err(`publish: ${total ? Math.floor((done / total) * 100) : 100}%`),
-      }),
-    );
+      });
     const resources = Object.values(manifest.counts).reduce((a, b) => a + b, 0);
     const protocols = manifest.entries.filter((e) => e.kind === 'protocol').length;
     io.out(`Published ${out}`);

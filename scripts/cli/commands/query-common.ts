@@ -1,28 +1,19 @@
 import path from 'node:path';
 import type { HomeQueries } from '../../../electron/core/api/handlers';
 import { openHome } from '../../../electron/core/home/open';
-import { LanternError } from '../../../electron/shared/errors';
 import { CliError, EXIT, stringOption, type Values } from '../command';
-import { withSnapshotErrors } from './snapshot-common';
 
-/** Open --home, run one query over the snapshot in use, close. Core errors become one line. */
+/** Open --home, run one query over the snapshot in use, close. */
 export async function withQueries<T>(values: Values, run: (q: HomeQueries) => T): Promise<{ value: T; demo: boolean }> {
   const dir = path.resolve(stringOption(values, 'home') as string);
-  return withSnapshotErrors(async () => {
-    const home = openHome(dir);
-    try {
-      const queries = home.queries();
-      if (!queries) throw new CliError(`No snapshot has been ingested into ${dir} yet. Run lantern ingest first.`, EXIT.FAILED);
-      try {
-        return { value: run(queries), demo: home.status().demo };
-      } catch (error) {
-        if (error instanceof LanternError) throw new CliError(error.message, EXIT.FAILED);
-        throw error;
-      }
-    } finally {
-      home.close();
-    }
-  });
+  const home = openHome(dir);
+  try {
+    const queries = home.queries();
+    if (!queries) throw new CliError(`No snapshot has been ingested into ${dir} yet. Run lantern ingest first.`, EXIT.FAILED);
+    return { value: run(queries), demo: home.status().demo };
+  } finally {
+    home.close();
+  }
 }
 
 /** A plain-text table: columns padded to their widest cell. */

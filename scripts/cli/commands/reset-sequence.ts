@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { planSequenceReset, resetSequence } from '../../../electron/core/home/sequence';
 import { CliError, EXIT, defineCommand, intOption, stringOption } from '../command';
-import { parseRef, withSnapshotErrors } from './snapshot-common';
+import { parseRef } from './snapshot-common';
 
 const mark = (n: number | null) => (n === null ? '(none)' : String(n));
 
@@ -31,7 +31,7 @@ export default defineCommand({
     const dir = path.resolve(stringOption(values, 'home')!);
     const facility = parseRef(stringOption(values, 'facility')!, 'Facility').id;
     const to = intOption(values, 'to', 0, 0, Number.MAX_SAFE_INTEGER);
-    const plan = await withSnapshotErrors(async () => planSequenceReset(dir, facility, to));
+    const plan = planSequenceReset(dir, facility, to);
     const change = `the sequence high-water mark of facility ${facility} in ${dir} from ${mark(plan.from)} to ${to}`;
     if (plan.from === to) {
       io.out(`The sequence high-water mark of facility ${facility} in ${dir} is already ${to}; nothing changed.`);
@@ -40,7 +40,7 @@ export default defineCommand({
     if (values['confirm'] !== true) {
       throw new CliError(`This would set ${change}. Nothing was changed: run it again with --confirm to do it.`, EXIT.USAGE);
     }
-    const result = await withSnapshotErrors(async () => resetSequence(dir, { facility, to }));
+    const result = resetSequence(dir, { facility, to });
     io.out(`Set ${change}.`);
     io.out(`  The next snapshot must have a sequence number from ${to + 1} to ${Math.min(to + result.maxSequenceJump, Number.MAX_SAFE_INTEGER)}.`);
     io.out('  The snapshot in use stays until then. Recorded in state.json (sequenceResets).');

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { rollbackHome } from '../../../electron/core/home/rollback';
 import { defineCommand, stringOption } from '../command';
-import { withSnapshotErrors } from './snapshot-common';
 
 export default defineCommand({
   name: 'rollback',
@@ -22,7 +21,7 @@ export default defineCommand({
   },
   run: async ({ values }, io) => {
     const dir = path.resolve(stringOption(values, 'home')!);
-    const { from, to, skipped } = await withSnapshotErrors(async () => rollbackHome(dir));
+    const { from, to, skipped } = rollbackHome(dir);
     if (values['json'] === true) {
       const brief = (s: typeof from) => ({ sequence: s.sequence, asOf: s.asOf, ingestedAt: s.ingestedAt, expiresAt: s.expiresAt });
       io.out(JSON.stringify({ home: dir, from: brief(from), to: brief(to), skipped: skipped.map((s) => ({ ...brief(s.status), reason: s.reason })) }));

@@ -1,20 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { HomeError } from '../../../electron/core/home/layout';
-import { SnapshotRefusal } from '../../../electron/core/snapshot/refusal';
-import { PublishError } from '../../../electron/core/snapshot/publish';
-import { LanternError } from '../../../electron/shared/errors';
 import { CliError, EXIT } from '../command';
-
-/** Turn core errors into the CLI's one-line errors: refusals keep their own exit codes. */
-export async function withSnapshotErrors<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof SnapshotRefusal) throw new CliError(error.message, error.exitCode);
-    if (error instanceof HomeError || error instanceof PublishError || error instanceof LanternError) throw new CliError(error.message, EXIT.FAILED);
-    throw error;
-  }
-}
 
 export function readText(file: string, what: string): string {
   try {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { openHome } from '../../../electron/core/home/open';
 import { fallbackNotice, heldBackNotice } from '../../../electron/shared/notices';
 import { EXIT, defineCommand, stringOption } from '../command';
-import { withSnapshotErrors } from './snapshot-common';
+import { presentError } from '../../../electron/core/errors';
 
 export default defineCommand({
   name: 'status',
@@ -20,20 +20,19 @@ export default defineCommand({
   },
   run: async ({ values }, io) => {
     const dir = path.resolve(stringOption(values, 'home')!);
-    const { status, problem } = await withSnapshotErrors(async () => {
-      const home = openHome(dir);
-      try {
-        let problem: string | null = null;
-        try {
-          home.queries();
-        } catch (error) {
-          problem = (error as Error).message;
-        }
-        return { status: home.status(), problem };
-      } finally {
-        home.close();
-      }
-    });
+    const home = openHome(dir);
+    let problem: string | null = null;
+    try {
+      home.queries();
+    } catch (error) {
+      problem = presentError(error, { surface: 'cli', homeDir: dir, where: 'status' }).message;
+    }
+    let status: ReturnType<typeof home.status>;
+    try {
+      status = home.status();
+    } finally {
+      home.close();
+    }
     const now = new Date();
     const snap = status.snapshot;
     const ageMinutes = snap ? Math.floor((now.getTime() - new Date(snap.asOf).getTime()) / 60_000) : null;
