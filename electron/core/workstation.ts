@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { ApiContext, HomeQueries } from './api/handlers';
+import type { HomeQueries } from '../shared/contract';
+import type { ApiContext } from './api/handlers';
 import type { AppStatus, LastFailure } from '../shared/contract';
 import type { KeyProtector } from './home/key-protector';
 import { homePath } from './home/layout';

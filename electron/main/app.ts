@@ -6,7 +6,7 @@ import { FOR_IT } from '../shared/errors';
 import { fail } from '../shared/result';
 import { createHandlers, type Handlers } from '../core/api/handlers';
 import { dispatch } from '../core/api/dispatch';
-import { presentError } from '../core/errors';
+import { presentError } from '../core/home/errors';
 import { readAppFile } from '../core/files/static';
 import { locateDesktopHome, openDesktopHome, type DesktopHome } from './home';
 import { createPrinter } from './print';

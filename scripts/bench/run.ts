@@ -7,7 +7,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateHospital } from '../../electron/core/demo';
 import { openHome } from '../../electron/core/home/open';
-import { makeThrowawayPki, writeThrowawayPki } from '../../electron/core/pki/throwaway';
+import { makeThrowawayPki, writeThrowawayPki } from '../../electron/core/snapshot/pki/throwaway';
 import type { PatientSummary } from '../../electron/shared/contract';
 import { ensureCliBundle } from '../build/build';
 import { aesGcmDecryptFloor, gunzipFloor, ndjsonFiles, sqliteImportFloor, totalBytes, type FloorResult } from './floors';

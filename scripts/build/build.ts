@@ -35,7 +35,7 @@ export async function buildElectron(): Promise<void> {
   // starts from outside the ASAR archive (electron-builder unpacks it).
   await esbuild({
     ...common,
-    entryPoints: ['electron/core/store/ingest-worker.ts'],
+    entryPoints: ['electron/core/ingest-worker.ts'],
     outfile: 'dist/electron/ingest-worker.cjs',
   });
   // The sandboxed preload can require nothing but electron: bundle everything else in.

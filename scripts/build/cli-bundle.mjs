@@ -58,7 +58,7 @@ export async function buildCliBundle(dir = CLI_BUNDLE_DIR) {
     });
     const worker = await build({
       ...common,
-      entryPoints: ['electron/core/store/ingest-worker.ts'],
+      entryPoints: ['electron/core/ingest-worker.ts'],
       outfile: path.join(staging, 'ingest-worker.cjs'),
       format: 'cjs',
     });

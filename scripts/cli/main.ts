@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { presentError } from '../../electron/core/errors';
+import { presentError } from '../../electron/core/home/errors';
 import { EXIT, helpText, parseCommandArgs, stringOption, type Command, type Io, type Values } from './command';
 import bench from './commands/bench';
 import census from './commands/census';

@@ -1,5 +1,8 @@
 // ESLint rule `lantern/layers`: the layer table of ARCHITECTURE.md as code. Each file belongs
-// to the layer of its folder; an import is an error unless that layer may use it.
+// to the layer of its folder; an import is an error unless that layer may use it. A layer may
+// be ordered inside (`inner`): every folder of a path is read, and a part may import only parts
+// of its own rank or below (and a part with `onlyFrom` only from those parts).
+import { existsSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 
@@ -8,7 +11,27 @@ const NODE = new Set(builtinModules);
 const UI_PACKAGES = ['react', 'react-dom', 'dompurify', 'marked', 'pdfjs-dist', '@tanstack/react-virtual'];
 const NODE_ONLY_PACKAGES = ['better-sqlite3-multiple-ciphers', 'node-forge', 'chokidar', 'esbuild', 'vite', 'tsx'];
 
-/** dir: repo-relative folder; layers: which layers it may import; node: Node built-ins allowed. */
+/**
+ * Inside core, bottom to top: each rank may import its own and the ranks below it. A name is a
+ * folder (or a file) directly under electron/core. The publisher side (`publisher`) is imported
+ * by nothing on the workstation side; only the demo, which publishes its own hospital, uses it.
+ */
+export const CORE_RANKS = [
+  ['fhir', 'files'],
+  ['snapshot'],
+  ['store'],
+  ['chart'],
+  ['home'],
+  ['sync'],
+  ['api'],
+  ['publisher', 'demo', 'workstation.ts', 'ingest-worker.ts'],
+];
+const CORE_ONLY_FROM = { publisher: ['publisher', 'demo'] };
+
+/**
+ * dir: repo-relative folder; layers: which layers it may import; node: Node built-ins allowed;
+ * inner: the ordered parts inside it (see CORE_RANKS).
+ */
 export const LAYERS = [
   { name: 'shared', dir: 'electron/shared', layers: ['shared'], node: false, packages: (p) => p === 'zod' },
   {
@@ -17,6 +40,7 @@ export const LAYERS = [
     layers: ['shared', 'core'],
     node: true,
     packages: (p) => p !== 'electron' && !UI_PACKAGES.includes(p),
+    inner: { ranks: CORE_RANKS, onlyFrom: CORE_ONLY_FROM },
   },
   {
     name: 'main',
@@ -49,6 +73,18 @@ const layerOf = (absolute) => {
   return LAYERS.find((l) => rel === l.dir || rel.startsWith(`${l.dir}/`)) ?? null;
 };
 
+/** The part of an ordered layer a file is in, with its rank; null when it is in none. */
+const partOf = (layer, absolute) => {
+  if (!layer.inner) return null;
+  const rel = path.relative(path.join(ROOT, layer.dir), absolute).split(path.sep);
+  const head = rel[0] ?? '';
+  // `../chart` is the folder (its index); `../workstation` the file.
+  const isFile = rel.length === 1 && !(existsSync(absolute) && statSync(absolute).isDirectory());
+  const name = isFile && !/\.(ts|tsx)$/.test(head) ? `${head}.ts` : head;
+  const rank = layer.inner.ranks.findIndex((r) => r.includes(name));
+  return rank < 0 ? { name, rank: null } : { name, rank };
+};
+
 const packageName = (source) =>
   source.startsWith('@') ? source.split('/').slice(0, 2).join('/') : source.split('/')[0];
 
@@ -59,6 +95,7 @@ export const layersRule = {
     schema: [],
     messages: {
       layer: '{{from}} may not import from {{to}} (see the layer table in docs/ARCHITECTURE.md).',
+      rank: '{{from}} may not import from {{to}}: {{why}} (see the order of core in docs/ARCHITECTURE.md).',
       node: '{{from}} may not use Node built-in "{{name}}".',
       pkg: '{{from}} may not use package "{{name}}".',
       electronName: 'The preload may take only {{allowed}} from electron.',
@@ -72,8 +109,13 @@ export const layersRule = {
     const check = (node, source, importedNames) => {
       if (typeof source !== 'string') return;
       if (source.startsWith('.') || source.startsWith('/')) {
-        const target = layerOf(path.resolve(path.dirname(file), source));
-        if (!target || target === from) return;
+        const resolved = path.resolve(path.dirname(file), source);
+        const target = layerOf(resolved);
+        if (!target) return;
+        if (target === from) {
+          checkRank(node, resolved);
+          return;
+        }
         const allowed = from.layers === null ? target.name !== 'scripts' || from.name === 'test' : from.layers.includes(target.name);
         if (!allowed) context.report({ node, messageId: 'layer', data: { from: from.dir, to: target.dir } });
         return;
@@ -93,6 +135,21 @@ export const layersRule = {
           context.report({ node, messageId: 'electronName', data: { allowed: from.electronNames.join(', ') } });
         }
       }
+    };
+
+    const checkRank = (node, resolved) => {
+      const mine = partOf(from, file);
+      const theirs = partOf(from, resolved);
+      if (!mine || !theirs || mine.name === theirs.name) return;
+      const label = (part) => `${from.dir}/${part.name.replace(/\.ts$/, '')}`;
+      let why = null;
+      if (mine.rank === null) why = `${label(mine)} has no place in the order`;
+      else if (theirs.rank === null) why = `${label(theirs)} has no place in the order`;
+      else if (theirs.rank > mine.rank) why = 'it stands above it';
+      else if (from.inner.onlyFrom[theirs.name] && !from.inner.onlyFrom[theirs.name].includes(mine.name)) {
+        why = `only ${from.inner.onlyFrom[theirs.name].join(', ')} may use it`;
+      }
+      if (why) context.report({ node, messageId: 'rank', data: { from: label(mine), to: label(theirs), why } });
     };
 
     const namesOf = (node) => {

@@ -58,7 +58,7 @@ describe('the CLI bundle', () => {
     expect(freshCliBundle(bundleDir)).toEqual({ main: path.join(bundleDir, 'main.mjs'), worker: path.join(bundleDir, 'ingest-worker.cjs') });
     const inputsFile = path.join(bundleDir, 'inputs.json');
     const built = JSON.parse(readFileSync(inputsFile, 'utf8')) as { builtAt: number; inputs: string[] };
-    expect(built.inputs).toEqual(expect.arrayContaining(['scripts/cli/main.ts', 'electron/core/store/ingest-worker.ts', 'electron/core/chart/map.ts']));
+    expect(built.inputs).toEqual(expect.arrayContaining(['scripts/cli/main.ts', 'electron/core/ingest-worker.ts', 'electron/core/store/ingest-worker.ts', 'electron/core/chart/map.ts']));
     expect(built.inputs.some((i) => i.includes('node_modules'))).toBe(false);
     try {
       writeFileSync(inputsFile, JSON.stringify({ ...built, builtAt: 0 }));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateHospital } from '../../electron/core/demo';
 import { homePath } from '../../electron/core/home/layout';
-import { ingestSnapshot } from '../../electron/core/store/ingest';
+import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { startInboxAgent } from '../../electron/core/sync/inbox';
 import { main } from '../../scripts/cli/main';
 import { buildSnapshot, enrollTestHome, makeTestPki, tempDir, type TestPki } from '../support/snapshots';

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readState } from '../../electron/core/home/layout';
-import { presentError } from '../../electron/core/errors';
+import { presentError } from '../../electron/core/home/errors';
 import { createFakeContext, KNOWN } from '../support/fake-context';
 import { chromiumPath, go, openPage, pdfPageTexts, shot, startApp, type App } from './support/app';
 import { generatedHome } from './support/homes';

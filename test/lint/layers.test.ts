@@ -26,6 +26,15 @@ describe('lint rule lantern/layers', () => {
     ['electron/preload/x.ts', "import { shell } from 'electron'; export const a = shell;", /only contextBridge, ipcRenderer/],
     ['electron/preload/x.ts', "import fs from 'node:fs'; export const a = fs;", /Node built-in/],
     ['electron/core/x.ts', "export const load = () => import('../../renderer/src/App');", /renderer/],
+    // Inside core, a part may use only its own rank and the ranks below (CORE_RANKS).
+    ['electron/core/store/x.ts', "import { openHome } from '../home/open'; export const a = openHome;", /core\/store may not import from electron\/core\/home: it stands above it/],
+    ['electron/core/snapshot/x.ts', "import { chartModel } from '../chart'; export const a = chartModel;", /it stands above it/],
+    ['electron/core/chart/x.ts', "import type { ApiContext } from '../api/handlers'; export type A = ApiContext;", /core\/chart may not import from electron\/core\/api/],
+    ['electron/core/snapshot/pki/x.ts', "import { openHome } from '../../home/open'; export const a = openHome;", /core\/snapshot may not import from electron\/core\/home/],
+    // The publisher side is used by nothing on the workstation side.
+    ['electron/core/api/x.ts', "import { publishSnapshot } from '../publisher/publish'; export const a = publishSnapshot;", /it stands above it/],
+    ['electron/core/workstation.ts', "import { publishSnapshot } from './publisher/publish'; export const a = publishSnapshot;", /only publisher, demo may use it/],
+    ['electron/core/newfolder/x.ts', "import { ok } from '../fhir/util'; export const a = ok;", /core\/newfolder has no place in the order/],
   ])('refuses in %s: %s', async (file, code, message) => {
     const errors = await layerErrors(file, code);
     expect(errors).toHaveLength(1);
@@ -39,6 +48,9 @@ describe('lint rule lantern/layers', () => {
     ['electron/preload/x.ts', "import { contextBridge, ipcRenderer } from 'electron'; import { CHANNEL_NAMES } from '../shared/contract/names'; export const a = [contextBridge, ipcRenderer, CHANNEL_NAMES];"],
     ['renderer/src/x.ts', "import { useState } from 'react'; import type { Chart } from '../../electron/shared/contract'; export const a = useState; export type C = Chart;"],
     ['scripts/x.ts', "import { openHome } from '../electron/core/home/open'; export const a = openHome;"],
+    ['electron/core/home/x.ts', "import { chartModel } from '../chart'; import { refuse } from '../snapshot/refusal'; export const a = [chartModel, refuse];"],
+    ['electron/core/demo/x.ts', "import { publishSnapshot } from '../publisher/publish'; export const a = publishSnapshot;"],
+    ['electron/core/snapshot/x.ts', "import { fingerprint } from './pki/certs'; export const a = fingerprint;"],
   ])('allows in %s what its layer may use', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);
   });

@@ -5,13 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { chartModel } from '../../electron/core/chart';
 import { generateHospital } from '../../electron/core/demo';
 import { openHome } from '../../electron/core/home/open';
-import { PublishError } from '../../electron/core/snapshot/publish';
+import { PublishError } from '../../electron/core/publisher/publish';
 import { SnapshotRefusal } from '../../electron/core/snapshot/refusal';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { mapLine, packRecords, packedIds } from '../../electron/core/chart/mapper';
 import type { ContentWriter, MappedBatch } from '../../electron/core/store/content';
 import { IdKeys, idKey } from '../../electron/core/store/id-keys';
-import { ingestSnapshot } from '../../electron/core/store/ingest';
+import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { REPO_ROOT } from '../support/fixtures';
 import { AS_OF, buildSnapshot, enrollTestHome, homeFingerprint, makeTestPki, tempDir, type TestPki } from '../support/snapshots';
 

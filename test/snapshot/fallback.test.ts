@@ -8,7 +8,7 @@ import { readState } from '../../electron/core/home/layout';
 import { NO_INTACT_COPY, openHome } from '../../electron/core/home/open';
 import { rollbackHome } from '../../electron/core/home/rollback';
 import type { SnapshotRefusal } from '../../electron/core/snapshot/refusal';
-import { ingestSnapshot } from '../../electron/core/store/ingest';
+import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { fallbackNotice } from '../../electron/shared/notices';
 import { main } from '../../scripts/cli/main';
 import { DAY_MS, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport, type TestPki } from '../support/snapshots';

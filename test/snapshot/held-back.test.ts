@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readConfig, readState } from '../../electron/core/home/layout';
 import { openHome } from '../../electron/core/home/open';
 import { SnapshotRefusal, type RefusalCode } from '../../electron/core/snapshot/refusal';
-import { ingestSnapshot } from '../../electron/core/store/ingest';
+import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { REJECTED_DIR, startInboxAgent } from '../../electron/core/sync/inbox';
 import { heldBackNotice } from '../../electron/shared/notices';
 import { main } from '../../scripts/cli/main';

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LastFailure } from '../../electron/shared/contract';
 import { readState } from '../../electron/core/home/layout';
 import { openHome } from '../../electron/core/home/open';
-import { ingestSnapshot, type IngestOptions } from '../../electron/core/store/ingest';
+import { ingestSnapshot, type IngestOptions } from '../../electron/core/home/ingest';
 import { fitName, NAME_MAX, startInboxAgent, type InboxAgent, type InboxAgentOptions } from '../../electron/core/sync/inbox';
 import { fakePatient } from '../support/patients';
 import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport, type TestPki } from '../support/snapshots';

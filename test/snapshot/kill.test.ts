@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readState } from '../../electron/core/home/layout';
 import { openHome } from '../../electron/core/home/open';
-import { ingestSnapshot } from '../../electron/core/store/ingest';
+import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { REPO_ROOT } from '../support/fixtures';
 import { TINY_PATIENTS, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport, type TestPki } from '../support/snapshots';
 

@@ -8,7 +8,7 @@ import { R, mapLine } from '../../electron/core/chart/mapper';
 import { generateHospital } from '../../electron/core/demo';
 import { HOME_LIMITS, readConfig } from '../../electron/core/home/layout';
 import { openHome } from '../../electron/core/home/open';
-import { ingestSnapshot } from '../../electron/core/store/ingest';
+import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { REPO_ROOT } from '../support/fixtures';
 import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, type TestPki } from '../support/snapshots';
 

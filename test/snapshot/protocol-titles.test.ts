@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makePdf } from '../../electron/core/demo/protocols';
-import { protocolKind, protocolTitle } from '../../electron/core/snapshot/protocols';
+import { protocolKind, protocolTitle } from '../../electron/core/publisher/protocols';
 
 const title = (file: string, text: string | Buffer) => {
   const kind = protocolKind(file)!;

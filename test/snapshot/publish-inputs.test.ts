@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSyn
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveInside } from '../../electron/core/files/inside';
-import { PublishError } from '../../electron/core/snapshot/publish';
+import { PublishError } from '../../electron/core/publisher/publish';
 import { buildSnapshot, makeTestPki, tempDir, writeTinyExport } from '../support/snapshots';
 
 /**

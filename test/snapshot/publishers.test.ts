@@ -13,11 +13,11 @@ import {
   fingerprint,
   parsePublisherPin,
   type PublisherPin,
-} from '../../electron/core/pki/certs';
-import { issueCertificate, type IssueOptions, type KeyAndCert } from '../../electron/core/pki/throwaway';
-import { PublishError } from '../../electron/core/snapshot/publish';
+} from '../../electron/core/snapshot/pki/certs';
+import { issueCertificate, type IssueOptions, type KeyAndCert } from '../../electron/core/snapshot/pki/throwaway';
+import { PublishError } from '../../electron/core/publisher/publish';
 import { SnapshotRefusal } from '../../electron/core/snapshot/refusal';
-import { ingestSnapshot } from '../../electron/core/store/ingest';
+import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { main } from '../../scripts/cli/main';
 import { REPO_ROOT } from '../support/fixtures';
 import {

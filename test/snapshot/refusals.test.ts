@@ -3,11 +3,11 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chartModel } from '../../electron/core/chart';
 import { openHome } from '../../electron/core/home/open';
-import { ANY_EXTENDED_KEY_USAGE, LANTERN_PUBLISHER_EKU } from '../../electron/core/pki/certs';
-import { issueCertificate, type IssueOptions } from '../../electron/core/pki/throwaway';
+import { ANY_EXTENDED_KEY_USAGE, LANTERN_PUBLISHER_EKU } from '../../electron/core/snapshot/pki/certs';
+import { issueCertificate, type IssueOptions } from '../../electron/core/snapshot/pki/throwaway';
 import { REFUSALS, SnapshotRefusal, type RefusalCode } from '../../electron/core/snapshot/refusal';
 import type { ContentModel } from '../../electron/core/store/content';
-import { ingestSnapshot } from '../../electron/core/store/ingest';
+import { ingestSnapshot } from '../../electron/core/home/ingest';
 import {
   AS_OF,
   DAY_MS,

@@ -1,6 +1,6 @@
 // A separate process that ingests one snapshot with the test content model, so tests can
 // kill it at a named stage (LANTERN_TEST_PAUSE_AT) and prove the home survives.
-import { ingestSnapshot, type IngestStage } from '../../electron/core/store/ingest';
+import { ingestSnapshot, type IngestStage } from '../../electron/core/home/ingest';
 import { testModel } from './snapshots';
 
 const [home, file, now] = process.argv.slice(2);

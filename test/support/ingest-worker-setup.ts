@@ -4,6 +4,6 @@ import { createRequire } from 'node:module';
 import { useIngestWorker } from '../../electron/core/store/parallel';
 
 useIngestWorker({
-  module: new URL('../../electron/core/store/ingest-worker.ts', import.meta.url),
+  module: new URL('../../electron/core/ingest-worker.ts', import.meta.url),
   requireLoader: createRequire(import.meta.url).resolve('tsx/cjs/api'),
 });

@@ -5,9 +5,9 @@ import path from 'node:path';
 import type { HomeQueries } from '../../electron/core/api/handlers';
 import { enrollHome } from '../../electron/core/home/enroll';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
-import { makeThrowawayPki, writeThrowawayPki, type ThrowawayPki } from '../../electron/core/pki/throwaway';
+import { makeThrowawayPki, writeThrowawayPki, type ThrowawayPki } from '../../electron/core/snapshot/pki/throwaway';
 import { chartModel } from '../../electron/core/chart';
-import { publishSnapshot, type PublishOptions } from '../../electron/core/snapshot/publish';
+import { publishSnapshot, type PublishOptions } from '../../electron/core/publisher/publish';
 import type { HomeConfig } from '../../electron/core/home/layout';
 import type { ContentMapper, ContentModel, ContentProblem } from '../../electron/core/store/content';
 

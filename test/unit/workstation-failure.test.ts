@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LastFailure } from '../../electron/shared/contract';
 import { currentFailure, openWorkstation } from '../../electron/core/workstation';
-import { ingestSnapshot } from '../../electron/core/store/ingest';
+import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport } from '../support/snapshots';
 
 const failure = (at: string, code = 'ENOSPC'): LastFailure => ({ at, code, message: `${code} sentence`, file: 'a.lantern' });

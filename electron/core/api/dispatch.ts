@@ -1,6 +1,6 @@
 import { CHANNELS, isChannelName } from '../../shared/contract';
 import { fail, ok, type Result } from '../../shared/result';
-import { presentError } from '../errors';
+import { presentError } from '../home/errors';
 import type { Handlers } from './handlers';
 
 export interface DispatchOptions {

@@ -4,16 +4,12 @@ import {
   type ChannelName,
   type ParsedRequestOf,
   type ResponseOf,
+  type HomeQueries,
+  type QueryChannel,
 } from '../../shared/contract';
+export type { HomeQueries, QueryChannel } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
 
-/** The chart queries a home answers; every channel except the two the shell answers itself. */
-export type QueryChannel = Exclude<ChannelName, ShellChannel>;
-/** Channels the shell answers itself rather than the home's data. */
-type ShellChannel = 'appInfo' | 'status' | 'print';
-export type HomeQueries = {
-  [C in QueryChannel]: (request: ParsedRequestOf<C>) => ResponseOf<C>;
-};
 
 /** What the handlers need from the outside world, injected so tests can fake any of it. */
 export interface ApiContext {

@@ -20,7 +20,7 @@ import type {
   UnitRef,
 } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
-import type { HomeQueries } from '../api/handlers';
+import type { HomeQueries } from '../../shared/contract';
 import type { SnapshotMeta } from '../store/content';
 import { decodeItemData, itemDataJson } from './compact';
 import { S, type OrderAux } from './map';

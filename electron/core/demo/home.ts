@@ -4,10 +4,10 @@ import path from 'node:path';
 import { enrollHome } from '../home/enroll';
 import type { KeyProtector } from '../home/key-protector';
 import { homePath, readState } from '../home/layout';
-import { makeThrowawayPki } from '../pki/throwaway';
+import { makeThrowawayPki } from '../snapshot/pki/throwaway';
 import { chartModel } from '../chart';
-import { publishSnapshot } from '../snapshot/publish';
-import { ingestSnapshot } from '../store/ingest';
+import { publishSnapshot } from '../publisher/publish';
+import { ingestSnapshot } from '../home/ingest';
 import { generateHospital } from './generate';
 
 export const DEMO_FACILITY = { id: 'DEMO', name: 'Lantern Demo General Hospital (DEMO)' };

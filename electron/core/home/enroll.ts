@@ -1,7 +1,7 @@
 import { constants, createPrivateKey, privateDecrypt, publicEncrypt, randomBytes, type KeyObject, type X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import forge from 'node-forge';
-import { certificatePem, certificatesFromPem, describeKey, keyUsage, readPrivateKey, subjectName, type PublisherPin } from '../pki/certs';
+import { certificatePem, certificatesFromPem, describeKey, keyUsage, readPrivateKey, subjectName, type PublisherPin } from '../snapshot/pki/certs';
 import type { KeyProtector } from './key-protector';
 import { HomeConfig, HomeError, assertProtector, homePath, readConfig, writeFileAtomic } from './layout';
 

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { HomeQueries } from '../api/handlers';
+import type { HomeQueries } from '../../shared/contract';
 import type { ContentModel } from '../store/content';
 import { openSnapshotDatabase, type Db } from '../store/database';
-import { HomeBusyError, acquireLock } from '../store/ingest';
+import { HomeBusyError, acquireLock } from './ingest';
 import { readState, writeState, type SnapshotRecord } from './layout';
 
 /**

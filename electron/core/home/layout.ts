@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { Fallback, HeldBack, LastFailure, Rejection, SnapshotStatus } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
-import { certificatesFromPem } from '../pki/certs';
+import { certificatesFromPem } from '../snapshot/pki/certs';
 import { DATABASE_CIPHERS } from '../store/database';
 import type { KeyProtector } from './key-protector';
 

@@ -1,6 +1,8 @@
 import { appendFileSync, renameSync, statSync } from 'node:fs';
-import type { Surface } from '../errors';
 import { homePath } from './layout';
+
+/** Where the error is shown: the app's window (a nurse reads it) or IT's tools. */
+export type Surface = 'app' | 'cli' | 'inbox' | 'ingest';
 
 /**
  * The home's log, `lantern.log`: one JSON object per line, each with its ISO time, for every
@@ -19,7 +21,7 @@ export type LogEvent =
   | { event: 'refused'; file: string; code: string; message: string; movedTo?: string }
   | { event: 'failed'; file?: string; code: string; message: string; retryInSeconds?: number }
   | { event: 'waiting'; file: string; bytes: number; expectedBytes: number | null }
-  /** A bug or an error Lantern has no words for (core/errors.ts): its name, code and call stack, never its message. */
+  /** A bug or an error Lantern has no words for (home/errors.ts): its name, code and call stack, never its message. */
   | { event: 'unexpected'; surface: Surface; where?: string; name: string; code: string; stack?: string };
 
 export interface HomeLogOptions {

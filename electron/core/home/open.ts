@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { HomeQueries, QueryChannel } from '../api/handlers';
+import type { HomeQueries, QueryChannel } from '../../shared/contract';
 import type { AppStatus, Fallback, ParsedRequestOf, ResponseOf } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
 import { chartModel } from '../chart';

@@ -3,7 +3,7 @@ import type { SnapshotStatus } from '../../shared/contract';
 import { chartModel } from '../chart';
 import type { ContentModel } from '../store/content';
 import { removeSecurely } from '../store/database';
-import { acquireLock } from '../store/ingest';
+import { acquireLock } from './ingest';
 import { isFailure, openCopy } from './fallback';
 import { keyFileProtector } from './key-file-protector';
 import type { KeyProtector } from './key-protector';

@@ -1,4 +1,4 @@
-import { acquireLock } from '../store/ingest';
+import { acquireLock } from './ingest';
 import { HomeError, homeLimits, readConfig, readState, writeState, type SequenceReset } from './layout';
 
 /** Resets kept in state.json: enough to see what was done by hand, not a log. */

@@ -1,6 +1,6 @@
 import { type X509Certificate, constants, createHash, privateDecrypt, verify, type KeyObject } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { certificatesFromPem, fingerprint, verifyPublisherChain, type PublisherPolicy } from '../pki/certs';
+import { certificatesFromPem, fingerprint, verifyPublisherChain, type PublisherPolicy } from './pki/certs';
 import { CHAIN_MAX, HEADER_MAX, MAGIC, MANIFEST_MAX, SIGNATURE_MAX } from './format';
 import { Manifest, READABLE_VERSIONS } from './manifest';
 import { refuse } from './refusal';

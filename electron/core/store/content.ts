@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
-import type { HomeQueries } from '../api/handlers';
+import type { HomeQueries } from '../../shared/contract';
 import type { ProtocolInfo, SnapshotStatus } from '../../shared/contract';
 import type { SeenIds } from './id-keys';
 
@@ -79,7 +79,7 @@ export interface ContentWriter {
  * touches no database. Its records must survive structured cloning (plain data only).
  */
 export interface ContentMapper<R = unknown> {
-  /** Names the mapper to the ingest worker, which loads it by this name (store/ingest-worker.ts). */
+  /** Names the mapper to the ingest worker, which finds it by this name among those its entry point hands it (electron/core/ingest-worker.ts). */
   readonly name: string;
   /**
    * Changes whenever map() or pack() would give something else for the same line: a

@@ -5,7 +5,7 @@
  * order, no garbage), and the repeats are found once, at the end, by sorting the hashes.
  * A hash that comes twice is almost always the same pair twice, but two pairs may share one,
  * so the caller confirms each before it calls anything a duplicate (chart/store.ts against
- * its tables, snapshot/publish.ts against the export).
+ * its tables, publisher/publish.ts against the export).
  */
 export class IdKeys {
   private keys: Float64Array;

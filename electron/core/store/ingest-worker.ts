@@ -1,5 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { chartMapper } from '../chart/mapper';
+import type { MessagePort } from 'node:worker_threads';
 import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal } from '../snapshot/refusal';
 import { mapperId, type ContentMapper } from './content';
@@ -14,8 +13,6 @@ import type { FromWorker, WorkerJob } from './parallel';
  * Back-pressure: at most MAX_UNACKED messages are in flight.
  */
 
-/** The mappers a worker can run, by name (a function cannot be sent to a thread). */
-const MAPPERS: Record<string, ContentMapper> = { [chartMapper.name]: chartMapper };
 
 const MAX_BATCH = 2048;
 /** Back-pressure: the reader waits while this many messages are unprocessed. */
@@ -28,11 +25,15 @@ const MAX_UNACKED = 16;
  */
 const IDLE_BACKLOG = 4;
 
-async function run(port: NonNullable<typeof parentPort>, job: WorkerJob): Promise<void> {
+/**
+ * Run one job on this worker thread. `mappers`: the mappers it can run, by name (a function
+ * cannot be sent to a thread), handed in by the worker's entry point (electron/core/ingest-worker.ts).
+ */
+export async function runIngestWorker(port: MessagePort, job: WorkerJob, mappers: readonly ContentMapper[]): Promise<void> {
   const post = (message: FromWorker) => port.postMessage(message);
   const key = Buffer.from(job.contentKey);
   try {
-    const mapper = MAPPERS[job.mapper];
+    const mapper = mappers.find((m) => m.name === job.mapper);
     if (!mapper) throw new Error(`no mapper named ${job.mapper} in the ingest worker`);
     // Messages the database thread has not finished with: its backlog.
     let unacked = 0;
@@ -119,5 +120,3 @@ function systemCode(error: unknown): string | null {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code) ? code : null;
 }
-
-if (parentPort) void run(parentPort, workerData as WorkerJob);

@@ -6,7 +6,7 @@ import type { MappedBatch } from './content';
 import type { SeenIds } from './id-keys';
 
 /**
- * Where the ingest worker's code is (store/ingest-worker.ts): the desktop app points at its
+ * Where the ingest worker's code is (its entry point electron/core/ingest-worker.ts): the desktop app points at its
  * bundled copy, the command line and the tests at the TypeScript source with a loader to
  * preload. Not configured (or not loadable): the ingest runs on one thread, same result.
  */

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { watch, type FSWatcher } from 'chokidar';
 import type { LastFailure } from '../../shared/contract';
-import { presentError } from '../errors';
+import { presentError } from '../home/errors';
 import type { KeyProtector } from '../home/key-protector';
 import { appendHomeLog, type LogEvent } from '../home/log';
 import type { ContentModel } from '../store/content';
-import { ingestSnapshot, updateHomeState, type IngestOptions, type IngestResult } from '../store/ingest';
+import { ingestSnapshot, updateHomeState, type IngestOptions, type IngestResult } from '../home/ingest';
 import { SnapshotRefusal } from '../snapshot/refusal';
 import { snapshotExtent, type ManifestMemo, type SnapshotExtent } from '../snapshot/verify';
 

@@ -43,5 +43,14 @@ export type LanternApi = {
   readonly [C in ChannelName]: (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
 };
 
+/** Channels the shell answers itself rather than the home's data. */
+type ShellChannel = 'appInfo' | 'status' | 'print';
+/** The chart queries a home answers; every channel except the ones the shell answers itself. */
+export type QueryChannel = Exclude<ChannelName, ShellChannel>;
+/** What a chart model's queries answer, one function per query channel (synchronous). */
+export type HomeQueries = {
+  [C in QueryChannel]: (request: ParsedRequestOf<C>) => ResponseOf<C>;
+};
+
 export const isChannelName = (name: string): name is ChannelName =>
   Object.prototype.hasOwnProperty.call(CHANNELS, name);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { enrollHome } from '../../../electron/core/home/enroll';
 import { KEY_FILE_NAME, keyFileProtector } from '../../../electron/core/home/key-file-protector';
 import { HOME_LIMITS, homeLimits } from '../../../electron/core/home/layout';
-import { describePin, parsePublisherPin } from '../../../electron/core/pki/certs';
+import { describePin, parsePublisherPin } from '../../../electron/core/snapshot/pki/certs';
 import { MAX_LINE_BYTES } from '../../../electron/core/snapshot/lines';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
 import { parseRef, readText } from './snapshot-common';

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { presentError } from '../../../electron/core/errors';
+import { presentError } from '../../../electron/core/home/errors';
 import { homePath } from '../../../electron/core/home/layout';
 import { appendHomeLog, type LogEvent } from '../../../electron/core/home/log';
 import { describeDrop } from '../../../electron/core/snapshot/drop';
 import { SnapshotRefusal } from '../../../electron/core/snapshot/refusal';
-import { INGEST_STAGES, ingestSnapshot, type IngestResult, type IngestStage } from '../../../electron/core/store/ingest';
+import { INGEST_STAGES, ingestSnapshot, type IngestResult, type IngestStage } from '../../../electron/core/home/ingest';
 import { defineCommand, stringOption } from '../command';
 import { mb } from './snapshot-common';
 

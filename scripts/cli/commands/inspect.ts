@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { certificatesFromPem, subjectName } from '../../../electron/core/pki/certs';
+import { certificatesFromPem, subjectName } from '../../../electron/core/snapshot/pki/certs';
 import { checkCiphertext } from '../../../electron/core/snapshot/payload';
 import { checkExpiry, readSnapshotHead, verifySnapshotHead } from '../../../electron/core/snapshot/verify';
 import { CliError, EXIT, defineCommand, listOption } from '../command';

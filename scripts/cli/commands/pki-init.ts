@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { makeThrowawayPki, writeThrowawayPki } from '../../../electron/core/pki/throwaway';
+import { makeThrowawayPki, writeThrowawayPki } from '../../../electron/core/snapshot/pki/throwaway';
 import { defineCommand, intOption, stringOption } from '../command';
 
 export default defineCommand({

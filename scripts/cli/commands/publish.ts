@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chartModel } from '../../../electron/core/chart';
 import { HOME_LIMITS } from '../../../electron/core/home/layout';
 import type { Manifest } from '../../../electron/core/snapshot/manifest';
-import { parseDuration, publishSnapshot } from '../../../electron/core/snapshot/publish';
+import { parseDuration, publishSnapshot } from '../../../electron/core/publisher/publish';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
 import { mb, parseRef, readText } from './snapshot-common';
 

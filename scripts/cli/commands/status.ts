@@ -2,7 +2,7 @@ import path from 'node:path';
 import { openHome } from '../../../electron/core/home/open';
 import { fallbackNotice, heldBackNotice } from '../../../electron/shared/notices';
 import { EXIT, defineCommand, stringOption } from '../command';
-import { presentError } from '../../../electron/core/errors';
+import { presentError } from '../../../electron/core/home/errors';
 
 export default defineCommand({
   name: 'status',

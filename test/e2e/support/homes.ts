@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ApiContext } from '../../../electron/core/api/handlers';
 import { generateHospital, type GenerateSummary } from '../../../electron/core/demo';
 import { openHome } from '../../../electron/core/home/open';
-import { ingestSnapshot } from '../../../electron/core/store/ingest';
+import { ingestSnapshot } from '../../../electron/core/home/ingest';
 import { SYNTHEA_DIR } from '../../support/fixtures';
 import { buildSnapshot, enrollTestHome, makeTestPki, tempDir } from '../../support/snapshots';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ProtocolEntry } from './manifest';
+import type { ProtocolEntry } from '../snapshot/manifest';
 
 /** What kind of protocol document a file is, by extension; null when it is not one. */
 export function protocolKind(file: string): ProtocolEntry['format'] | null {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chartModel } from '../chart';
-import { keyFileProtector } from '../home/key-file-protector';
-import type { KeyProtector } from '../home/key-protector';
+import { keyFileProtector } from './key-file-protector';
+import type { KeyProtector } from './key-protector';
 import {
   HOME_FILES,
   HomeError,
@@ -18,18 +18,18 @@ import {
   writeState,
   type HomeState,
   type SnapshotRecord,
-} from '../home/layout';
+} from './layout';
 import type { HeldBack } from '../../shared/contract';
 import { describeDrop, findDrop, type Drop } from '../snapshot/drop';
-import { presentError } from '../errors';
+import { presentError } from './errors';
 import type { Manifest } from '../snapshot/manifest';
 import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal, refuse } from '../snapshot/refusal';
 import { checkAdmission, readSnapshotHead, unwrapContentKey, verifySnapshotHead } from '../snapshot/verify';
-import { DamagedBatchError, mapperId, type ContentModel, type ContentReport, type MappedBatch, type SnapshotMeta } from './content';
-import { repeatedIdsText } from './id-keys';
-import { startMappedRead, type MappedRead } from './parallel';
-import { NEW_DATABASE_CIPHER, createSnapshotDatabase, fsyncFile, removeSecurely, sealSnapshotDatabase, type DatabaseCipher } from './database';
+import { DamagedBatchError, mapperId, type ContentModel, type ContentReport, type MappedBatch, type SnapshotMeta } from '../store/content';
+import { repeatedIdsText } from '../store/id-keys';
+import { startMappedRead, type MappedRead } from '../store/parallel';
+import { NEW_DATABASE_CIPHER, createSnapshotDatabase, fsyncFile, removeSecurely, sealSnapshotDatabase, type DatabaseCipher } from '../store/database';
 
 /** Named points of an ingest, in order (tests stop a process at each one). */
 export const INGEST_STAGES = ['locked', 'verified', 'writing', 'written', 'checked', 'switched', 'done'] as const;

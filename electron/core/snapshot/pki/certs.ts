@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
-import { refuse } from '../snapshot/refusal';
+import { refuse } from '../refusal';
 
 /**
  * X.509 handling for snapshots. Signatures, chains and validity are checked with Node's

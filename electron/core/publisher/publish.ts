@@ -15,8 +15,8 @@ import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { LANTERN_PUBLISHER_EKU, certificatePem, certificatesFromPem, describeKey, describePurposes, extendedKeyUsage, fingerprint, keyUsage, readPrivateKey, subjectName } from '../pki/certs';
-import { DEFAULT_CHUNK_SIZE, encryptChunk, headerLine } from './format';
+import { LANTERN_PUBLISHER_EKU, certificatePem, certificatesFromPem, describeKey, describePurposes, extendedKeyUsage, fingerprint, keyUsage, readPrivateKey, subjectName } from '../snapshot/pki/certs';
+import { DEFAULT_CHUNK_SIZE, encryptChunk, headerLine } from '../snapshot/format';
 import {
   FORMAT_NAME,
   FORMAT_VERSION,
@@ -26,9 +26,9 @@ import {
   type MappedEntry,
   type NdjsonEntry,
   type ProtocolEntry,
-} from './manifest';
+} from '../snapshot/manifest';
 import { LanternError } from '../../shared/errors';
-import { NdjsonLines } from './lines';
+import { NdjsonLines } from '../snapshot/lines';
 import { mapperId, type ContentMapper } from '../store/content';
 import { IdKeys, idKey, repeatedIdsText } from '../store/id-keys';
 import { protocolKind, protocolTitle } from './protocols';

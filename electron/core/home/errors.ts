@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { LanternError, EXIT } from '../shared/errors';
-import type { Audience, ErrorCode } from '../shared/result';
-import { homePath } from './home/layout';
-import { appendHomeLog } from './home/log';
+import { LanternError, EXIT } from '../../shared/errors';
+import type { Audience, ErrorCode } from '../../shared/result';
+import { homePath } from './layout';
+import { appendHomeLog, type Surface } from './log';
 
 /**
  * The one way an error becomes what someone sees: an IPC Result, a CLI line and exit code, an
@@ -15,8 +15,6 @@ import { appendHomeLog } from './home/log';
  *     quote chart data).
  */
 
-/** Where the error is shown: the app's window (a nurse reads it) or IT's tools. */
-export type Surface = 'app' | 'cli' | 'inbox' | 'ingest';
 
 export interface PresentOptions {
   /** Default 'cli'. */
@@ -178,3 +176,4 @@ export function presentError(error: unknown, options: PresentOptions = {}): Pres
     expected: false,
   };
 }
+export type { Surface } from './log';
