@@ -1,15 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, main } from '../../scripts/cli/main';
+import { COMMANDS } from '../../scripts/cli/main';
 import { REPO_ROOT } from '../support/fixtures';
+import { runCli as run } from '../support/cli';
 
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const CONTRACT = [
   'generate',

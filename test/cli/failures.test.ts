@@ -5,15 +5,9 @@ import { generateHospital } from '../../electron/core/demo';
 import { homePath } from '../../electron/core/home/layout';
 import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { startInboxAgent } from '../../electron/core/sync/inbox';
-import { main } from '../../scripts/cli/main';
+import { runCli as run } from '../support/cli';
 import { buildSnapshot, enrollTestHome, makeTestPki, tempDir, type TestPki } from '../support/snapshots';
 
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 interface StatusJson {
   snapshot: { sequence: number } | null;

@@ -5,14 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoHome } from '../../electron/core/demo/home';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import type { Census, Chart, PatientSummary } from '../../electron/shared/contract';
-import { main } from '../../scripts/cli/main';
+import { runCli as run } from '../support/cli';
 
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('lantern search, census and chart over an ingested home', () => {
   let home: string;

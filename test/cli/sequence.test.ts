@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readConfig, readState } from '../../electron/core/home/layout';
-import { main } from '../../scripts/cli/main';
+import { runCli as lantern } from '../support/cli';
 import { buildSnapshot, makeTestPki, tempDir, writeTinyExport, type TestPki } from '../support/snapshots';
 
 let pki: TestPki;
@@ -17,12 +17,6 @@ beforeAll(() => {
   ({ fhir } = writeTinyExport(path.join(work, 'export')));
 });
 
-async function lantern(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const enroll = (home: string, ...extra: string[]) =>
   lantern(['enroll', '--home', home, '--trust', pki.files.ca, '--cert', pki.files.workstationCert(0), '--key', pki.files.workstationKey(0), '--facility', 'GH', '--unit', '4W', ...extra]);

@@ -10,7 +10,7 @@ import { rollbackHome } from '../../electron/core/home/rollback';
 import type { SnapshotRefusal } from '../../electron/core/snapshot/refusal';
 import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { fallbackNotice } from '../../electron/shared/notices';
-import { main } from '../../scripts/cli/main';
+import { runCli as run } from '../support/cli';
 import { DAY_MS, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport, type TestPki } from '../support/snapshots';
 
 // Real time: the lantern commands run here use the real clock.
@@ -20,12 +20,6 @@ const PAGE = 16_384; // the page size of new (AEGIS-256) snapshot databases
 let pki: TestPki;
 let work: string;
 
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** The snapshot file of sequence `seq`: three patients whose family name tells the sequence. */
 const FAMILY = ['Ashbykin', 'Brandtkin', 'Corwinkin', 'Dunmorekin'];

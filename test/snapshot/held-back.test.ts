@@ -7,7 +7,7 @@ import { SnapshotRefusal, type RefusalCode } from '../../electron/core/snapshot/
 import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { REJECTED_DIR, startInboxAgent } from '../../electron/core/sync/inbox';
 import { heldBackNotice } from '../../electron/shared/notices';
-import { main } from '../../scripts/cli/main';
+import { runCli as run } from '../support/cli';
 import {
   DAY_MS,
   TINY_PATIENTS,
@@ -28,12 +28,6 @@ const clock = () => NOW;
 let pki: TestPki;
 let work: string;
 
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const many = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `m${i}`, family: `Family${i}`, given: 'Patient' }));
 
