@@ -18,8 +18,8 @@ export interface WorkstationOptions {
   print?: ApiContext['print'];
   /** How the home's secrets are unsealed (desktop: OS key store; default: the home's key file). */
   protector?: KeyProtector;
-  /** The chart model (default: the real one). */
-  model?: ContentModel;
+  /** The chart model, handed in by the desktop app and the preview server. */
+  model: ContentModel;
   /**
    * The inbox agent's last failure as it knows it, for when the home's state could not be
    * written (a full disk): shown until a snapshot is taken after it.

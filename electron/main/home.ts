@@ -14,6 +14,7 @@ import { useIngestWorker } from '../core/store/parallel';
 import { startInboxAgent, type InboxAgent } from '../core/sync/inbox';
 import { openWorkstation } from '../core/workstation';
 import { safeStorageProtector } from './safe-storage';
+import { chartModel } from '../core/chart';
 
 export interface DesktopHome {
   location: HomeLocation;
@@ -73,6 +74,7 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
 
   let agent: InboxAgent | null = null;
   const context = openWorkstation({
+    model: chartModel,
     shell: 'desktop',
     version: app.getVersion(),
     homeDir: location.dir,
@@ -84,7 +86,7 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
     localFailure: () => agent?.lastFailure() ?? null,
   });
   agent = location.inbox
-    ? startInboxAgent({ homeDir: location.dir, inbox: location.inbox, protector, log: (line) => console.log(line) })
+    ? startInboxAgent({ model: chartModel, homeDir: location.dir, inbox: location.inbox, protector, log: (line) => console.log(line) })
     : null;
   return {
     location,

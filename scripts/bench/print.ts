@@ -5,6 +5,7 @@ import { openWorkstation } from '../../electron/core/workstation';
 import { ensureRendererBuilt } from '../build/build';
 import { findChromium, launchChromium } from '../preview/chromium';
 import { startPreviewServer } from '../preview/server';
+import { chartModel } from '../../electron/core/chart';
 
 export async function printUnitMar(
   homeDir: string,
@@ -14,7 +15,7 @@ export async function printUnitMar(
   const executable = findChromium();
   if (!executable) return { skipped: 'no Chromium or Chrome installed' };
   await ensureRendererBuilt(() => {});
-  const context = openWorkstation({ shell: 'preview', version: 'bench', homeDir, demo: false });
+  const context = openWorkstation({ model: chartModel, shell: 'preview', version: 'bench', homeDir, demo: false });
   const beds = context.queries()!.census({ unit: unitId }).beds.filter((b) => b.patient).length;
   const server = await startPreviewServer({ context });
   const browser = await launchChromium(executable);

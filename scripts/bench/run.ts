@@ -13,6 +13,7 @@ import { ensureCliBundle } from '../build/build';
 import { aesGcmDecryptFloor, gunzipFloor, ndjsonFiles, sqliteImportFloor, totalBytes, type FloorResult } from './floors';
 import { runLantern, timeEach, type CommandRun, type Percentiles } from './measure';
 import { printUnitMar } from './print';
+import { chartModel } from '../../electron/core/chart';
 
 const MB = 1024 * 1024;
 export const BEDS_PER_UNIT = 40;
@@ -156,7 +157,7 @@ export async function runBench(options: { beds: number; print: boolean; log: (li
     const gunzip = best(gunzips)!;
 
     log('querying…');
-    const opened = openHome(home);
+    const opened = openHome(home, { model: chartModel });
     const queries = opened.queries()!;
     const allUnits = queries.census({}).units;
     const patients = allUnits.flatMap((u) => queries.census({ unit: u.id }).beds.flatMap((b) => (b.patient ? [b.patient] : [])));

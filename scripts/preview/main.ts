@@ -8,6 +8,7 @@ import { openWorkstation } from '../../electron/core/workstation';
 import { ensureRendererBuilt, ROOT } from '../build/build';
 import { useSourceIngestWorker } from '../ingest-worker';
 import { startPreviewServer } from './server';
+import { chartModel } from '../../electron/core/chart';
 
 const USAGE = 'Usage: npm run preview -- [--home DIR] [--port N]';
 
@@ -41,7 +42,7 @@ async function run(): Promise<void> {
     const built = await ensureDemoHome(homeDir, { protector: keyFileProtector(homeDir, { create: true }) });
     if (built.built) console.error(`Demo hospital published and ingested into ${homeDir} (sequence ${built.sequence}).`);
   }
-  const context = openWorkstation({ shell: 'preview', version, homeDir, demo: !values.home });
+  const context = openWorkstation({ model: chartModel, shell: 'preview', version, homeDir, demo: !values.home });
   const server = await startPreviewServer({ context, port, homeDir });
   console.log(`Preview: ${server.url}`);
   const stop = () => void server.close().then(() => process.exit(0));

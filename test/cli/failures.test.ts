@@ -7,6 +7,7 @@ import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { startInboxAgent } from '../../electron/core/sync/inbox';
 import { runCli as run } from '../support/cli';
 import { buildSnapshot, enrollTestHome, makeTestPki, tempDir, type TestPki } from '../support/snapshots';
+import { chartModel } from '../../electron/core/chart';
 
 
 interface StatusJson {
@@ -123,7 +124,7 @@ describe('local failures, seen from the command line', () => {
   it('reads a state.json written before lastFailure existed', async () => {
     const home = path.join(work, 'old-state');
     enrollTestHome(home, pki, { now: new Date() });
-    await ingestSnapshot(home, snap[1]!);
+    await ingestSnapshot(home, snap[1]!, { model: chartModel });
     const file = homePath(home, 'state');
     const state = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     delete state['lastFailure'];
@@ -156,6 +157,7 @@ describe('local failures, seen from the command line', () => {
     let failures = 1;
     const taken: string[] = [];
     const agent = startInboxAgent({
+      model: chartModel,
       homeDir: home,
       inbox,
       stabilityMs: 100,

@@ -7,6 +7,7 @@ import { openWorkstation } from '../../electron/core/workstation';
 import { startPreviewServer, type PreviewServer } from '../../scripts/preview/server';
 import { findChromium, launchChromium, NO_BROWSER_MESSAGE } from '../support/browser';
 import { REPO_ROOT } from '../support/fixtures';
+import { chartModel } from '../../electron/core/chart';
 
 const chromiumPath = findChromium();
 if (!chromiumPath) console.warn(`\n*** ${NO_BROWSER_MESSAGE} ***\n`);
@@ -18,7 +19,7 @@ describe.skipIf(!chromiumPath)('app shell in Chromium through the preview server
 
   beforeAll(async () => {
     // A workstation with nothing ingested yet: the shell's empty state.
-    const context = openWorkstation({ shell: 'preview', version: 'e2e', homeDir: null, demo: true });
+    const context = openWorkstation({ model: chartModel, shell: 'preview', version: 'e2e', homeDir: null, demo: true });
     server = await startPreviewServer({ context });
     browser = await launchChromium(chromiumPath!);
     mkdirSync(SHOTS, { recursive: true });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_FACILITY, ensureDemoHome } from '../../electron/core/demo/home';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { openHome } from '../../electron/core/home/open';
+import { chartModel } from '../../electron/core/chart';
 
 describe('demo home', () => {
   it('is built through the real snapshot path, marked DEMO, answers queries, and is refreshed when old', async () => {
@@ -15,7 +16,7 @@ describe('demo home', () => {
 
     const first = await ensureDemoHome(dir, { protector, clock, beds: 12, units: 2 });
     expect(first).toEqual({ built: true, sequence: 1 });
-    const home = openHome(dir, { protector, clock });
+    const home = openHome(dir, { model: chartModel, protector, clock });
     const status = home.status();
     expect(status.demo).toBe(true);
     expect(status.snapshot).toMatchObject({ facility: DEMO_FACILITY, sequence: 1, asOf: now.toISOString() });
@@ -35,7 +36,7 @@ describe('demo home', () => {
     expect(await ensureDemoHome(dir, { protector, clock, beds: 12, units: 2 })).toEqual({ built: false, sequence: 1 });
     now = new Date(now.getTime() + 2 * 60 * 60_000);
     expect(await ensureDemoHome(dir, { protector, clock, beds: 12, units: 2 })).toEqual({ built: true, sequence: 2 });
-    const again = openHome(dir, { protector, clock });
+    const again = openHome(dir, { model: chartModel, protector, clock });
     expect(again.status().snapshot).toMatchObject({ sequence: 2, asOf: now.toISOString() });
     again.close();
     expect(existsSync(path.join(dir, 'protector.key'))).toBe(true);

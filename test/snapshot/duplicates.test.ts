@@ -145,7 +145,7 @@ describe('one id, one resource: the publisher', () => {
     const brokenLine = original + 4;
 
     const reference = await homeWithBase('home-newest-reference');
-    const expected = openHome(reference, { clock });
+    const expected = openHome(reference, { model: chartModel, clock });
     const nameOfA = expected.queries()!.chart({ patientId: a!.id }).patient.name;
     expected.close();
 
@@ -161,7 +161,7 @@ describe('one id, one resource: the publisher', () => {
       const { report } = await ingestSnapshot(home, out, { model: chartModel, clock });
       // Dropped lines are left blank: every other line keeps its number in the export.
       expect(report.malformed).toEqual([{ file: 'MedicationRequest.ndjson', line: brokenLine, reason: 'not valid JSON' }]);
-      const opened = openHome(home, { clock });
+      const opened = openHome(home, { model: chartModel, clock });
       try {
         const q = opened.queries()!;
         expect(q.chart({ patientId: a!.id }).patient.name).toBe(nameOfA);
@@ -221,7 +221,7 @@ describe('one id, one resource: the workstation', () => {
         expect(homeFingerprint(home)).toBe(before);
       }
     }
-    const opened = openHome(home, { clock });
+    const opened = openHome(home, { model: chartModel, clock });
     try {
       const status = opened.status();
       expect(status.snapshot?.sequence).toBe(1);

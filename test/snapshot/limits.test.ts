@@ -63,7 +63,7 @@ describe('values over the home limit', () => {
     const baseFile = path.join(work, 'base.lantern');
     await buildSnapshot({ pki, out: baseFile, fhirDir: base, sequence: 1 });
     await ingestSnapshot(reference, baseFile, { model: chartModel, clock });
-    const before = openHome(reference, { clock });
+    const before = openHome(reference, { model: chartModel, clock });
     const expectedNotes = before.queries()!.chart({ patientId }).notes;
     before.close();
 
@@ -82,7 +82,7 @@ describe('values over the home limit', () => {
         'Observation.ndjson:Observation: 1 value(s) over 1.0 MB cut (the longest 2.0 MB)',
         'Practitioner.ndjson:Practitioner: 1 value(s) over 1.0 MB cut (the longest 1.5 MB)',
       ]);
-      const opened = openHome(home, { clock });
+      const opened = openHome(home, { model: chartModel, clock });
       try {
         expect(opened.status().snapshot?.truncated).toBe(3);
         const chart = opened.queries()!.chart({ patientId });
@@ -128,7 +128,7 @@ describe('values over the home limit', () => {
     expect(ingest.stderr).not.toContain('Error');
     expect(ingest.stdout).toContain('1 value(s) longer than the home\'s limit (limits.maxFieldBytes) cut');
     expect(lantern('status', '--home', home).stdout).toContain('truncated     1 value(s)');
-    const opened = openHome(home);
+    const opened = openHome(home, { model: chartModel });
     try {
       const chart = opened.queries()!.chart({ patientId });
       const obs = [...chart.labs, ...chart.otherObservations, ...chart.vitals].find((o) => o.id === 'ten-k')!;

@@ -8,6 +8,7 @@ import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import type { KeyProtector } from '../../electron/core/home/key-protector';
 import { openHome } from '../../electron/core/home/open';
 import { resealHome } from '../../electron/core/home/reseal';
+import { chartModel } from '../../electron/core/chart';
 
 /** Stands in for the OS key store: AES-GCM under a key held in memory only. */
 function memoryKeyStore(): KeyProtector {
@@ -32,18 +33,18 @@ describe('resealing a home into the OS key store', () => {
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'lantern-reseal-')), 'home');
     const keyFile = keyFileProtector(dir, { create: true });
     await ensureDemoHome(dir, { protector: keyFile, beds: 6, units: 1 });
-    const before = openHome(dir, { protector: keyFile });
+    const before = openHome(dir, { model: chartModel, protector: keyFile });
     const census = JSON.stringify(before.queries()!.census({}));
     before.close();
 
     const keyStore = memoryKeyStore();
     expect(resealHome(dir, keyFileProtector(dir), keyStore)).toBe(true);
     expect(existsSync(path.join(dir, 'protector.key'))).toBe(false);
-    const after = openHome(dir, { protector: keyStore });
+    const after = openHome(dir, { model: chartModel, protector: keyStore });
     expect(JSON.stringify(after.queries()!.census({}))).toBe(census);
     after.close();
 
-    expect(() => openHome(dir, { protector: keyFileProtector(dir) })).toThrow();
+    expect(() => openHome(dir, { model: chartModel, protector: keyFileProtector(dir) })).toThrow();
     expect(resealHome(dir, keyFileProtector(dir), keyStore)).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkstation } from '../../electron/core/workstation';
 import { startPreviewServer, type PreviewServer } from '../../scripts/preview/server';
+import { chartModel } from '../../electron/core/chart';
 
 describe('preview server', () => {
   let server: PreviewServer;
@@ -14,7 +15,7 @@ describe('preview server', () => {
     const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'lantern-renderer-'));
     mkdirSync(rendererDir, { recursive: true });
     writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><html><head><title>t</title></head></html>');
-    const context = openWorkstation({ shell: 'preview', version: 't', homeDir: null, demo: true });
+    const context = openWorkstation({ model: chartModel, shell: 'preview', version: 't', homeDir: null, demo: true });
     server = await startPreviewServer({ context, rendererDir });
     base = server.url.split('#')[0]!.replace(/\/$/, '');
     token = new URLSearchParams(server.url.split('#')[1]).get('token')!;

@@ -4,6 +4,7 @@ import type { LastFailure } from '../../electron/shared/contract';
 import { currentFailure, openWorkstation } from '../../electron/core/workstation';
 import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport } from '../support/snapshots';
+import { chartModel } from '../../electron/core/chart';
 
 const failure = (at: string, code = 'ENOSPC'): LastFailure => ({ at, code, message: `${code} sentence`, file: 'a.lantern' });
 
@@ -23,7 +24,7 @@ describe('the failure the app shows', () => {
     const work = tempDir();
     const clock = () => new Date(AS_OF.getTime() + 60_000);
     const inMemory = failure(new Date(AS_OF.getTime() + 120_000).toISOString());
-    const empty = openWorkstation({ shell: 'preview', version: 't', homeDir: null, demo: false, localFailure: () => inMemory });
+    const empty = openWorkstation({ model: chartModel, shell: 'preview', version: 't', homeDir: null, demo: false, localFailure: () => inMemory });
     expect(empty.status().lastFailure).toEqual(inMemory);
 
     const pki = makeTestPki();

@@ -87,7 +87,7 @@ export async function ensureDemoHome(dir: string, options: DemoHomeOptions): Pro
       mapper: chartModel.mapper,
       clock,
     });
-    await ingestSnapshot(dir, snapshot, { protector: options.protector, clock });
+    await ingestSnapshot(dir, snapshot, { model: chartModel, protector: options.protector, clock });
     return { built: true, sequence };
   } finally {
     rmSync(work, { recursive: true, force: true });

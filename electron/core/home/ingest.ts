@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chartModel } from '../chart';
 import { keyFileProtector } from './key-file-protector';
 import type { KeyProtector } from './key-protector';
 import {
@@ -38,7 +37,8 @@ export type IngestStage = (typeof INGEST_STAGES)[number];
 export interface IngestOptions {
   protector?: KeyProtector;
   clock?: () => Date;
-  model?: ContentModel;
+  /** The content model (the chart), handed in by the caller: desktop, preview, CLI, demo. */
+  model: ContentModel;
   /** Called at each stage; a returned promise is awaited (tests pause here). */
   onStage?: (stage: IngestStage) => void | Promise<void>;
   /** 1: parse and map on this thread even when an ingest worker is configured (store/parallel.ts). */
@@ -151,10 +151,10 @@ export const metaOf = (manifest: Manifest): SnapshotMeta => ({
  * snapshot is the current one; a crash at any point leaves it usable, and the stray new
  * file is removed by the next ingest. Refusals are recorded as the home's last rejection.
  */
-export async function ingestSnapshot(dir: string, file: string, options: IngestOptions = {}): Promise<IngestResult> {
+export async function ingestSnapshot(dir: string, file: string, options: IngestOptions): Promise<IngestResult> {
   const clock = options.clock ?? (() => new Date());
   const protector = options.protector ?? keyFileProtector(dir);
-  const model = options.model ?? chartModel;
+  const model = options.model;
   const stage = async (name: IngestStage) => {
     await options.onStage?.(name);
   };

@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { HomeQueries, QueryChannel } from '../../shared/contract';
 import type { AppStatus, Fallback, ParsedRequestOf, ResponseOf } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
-import { chartModel } from '../chart';
 import type { ContentModel } from '../store/content';
 import type { Db } from '../store/database';
 import { describeCopyFailure, isDamageError, isFailure, openCopy, recordFallback, type CopyFailure } from './fallback';
@@ -15,7 +14,8 @@ export interface OpenHomeOptions {
   /** How the home's secrets are unwrapped; defaults to the CLI's key-file protector. */
   protector?: KeyProtector;
   clock?: () => Date;
-  model?: ContentModel;
+  /** The content model (the chart), handed in by the caller. */
+  model: ContentModel;
 }
 
 /** A home opened for reading: what the API and the CLI query commands use. */
@@ -48,9 +48,9 @@ const MAX_SWITCHES = 8;
  * to the newest intact one, records the switch in state.json (so other processes follow and
  * status says so) and the query runs again on it.
  */
-export function openHome(dir: string, options: OpenHomeOptions = {}): OpenedHome {
+export function openHome(dir: string, options: OpenHomeOptions): OpenedHome {
   const clock = options.clock ?? (() => new Date());
-  const model = options.model ?? chartModel;
+  const { model } = options;
   const config = readConfig(dir);
   const protector = options.protector ?? keyFileProtector(dir);
   assertProtector(config, protector);

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { SnapshotStatus } from '../../shared/contract';
-import { chartModel } from '../chart';
 import type { ContentModel } from '../store/content';
 import { removeSecurely } from '../store/database';
 import { acquireLock } from './ingest';
@@ -12,7 +11,8 @@ import { HomeError, assertProtector, readConfig, readState, unsealDatabaseKey, w
 export interface RollbackOptions {
   protector?: KeyProtector;
   clock?: () => Date;
-  model?: ContentModel;
+  /** The content model (the chart), handed in by the caller. */
+  model: ContentModel;
 }
 
 export interface RollbackResult {
@@ -29,9 +29,9 @@ export interface RollbackResult {
  * The sequence high-water mark stays, so that snapshot's file cannot be ingested again either;
  * the next snapshot published (a higher sequence) replaces the copy rolled back to as usual.
  */
-export function rollbackHome(dir: string, options: RollbackOptions = {}): RollbackResult {
+export function rollbackHome(dir: string, options: RollbackOptions): RollbackResult {
   const clock = options.clock ?? (() => new Date());
-  const model = options.model ?? chartModel;
+  const { model } = options;
   const config = readConfig(dir);
   const protector = options.protector ?? keyFileProtector(dir);
   assertProtector(config, protector);

@@ -16,7 +16,7 @@ export interface InboxAgentOptions {
   homeDir: string;
   inbox: string;
   protector?: KeyProtector;
-  model?: ContentModel;
+  model: ContentModel;
   clock?: () => Date;
   /** How long a whole file's size must stay unchanged before it is taken (default 1 s). */
   stabilityMs?: number;

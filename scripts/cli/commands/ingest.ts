@@ -9,6 +9,7 @@ import { SnapshotRefusal } from '../../../electron/core/snapshot/refusal';
 import { INGEST_STAGES, ingestSnapshot, type IngestResult, type IngestStage } from '../../../electron/core/home/ingest';
 import { defineCommand, stringOption } from '../command';
 import { mb } from './snapshot-common';
+import { chartModel } from '../../../electron/core/chart';
 
 /**
  * Test hooks: LANTERN_TEST_PAUSE_AT=<stage> makes the ingest stop at that stage and wait;
@@ -68,6 +69,7 @@ export default defineCommand({
     const started = performance.now();
     const { manifest, report, mappedOn, acceptedDrop } = await loggedIngest(dir, file, () =>
       ingestSnapshot(dir, file, {
+        model: chartModel,
         acceptDrop: values['accept-drop'] === true,
         onStage: stageHook(io.err),
         onProgress: (done, total) => io.err(`ingest: ${total ? Math.floor((done / total) * 100) : 100}% (${mb(done)} of ${mb(total)})`),

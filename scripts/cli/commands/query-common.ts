@@ -2,11 +2,12 @@ import path from 'node:path';
 import type { HomeQueries } from '../../../electron/core/api/handlers';
 import { openHome } from '../../../electron/core/home/open';
 import { CliError, EXIT, stringOption, type Values } from '../command';
+import { chartModel } from '../../../electron/core/chart';
 
 /** Open --home, run one query over the snapshot in use, close. */
 export async function withQueries<T>(values: Values, run: (q: HomeQueries) => T): Promise<{ value: T; demo: boolean }> {
   const dir = path.resolve(stringOption(values, 'home') as string);
-  const home = openHome(dir);
+  const home = openHome(dir, { model: chartModel });
   try {
     const queries = home.queries();
     if (!queries) throw new CliError(`No snapshot has been ingested into ${dir} yet. Run lantern ingest first.`, EXIT.FAILED);

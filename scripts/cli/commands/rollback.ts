@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { rollbackHome } from '../../../electron/core/home/rollback';
 import { defineCommand, stringOption } from '../command';
+import { chartModel } from '../../../electron/core/chart';
 
 export default defineCommand({
   name: 'rollback',
@@ -21,7 +22,7 @@ export default defineCommand({
   },
   run: async ({ values }, io) => {
     const dir = path.resolve(stringOption(values, 'home')!);
-    const { from, to, skipped } = rollbackHome(dir);
+    const { from, to, skipped } = rollbackHome(dir, { model: chartModel });
     if (values['json'] === true) {
       const brief = (s: typeof from) => ({ sequence: s.sequence, asOf: s.asOf, ingestedAt: s.ingestedAt, expiresAt: s.expiresAt });
       io.out(JSON.stringify({ home: dir, from: brief(from), to: brief(to), skipped: skipped.map((s) => ({ ...brief(s.status), reason: s.reason })) }));

@@ -3,6 +3,7 @@ import { openHome } from '../../../electron/core/home/open';
 import { fallbackNotice, heldBackNotice } from '../../../electron/shared/notices';
 import { EXIT, defineCommand, stringOption } from '../command';
 import { presentError } from '../../../electron/core/home/errors';
+import { chartModel } from '../../../electron/core/chart';
 
 export default defineCommand({
   name: 'status',
@@ -20,7 +21,7 @@ export default defineCommand({
   },
   run: async ({ values }, io) => {
     const dir = path.resolve(stringOption(values, 'home')!);
-    const home = openHome(dir);
+    const home = openHome(dir, { model: chartModel });
     let problem: string | null = null;
     try {
       home.queries();

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { startInboxAgent } from '../../../electron/core/sync/inbox';
 import { defineCommand, stringOption } from '../command';
+import { chartModel } from '../../../electron/core/chart';
 
 export default defineCommand({
   name: 'watch',
@@ -24,6 +25,7 @@ export default defineCommand({
   },
   run: async ({ values }, io) => {
     const agent = startInboxAgent({
+      model: chartModel,
       homeDir: path.resolve(stringOption(values, 'home')!),
       inbox: path.resolve(stringOption(values, 'inbox')!),
       usePolling: values['poll'] === true,

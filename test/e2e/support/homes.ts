@@ -6,6 +6,7 @@ import { openHome } from '../../../electron/core/home/open';
 import { ingestSnapshot } from '../../../electron/core/home/ingest';
 import { SYNTHEA_DIR } from '../../support/fixtures';
 import { buildSnapshot, enrollTestHome, makeTestPki, tempDir } from '../../support/snapshots';
+import { chartModel } from '../../../electron/core/chart';
 
 /**
  * Real workstation homes for the end-to-end specs: an export (the generator's synthetic
@@ -53,9 +54,9 @@ async function homeFrom(o: HomeOptions): Promise<E2eHome> {
       expiresAfterMs: o.expiresAfterMs ?? 3 * 86_400_000,
       now,
     });
-    await ingestSnapshot(homeDir, file, { clock: o.clock });
+    await ingestSnapshot(homeDir, file, { model: chartModel, clock: o.clock });
   }
-  const home = openHome(homeDir, { clock: o.clock });
+  const home = openHome(homeDir, { model: chartModel, clock: o.clock });
   return {
     dir: homeDir,
     asOf: o.asOf,
