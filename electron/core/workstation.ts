@@ -4,7 +4,8 @@ import type { ApiContext } from './api/handlers';
 import type { AppStatus, LastFailure } from '../shared/contract';
 import type { KeyProtector } from './home/key-protector';
 import { homePath } from './home/layout';
-import { DEFAULT_STALE_AFTER_MINUTES, openHome, type OpenedHome } from './home/open';
+import { DEFAULT_STALE_AFTER_MINUTES } from '../shared/defaults';
+import { openHome, type OpenedHome } from './home/open';
 import type { ContentModel } from './store/content';
 
 export interface WorkstationOptions {

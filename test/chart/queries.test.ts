@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../electron/shared/contract';
+import { marWindow } from '../../electron/shared/defaults';
 import { generateHospital } from '../../electron/core/demo';
 import { buildChartDb, type ChartDb } from '../support/chart-db';
 
@@ -117,9 +118,11 @@ describe('MAR', () => {
     const mars = patients().map((p) => h.queries.mar({ patientId: p.id }));
     for (const m of mars) check('mar', m);
     const rows = mars.flatMap((m) => m.rows);
-    // Default window: 24 h before the data-as-of time to 12 h after.
-    expect(mars[0]!.from).toBe('2026-02-28T12:00:00.000Z');
+    // Without a window: the one the chart and the printed MAR use, 72 h before the data-as-of
+    // time to 12 h after (one definition, so the CLI and the bench see what the screens show).
+    expect(mars[0]!.from).toBe('2026-02-26T12:00:00.000Z');
     expect(mars[0]!.to).toBe('2026-03-02T00:00:00.000Z');
+    expect({ from: mars[0]!.from, to: mars[0]!.to }).toEqual(marWindow(mars[0]!.asOf));
     const q6 = rows.find((r) => r.order.frequency === 'Q6H' && !r.order.prn && r.scheduled.length > 0)!;
     const times = q6.scheduled.map((t) => Date.parse(t));
     times.slice(1).forEach((t, i) => expect(t - times[i]!).toBe(6 * 3_600_000));

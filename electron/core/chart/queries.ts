@@ -19,6 +19,7 @@ import type {
   RawRecordRef,
   UnitRef,
 } from '../../shared/contract';
+import { MAR_HOURS, marWindow } from '../../shared/defaults';
 import { LanternError } from '../../shared/errors';
 import type { HomeQueries } from '../../shared/contract';
 import type { SnapshotMeta } from '../store/content';
@@ -450,8 +451,10 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
   // ---- MAR --------------------------------------------------------------------------------
   function mar({ patientId, from, to }: { patientId: string; from?: string; to?: string }) {
     const p = requirePatient(patientId);
-    const toMs = to ? Date.parse(to) : asOfMs + 12 * HOUR;
-    const fromMs = from ? Date.parse(from) : Math.min(toMs, asOfMs) - 24 * HOUR;
+    // Without a window: the one every screen and print uses.
+    const window = marWindow(meta.asOf);
+    const toMs = Date.parse(to ?? window.to);
+    const fromMs = from ? Date.parse(from) : Math.min(toMs, asOfMs) - MAR_HOURS * HOUR;
     if (!(toMs > fromMs)) throw new LanternError('BAD_REQUEST', 'The MAR window must end after it starts.');
     if (toMs - fromMs > 31 * 24 * HOUR) throw new LanternError('BAD_REQUEST', 'The MAR window can be at most 31 days.');
     const orders = new Map<string, { order: MedicationOrder; aux: OrderAux | null }>();

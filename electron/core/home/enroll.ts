@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import forge from 'node-forge';
 import { certificatePem, certificatesFromPem, describeKey, keyUsage, readPrivateKey, subjectName, type PublisherPin } from '../snapshot/pki/certs';
 import type { KeyProtector } from './key-protector';
+import { DEFAULT_STALE_AFTER_MINUTES } from '../../shared/defaults';
 import { HomeConfig, HomeError, assertProtector, homePath, readConfig, writeFileAtomic } from './layout';
 
 export interface EnrollOptions {
@@ -108,7 +109,7 @@ export function enrollHome(options: EnrollOptions): EnrollResult {
     units: options.units !== undefined ? options.units : (previous?.units ?? null),
     publishers: options.publishers !== undefined ? (options.publishers?.length ? options.publishers : null) : (previous?.publishers ?? null),
     keepSnapshots: options.keepSnapshots ?? previous?.keepSnapshots ?? 2,
-    staleAfterMinutes: options.staleAfterMinutes ?? previous?.staleAfterMinutes ?? 120,
+    staleAfterMinutes: options.staleAfterMinutes ?? previous?.staleAfterMinutes ?? DEFAULT_STALE_AFTER_MINUTES,
     limits: { ...previous?.limits, ...options.limits },
     demo: options.demo ?? previous?.demo ?? false,
   };

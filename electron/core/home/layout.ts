@@ -2,6 +2,7 @@ import { type X509Certificate, createPrivateKey, randomBytes, type KeyObject } f
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_STALE_AFTER_MINUTES } from '../../shared/defaults';
 import { Fallback, HeldBack, LastFailure, Rejection, SnapshotStatus } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
 import { certificatesFromPem } from '../snapshot/pki/certs';
@@ -55,7 +56,7 @@ export const HomeConfig = z.object({
     .default(null),
   /** Snapshot databases kept: the current one plus (keep - 1) for rollback. */
   keepSnapshots: z.number().int().min(1).max(20).default(2),
-  staleAfterMinutes: z.number().int().positive().default(120),
+  staleAfterMinutes: z.number().int().positive().default(DEFAULT_STALE_AFTER_MINUTES),
   /** What an ingest tolerates before it refuses or holds a snapshot back (defaults: HOME_LIMITS). */
   limits: z
     .object({

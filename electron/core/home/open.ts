@@ -27,7 +27,7 @@ export interface OpenedHome {
   close(): void;
 }
 
-export const DEFAULT_STALE_AFTER_MINUTES = 120;
+import { DEFAULT_STALE_AFTER_MINUTES } from '../../shared/defaults';
 
 /** Nothing intact to show: said to the nurse on screen and to IT at the command line. */
 export const NO_INTACT_COPY =

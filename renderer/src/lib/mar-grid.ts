@@ -34,15 +34,7 @@ export interface MarGrid {
   rows: MarGridRow[];
 }
 
-export const MAR_HOURS = 72;
-/** Hours after the data-as-of time the grid still shows, so doses falling due are on the page. */
-export const MAR_AHEAD_HOURS = 12;
-
-/** The MAR window: the 72 hours up to the data-as-of time, and the next 12. */
-export function marWindow(asOf: string): { from: string; to: string } {
-  const at = Date.parse(asOf);
-  return { from: new Date(at - MAR_HOURS * 3_600_000).toISOString(), to: new Date(at + MAR_AHEAD_HOURS * 3_600_000).toISOString() };
-}
+export { MAR_AHEAD_HOURS, MAR_HOURS, marWindow } from '../../../electron/shared/defaults';
 
 const REFUSED = /refus|declin/i;
 

@@ -5,6 +5,7 @@ import { KEY_FILE_NAME, keyFileProtector } from '../../../electron/core/home/key
 import { HOME_LIMITS, homeLimits } from '../../../electron/core/home/layout';
 import { describePin, parsePublisherPin } from '../../../electron/core/snapshot/pki/certs';
 import { MAX_LINE_BYTES } from '../../../electron/core/snapshot/lines';
+import { DEFAULT_STALE_AFTER_MINUTES } from '../../../electron/shared/defaults';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
 import { parseRef, readText } from './snapshot-common';
 
@@ -100,7 +101,7 @@ export default defineCommand({
         facility: facility !== undefined ? parseRef(facility, 'Facility').id : undefined,
         units: units.length ? units.map((u) => parseRef(u, 'Unit').id) : undefined,
         keepSnapshots: values['keep'] !== undefined ? intOption(values, 'keep', 2, 1, 20) : undefined,
-        staleAfterMinutes: values['stale-after'] !== undefined ? intOption(values, 'stale-after', 120, 5, 7 * 24 * 60) : undefined,
+        staleAfterMinutes: values['stale-after'] !== undefined ? intOption(values, 'stale-after', DEFAULT_STALE_AFTER_MINUTES, 5, 7 * 24 * 60) : undefined,
         publishers,
         limits,
         protector: keyFileProtector(dir, { create: true }),

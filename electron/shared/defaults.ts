@@ -1,0 +1,20 @@
+/**
+ * Defaults that every surface must agree on (the views, the printed pages, the CLI, the bench,
+ * the queries themselves): each is defined here once.
+ */
+
+/** Minutes after the data-as-of time when a copy is flagged stale, unless the home or policy says otherwise. */
+export const DEFAULT_STALE_AFTER_MINUTES = 120;
+
+/** The medication administration record covers the 72 hours up to the data-as-of time... */
+export const MAR_HOURS = 72;
+/** ...and the 12 after it, so that doses falling due are on the page. */
+export const MAR_AHEAD_HOURS = 12;
+
+const HOUR_MS = 3_600_000;
+
+/** The MAR window of a snapshot whose data is as of `asOf`: what the chart shows and the MAR prints. */
+export function marWindow(asOf: string): { from: string; to: string } {
+  const at = Date.parse(asOf);
+  return { from: new Date(at - MAR_HOURS * HOUR_MS).toISOString(), to: new Date(at + MAR_AHEAD_HOURS * HOUR_MS).toISOString() };
+}
