@@ -182,7 +182,9 @@ describe('FHIR R4 to chart mapping (hand-written edge cases)', () => {
     expect(a1).toMatchObject({ substance: '7980', criticality: 'high', severity: 'moderate', reactions: ['Hives'], clinicalStatus: 'active', verificationStatus: 'confirmed', category: 'medication' });
     const census = queries.census({ unit: 'ward' });
     const bed = census.beds.find((b) => b.bed === '12-A')!;
-    expect(bed.patient).toMatchObject({ id: 'p1', allergyCount: 1, noKnownAllergies: false, codeStatus: 'DNR/DNI', isolation: ['Contact isolation: MRSA'], attending: 'Dr. Greg House', admitDate: '2026-02-27T09:00:00Z' });
+    expect(bed.patient?.allergies).toEqual(chart.allergySummary);
+    expect(bed.patient?.allergies).toMatchObject({ state: 'allergies', active: [{ substance: '7980' }], conflict: false });
+    expect(bed.patient).toMatchObject({ id: 'p1', codeStatus: 'DNR/DNI', isolation: ['Contact isolation: MRSA'], attending: 'Dr. Greg House', admitDate: '2026-02-27T09:00:00Z' });
     expect(census.beds.find((b) => b.bed === '12-B')!.patient).toBeNull();
     expect(queries.census({ unit: 'ICU-E' }).unit).toEqual({ id: 'ward', name: 'ICU East' });
   });

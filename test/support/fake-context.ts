@@ -26,6 +26,7 @@ import type {
 } from '../../electron/shared/contract';
 import { LanternError } from '../../electron/shared/errors';
 import { makePdf } from '../../electron/core/demo/protocols';
+import { summarizeAllergies } from '../../electron/core/chart/facts/allergies';
 
 export interface FakeOptions {
   /** The data-as-of time; defaults to 37 minutes before the clock. */
@@ -193,14 +194,17 @@ function buildPatient(
   if (known) {
     allergies.push(
       { id: 'alg-eleanor-pcn', substance: 'Penicillin', category: 'medication', criticality: 'high', severity: 'severe',
-        reactions: ['Anaphylaxis'], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2009-05-12' },
+        reactions: ['Anaphylaxis'], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2009-05-12', noKnownAllergy: false },
       { id: 'alg-eleanor-latex', substance: 'Latex', category: 'environment', criticality: 'low', severity: 'moderate',
-        reactions: ['Contact dermatitis'], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2015-10-02' },
+        reactions: ['Contact dermatitis'], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2015-10-02', noKnownAllergy: false },
     );
   } else if (index % 3 === 0) {
     const [substance, category, criticality, reaction] = pick(ALLERGENS);
     allergies.push({ id: `alg-${id}`, substance, category, criticality, severity: criticality === 'high' ? 'severe' : 'mild',
-      reactions: [reaction], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2018-03-01' });
+      reactions: [reaction], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2018-03-01', noKnownAllergy: false });
+  } else if (index % 2 === 0) {
+    allergies.push({ id: `nka-${id}`, substance: 'No known allergies', category: null, criticality: null, severity: null,
+      reactions: [], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2018-03-01', noKnownAllergy: true });
   }
 
   // Medications and administrations over the last 72 h
@@ -362,6 +366,7 @@ function buildPatient(
     height: known ? '162 cm' : `${Math.round(150 + r() * 40)} cm`,
     attending,
     allergies,
+    allergySummary: summarizeAllergies(allergies),
     conditions: [
       { id: `cond-${id}-1`, code: { code: '233604007', system: 'http://snomed.info/sct', display: encounter.reason },
         clinicalStatus: 'active', onset: iso(admitted), abatement: null, category: 'encounter-diagnosis' },
@@ -456,8 +461,7 @@ function buildHospital(asOf: number): Hospital {
         locationId, room, bed,
         patient: {
           ...p.summary,
-          allergyCount: c.allergies.length,
-          noKnownAllergies: c.allergies.length === 0 && index % 2 === 0,
+          allergies: c.allergySummary,
           codeStatus: c.codeStatus,
           isolation: c.isolation,
           admitDate: c.encounter?.start ?? null,

@@ -30,6 +30,7 @@ import {
   str,
   type Json,
 } from '../fhir/util';
+import { isNoKnownAllergy } from './facts/allergies';
 import { describeTiming, type DoseTiming } from './schedule';
 
 /** Chart sections: what a stored row is, for the chart query to route it. */
@@ -120,7 +121,6 @@ const VITAL_CODES = new Set([
 const CODE_STATUS_CODES = new Set(['75320-2', '100822-6', '78823-1', '304251008', '304252001', '304253006', '450476008']);
 const CODE_STATUS_TEXT = /\b(code status|resuscitat|dnr|dni|do not resuscitate|full code|no code|allow natural death|polst|molst)\b/i;
 const ISOLATION_TEXT = /isolat|precaution|\bcontact\b|droplet|airborne|mrsa|vre\b|c\.? ?diff|tubercul|neutropenic/i;
-const NKA_CODES = new Set(['716186003', '409137002', '428607008', '429625007', '428197003']);
 
 export function isIsolation(text: string): boolean {
   return ISOLATION_TEXT.test(text);
@@ -338,8 +338,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
       return { section: S.ENCOUNTER, at: p.start, code: data.class, num: active ? 1 : 0, link: locs[0]?.id ?? null, title: null, data, aux };
     }
     case 'AllergyIntolerance': {
-      const cs = codes(r['code']);
-      const nka = cs.some((c) => NKA_CODES.has(c)) || /^no known/i.test(ccText(r['code']) ?? '');
+      const nka = isNoKnownAllergy(codes(r['code']), ccText(r['code']));
       const clinical = ccText(r['clinicalStatus']) ? coding(r['clinicalStatus']).code ?? ccText(r['clinicalStatus']) : null;
       const verification = coding(r['verificationStatus']).code ?? ccText(r['verificationStatus']);
       const reactions: string[] = [];
@@ -364,9 +363,10 @@ export function mapResource(type: string, r: Json, line: string): Row {
         clinicalStatus: clinical,
         verificationStatus: verification,
         recordedDate: str(r['recordedDate']) ?? str(r['onsetDateTime']),
+        noKnownAllergy: nka,
       };
-      const counts = !nka && (clinical === null || clinical === 'active') && verification !== 'entered-in-error' && verification !== 'refuted';
-      return { section: S.ALLERGY, at: data.recordedDate, code: nka ? 'NKA' : null, num: counts ? 1 : 0, link: null, title: null, data, aux: null };
+      // What the entries mean is decided at query time (facts/allergies.ts), from all of them.
+      return { section: S.ALLERGY, at: data.recordedDate, code: nka ? 'NKA' : null, num: null, link: null, title: null, data, aux: null };
     }
     case 'Condition': {
       const data: Condition = {

@@ -24,6 +24,7 @@ import type { HomeQueries } from '../../shared/contract';
 import type { SnapshotMeta } from '../store/content';
 import { decodeItemData, itemDataJson } from './compact';
 import { S, type OrderAux } from './map';
+import { summarizeAllergies } from './facts/allergies';
 import { doseInterval, dueTimes } from './schedule';
 import { nameTokens } from './store';
 import { NameCorrector, damerau } from './typo';
@@ -98,7 +99,8 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
   );
   const sectionOf = db.prepare('SELECT section, type, id, at, code, num, link, title, data, aux FROM item WHERE pkey = ? AND section = ?');
   const censusFlags = db.prepare(
-    `SELECT section, code, num, link, title, at FROM item WHERE pkey = ? AND section IN (${S.ALLERGY}, ${S.FLAG}, ${S.CODESTATUS})`,
+    `SELECT section, code, num, link, title, at, CASE WHEN section = ${S.ALLERGY} THEN data END AS data FROM item
+     WHERE pkey = ? AND section IN (${S.ALLERGY}, ${S.FLAG}, ${S.CODESTATUS})`,
   );
   const entityName = db.prepare('SELECT name FROM entity WHERE id = ? AND (type = ? OR ? = \'\') LIMIT 1').pluck();
   const bedById = db.prepare('SELECT bed, room, unit_id, unit_name FROM bed WHERE loc_id = ?');
@@ -272,21 +274,20 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
 
   // ---- per-patient summaries used by census ----------------------------------------------
   function bedsideFlags(pkey: number) {
-    let allergyCount = 0;
-    let nka = false;
+    const allergies: Allergy[] = [];
     let codeStatus: { at: string | null; text: string } | null = null;
     const isolation: string[] = [];
-    for (const r of censusFlags.iterate(pkey) as Iterable<{ section: number; code: string | null; num: number | null; link: string | null; title: string | null; at: string | null }>) {
+    type FlagRow = { section: number; code: string | null; num: number | null; link: string | null; title: string | null; at: string | null; data: string | null };
+    for (const r of censusFlags.iterate(pkey) as Iterable<FlagRow>) {
       if (r.section === S.ALLERGY) {
-        if (r.code === 'NKA') nka = true;
-        else if (r.num === 1) allergyCount++;
+        if (r.data) allergies.push(parse<Allergy>(r.data));
       } else if (r.num === 1 && !(r.link && r.link < asOf)) {
         if (r.section === S.CODESTATUS || r.code === 'CODESTATUS') {
           if (r.title && (!codeStatus || (r.at ?? '') >= (codeStatus.at ?? ''))) codeStatus = { at: r.at, text: r.title };
         } else if (r.code === 'ISOLATION' && r.title) isolation.push(r.title);
       }
     }
-    return { allergyCount, noKnownAllergies: nka && allergyCount === 0, codeStatus: codeStatus?.text ?? null, isolation };
+    return { allergies: summarizeAllergies(allergies), codeStatus: codeStatus?.text ?? null, isolation };
   }
 
   function units(): { id: string; name: string; aliases: string[] }[] {
@@ -426,6 +427,7 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
       height: fmt(height),
       attending: current?.attending ?? (p.attending ? fix(p.attending) : null),
       allergies,
+      allergySummary: summarizeAllergies(allergies),
       conditions,
       medications,
       administrations,

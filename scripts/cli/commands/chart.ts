@@ -1,3 +1,4 @@
+import { allergyLine } from '../../../electron/shared/allergy-text';
 import { defineCommand, EXIT } from '../command';
 import { age, day, minute, sexLetter, table, withQueries } from './query-common';
 
@@ -25,6 +26,7 @@ export default defineCommand({
     const loc = p.location;
     out(`Location: ${loc ? [loc.unit?.name, loc.room && `room ${loc.room}`, loc.bed && `bed ${loc.bed}`].filter(Boolean).join(', ') : 'not in a bed'}   Attending: ${c.attending ?? 'not recorded'}`);
     out(`Code status: ${c.codeStatus ?? 'NOT RECORDED'}   Isolation: ${c.isolation.join('; ') || 'none'}   Weight: ${c.weight ?? '?'}   Height: ${c.height ?? '?'}`);
+    out(allergyLine(c.allergySummary));
     const section = (title: string, headers: string[], rows: (string | null | undefined)[][]) => {
       out();
       out(`== ${title} (${rows.length})`);
