@@ -259,14 +259,15 @@ function buildPatient(
     const vital = (code: string, display: string, value: number, unitText: string, low: number, high: number): ObservationValue => ({
       id: `vit-${id}-${k}-${code}`, code: { code, system: LOINC, display }, category: 'vital-signs', at,
       value: `${value} ${unitText}`, numeric: value, unit: unitText, referenceRange: `${low}–${high} ${unitText}`,
-      interpretation: value > high ? 'H' : value < low ? 'L' : 'N', abnormal: value > high || value < low, components: [],
+      interpretation: value > high ? 'H' : value < low ? 'L' : 'N', flag: value > high ? 'high' : value < low ? 'low' : 'normal',
+      abnormal: value > high || value < low, components: [],
     });
     vitals.push(
       vital('8867-4', 'Heart rate', hr, '/min', 60, 100),
       {
         id: `vit-${id}-${k}-bp`, code: { code: '85354-9', system: LOINC, display: 'Blood pressure' }, category: 'vital-signs', at,
         value: `${sys}/${dia} mmHg`, numeric: null, unit: 'mmHg', referenceRange: null, interpretation: sys > 140 ? 'H' : 'N',
-        abnormal: sys > 140,
+        flag: sys > 140 ? 'high' : 'normal', abnormal: sys > 140,
         components: [
           { code: { code: '8480-6', system: LOINC, display: 'Systolic blood pressure' }, value: `${sys} mmHg`, numeric: sys, unit: 'mmHg' },
           { code: { code: '8462-4', system: LOINC, display: 'Diastolic blood pressure' }, value: `${dia} mmHg`, numeric: dia, unit: 'mmHg' },
@@ -290,7 +291,7 @@ function buildPatient(
       labs.push({
         id: `lab-${id}-${day}-${lab.code}`, code: { code: lab.code, system: LOINC, display: lab.name }, category: 'laboratory',
         at: iso(at), value: `${value} ${lab.unit}`, numeric: value, unit: lab.unit, referenceRange: `${lab.low}–${lab.high} ${lab.unit}`,
-        interpretation: flag, abnormal: flag !== 'N', components: [],
+        interpretation: flag, flag: flag === 'H' ? 'high' : flag === 'L' ? 'low' : 'normal', abnormal: flag !== 'N', components: [],
       });
     }
   }
@@ -300,7 +301,7 @@ function buildPatient(
       labs.push({
         id: `lab-${id}-poc-${t}`, code: { code: '2345-7', system: LOINC, display: 'Glucose' }, category: 'laboratory', at: iso(t),
         value: `${value} mg/dL`, numeric: value, unit: 'mg/dL', referenceRange: '70–99 mg/dL',
-        interpretation: value > 99 ? 'H' : 'N', abnormal: value > 99, components: [],
+        interpretation: value > 99 ? 'H' : 'N', flag: value > 99 ? 'high' : 'normal', abnormal: value > 99, components: [],
       });
     }
   }

@@ -31,6 +31,7 @@ import {
   type Json,
 } from '../fhir/util';
 import { isNoKnownAllergy } from './facts/allergies';
+import { isAbnormalFlag, observationFlag, worstFlag } from './facts/flag';
 import { describeTiming, type DoseTiming } from './schedule';
 
 /** Chart sections: what a stored row is, for the chart query to route it. */
@@ -228,21 +229,22 @@ function rangeText(r: Json): string | null {
   return unit ? `${core} ${unit}` : core;
 }
 
-const ABNORMAL = new Set(['h', 'hh', 'hu', 'l', 'll', 'lu', 'a', 'aa', '>', '<', 'pos', 'det', 'r', 'w', 'hx', 'lx']);
+function rangeBounds(r: Json): { low: number | null; high: number | null } {
+  const rr = obj(first(r['referenceRange']));
+  const lo = rr ? obj(rr['low']) : null;
+  const hi = rr ? obj(rr['high']) : null;
+  return { low: lo ? num(lo['value']) : null, high: hi ? num(hi['value']) : null };
+}
 
 function observation(r: Json): { obs: ObservationValue; section: number } {
   const v = valueOf(r);
-  const interpCodes = codes(r['interpretation']);
   const interp = coding(r['interpretation']).code ?? ccText(r['interpretation']);
-  let abnormal = interpCodes.some((c) => ABNORMAL.has(c));
-  const rr = obj(first(r['referenceRange']));
-  if (!interpCodes.length && v.numeric !== null && rr) {
-    const lo = obj(rr['low']);
-    const hi = obj(rr['high']);
-    const l = lo ? num(lo['value']) : null;
-    const h = hi ? num(hi['value']) : null;
-    if ((l !== null && v.numeric < l) || (h !== null && v.numeric > h)) abnormal = true;
-  }
+  const interpretationOf = (x: Json) => {
+    const cs = codes(x['interpretation']);
+    const t = cs.length ? null : ccText(x['interpretation']);
+    return t ? [t] : cs;
+  };
+  let flag = observationFlag({ interpretation: interpretationOf(r), numeric: v.numeric, ...rangeBounds(r) });
   const catCodes = codes(r['category']);
   const code = coded(r['code']);
   let section: number = S.OBS;
@@ -253,7 +255,8 @@ function observation(r: Json): { obs: ObservationValue; section: number } {
     .filter(isObj)
     .map((c) => {
       const cv = valueOf(c);
-      if (!abnormal && codes(c['interpretation']).some((x) => ABNORMAL.has(x))) abnormal = true;
+      const cf = observationFlag({ interpretation: interpretationOf(c), numeric: cv.numeric, ...rangeBounds(c) });
+      if (cf !== 'no-flag-given') flag = flag === 'no-flag-given' ? cf : worstFlag(flag, cf);
       return { code: coded(c['code']), value: cv.value, numeric: cv.numeric, unit: cv.unit };
     });
   return {
@@ -268,7 +271,8 @@ function observation(r: Json): { obs: ObservationValue; section: number } {
       unit: v.unit,
       referenceRange: rangeText(r),
       interpretation: interp,
-      abnormal,
+      flag,
+      abnormal: isAbnormalFlag(flag),
       components,
     },
   };

@@ -137,6 +137,15 @@ export const Administration = z.object({
 });
 export type Administration = z.infer<typeof Administration>;
 
+/**
+ * A result's flag, decided once in core (chart/facts/flag.ts): from the interpretation, else
+ * the reference range, else "no-flag-given" (never "normal" on silence).
+ */
+export const ObservationFlag = z.enum([
+  'critical-high', 'critical-low', 'critical', 'very-high', 'very-low', 'high', 'low', 'abnormal', 'normal', 'no-flag-given',
+]);
+export type ObservationFlag = z.infer<typeof ObservationFlag>;
+
 export const ObservationValue = z.object({
   id: Id,
   code: Coded,
@@ -149,6 +158,8 @@ export const ObservationValue = z.object({
   referenceRange: MaybeText,
   /** FHIR interpretation code: H, L, HH, LL, A, N ... */
   interpretation: MaybeText,
+  flag: ObservationFlag,
+  /** The flag warns: critical, high, low or abnormal. */
   abnormal: z.boolean(),
   components: z.array(
     z.object({ code: Coded, value: MaybeText, numeric: z.number().nullable(), unit: MaybeText }),

@@ -79,10 +79,5 @@ export function newestFirst<T extends { at: string | null }>(items: T[]): T[] {
   return [...items].sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
 }
 
-/** "H", "L", "HH", "LL", "A" in words for the abnormal flag column. */
-export function flagLabel(o: Pick<ObservationValue, 'interpretation' | 'abnormal'>): string | null {
-  const code = (o.interpretation ?? '').toUpperCase();
-  const words: Record<string, string> = { H: 'HIGH', L: 'LOW', HH: 'CRITICAL HIGH', LL: 'CRITICAL LOW', HU: 'VERY HIGH', LU: 'VERY LOW', A: 'ABNORMAL', AA: 'CRITICAL' };
-  if (words[code]) return words[code]!;
-  return o.abnormal ? 'ABNORMAL' : null;
-}
+// The flag in words: one helper for the screens, pages and the CLI; display only.
+export { flagLabel, quietFlagLabel } from '../../../electron/shared/observation-text';

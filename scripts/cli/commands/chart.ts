@@ -1,4 +1,5 @@
 import { allergyLine } from '../../../electron/shared/allergy-text';
+import { flagLabel, quietFlagLabel } from '../../../electron/shared/observation-text';
 import { defineCommand, EXIT } from '../command';
 import { age, day, minute, sexLetter, table, withQueries } from './query-common';
 
@@ -37,7 +38,7 @@ export default defineCommand({
     section('Medications', ['MEDICATION', 'DOSE', 'ROUTE', 'FREQUENCY', 'STATUS', 'PRESCRIBER'], c.medications.map((m) => [m.medication, m.dose, m.route, m.frequency, m.status, m.prescriber]));
     section('Administrations (latest 20)', ['TIME', 'MEDICATION', 'DOSE', 'STATUS', 'REASON', 'BY'], c.administrations.slice(0, 20).map((a) => [minute(a.at), a.medication, a.dose, a.status, a.reason, a.performer]));
     const obs = (list: typeof c.vitals) =>
-      list.slice(0, 30).map((o) => [minute(o.at), o.code.display, o.components.length ? o.components.map((x) => x.value).join('/') : o.value, o.unit ?? o.components[0]?.unit, o.referenceRange, o.abnormal ? `ABNORMAL ${o.interpretation ?? ''}` : '']);
+      list.slice(0, 30).map((o) => [minute(o.at), o.code.display, o.components.length ? o.components.map((x) => x.value).join('/') : o.value, o.unit ?? o.components[0]?.unit, o.referenceRange, flagLabel(o) ?? quietFlagLabel(o)]);
     section('Vital signs (latest 30)', ['TIME', 'VITAL', 'VALUE', 'UNIT', 'RANGE', 'FLAG'], obs(c.vitals));
     section('Labs (latest 30)', ['TIME', 'TEST', 'VALUE', 'UNIT', 'RANGE', 'FLAG'], obs(c.labs));
     section('Orders', ['ORDERED', 'KIND', 'ORDER', 'STATUS', 'PRIORITY'], c.orders.map((o) => [minute(o.authoredOn), o.kind, o.code.display, o.status, o.priority]));
