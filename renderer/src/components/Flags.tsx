@@ -41,6 +41,6 @@ export function CodeStatus({ value }: { value: string | null }) {
 }
 
 export function Isolation({ values }: { values: string[] }) {
-  if (values.length === 0) return <span className="muted">None</span>;
+  if (values.length === 0) return <span className="muted">Not recorded</span>;
   return <span className="flag flag-isolation">{values.join(', ')}</span>;
 }

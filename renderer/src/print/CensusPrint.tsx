@@ -51,7 +51,7 @@ export function CensusPrint({ census, now }: { census: Census; now: number }) {
                 {allergySummaryText(p.allergies)}
               </td>
               <td>{p.codeStatus ?? 'not recorded'}</td>
-              <td>{p.isolation.join(', ') || 'none'}</td>
+              <td>{p.isolation.join(', ') || 'not recorded'}</td>
               <td>{p.attending ?? '—'}</td>
               <td>{formatDate(p.admitDate)}</td>
             </tr>

@@ -26,7 +26,7 @@ export default defineCommand({
     out(`Data as of ${c.asOf} — DOWNTIME COPY, READ ONLY`);
     const loc = p.location;
     out(`Location: ${loc ? [loc.unit?.name, loc.room && `room ${loc.room}`, loc.bed && `bed ${loc.bed}`].filter(Boolean).join(', ') : 'not in a bed'}   Attending: ${c.attending ?? 'not recorded'}`);
-    out(`Code status: ${c.codeStatus ?? 'NOT RECORDED'}   Isolation: ${c.isolation.join('; ') || 'none'}   Weight: ${c.weight ?? '?'}   Height: ${c.height ?? '?'}`);
+    out(`Code status: ${c.codeStatus ?? 'NOT RECORDED'}   Isolation: ${c.isolation.join('; ') || 'not recorded'}   Weight: ${c.weight ?? '?'}   Height: ${c.height ?? '?'}`);
     out(allergyLine(c.allergySummary));
     const section = (title: string, headers: string[], rows: (string | null | undefined)[][]) => {
       out();
