@@ -27,6 +27,7 @@ import type {
 import { LanternError } from '../../electron/shared/errors';
 import { makePdf } from '../../electron/core/demo/protocols';
 import { summarizeAllergies } from '../../electron/core/chart/facts/allergies';
+import { latestOfEachKind } from '../../electron/core/chart/facts/latest';
 
 export interface FakeOptions {
   /** The data-as-of time; defaults to 37 minutes before the clock. */
@@ -381,7 +382,9 @@ function buildPatient(
     medications,
     administrations,
     vitals,
+    latestVitals: latestOfEachKind(vitals),
     labs,
+    latestLabs: latestOfEachKind(labs),
     otherObservations: [],
     notes,
     orders,

@@ -26,6 +26,7 @@ import { decodeItemData, itemDataJson } from './compact';
 import { S, type OrderAux } from './map';
 import { summarizeAllergies } from './facts/allergies';
 import { decideBedside, type BedsideEntry } from './facts/bedside';
+import { latestOfEachKind } from './facts/latest';
 import { doseInterval, dueTimes } from './schedule';
 import { nameTokens } from './store';
 import { NameCorrector, damerau } from './typo';
@@ -326,8 +327,6 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
     const inactiveTeam: typeof careTeam = [];
     const other: RawRecordRef[] = [];
     const bedside: BedsideEntry[] = [];
-    let weight: ObservationValue | null = null;
-    let height: ObservationValue | null = null;
     let current: EncounterInfo | null = null;
     for (const r of itemsOf.iterate(p.pkey) as Iterable<ItemRow>) {
       counts[r.type] = (counts[r.type] ?? 0) + 1;
@@ -358,8 +357,6 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
         case S.VITAL: {
           const o = parseItem<ObservationValue>(S.VITAL, r);
           vitals.push(o);
-          if (o.code.code === '29463-7' && (!weight || (o.at ?? '') > (weight.at ?? ''))) weight = o;
-          if (o.code.code === '8302-2' && (!height || (o.at ?? '') > (height.at ?? ''))) height = o;
           break;
         }
         case S.LAB:
@@ -420,13 +417,15 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
     encounters.sort(byAtStart);
     const fmt = (o: ObservationValue | null) => (o && o.value ? `${o.value}${o.unit ? ` ${o.unit}` : ''}` : null);
     const { codeStatus, isolation } = decideBedside(bedside, asOf);
+    const latestVitals = latestOfEachKind(vitals);
+    const latestOf = (loinc: string) => latestVitals.find((o) => o.code.code === loinc) ?? null;
     return {
       patient,
       encounter: current,
       codeStatus,
       isolation,
-      weight: fmt(weight),
-      height: fmt(height),
+      weight: fmt(latestOf('29463-7')),
+      height: fmt(latestOf('8302-2')),
       attending: current?.attending ?? (p.attending ? fix(p.attending) : null),
       allergies,
       allergySummary: summarizeAllergies(allergies),
@@ -434,7 +433,9 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
       medications,
       administrations,
       vitals,
+      latestVitals,
       labs,
+      latestLabs: latestOfEachKind(labs),
       otherObservations,
       notes,
       orders,

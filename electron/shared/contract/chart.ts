@@ -238,7 +238,11 @@ export const Chart = z.object({
   medications: z.array(MedicationOrder),
   administrations: z.array(Administration),
   vitals: z.array(ObservationValue),
+  /** The latest vital sign of each kind, with its time, newest first (decided in core). */
+  latestVitals: z.array(ObservationValue),
   labs: z.array(ObservationValue),
+  /** The latest result of each lab test, newest first. */
+  latestLabs: z.array(ObservationValue),
   otherObservations: z.array(ObservationValue),
   notes: z.array(Note),
   orders: z.array(Order),

@@ -63,17 +63,6 @@ export function trendsOf(observations: ObservationValue[], minPoints = 2): Trend
   return trends;
 }
 
-/** The most recent observation per code, newest first: the "latest vitals" row. */
-export function latestPerCode(observations: ObservationValue[]): ObservationValue[] {
-  const latest = new Map<string, ObservationValue>();
-  for (const o of observations) {
-    const key = codeKey(o);
-    const seen = latest.get(key);
-    if (!seen || (o.at ?? '') > (seen.at ?? '')) latest.set(key, o);
-  }
-  return [...latest.values()];
-}
-
 /** Newest first, undated last. */
 export function newestFirst<T extends { at: string | null }>(items: T[]): T[] {
   return [...items].sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
