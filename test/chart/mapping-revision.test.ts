@@ -16,6 +16,10 @@ import { tempDir } from '../support/snapshots';
 const RECORDED: Record<string, string> = {
   // 2.2: note HTML read by a parser ("<" and ">" kept, nothing swallowed); the sample hospital's notes read the same.
   'chart/2.2': 'a8dfd6ba83e7abebc7fae36b4214448a437bfa800c0bb7e69b467334ec9f5a09',
+  // 2.3: allergy entries say whether they assert "no known allergies" (text-only NKDA too); the row no longer counts them.
+  'chart/2.3': '87e4db73d9cb7aa41480553580bc3bdbd017adfbf85e7ff67a0a701c854eb590',
+  // 2.4: results carry their flag (interpretation, else range, else "no flag given"); components' ranges count.
+  'chart/2.4': '32a0b8879b714523c42cd100800846316d07236ed14d4fe227650b6ae43abfe4',
 };
 
 const work = tempDir();

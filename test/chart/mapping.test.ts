@@ -160,9 +160,9 @@ describe('FHIR R4 to chart mapping (hand-written edge cases)', () => {
     expect(bp.abnormal).toBe(true);
     expect(chart.vitals.map((v) => v.id)).toEqual(['bp1', 'w1', 'bp2']); // newest first
     const k = chart.labs.find((l) => l.id === 'k1')!;
-    expect(k).toMatchObject({ value: '6.1', numeric: 6.1, unit: 'mmol/L', referenceRange: '3.5–5.1 mmol/L', abnormal: true });
+    expect(k).toMatchObject({ value: '6.1', numeric: 6.1, unit: 'mmol/L', referenceRange: '3.5–5.1 mmol/L', flag: 'high', abnormal: true });
     expect(k.code.display).toBe('2823-3'); // a code without display still shows something
-    expect(chart.labs.find((l) => l.id === 'na1')).toMatchObject({ abnormal: false, referenceRange: '136-145 mmol/L', interpretation: 'N' });
+    expect(chart.labs.find((l) => l.id === 'na1')).toMatchObject({ flag: 'normal', abnormal: false, referenceRange: '136-145 mmol/L', interpretation: 'N' });
     expect(chart.weight).toBe('81.2 kg');
     expect(chart.otherObservations.find((o) => o.id === 'smoke')?.value).toBe('Former smoker');
     const series = queries.series({ patientId: 'p1', code: '8480-6' });
@@ -182,7 +182,9 @@ describe('FHIR R4 to chart mapping (hand-written edge cases)', () => {
     expect(a1).toMatchObject({ substance: '7980', criticality: 'high', severity: 'moderate', reactions: ['Hives'], clinicalStatus: 'active', verificationStatus: 'confirmed', category: 'medication' });
     const census = queries.census({ unit: 'ward' });
     const bed = census.beds.find((b) => b.bed === '12-A')!;
-    expect(bed.patient).toMatchObject({ id: 'p1', allergyCount: 1, noKnownAllergies: false, codeStatus: 'DNR/DNI', isolation: ['Contact isolation: MRSA'], attending: 'Dr. Greg House', admitDate: '2026-02-27T09:00:00Z' });
+    expect(bed.patient?.allergies).toEqual(chart.allergySummary);
+    expect(bed.patient?.allergies).toMatchObject({ state: 'allergies', active: [{ substance: '7980' }], conflict: false });
+    expect(bed.patient).toMatchObject({ id: 'p1', codeStatus: 'DNR/DNI', isolation: ['Contact isolation: MRSA'], attending: 'Dr. Greg House', admitDate: '2026-02-27T09:00:00Z' });
     expect(census.beds.find((b) => b.bed === '12-B')!.patient).toBeNull();
     expect(queries.census({ unit: 'ICU-E' }).unit).toEqual({ id: 'ward', name: 'ICU East' });
   });
@@ -282,7 +284,7 @@ describe('compact item data (observations and administrations)', () => {
   });
 
   it('stores an object of an unexpected shape, and reads rows written before the encoding, as JSON objects', () => {
-    const odd = { id: 'o1', code: { code: 'x', system: null, display: 'X' }, category: 'Observation', at: null, value: null, numeric: Number.NaN, unit: null, referenceRange: null, interpretation: null, abnormal: false, components: [] };
+    const odd = { id: 'o1', code: { code: 'x', system: null, display: 'X' }, category: 'Observation', at: null, value: null, numeric: Number.NaN, unit: null, referenceRange: null, interpretation: null, flag: 'no-flag-given' as const, abnormal: false, components: [] };
     const data = encodeItemData(S.OBS, odd, 'o1', null, null);
     expect(data).toBe(JSON.stringify(odd));
     const old = JSON.stringify({ ...odd, numeric: 1 });

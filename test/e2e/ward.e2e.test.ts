@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HomeQueries } from '../../electron/core/api/handlers';
 import type { Census, Chart } from '../../electron/shared/contract';
 import { marWindow } from '../../renderer/src/lib/mar-grid';
-import { activeAllergies } from '../../renderer/src/lib/patient';
 import { formatDate, formatDateTime } from '../../renderer/src/lib/time';
 import { chromiumPath, go, openPage, pdfPageTexts, shot, squash, startApp, VIEWPORTS, type App } from './support/app';
 import { generatedHome, HOSTILE_TEXT, type E2eHome } from './support/homes';
@@ -25,7 +24,7 @@ describe.skipIf(!chromiumPath)('nursing station on a generated hospital', () => 
     queries = home.context.queries()!;
     census = queries.census({ unit: home.units[0]!.id });
     const charts = census.beds.flatMap((b) => (b.patient ? [queries.chart({ patientId: b.patient.id })] : []));
-    known = charts.find((c) => activeAllergies(c.allergies).length > 0 && c.labs.some((l) => l.abnormal)) ?? charts[0]!;
+    known = charts.find((c) => c.allergySummary.active.length > 0 && c.labs.some((l) => l.abnormal)) ?? charts[0]!;
   });
   afterAll(async () => {
     await app?.close();
@@ -43,7 +42,7 @@ describe.skipIf(!chromiumPath)('nursing station on a generated hospital', () => 
     await expect.poll(() => row.textContent()).toContain(`MRN ${first.mrn}`);
     const empty = census.beds.filter((b) => !b.patient).length;
     expect(await page.getByText('Empty bed', { exact: true }).count()).toBe(empty);
-    expect(await page.getByTestId('allergy-flag').count()).toBe(census.beds.filter((b) => (b.patient?.allergyCount ?? 0) > 0).length);
+    expect(await page.getByTestId('allergy-flag').count()).toBe(census.beds.filter((b) => b.patient?.allergies.state === 'allergies').length);
     // Header: facility/unit, read-only, data-as-of with its age.
     expect(await page.getByTestId('facility').textContent()).toContain(census.unit!.name);
     expect(await page.getByTestId('as-of').textContent()).toMatch(/^as of \d\d \w{3} \d{4} \d\d:\d\d · \d+ min ago$/);
@@ -120,7 +119,7 @@ describe.skipIf(!chromiumPath)('nursing station on a generated hospital', () => 
     await page.getByTestId('patient-banner').waitFor();
     expect(await page.getByTestId('banner-dob').textContent()).toContain(formatDate(known.patient.birthDate));
     const allergies = await page.getByTestId('banner-allergies').textContent();
-    for (const a of activeAllergies(known.allergies)) expect(allergies).toContain(a.substance);
+    for (const a of known.allergySummary.active) expect(allergies).toContain(a.substance);
     await shot(page, 'chart-summary-1280x800');
 
     await go(page, `#/patient/${id}/medications`);
@@ -242,7 +241,7 @@ describe.skipIf(!chromiumPath)('nursing station on a generated hospital', () => 
       expect(text, `page ${i + 1}`).toContain(chart.patient.name);
       expect(text, `page ${i + 1}`).toContain(`DOB ${formatDate(chart.patient.birthDate)}`);
       expect(text, `page ${i + 1}`).toContain('ALLERGIES:');
-      for (const a of activeAllergies(chart.allergies)) expect(squash(text), `page ${i + 1}`).toContain(squash(a.substance));
+      for (const a of chart.allergySummary.active) expect(squash(text), `page ${i + 1}`).toContain(squash(a.substance));
     });
     expect(seen.size).toBe(patients.length);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { summarizeAllergies } from '../../electron/core/chart/facts/allergies';
 import type { Allergy } from '../../electron/shared/contract';
 import { allergyLine, bedLabel, dobWithAge, sexLabel } from '../../renderer/src/lib/patient';
 import { parseRoute, routeHref } from '../../renderer/src/lib/route';
@@ -9,7 +10,7 @@ process.env.TZ = 'UTC';
 
 const allergy = (substance: string, extra: Partial<Allergy> = {}): Allergy => ({
   id: substance, substance, category: null, criticality: null, severity: null, reactions: [], clinicalStatus: 'active',
-  verificationStatus: 'confirmed', recordedDate: null, ...extra,
+  verificationStatus: 'confirmed', recordedDate: null, noKnownAllergy: false, ...extra,
 });
 
 describe('dates and ages', () => {
@@ -44,12 +45,18 @@ describe('dates and ages', () => {
 
 describe('patient identification', () => {
   it('lists active allergies with severity and says plainly when none are recorded', () => {
-    expect(allergyLine([allergy('Penicillin', { severity: 'severe', reactions: ['Anaphylaxis'] }), allergy('Latex', { criticality: 'low' })])).toBe(
+    const line = (list: Allergy[]) => allergyLine(summarizeAllergies(list));
+    expect(line([allergy('Penicillin', { severity: 'severe', reactions: ['Anaphylaxis'] }), allergy('Latex', { criticality: 'low' })])).toBe(
       'ALLERGIES: Penicillin (severe: Anaphylaxis); Latex (low risk)',
     );
-    expect(allergyLine([allergy('Codeine', { verificationStatus: 'refuted' })])).toBe('ALLERGIES: None active (see allergy list)');
-    expect(allergyLine([allergy('No known allergy')])).toBe('ALLERGIES: No known allergies');
-    expect(allergyLine([])).toBe('ALLERGIES: Not recorded — ask the patient');
+    expect(line([allergy('Codeine', { verificationStatus: 'unconfirmed' })])).toBe('ALLERGIES: Codeine — unconfirmed');
+    expect(line([allergy('Codeine', { verificationStatus: 'refuted' })])).toBe('ALLERGIES: Not recorded — ask the patient');
+    expect(line([allergy('Latex', { clinicalStatus: 'inactive' })])).toBe('ALLERGIES: None active (no longer active: Latex — inactive)');
+    expect(line([allergy('No known allergy', { noKnownAllergy: true })])).toBe('ALLERGIES: No known allergies');
+    expect(line([allergy('Penicillin'), allergy('NKDA', { noKnownAllergy: true })])).toBe(
+      'ALLERGIES: Penicillin (the chart also says "no known allergies" — confirm with the patient)',
+    );
+    expect(line([])).toBe('ALLERGIES: Not recorded — ask the patient');
   });
 
   it('labels beds and sex compactly', () => {

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { ObservationValue } from '../../electron/shared/contract';
 import { buildFlowsheet } from '../../renderer/src/lib/flowsheet';
-import { flagLabel, latestPerCode, trendsOf } from '../../renderer/src/lib/series';
+import { flagLabel, quietFlagLabel, trendsOf } from '../../renderer/src/lib/series';
 import { parseRange } from '../../renderer/src/components/TrendPlot';
 
 const obs = (code: string, at: string, numeric: number | null, extra: Partial<ObservationValue> = {}): ObservationValue => ({
   id: `${code}-${at}`, code: { code, system: 'http://loinc.org', display: code === '8867-4' ? 'Heart rate' : code }, category: 'vital-signs', at,
-  value: numeric === null ? null : `${numeric}`, numeric, unit: '/min', referenceRange: '60–100 /min', interpretation: null, abnormal: false,
+  value: numeric === null ? null : `${numeric}`, numeric, unit: '/min', referenceRange: '60–100 /min', interpretation: null, flag: 'no-flag-given', abnormal: false,
   components: [], ...extra,
 });
 
 describe('vitals and lab trends', () => {
   it('makes one trend per measurement with two or more values, oldest first', () => {
-    const trends = trendsOf([obs('8867-4', '2026-11-21T10:00:00Z', 80), obs('8867-4', '2026-11-21T06:00:00Z', 110, { abnormal: true }), obs('x', '2026-11-21T06:00:00Z', 1)]);
+    const trends = trendsOf([obs('8867-4', '2026-11-21T10:00:00Z', 80), obs('8867-4', '2026-11-21T06:00:00Z', 110, { flag: 'high', abnormal: true }), obs('x', '2026-11-21T06:00:00Z', 1)]);
     expect(trends).toHaveLength(1);
     expect(trends[0]!.lines[0]!.points.map((p) => [p.value, p.abnormal])).toEqual([[110, true], [80, false]]);
   });
@@ -36,14 +36,15 @@ describe('vitals and lab trends', () => {
     const sheet = buildFlowsheet([obs('59408-5', '2026-11-21T06:00:00Z', 95), obs('8867-4', '2026-11-21T06:00:00Z', 80), obs('8867-4', '2026-11-21T10:00:00Z', 82)]);
     expect(sheet.columns.map((c) => c.key)).toEqual(['8867-4', '59408-5']);
     expect(sheet.rows.map((r) => r.at)).toEqual(['2026-11-21T10:00:00Z', '2026-11-21T06:00:00Z']);
-    expect(latestPerCode([obs('8867-4', '2026-11-21T06:00:00Z', 80), obs('8867-4', '2026-11-21T10:00:00Z', 82)])[0]!.numeric).toBe(82);
   });
 
   it('spells out abnormal flags and reads reference ranges', () => {
-    expect(flagLabel({ interpretation: 'H', abnormal: true })).toBe('HIGH');
-    expect(flagLabel({ interpretation: 'LL', abnormal: true })).toBe('CRITICAL LOW');
-    expect(flagLabel({ interpretation: null, abnormal: true })).toBe('ABNORMAL');
-    expect(flagLabel({ interpretation: 'N', abnormal: false })).toBeNull();
+    expect(flagLabel({ flag: 'high' })).toBe('HIGH');
+    expect(flagLabel({ flag: 'critical-low' })).toBe('CRITICAL LOW');
+    expect(flagLabel({ flag: 'abnormal' })).toBe('ABNORMAL');
+    expect(flagLabel({ flag: 'normal' })).toBeNull();
+    expect(quietFlagLabel({ flag: 'normal' })).toBe('normal');
+    expect(quietFlagLabel({ flag: 'no-flag-given' })).toBe('no flag given');
     expect(parseRange('3.5–5.1 mmol/L')).toEqual([3.5, 5.1]);
     expect(parseRange('<200')).toBeNull();
   });

@@ -26,6 +26,8 @@ import type {
 } from '../../electron/shared/contract';
 import { LanternError } from '../../electron/shared/errors';
 import { makePdf } from '../../electron/core/demo/protocols';
+import { summarizeAllergies } from '../../electron/core/chart/facts/allergies';
+import { latestOfEachKind } from '../../electron/core/chart/facts/latest';
 
 export interface FakeOptions {
   /** The data-as-of time; defaults to 37 minutes before the clock. */
@@ -193,14 +195,17 @@ function buildPatient(
   if (known) {
     allergies.push(
       { id: 'alg-eleanor-pcn', substance: 'Penicillin', category: 'medication', criticality: 'high', severity: 'severe',
-        reactions: ['Anaphylaxis'], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2009-05-12' },
+        reactions: ['Anaphylaxis'], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2009-05-12', noKnownAllergy: false },
       { id: 'alg-eleanor-latex', substance: 'Latex', category: 'environment', criticality: 'low', severity: 'moderate',
-        reactions: ['Contact dermatitis'], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2015-10-02' },
+        reactions: ['Contact dermatitis'], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2015-10-02', noKnownAllergy: false },
     );
   } else if (index % 3 === 0) {
     const [substance, category, criticality, reaction] = pick(ALLERGENS);
     allergies.push({ id: `alg-${id}`, substance, category, criticality, severity: criticality === 'high' ? 'severe' : 'mild',
-      reactions: [reaction], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2018-03-01' });
+      reactions: [reaction], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2018-03-01', noKnownAllergy: false });
+  } else if (index % 2 === 0) {
+    allergies.push({ id: `nka-${id}`, substance: 'No known allergies', category: null, criticality: null, severity: null,
+      reactions: [], clinicalStatus: 'active', verificationStatus: 'confirmed', recordedDate: '2018-03-01', noKnownAllergy: true });
   }
 
   // Medications and administrations over the last 72 h
@@ -255,14 +260,15 @@ function buildPatient(
     const vital = (code: string, display: string, value: number, unitText: string, low: number, high: number): ObservationValue => ({
       id: `vit-${id}-${k}-${code}`, code: { code, system: LOINC, display }, category: 'vital-signs', at,
       value: `${value} ${unitText}`, numeric: value, unit: unitText, referenceRange: `${low}–${high} ${unitText}`,
-      interpretation: value > high ? 'H' : value < low ? 'L' : 'N', abnormal: value > high || value < low, components: [],
+      interpretation: value > high ? 'H' : value < low ? 'L' : 'N', flag: value > high ? 'high' : value < low ? 'low' : 'normal',
+      abnormal: value > high || value < low, components: [],
     });
     vitals.push(
       vital('8867-4', 'Heart rate', hr, '/min', 60, 100),
       {
         id: `vit-${id}-${k}-bp`, code: { code: '85354-9', system: LOINC, display: 'Blood pressure' }, category: 'vital-signs', at,
         value: `${sys}/${dia} mmHg`, numeric: null, unit: 'mmHg', referenceRange: null, interpretation: sys > 140 ? 'H' : 'N',
-        abnormal: sys > 140,
+        flag: sys > 140 ? 'high' : 'normal', abnormal: sys > 140,
         components: [
           { code: { code: '8480-6', system: LOINC, display: 'Systolic blood pressure' }, value: `${sys} mmHg`, numeric: sys, unit: 'mmHg' },
           { code: { code: '8462-4', system: LOINC, display: 'Diastolic blood pressure' }, value: `${dia} mmHg`, numeric: dia, unit: 'mmHg' },
@@ -286,7 +292,7 @@ function buildPatient(
       labs.push({
         id: `lab-${id}-${day}-${lab.code}`, code: { code: lab.code, system: LOINC, display: lab.name }, category: 'laboratory',
         at: iso(at), value: `${value} ${lab.unit}`, numeric: value, unit: lab.unit, referenceRange: `${lab.low}–${lab.high} ${lab.unit}`,
-        interpretation: flag, abnormal: flag !== 'N', components: [],
+        interpretation: flag, flag: flag === 'H' ? 'high' : flag === 'L' ? 'low' : 'normal', abnormal: flag !== 'N', components: [],
       });
     }
   }
@@ -296,7 +302,7 @@ function buildPatient(
       labs.push({
         id: `lab-${id}-poc-${t}`, code: { code: '2345-7', system: LOINC, display: 'Glucose' }, category: 'laboratory', at: iso(t),
         value: `${value} mg/dL`, numeric: value, unit: 'mg/dL', referenceRange: '70–99 mg/dL',
-        interpretation: value > 99 ? 'H' : 'N', abnormal: value > 99, components: [],
+        interpretation: value > 99 ? 'H' : 'N', flag: value > 99 ? 'high' : 'normal', abnormal: value > 99, components: [],
       });
     }
   }
@@ -362,6 +368,7 @@ function buildPatient(
     height: known ? '162 cm' : `${Math.round(150 + r() * 40)} cm`,
     attending,
     allergies,
+    allergySummary: summarizeAllergies(allergies),
     conditions: [
       { id: `cond-${id}-1`, code: { code: '233604007', system: 'http://snomed.info/sct', display: encounter.reason },
         clinicalStatus: 'active', onset: iso(admitted), abatement: null, category: 'encounter-diagnosis' },
@@ -375,7 +382,9 @@ function buildPatient(
     medications,
     administrations,
     vitals,
+    latestVitals: latestOfEachKind(vitals),
     labs,
+    latestLabs: latestOfEachKind(labs),
     otherObservations: [],
     notes,
     orders,
@@ -456,8 +465,7 @@ function buildHospital(asOf: number): Hospital {
         locationId, room, bed,
         patient: {
           ...p.summary,
-          allergyCount: c.allergies.length,
-          noKnownAllergies: c.allergies.length === 0 && index % 2 === 0,
+          allergies: c.allergySummary,
           codeStatus: c.codeStatus,
           isolation: c.isolation,
           admitDate: c.encounter?.start ?? null,

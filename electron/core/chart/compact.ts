@@ -1,4 +1,5 @@
-import type { Administration, ObservationValue } from '../../shared/contract';
+import type { Administration, ObservationFlag, ObservationValue } from '../../shared/contract';
+import { isAbnormalFlag } from './facts/flag';
 import { S } from './map';
 
 /**
@@ -22,7 +23,7 @@ const codedOk = (c: { code: unknown; system: unknown; display: unknown } | null 
 // The arrays hold every field of the contract types below, in their order: adding a field to
 // one of them fails to compile here until the encoding (and its decoding) knows it.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const observationFields: Same<keyof ObservationValue, 'id' | 'code' | 'category' | 'at' | 'value' | 'numeric' | 'unit' | 'referenceRange' | 'interpretation' | 'abnormal' | 'components'> = true;
+const observationFields: Same<keyof ObservationValue, 'id' | 'code' | 'category' | 'at' | 'value' | 'numeric' | 'unit' | 'referenceRange' | 'interpretation' | 'flag' | 'abnormal' | 'components'> = true;
 const componentFields: Same<keyof ObservationValue['components'][number], 'code' | 'value' | 'numeric' | 'unit'> = true;
 const codedFields: Same<keyof ObservationValue['code'], 'code' | 'system' | 'display'> = true;
 const administrationFields: Same<keyof Administration, 'id' | 'orderId' | 'medication' | 'status' | 'reason' | 'at' | 'dose' | 'route' | 'performer'> = true;
@@ -39,8 +40,8 @@ export const isCompactSection = (section: number): boolean =>
  */
 function observationArray(o: ObservationValue, id: string, at: string | null): unknown[] | null {
   if (o.id !== id || o.at !== at || !codedOk(o.code) || typeof o.category !== 'string' || !isText(o.value) || !isNumber(o.numeric)) return null;
-  if (!isText(o.unit) || !isText(o.referenceRange) || !isText(o.interpretation) || typeof o.abnormal !== 'boolean' || !Array.isArray(o.components)) return null;
-  const out: unknown[] = [o.code.code, o.code.system, o.code.display, o.category, o.value, o.numeric, o.unit, o.referenceRange, o.interpretation, o.abnormal ? 1 : 0];
+  if (!isText(o.unit) || !isText(o.referenceRange) || !isText(o.interpretation) || typeof o.flag !== 'string' || o.abnormal !== isAbnormalFlag(o.flag) || !Array.isArray(o.components)) return null;
+  const out: unknown[] = [o.code.code, o.code.system, o.code.display, o.category, o.value, o.numeric, o.unit, o.referenceRange, o.interpretation, o.flag];
   const n = o.components.length;
   if (n === 0) return out;
   const components: unknown[] = new Array(n);
@@ -85,6 +86,8 @@ export function decodeItemData<T>(section: number, row: Row): T {
     };
     return a as T;
   }
+  // Rows written before the flag was kept hold 1 or 0 (abnormal or not) in its place.
+  const flag: ObservationFlag = typeof v[9] === 'string' ? (v[9] as ObservationFlag) : v[9] === 1 ? 'abnormal' : 'no-flag-given';
   const o: ObservationValue = {
     id: row.id,
     code: coded(v, 0),
@@ -95,7 +98,8 @@ export function decodeItemData<T>(section: number, row: Row): T {
     unit: v[6] as string | null,
     referenceRange: v[7] as string | null,
     interpretation: v[8] as string | null,
-    abnormal: v[9] === 1,
+    flag,
+    abnormal: isAbnormalFlag(flag),
     components: ((v[10] ?? []) as unknown[][]).map((c) => ({ code: coded(c, 0), value: c[3] as string | null, numeric: c[4] as number | null, unit: c[5] as string | null })),
   };
   return o as T;

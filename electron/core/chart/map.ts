@@ -30,6 +30,8 @@ import {
   str,
   type Json,
 } from '../fhir/util';
+import { isNoKnownAllergy } from './facts/allergies';
+import { isAbnormalFlag, observationFlag, worstFlag } from './facts/flag';
 import { describeTiming, type DoseTiming } from './schedule';
 
 /** Chart sections: what a stored row is, for the chart query to route it. */
@@ -120,7 +122,6 @@ const VITAL_CODES = new Set([
 const CODE_STATUS_CODES = new Set(['75320-2', '100822-6', '78823-1', '304251008', '304252001', '304253006', '450476008']);
 const CODE_STATUS_TEXT = /\b(code status|resuscitat|dnr|dni|do not resuscitate|full code|no code|allow natural death|polst|molst)\b/i;
 const ISOLATION_TEXT = /isolat|precaution|\bcontact\b|droplet|airborne|mrsa|vre\b|c\.? ?diff|tubercul|neutropenic/i;
-const NKA_CODES = new Set(['716186003', '409137002', '428607008', '429625007', '428197003']);
 
 export function isIsolation(text: string): boolean {
   return ISOLATION_TEXT.test(text);
@@ -228,21 +229,22 @@ function rangeText(r: Json): string | null {
   return unit ? `${core} ${unit}` : core;
 }
 
-const ABNORMAL = new Set(['h', 'hh', 'hu', 'l', 'll', 'lu', 'a', 'aa', '>', '<', 'pos', 'det', 'r', 'w', 'hx', 'lx']);
+function rangeBounds(r: Json): { low: number | null; high: number | null } {
+  const rr = obj(first(r['referenceRange']));
+  const lo = rr ? obj(rr['low']) : null;
+  const hi = rr ? obj(rr['high']) : null;
+  return { low: lo ? num(lo['value']) : null, high: hi ? num(hi['value']) : null };
+}
 
 function observation(r: Json): { obs: ObservationValue; section: number } {
   const v = valueOf(r);
-  const interpCodes = codes(r['interpretation']);
   const interp = coding(r['interpretation']).code ?? ccText(r['interpretation']);
-  let abnormal = interpCodes.some((c) => ABNORMAL.has(c));
-  const rr = obj(first(r['referenceRange']));
-  if (!interpCodes.length && v.numeric !== null && rr) {
-    const lo = obj(rr['low']);
-    const hi = obj(rr['high']);
-    const l = lo ? num(lo['value']) : null;
-    const h = hi ? num(hi['value']) : null;
-    if ((l !== null && v.numeric < l) || (h !== null && v.numeric > h)) abnormal = true;
-  }
+  const interpretationOf = (x: Json) => {
+    const cs = codes(x['interpretation']);
+    const t = cs.length ? null : ccText(x['interpretation']);
+    return t ? [t] : cs;
+  };
+  let flag = observationFlag({ interpretation: interpretationOf(r), numeric: v.numeric, ...rangeBounds(r) });
   const catCodes = codes(r['category']);
   const code = coded(r['code']);
   let section: number = S.OBS;
@@ -253,7 +255,8 @@ function observation(r: Json): { obs: ObservationValue; section: number } {
     .filter(isObj)
     .map((c) => {
       const cv = valueOf(c);
-      if (!abnormal && codes(c['interpretation']).some((x) => ABNORMAL.has(x))) abnormal = true;
+      const cf = observationFlag({ interpretation: interpretationOf(c), numeric: cv.numeric, ...rangeBounds(c) });
+      if (cf !== 'no-flag-given') flag = flag === 'no-flag-given' ? cf : worstFlag(flag, cf);
       return { code: coded(c['code']), value: cv.value, numeric: cv.numeric, unit: cv.unit };
     });
   return {
@@ -268,7 +271,8 @@ function observation(r: Json): { obs: ObservationValue; section: number } {
       unit: v.unit,
       referenceRange: rangeText(r),
       interpretation: interp,
-      abnormal,
+      flag,
+      abnormal: isAbnormalFlag(flag),
       components,
     },
   };
@@ -338,8 +342,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
       return { section: S.ENCOUNTER, at: p.start, code: data.class, num: active ? 1 : 0, link: locs[0]?.id ?? null, title: null, data, aux };
     }
     case 'AllergyIntolerance': {
-      const cs = codes(r['code']);
-      const nka = cs.some((c) => NKA_CODES.has(c)) || /^no known/i.test(ccText(r['code']) ?? '');
+      const nka = isNoKnownAllergy(codes(r['code']), ccText(r['code']));
       const clinical = ccText(r['clinicalStatus']) ? coding(r['clinicalStatus']).code ?? ccText(r['clinicalStatus']) : null;
       const verification = coding(r['verificationStatus']).code ?? ccText(r['verificationStatus']);
       const reactions: string[] = [];
@@ -364,9 +367,10 @@ export function mapResource(type: string, r: Json, line: string): Row {
         clinicalStatus: clinical,
         verificationStatus: verification,
         recordedDate: str(r['recordedDate']) ?? str(r['onsetDateTime']),
+        noKnownAllergy: nka,
       };
-      const counts = !nka && (clinical === null || clinical === 'active') && verification !== 'entered-in-error' && verification !== 'refuted';
-      return { section: S.ALLERGY, at: data.recordedDate, code: nka ? 'NKA' : null, num: counts ? 1 : 0, link: null, title: null, data, aux: null };
+      // What the entries mean is decided at query time (facts/allergies.ts), from all of them.
+      return { section: S.ALLERGY, at: data.recordedDate, code: nka ? 'NKA' : null, num: null, link: null, title: null, data, aux: null };
     }
     case 'Condition': {
       const data: Condition = {

@@ -25,6 +25,9 @@ import type { HomeQueries } from '../../shared/contract';
 import type { SnapshotMeta } from '../store/content';
 import { decodeItemData, itemDataJson } from './compact';
 import { S, type OrderAux } from './map';
+import { summarizeAllergies } from './facts/allergies';
+import { decideBedside, type BedsideEntry } from './facts/bedside';
+import { latestOfEachKind } from './facts/latest';
 import { doseInterval, dueTimes } from './schedule';
 import { nameTokens } from './store';
 import { NameCorrector, damerau } from './typo';
@@ -88,6 +91,13 @@ export function parseBirthDate(text: string): string | null {
 
 const ftsQuote = (t: string) => `"${t.replace(/"/g, '""')}"`;
 
+/** What a code-status or isolation row says, for decideBedside (facts/bedside.ts); null for other rows. */
+function bedsideEntry(r: { section: number; code: string | null; num: number | null; link: string | null; title: string | null; at: string | null }): BedsideEntry | null {
+  const kind = r.section === S.CODESTATUS || r.code === 'CODESTATUS' ? 'code-status' : r.section === S.FLAG && r.code === 'ISOLATION' ? 'isolation' : null;
+  // A Flag row's link is its period end.
+  return kind ? { kind, live: r.num === 1, at: r.at, end: r.section === S.FLAG ? r.link : null, text: r.title } : null;
+}
+
 export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Date): HomeQueries {
   void clock;
   const asOf = meta.asOf;
@@ -99,7 +109,8 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
   );
   const sectionOf = db.prepare('SELECT section, type, id, at, code, num, link, title, data, aux FROM item WHERE pkey = ? AND section = ?');
   const censusFlags = db.prepare(
-    `SELECT section, code, num, link, title, at FROM item WHERE pkey = ? AND section IN (${S.ALLERGY}, ${S.FLAG}, ${S.CODESTATUS})`,
+    `SELECT section, code, num, link, title, at, CASE WHEN section = ${S.ALLERGY} THEN data END AS data FROM item
+     WHERE pkey = ? AND section IN (${S.ALLERGY}, ${S.FLAG}, ${S.CODESTATUS})`,
   );
   const entityName = db.prepare('SELECT name FROM entity WHERE id = ? AND (type = ? OR ? = \'\') LIMIT 1').pluck();
   const bedById = db.prepare('SELECT bed, room, unit_id, unit_name FROM bed WHERE loc_id = ?');
@@ -273,21 +284,18 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
 
   // ---- per-patient summaries used by census ----------------------------------------------
   function bedsideFlags(pkey: number) {
-    let allergyCount = 0;
-    let nka = false;
-    let codeStatus: { at: string | null; text: string } | null = null;
-    const isolation: string[] = [];
-    for (const r of censusFlags.iterate(pkey) as Iterable<{ section: number; code: string | null; num: number | null; link: string | null; title: string | null; at: string | null }>) {
+    const allergies: Allergy[] = [];
+    const bedside: BedsideEntry[] = [];
+    type FlagRow = { section: number; code: string | null; num: number | null; link: string | null; title: string | null; at: string | null; data: string | null };
+    for (const r of censusFlags.iterate(pkey) as Iterable<FlagRow>) {
       if (r.section === S.ALLERGY) {
-        if (r.code === 'NKA') nka = true;
-        else if (r.num === 1) allergyCount++;
-      } else if (r.num === 1 && !(r.link && r.link < asOf)) {
-        if (r.section === S.CODESTATUS || r.code === 'CODESTATUS') {
-          if (r.title && (!codeStatus || (r.at ?? '') >= (codeStatus.at ?? ''))) codeStatus = { at: r.at, text: r.title };
-        } else if (r.code === 'ISOLATION' && r.title) isolation.push(r.title);
+        if (r.data) allergies.push(parse<Allergy>(r.data));
+      } else {
+        const e = bedsideEntry(r);
+        if (e) bedside.push(e);
       }
     }
-    return { allergyCount, noKnownAllergies: nka && allergyCount === 0, codeStatus: codeStatus?.text ?? null, isolation };
+    return { allergies: summarizeAllergies(allergies), ...decideBedside(bedside, asOf) };
   }
 
   function units(): { id: string; name: string; aliases: string[] }[] {
@@ -319,14 +327,8 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
     const careTeam: { name: string; role: string | null; team: string | null }[] = [];
     const inactiveTeam: typeof careTeam = [];
     const other: RawRecordRef[] = [];
-    let codeStatus: { at: string | null; text: string } | null = null;
-    const isolation: string[] = [];
-    let weight: ObservationValue | null = null;
-    let height: ObservationValue | null = null;
+    const bedside: BedsideEntry[] = [];
     let current: EncounterInfo | null = null;
-    const setCode = (at: string | null, text: string | null) => {
-      if (text && (!codeStatus || (at ?? '') >= (codeStatus.at ?? ''))) codeStatus = { at, text };
-    };
     for (const r of itemsOf.iterate(p.pkey) as Iterable<ItemRow>) {
       counts[r.type] = (counts[r.type] ?? 0) + 1;
       const data = r.data as string;
@@ -356,8 +358,6 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
         case S.VITAL: {
           const o = parseItem<ObservationValue>(S.VITAL, r);
           vitals.push(o);
-          if (o.code.code === '29463-7' && (!weight || (o.at ?? '') > (weight.at ?? ''))) weight = o;
-          if (o.code.code === '8302-2' && (!height || (o.at ?? '') > (height.at ?? ''))) height = o;
           break;
         }
         case S.LAB:
@@ -370,7 +370,8 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
           const v = parse<ObservationValue | ChartItem>(data);
           if ('code' in v) otherObservations.push(v);
           else flags.push(v);
-          if (r.num === 1) setCode(r.at, r.title);
+          const e = bedsideEntry(r);
+          if (e) bedside.push(e);
           break;
         }
         case S.REPORT:
@@ -396,9 +397,8 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
           break;
         case S.FLAG: {
           flags.push(parse<ChartItem>(data));
-          const live = r.num === 1 && !(r.link && r.link < asOf);
-          if (live && r.code === 'CODESTATUS') setCode(r.at, r.title);
-          if (live && r.code === 'ISOLATION' && r.title) isolation.push(r.title);
+          const e = bedsideEntry(r);
+          if (e) bedside.push(e);
           break;
         }
         default:
@@ -417,21 +417,26 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
     orders.sort((a, b) => (b.authoredOn ?? '').localeCompare(a.authoredOn ?? ''));
     encounters.sort(byAtStart);
     const fmt = (o: ObservationValue | null) => (o && o.value ? `${o.value}${o.unit ? ` ${o.unit}` : ''}` : null);
-    const cs = codeStatus as { at: string | null; text: string } | null;
+    const { codeStatus, isolation } = decideBedside(bedside, asOf);
+    const latestVitals = latestOfEachKind(vitals);
+    const latestOf = (loinc: string) => latestVitals.find((o) => o.code.code === loinc) ?? null;
     return {
       patient,
       encounter: current,
-      codeStatus: cs?.text ?? null,
+      codeStatus,
       isolation,
-      weight: fmt(weight),
-      height: fmt(height),
+      weight: fmt(latestOf('29463-7')),
+      height: fmt(latestOf('8302-2')),
       attending: current?.attending ?? (p.attending ? fix(p.attending) : null),
       allergies,
+      allergySummary: summarizeAllergies(allergies),
       conditions,
       medications,
       administrations,
       vitals,
+      latestVitals,
       labs,
+      latestLabs: latestOfEachKind(labs),
       otherObservations,
       notes,
       orders,

@@ -55,8 +55,46 @@ export const Allergy = z.object({
   clinicalStatus: MaybeText,
   verificationStatus: MaybeText,
   recordedDate: MaybeDate,
+  /** The entry asserts the absence of allergies (coded or "NKDA"-style text), not a substance. */
+  noKnownAllergy: z.boolean(),
 });
 export type Allergy = z.infer<typeof Allergy>;
+
+/**
+ * What the chart says about allergies, decided once in core (chart/facts/allergies.ts) from
+ * every AllergyIntolerance; screens, pages and the CLI only display it.
+ * - allergies: at least one allergy stands (active, recurrence, relapse, or no status given).
+ * - no-known-allergies: a standing "no known allergies" entry and no allergy.
+ * - only-inactive: entries exist but none stands (inactive, remission, resolved).
+ * - not-recorded: nothing stands at all (no entries, or only refuted / entered-in-error ones).
+ */
+export const AllergyState = z.enum(['allergies', 'no-known-allergies', 'only-inactive', 'not-recorded']);
+export type AllergyState = z.infer<typeof AllergyState>;
+
+export const ActiveAllergy = z.object({
+  id: Id,
+  substance: Text,
+  severity: MaybeText,
+  criticality: MaybeText,
+  reactions: z.array(Text),
+  /** Severe reaction or high criticality: shown so it cannot be missed. */
+  severe: z.boolean(),
+  /** verificationStatus unconfirmed or presumed: listed, and marked as not confirmed. */
+  unconfirmed: z.boolean(),
+});
+export type ActiveAllergy = z.infer<typeof ActiveAllergy>;
+
+export const InactiveAllergy = z.object({ id: Id, substance: Text, status: z.enum(['inactive', 'remission', 'resolved']) });
+export type InactiveAllergy = z.infer<typeof InactiveAllergy>;
+
+export const AllergySummary = z.object({
+  state: AllergyState,
+  active: z.array(ActiveAllergy),
+  inactive: z.array(InactiveAllergy),
+  /** A standing "no known allergies" entry next to standing allergies: the allergies win, and this says so. */
+  conflict: z.boolean(),
+});
+export type AllergySummary = z.infer<typeof AllergySummary>;
 
 export const Condition = z.object({
   id: Id,
@@ -99,6 +137,15 @@ export const Administration = z.object({
 });
 export type Administration = z.infer<typeof Administration>;
 
+/**
+ * A result's flag, decided once in core (chart/facts/flag.ts): from the interpretation, else
+ * the reference range, else "no-flag-given" (never "normal" on silence).
+ */
+export const ObservationFlag = z.enum([
+  'critical-high', 'critical-low', 'critical', 'very-high', 'very-low', 'high', 'low', 'abnormal', 'normal', 'no-flag-given',
+]);
+export type ObservationFlag = z.infer<typeof ObservationFlag>;
+
 export const ObservationValue = z.object({
   id: Id,
   code: Coded,
@@ -111,6 +158,8 @@ export const ObservationValue = z.object({
   referenceRange: MaybeText,
   /** FHIR interpretation code: H, L, HH, LL, A, N ... */
   interpretation: MaybeText,
+  flag: ObservationFlag,
+  /** The flag warns: critical, high, low or abnormal. */
   abnormal: z.boolean(),
   components: z.array(
     z.object({ code: Coded, value: MaybeText, numeric: z.number().nullable(), unit: MaybeText }),
@@ -181,12 +230,19 @@ export const Chart = z.object({
   weight: MaybeText,
   height: MaybeText,
   attending: MaybeText,
+  /** Every allergy entry as sent, for the allergy list. */
   allergies: z.array(Allergy),
+  /** What those entries mean: the one answer the banner and every page show. */
+  allergySummary: AllergySummary,
   conditions: z.array(Condition),
   medications: z.array(MedicationOrder),
   administrations: z.array(Administration),
   vitals: z.array(ObservationValue),
+  /** The latest vital sign of each kind, with its time, newest first (decided in core). */
+  latestVitals: z.array(ObservationValue),
   labs: z.array(ObservationValue),
+  /** The latest result of each lab test, newest first. */
+  latestLabs: z.array(ObservationValue),
   otherObservations: z.array(ObservationValue),
   notes: z.array(Note),
   orders: z.array(Order),
@@ -209,9 +265,8 @@ export const CensusBed = z.object({
   room: MaybeText,
   bed: Text,
   patient: PatientSummary.extend({
-    allergyCount: z.number().int().nonnegative(),
-    /** True when the chart records "no known allergies". */
-    noKnownAllergies: z.boolean(),
+    /** The same allergy summary the chart's banner shows, names included. */
+    allergies: AllergySummary,
     codeStatus: MaybeText,
     isolation: z.array(Text),
     admitDate: MaybeDate,

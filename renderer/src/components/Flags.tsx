@@ -1,36 +1,35 @@
-import type { Allergy } from '../../../electron/shared/contract';
-import { activeAllergies, allergyText, isSevere } from '../lib/patient';
+import type { AllergySummary } from '../../../electron/shared/contract';
+import { ALLERGY_CONFLICT_TEXT, activeAllergyText, allergySummaryText } from '../lib/patient';
 
-/** Census allergy cell: a count that cannot be missed, or the explicit absence. */
-export function AllergyFlag({ count, noKnown }: { count: number; noKnown: boolean }) {
-  if (count > 0) {
+/** Census allergy cell: the allergies by name so they cannot be missed, or the explicit absence. */
+export function AllergyFlag({ summary }: { summary: AllergySummary }) {
+  if (summary.state === 'allergies') {
     return (
       <span className="flag flag-allergy" data-testid="allergy-flag">
-        ⚠ {count} allerg{count === 1 ? 'y' : 'ies'}
+        ⚠ {allergySummaryText(summary)}
       </span>
     );
   }
-  return noKnown ? <span className="flag-none">NKA</span> : <span className="muted">Not recorded</span>;
+  return <span className={summary.state === 'not-recorded' ? 'muted' : 'flag-none'}>{allergySummaryText(summary)}</span>;
 }
 
-/** Banner allergy list: every active allergy with its severity and reaction. */
-export function AllergyList({ allergies }: { allergies: Allergy[] }) {
-  const active = activeAllergies(allergies);
-  if (active.length === 0) {
-    const nka = allergies.length > 0;
+/** Banner allergy list: every active allergy with its severity and reaction, or the explicit absence. */
+export function AllergyList({ summary }: { summary: AllergySummary }) {
+  if (summary.state !== 'allergies') {
     return (
-      <span className={nka ? 'flag-none' : 'allergy-unknown'} data-testid="banner-allergies">
-        {nka ? 'No known allergies' : 'Allergies not recorded — ask the patient'}
+      <span className={summary.state === 'not-recorded' ? 'allergy-unknown' : 'flag-none'} data-testid="banner-allergies">
+        {allergySummaryText(summary)}
       </span>
     );
   }
   return (
     <ul className="allergy-list" data-testid="banner-allergies" aria-label="Allergies">
-      {active.map((a) => (
-        <li key={a.id} className={isSevere(a) ? 'flag flag-allergy severe' : 'flag flag-allergy'}>
-          {allergyText(a)}
+      {summary.active.map((a) => (
+        <li key={a.id} className={a.severe ? 'flag flag-allergy severe' : 'flag flag-allergy'}>
+          {activeAllergyText(a)}
         </li>
       ))}
+      {summary.conflict && <li className="allergy-unknown">{ALLERGY_CONFLICT_TEXT}</li>}
     </ul>
   );
 }
@@ -42,6 +41,6 @@ export function CodeStatus({ value }: { value: string | null }) {
 }
 
 export function Isolation({ values }: { values: string[] }) {
-  if (values.length === 0) return <span className="muted">None</span>;
+  if (values.length === 0) return <span className="muted">Not recorded</span>;
   return <span className="flag flag-isolation">{values.join(', ')}</span>;
 }

@@ -30,7 +30,7 @@ export function PatientBanner({ chart, section, now }: { chart: Chart; section: 
       </div>
       <div className="banner-allergies">
         <span className="label">Allergies:</span>
-        <AllergyList allergies={chart.allergies} />
+        <AllergyList summary={chart.allergySummary} />
       </div>
       <dl className="banner-facts">
         <div>

@@ -63,26 +63,10 @@ export function trendsOf(observations: ObservationValue[], minPoints = 2): Trend
   return trends;
 }
 
-/** The most recent observation per code, newest first: the "latest vitals" row. */
-export function latestPerCode(observations: ObservationValue[]): ObservationValue[] {
-  const latest = new Map<string, ObservationValue>();
-  for (const o of observations) {
-    const key = codeKey(o);
-    const seen = latest.get(key);
-    if (!seen || (o.at ?? '') > (seen.at ?? '')) latest.set(key, o);
-  }
-  return [...latest.values()];
-}
-
 /** Newest first, undated last. */
 export function newestFirst<T extends { at: string | null }>(items: T[]): T[] {
   return [...items].sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
 }
 
-/** "H", "L", "HH", "LL", "A" in words for the abnormal flag column. */
-export function flagLabel(o: Pick<ObservationValue, 'interpretation' | 'abnormal'>): string | null {
-  const code = (o.interpretation ?? '').toUpperCase();
-  const words: Record<string, string> = { H: 'HIGH', L: 'LOW', HH: 'CRITICAL HIGH', LL: 'CRITICAL LOW', HU: 'VERY HIGH', LU: 'VERY LOW', A: 'ABNORMAL', AA: 'CRITICAL' };
-  if (words[code]) return words[code]!;
-  return o.abnormal ? 'ABNORMAL' : null;
-}
+// The flag in words: one helper for the screens, pages and the CLI; display only.
+export { flagLabel, quietFlagLabel } from '../../../electron/shared/observation-text';

@@ -1,10 +1,10 @@
-import type { Census, Chart } from '../../../electron/shared/contract';
-import { allergyLine, ageSex, bedLabel, mrnLabel } from '../lib/patient';
+import type { Census } from '../../../electron/shared/contract';
+import { allergySummaryText, ageSex, bedLabel, mrnLabel } from '../lib/patient';
 import { formatDate } from '../lib/time';
 import { PrintPageHead } from './PrintPageHead';
 
 /** The unit census on paper: every row carries name, MRN, DOB and allergies. */
-export function CensusPrint({ census, charts, now }: { census: Census; charts: Map<string, Chart>; now: number }) {
+export function CensusPrint({ census, now }: { census: Census; now: number }) {
   return (
     <table className="data print-table census-print" data-testid="census-print">
       <thead>
@@ -36,7 +36,6 @@ export function CensusPrint({ census, charts, now }: { census: Census; charts: M
               </tr>
             );
           }
-          const chart = charts.get(p.id);
           return (
             <tr key={`${label}-${i}`}>
               <th scope="row">{label}</th>
@@ -49,16 +48,10 @@ export function CensusPrint({ census, charts, now }: { census: Census; charts: M
                 <div>{ageSex(p, now)}</div>
               </td>
               <td>
-                {chart
-                  ? allergyLine(chart.allergies, p.noKnownAllergies).replace(/^ALLERGIES: /, '')
-                  : p.allergyCount > 0
-                    ? `${p.allergyCount} — see chart`
-                    : p.noKnownAllergies
-                      ? 'No known allergies'
-                      : 'Not recorded'}
+                {allergySummaryText(p.allergies)}
               </td>
               <td>{p.codeStatus ?? 'not recorded'}</td>
-              <td>{p.isolation.join(', ') || 'none'}</td>
+              <td>{p.isolation.join(', ') || 'not recorded'}</td>
               <td>{p.attending ?? '—'}</td>
               <td>{formatDate(p.admitDate)}</td>
             </tr>

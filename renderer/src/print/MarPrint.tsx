@@ -8,7 +8,7 @@ import { PrintPageHead, type PrintPatient } from './PrintPageHead';
 export function printPatientOf(chart: Chart): PrintPatient {
   return {
     patient: chart.patient,
-    allergies: chart.allergies,
+    allergies: chart.allergySummary,
     codeStatus: chart.codeStatus,
     isolation: chart.isolation,
     weight: chart.weight,
@@ -18,7 +18,7 @@ export function printPatientOf(chart: Chart): PrintPatient {
 /** What the page margins say about a patient: identifiers, DOB, allergies. */
 export function pagePatientOf(chart: Chart, now: number): PagePatient {
   const p = chart.patient;
-  return { identity: `${p.name} · ${mrnLabel(p.mrn)} · DOB ${dobWithAge(p.birthDate, now)}`, allergies: allergyLine(chart.allergies) };
+  return { identity: `${p.name} · ${mrnLabel(p.mrn)} · DOB ${dobWithAge(p.birthDate, now)}`, allergies: allergyLine(chart.allergySummary) };
 }
 
 /** One patient's MAR on paper: starts a new page; its head repeats on every page it spans. */

@@ -1,10 +1,10 @@
-import type { Allergy, PatientSummary } from '../../../electron/shared/contract';
+import type { AllergySummary, PatientSummary } from '../../../electron/shared/contract';
 import { allergyLine, bedLabel, dobWithAge, mrnLabel, sexLabel } from '../lib/patient';
 import { usePrintInfo } from './PrintContext';
 
 export interface PrintPatient {
   patient: PatientSummary;
-  allergies: Allergy[];
+  allergies: AllergySummary;
   codeStatus: string | null;
   isolation: string[];
   weight: string | null;

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Chart } from '../../../electron/shared/contract';
 import { sortedProblems } from '../views/chart/ProblemsSection';
-import { flagLabel, latestPerCode, newestFirst } from '../lib/series';
+import { flagLabel, newestFirst } from '../lib/series';
 import { formatShortDateTime } from '../lib/time';
 import { printPatientOf } from './MarPrint';
 import { patientPageName } from './page-css';
@@ -23,8 +23,8 @@ export function SummaryPrint({ chart }: { chart: Chart }) {
   const e = chart.encounter;
   const meds = chart.medications.filter((m) => m.status === 'active');
   const problems = sortedProblems(chart.conditions).filter((c) => !c.clinicalStatus || c.clinicalStatus === 'active');
-  const vitals = latestPerCode(chart.vitals);
-  const labs = latestPerCode(chart.labs);
+  const vitals = chart.latestVitals;
+  const labs = chart.latestLabs;
   const notes = newestFirst(chart.notes).slice(0, 3);
   const orders = chart.orders.filter((o) => o.status === 'active');
   return (

@@ -113,7 +113,7 @@ function BedRow({ bed, now }: { bed: CensusBed; now: number }) {
         <div className="muted">DOB {formatDate(p.birthDate)}</div>
       </td>
       <td>
-        <AllergyFlag count={p.allergyCount} noKnown={p.noKnownAllergies} />
+        <AllergyFlag summary={p.allergies} />
       </td>
       <td>
         <CodeStatus value={p.codeStatus} />

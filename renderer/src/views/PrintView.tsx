@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react';
-import type { AppInfo, AppStatus, Census, Chart, SnapshotStatus } from '../../../electron/shared/contract';
+import type { AppInfo, AppStatus, Census, SnapshotStatus } from '../../../electron/shared/contract';
 import { ErrorNotice, Loading } from '../components/LoadState';
 import { ProtocolBody } from '../components/ProtocolBody';
 import { useRequest, useRequests, type Load } from '../hooks/useRequest';
@@ -50,13 +50,14 @@ function UnitPrint({ unit, frame, onUnit, what }: { unit: string; frame: FramePr
     [census],
   );
   const window = marWindow(frame.snapshot.asOf);
-  const charts = useRequests('chart', ids ? ids.map((patientId) => ({ patientId })) : null);
+  // The census row carries the allergy summary: only the MAR needs each chart.
+  const charts = useRequests('chart', ids && what === 'mar' ? ids.map((patientId) => ({ patientId })) : null);
   const mars = useRequests('mar', ids && what === 'mar' ? ids.map((patientId) => ({ patientId, ...window })) : null);
   const unitName = census.state === 'ready' ? (census.value.unit?.name ?? null) : null;
   useEffect(() => onUnit(unitName), [unitName, onUnit]);
 
-  const error = firstError(census, charts, what === 'mar' ? mars : charts);
-  const ready = census.state === 'ready' && charts.state === 'ready' && (what === 'census' || mars.state === 'ready');
+  const error = what === 'mar' ? firstError(census, charts, mars) : firstError(census);
+  const ready = census.state === 'ready' && (what === 'census' || (charts.state === 'ready' && mars.state === 'ready'));
   const title = `${what === 'mar' ? 'Unit MAR' : 'Census'} — ${unitName ?? unit}`;
   const now = Date.parse(frame.snapshot.asOf);
   const patients = what === 'mar' && charts.state === 'ready' ? charts.value.map((c) => pagePatientOf(c, now)) : undefined;
@@ -64,7 +65,7 @@ function UnitPrint({ unit, frame, onUnit, what }: { unit: string; frame: FramePr
     <PrintFrame title={title} unit={unitName} orientation="landscape" ready={ready} patients={patients} {...frame}>
       {error && <ErrorNotice title="Could not prepare this printout." message={error.message} audience={error.audience} />}
       {!error && !ready && <Loading what="the printout" />}
-      {ready && what === 'census' && <CensusPrint census={(census as { value: Census }).value} charts={byId(charts)} now={Date.parse(frame.snapshot.asOf)} />}
+      {ready && what === 'census' && <CensusPrint census={(census as { value: Census }).value} now={Date.parse(frame.snapshot.asOf)} />}
       {ready && what === 'mar' && mars.state === 'ready' && charts.state === 'ready' && (
         <>
           {mars.value.length === 0 && <p>No patients on this unit in the snapshot.</p>}
@@ -75,10 +76,6 @@ function UnitPrint({ unit, frame, onUnit, what }: { unit: string; frame: FramePr
       )}
     </PrintFrame>
   );
-}
-
-function byId(charts: Load<Chart[]>): Map<string, Chart> {
-  return new Map(charts.state === 'ready' ? charts.value.map((c) => [c.patient.id, c]) : []);
 }
 
 function PatientPrint({ patientId, frame, what }: { patientId: string; frame: FrameProps; what: 'mar' | 'summary' }) {

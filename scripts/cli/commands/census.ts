@@ -1,3 +1,4 @@
+import { allergySummaryText } from '../../../electron/shared/allergy-text';
 import { defineCommand, EXIT, stringOption } from '../command';
 import { age, day, sexLetter, table, withQueries } from './query-common';
 
@@ -33,7 +34,7 @@ export default defineCommand({
           p.mrn,
           day(p.birthDate),
           `${age(p.birthDate, census.asOf)}${sexLetter(p.sex)}`,
-          p.allergyCount ? `${p.allergyCount} ALLERG${p.allergyCount === 1 ? "Y" : "IES"}` : p.noKnownAllergies ? 'NKA' : 'not recorded',
+          allergySummaryText(p.allergies),
           p.codeStatus ?? 'not recorded',
           p.isolation.join('; '),
           day(p.admitDate),

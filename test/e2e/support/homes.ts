@@ -107,13 +107,14 @@ function addHostileNotes(fhirDir: string): string {
 
 /** The generator's hospital (units, beds, MAR, vitals, labs, notes, protocols) as of 40 minutes ago. */
 export async function generatedHome(
-  options: { beds?: number; units?: number; snapshots?: number } = {},
+  options: { beds?: number; units?: number; snapshots?: number; edit?: (fhirDir: string) => void } = {},
 ): Promise<E2eHome & { summary: GenerateSummary; hostilePatientId: string }> {
   const work = tempDir('lantern-e2e-');
   const asOf = new Date(Math.floor((Date.now() - 40 * 60_000) / 60_000) * 60_000);
   const fhirDir = path.join(work, 'export');
   const summary = await generateHospital({ outDir: fhirDir, beds: options.beds ?? 16, units: options.units ?? 2, days: 3, seed: 'e2e', now: asOf });
   const hostilePatientId = addHostileNotes(fhirDir);
+  options.edit?.(fhirDir);
   const home = await homeFrom({
     fhirDir,
     protocolsDir: path.join(fhirDir, 'protocols'),

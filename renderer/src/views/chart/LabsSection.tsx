@@ -1,7 +1,7 @@
 import type { Chart } from '../../../../electron/shared/contract';
 import { DataTable } from '../../components/DataTable';
 import { TrendPlots } from '../../components/TrendPlot';
-import { flagLabel, newestFirst, trendsOf } from '../../lib/series';
+import { flagLabel, newestFirst, quietFlagLabel, trendsOf } from '../../lib/series';
 import { formatShortDateTime } from '../../lib/time';
 
 export function LabsSection({ chart }: { chart: Chart }) {
@@ -36,7 +36,7 @@ export function LabsSection({ chart }: { chart: Chart }) {
             width: '8rem',
             cell: (l) => {
               const flag = flagLabel(l);
-              return flag ? <strong className="flag-abnormal">{flag}</strong> : <span className="muted">normal</span>;
+              return flag ? <strong className="flag-abnormal">{flag}</strong> : <span className="muted">{quietFlagLabel(l)}</span>;
             },
           },
           { header: 'Reference range', width: '1.4fr', cell: (l) => l.referenceRange ?? '—' },

@@ -1,5 +1,5 @@
 import type { Chart } from '../../../../electron/shared/contract';
-import { flagLabel, latestPerCode, newestFirst } from '../../lib/series';
+import { flagLabel, newestFirst } from '../../lib/series';
 import { formatDate, formatShortDateTime } from '../../lib/time';
 import { sortedProblems } from './ProblemsSection';
 
@@ -8,7 +8,7 @@ export function SummarySection({ chart }: { chart: Chart }) {
   const e = chart.encounter;
   const problems = sortedProblems(chart.conditions).filter((c) => !c.clinicalStatus || c.clinicalStatus === 'active');
   const meds = chart.medications.filter((m) => m.status === 'active');
-  const vitals = latestPerCode(chart.vitals);
+  const vitals = chart.latestVitals;
   const abnormalLabs = newestFirst(chart.labs).filter((l) => l.abnormal).slice(0, 10);
   const flags = chart.flags.filter((f) => f.status !== 'inactive');
   return (
