@@ -1,7 +1,7 @@
 /**
  * Names for a health system's patient index: drawn with a skewed (Zipf–Mandelbrot) frequency
  * from ranked lists, so that the common names repeat as they do in a real index (at 100,000
- * patients about 2,900 Smiths and 2,300 Johnsons among some 16,000 surnames) while most surnames are rare. The lists mix
+ * patients about 2,800 Smiths and 2,200 Johnsons among some 20,000 surnames) while most surnames are rare. The lists mix
  * common US surnames, names from elsewhere (accents, apostrophes, several parts) and, for the
  * long tail, made-up names built from syllables — plausible, obviously synthetic.
  */
