@@ -14,6 +14,7 @@ import { aesGcmDecryptFloor, gunzipFloor, ndjsonFiles, sqliteImportFloor, totalB
 import { runLantern, timeEach, type CommandRun, type Percentiles } from './measure';
 import { printUnitMar } from './print';
 import { chartModel } from '../../electron/core/chart';
+import { SEARCH_LIMIT, firstTypoSearch, sampleIndex, searchByKind, searchCases, type IndexSearchReport } from './search';
 
 const MB = 1024 * 1024;
 export const BEDS_PER_UNIT = 40;
@@ -32,6 +33,8 @@ export interface BenchReport {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
   beds: number;
   units: number;
+  /** Patients in the index: the admitted ones and those with no encounter (--patients). */
+  patients: number;
   resources: number;
   generate: { seconds: number };
   publish: { seconds: number; mbPerSecond: number; rawMb: number; snapshotMb: number; sizeRatio: number; peakRssMb: number };
@@ -66,6 +69,14 @@ export interface BenchReport {
     linesOnlyRatio: { sqliteImport: number | null };
   };
   queries: { search: Percentiles; census: Percentiles; chart: Percentiles; mar: Percentiles };
+  /** Search over the whole index by kind of query. */
+  indexSearch: IndexSearchReport;
+  memory: {
+    /** Peak resident set size of the bench's own process before printing, in MB: the generator, the gunzip floor (whole files in memory), the queries. */
+    benchPeakRssMb: number;
+    /** The bench process's resident set right after the queries. */
+    afterQueriesRssMb: number;
+  };
   print: { seconds: number; pages: number; beds: number } | { skipped: string };
 }
 
@@ -91,15 +102,16 @@ const dirBytes = (dir: string): number =>
     0,
   );
 
-export async function runBench(options: { beds: number; print: boolean; log: (line: string) => void }): Promise<BenchReport> {
+export async function runBench(options: { beds: number; patients?: number; print: boolean; log: (line: string) => void }): Promise<BenchReport> {
   const { beds, log } = options;
+  const indexPatients = Math.max(0, (options.patients ?? beds) - beds);
   const units = Math.max(1, Math.round(beds / BEDS_PER_UNIT));
   const work = mkdtempSync(path.join(os.tmpdir(), 'lantern-bench-'));
   try {
     const exportDir = path.join(work, 'export');
-    log(`generating ${beds} beds in ${units} units…`);
+    log(`generating ${beds} beds in ${units} units${indexPatients ? ` and ${indexPatients} more patients in the index` : ''}…`);
     const started = performance.now();
-    const summary = await generateHospital({ outDir: exportDir, beds, units, days: 3, seed: 'bench' });
+    const summary = await generateHospital({ outDir: exportDir, beds, units, days: 3, seed: 'bench', indexPatients });
     const generate = { seconds: (performance.now() - started) / 1000 };
     const files = ndjsonFiles(exportDir);
     const rawBytes = totalBytes(files);
@@ -162,6 +174,18 @@ export async function runBench(options: { beds: number; print: boolean; log: (li
     const allUnits = queries.census({}).units;
     const patients = allUnits.flatMap((u) => queries.census({ unit: u.id }).beds.flatMap((b) => (b.patient ? [b.patient] : [])));
     const sample = patients.filter((_, i) => i % Math.max(1, Math.floor(patients.length / 300)) === 0);
+    const index = await sampleIndex(exportDir, 2000);
+    const cases = searchCases(index.sample, patients);
+    // First, while nothing has loaded the name vocabulary yet; the searches by kind come after
+    // the other queries, whose figures stay comparable with runs without them.
+    const typo = firstTypoSearch(queries, cases);
+    const queryTimes: BenchReport['queries'] = {
+      search: timeEach(searchInputs(patients, 3000), (text) => queries.search({ text, limit: SEARCH_LIMIT })),
+      census: timeEach(Array.from({ length: 20 }, () => allUnits).flat(), (u) => queries.census({ unit: u.id })),
+      chart: timeEach(sample, (p) => queries.chart({ patientId: p.id })),
+      mar: timeEach(sample, (p) => queries.mar({ patientId: p.id })),
+    };
+    const indexSearch: IndexSearchReport = { patients: index.total, ...typo, kinds: searchByKind(queries, cases) };
     const report: BenchReport = {
       machine: {
         cpus: cpus().length,
@@ -172,6 +196,7 @@ export async function runBench(options: { beds: number; print: boolean; log: (li
       },
       beds,
       units,
+      patients: summary.patients + summary.indexPatients,
       resources: summary.resources,
       generate,
       publish: {
@@ -211,11 +236,11 @@ export async function runBench(options: { beds: number; print: boolean; log: (li
         pipelineRatio: { sqliteImport: sqliteImport ? pipelineSeconds / sqliteImport.seconds : null },
         linesOnlyRatio: { sqliteImport: sqliteImport ? lines.seconds / sqliteImport.seconds : null },
       },
-      queries: {
-        search: timeEach(searchInputs(patients, 3000), (text) => queries.search({ text, limit: 25 })),
-        census: timeEach(Array.from({ length: 20 }, () => allUnits).flat(), (u) => queries.census({ unit: u.id })),
-        chart: timeEach(sample, (p) => queries.chart({ patientId: p.id })),
-        mar: timeEach(sample, (p) => queries.mar({ patientId: p.id })),
+      queries: queryTimes,
+      indexSearch,
+      memory: {
+        benchPeakRssMb: process.resourceUsage().maxRSS / 1024,
+        afterQueriesRssMb: process.memoryUsage().rss / MB,
       },
       print: { skipped: 'not run' },
     };
@@ -243,7 +268,7 @@ const pct = (p: Percentiles) => `p50 ${f(p.p50Ms, 2)} ms  p99 ${f(p.p99Ms, 2)} m
 export function formatReport(r: BenchReport): string {
   const floors = r.floors;
   return [
-    `Lantern bench — ${r.beds} beds, ${r.units} units, ${r.resources.toLocaleString('en-US')} FHIR resources`,
+    `Lantern bench — ${r.beds} beds, ${r.units} units, ${r.patients.toLocaleString('en-US')} patients in the index, ${r.resources.toLocaleString('en-US')} FHIR resources`,
     `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.machine.platform}`,
     '',
     `generate   ${f(r.generate.seconds, 2)} s`,
@@ -265,6 +290,13 @@ export function formatReport(r: BenchReport): string {
     `  census  ${pct(r.queries.census)}`,
     `  chart   ${pct(r.queries.chart)}`,
     `  MAR     ${pct(r.queries.mar)}`,
+    '',
+    `search over the index of ${r.indexSearch.patients.toLocaleString('en-US')} patients (limit ${SEARCH_LIMIT}; found: the patient a query was made from is among the results):`,
+    `  first typo search ${f(r.indexSearch.firstTypoMs, 1)} ms (loads the name vocabulary and builds its typo index: ${f(r.indexSearch.typoIndexHeapMb, 1)} MB of heap)`,
+    ...r.indexSearch.kinds.map(
+      (k) => `  ${k.kind.padEnd(18)} ${pct(k)}  max ${f(k.maxMs, 2)} ms  found ${f(k.found * 100, 0)}%  ${f(k.results, 1)} results`,
+    ),
+    `bench process: ${f(r.memory.afterQueriesRssMb, 0)} MB resident after the queries, ${f(r.memory.benchPeakRssMb, 0)} MB at its peak (generator, gunzip floor, queries)`,
     '',
     'skipped' in r.print
       ? `unit MAR print: skipped (${r.print.skipped})`

@@ -153,3 +153,52 @@ describe('generateHospital', () => {
     offsets.forEach((off, i) => expect(pdf.slice(off, off + 8)).toBe(`${i + 1} 0 obj\n`));
   });
 });
+
+describe('generateHospital with a patient index', () => {
+  let plain: string;
+  let indexed: string;
+  let summary: GenerateSummary;
+  beforeAll(async () => {
+    plain = tmp();
+    indexed = tmp();
+    await generateHospital({ outDir: plain, beds: 12, units: 2, days: 1, seed: 'index', now: NOW });
+    summary = await generateHospital({ outDir: indexed, beds: 12, units: 2, days: 1, seed: 'index', now: NOW, indexPatients: 6000 });
+  });
+
+  it('adds Patient resources only, after the same hospital', () => {
+    expect(summary).toMatchObject({ patients: 12, indexPatients: 6000 });
+    const types = readdirSync(indexed).filter((f) => f.endsWith('.ndjson') && f !== 'Patient.ndjson');
+    for (const f of types) expect(readFileSync(path.join(indexed, f)).equals(readFileSync(path.join(plain, f))), f).toBe(true);
+    const before = readFileSync(path.join(plain, 'Patient.ndjson'), 'utf8');
+    const after = readFileSync(path.join(indexed, 'Patient.ndjson'), 'utf8');
+    expect(after.startsWith(before)).toBe(true);
+    const patients = read(indexed, 'Patient');
+    expect(patients).toHaveLength(6012);
+    const manifest = JSON.parse(readFileSync(path.join(indexed, 'manifest.json'), 'utf8')) as { output: { type: string; count: number }[] };
+    expect(manifest.output.find((o) => o.type === 'Patient')?.count).toBe(6012);
+    // No encounter or other resource refers to the index patients.
+    const referred = new Set(read(indexed, 'Encounter').map(patientOf));
+    expect(patients.slice(12).some((p) => referred.has(p.id))).toBe(false);
+  });
+
+  it('gives unique MRNs and ids, realistic birth dates, and names that repeat as in a real index', () => {
+    const patients = read(indexed, 'Patient');
+    const mrns = patients.map((p) => (p['identifier'] as { value: string }[])[0]!.value);
+    expect(new Set(mrns).size).toBe(patients.length);
+    expect(new Set(patients.map((p) => p.id)).size).toBe(patients.length);
+    const births = patients.map((p) => String(p['birthDate']));
+    expect(births.every((b) => /^\d{4}-\d{2}-\d{2}$/.test(b) && b >= '1920' && b <= NOW.toISOString().slice(0, 10))).toBe(true);
+    expect(births.some((b) => b > '2010')).toBe(true);
+    const families = patients.slice(12).map((p) => String((p['name'] as { family: string }[])[0]!.family));
+    const count = new Map<string, number>();
+    for (const f of families) count.set(f, (count.get(f) ?? 0) + 1);
+    const top = [...count.entries()].sort((a, b) => b[1] - a[1]);
+    expect(top[0]![0]).toBe('Smith');
+    expect(top[0]![1]).toBeGreaterThan(100);
+    expect(top.filter(([, n]) => n === 1).length).toBeGreaterThan(1000);
+    expect(families.some((f) => /^[^-]+-[^-]+$/.test(f))).toBe(true);
+    expect(families.some((f) => f.includes("'"))).toBe(true);
+    expect(families.some((f) => /[^ -~]/.test(f))).toBe(true);
+    expect(families.some((f) => f.includes(' '))).toBe(true);
+  });
+});

@@ -29,8 +29,7 @@ import { summarizeAllergies } from './facts/allergies';
 import { decideBedside, type BedsideEntry } from './facts/bedside';
 import { latestOfEachKind } from './facts/latest';
 import { doseInterval, dueTimes } from './schedule';
-import { nameTokens } from './store';
-import { NameCorrector, damerau } from './typo';
+import { createSearch } from './search';
 
 interface PatientRow {
   rowid: number;
@@ -76,19 +75,6 @@ const ms = (iso: string | null): number | null => {
   return Number.isNaN(t) ? null : t;
 };
 
-/** Dates as a nurse types them: 1957-03-04, 03/04/1957, 3/4/57, 04.03.1957. */
-export function parseBirthDate(text: string): string | null {
-  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
-  let y: number, mo: number, d: number;
-  if (m) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/.exec(text))) [mo, d, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text))) [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else return null;
-  if (y < 100) y += y > (new Date().getUTCFullYear() % 100) ? 1900 : 2000;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
-  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
 const ftsQuote = (t: string) => `"${t.replace(/"/g, '""')}"`;
 
 /** What a code-status or isolation row says, for decideBedside (facts/bedside.ts); null for other rows. */
@@ -114,16 +100,6 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
   );
   const entityName = db.prepare('SELECT name FROM entity WHERE id = ? AND (type = ? OR ? = \'\') LIMIT 1').pluck();
   const bedById = db.prepare('SELECT bed, room, unit_id, unit_name FROM bed WHERE loc_id = ?');
-  const nameSearch = db.prepare('SELECT rowid FROM patient_name WHERE patient_name MATCH ? LIMIT ?').pluck();
-  const identExact = db.prepare('SELECT pid FROM ident WHERE value = ? LIMIT 50').pluck();
-  const identPrefix = db.prepare('SELECT pid FROM ident WHERE value > ? AND value < ? LIMIT 50').pluck();
-  const byBirth = db.prepare('SELECT rowid FROM patient WHERE birth_date = ? LIMIT 200').pluck();
-  const byBed = db.prepare(
-    'SELECT rowid FROM patient WHERE bed_id IN (SELECT loc_id FROM bed WHERE lower(bed) = ? OR lower(room) = ? OR lower(loc_id) = ?) LIMIT 50',
-  ).pluck();
-  const byBedPrefix = db.prepare(
-    'SELECT rowid FROM patient WHERE bed_id IN (SELECT loc_id FROM bed WHERE lower(bed) LIKE ? ESCAPE \'\\\') LIMIT 50',
-  ).pluck();
   const unitsAll = db.prepare('SELECT id, name, aliases FROM unit ORDER BY name');
   const censusBeds = db.prepare(
     `SELECT b.loc_id, b.bed AS bedname, b.room AS roomname, ${PATIENT_COLS} FROM bed b LEFT JOIN patient p ON p.bed_id = b.loc_id
@@ -203,84 +179,10 @@ export function createQueries(db: Database, meta: SnapshotMeta, clock: () => Dat
     return n ? { unit: null, room: null, bed: n } : fallback;
   };
 
-  // ---- search -----------------------------------------------------------------------------
-  let corrector: NameCorrector | null = null;
-  const correct = (token: string): string[] => {
-    corrector ??= new NameCorrector((db.prepare('SELECT term FROM patient_name_vocab').pluck().all() as string[]));
-    return corrector.candidates(token);
-  };
-
-  function search({ text, limit }: { text: string; limit: number }): PatientSummary[] {
-    const words = text.trim().split(/[\s,;]+/).filter(Boolean);
-    const dates: string[] = [];
-    const ids: string[] = [];
-    const nameWords: string[] = [];
-    for (const w of words) {
-      const d = parseBirthDate(w);
-      if (d) dates.push(d);
-      else if (/\d/.test(w)) ids.push(w.toLowerCase());
-      else nameWords.push(...nameTokens(w));
-    }
-    const score = new Map<number, number>();
-    const add = (rowid: number, s: number) => score.set(rowid, Math.max(score.get(rowid) ?? 0, s));
-
-    if (nameWords.length) {
-      const run = (terms: string[][]): number[] =>
-        nameSearch.all(terms.map((alts) => `(${alts.join(' OR ')})`).join(' AND '), 200) as number[];
-      // Exact words first, then prefixes, then near spellings, each only while more are wanted.
-      const found = new Set(run(nameWords.map((w) => [ftsQuote(w)])));
-      if (found.size < limit) for (const r of run(nameWords.map((w) => [`${ftsQuote(w)}*`]))) found.add(r);
-      if (found.size < limit) {
-        const typo = nameWords.map((w) => [`${ftsQuote(w)}*`, ...correct(w).map(ftsQuote)]);
-        if (typo.some((t) => t.length > 1)) for (const r of run(typo)) found.add(r);
-      }
-      const rows = [...found];
-      for (const rowid of rows) {
-        const p = patientByRowid.get(rowid) as PatientRow | undefined;
-        if (!p) continue;
-        const mine = nameTokens(p.name);
-        let s = 0;
-        for (const w of nameWords) {
-          let best = 0;
-          for (const t of mine) {
-            if (t === w) best = Math.max(best, 3);
-            else if (t.startsWith(w)) best = Math.max(best, 2 + w.length / t.length / 2);
-            else if (w.length >= 3 && damerau(t, w, 2) <= (w.length >= 6 ? 2 : 1)) best = Math.max(best, 1);
-          }
-          s += best;
-        }
-        if (s > 0) add(rowid, s);
-      }
-      // Family name first in the typed order ("smith john") gets a nudge over "john smith".
-    }
-    let filtered: Set<number> | null = null;
-    const restrict = (found: number[]) => {
-      const set = new Set(found);
-      filtered = filtered === null ? set : new Set([...filtered].filter((x) => set.has(x)));
-    };
-    for (const d of dates) restrict(byBirth.all(d) as number[]);
-    for (const id of ids) {
-      const exact = identExact.all(id) as number[];
-      const bed = byBed.all(id, id, id) as number[];
-      const found = [...exact, ...bed];
-      if (!found.length) {
-        found.push(...(identPrefix.all(id, `${id}\uffff`) as number[]));
-        found.push(...(byBedPrefix.all(`${id.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) as number[]));
-      }
-      restrict(found);
-    }
-    let result: number[];
-    if (nameWords.length) {
-      const f = filtered as Set<number> | null;
-      result = [...score.keys()].filter((r) => f === null || f.has(r));
-    } else {
-      result = [...((filtered as Set<number> | null) ?? [])];
-      for (const r of result) add(r, 1);
-    }
-    const rows = result.map((r) => patientByRowid.get(r) as PatientRow).filter(Boolean);
-    rows.sort((a, b) => (score.get(b.rowid) ?? 0) - (score.get(a.rowid) ?? 0) || a.name.localeCompare(b.name) || (a.birth_date ?? '').localeCompare(b.birth_date ?? ''));
-    return rows.slice(0, limit).map(summary);
-  }
+  // ---- search (search.ts) ------------------------------------------------------------------
+  const search = createSearch(db, (rowids) =>
+    rowids.map((r) => patientByRowid.get(r) as PatientRow | undefined).filter((p): p is PatientRow => p !== undefined).map(summary),
+  );
 
   // ---- per-patient summaries used by census ----------------------------------------------
   function bedsideFlags(pkey: number) {

@@ -5,6 +5,7 @@ import { IdKeys, idKey, type SeenIds } from '../store/id-keys';
 import { cutRecord, recordOver, sizeText } from './limit';
 import { S, type EncounterAux } from './map';
 import { R, SCHEMA_VERSION, mapLine, unpackRecords, type ChartRecord, type LocationInfo } from './mapper';
+import { createSearchSchema, searchRowWriter } from './search';
 
 export { nameTokens, SCHEMA_VERSION } from './mapper';
 
@@ -18,6 +19,7 @@ export { nameTokens, SCHEMA_VERSION } from './mapper';
  *           so file order does not matter and nothing is attached by guess
  *  entity   resources about no patient (Practitioner, Organization, Location, Medication, ...)
  *  bed      bed locations resolved through Location.partOf (bed -> room -> unit)
+ *  patient_search  name, birth date and name tokens of each patient, for ranking (search.ts)
  */
 export function createSchema(db: Database): void {
   db.exec(`
@@ -43,6 +45,7 @@ export function createSchema(db: Database): void {
     -- while building it afterwards would read the whole (encrypted) item table back.
     CREATE INDEX item_patient ON item(pkey, section);
   `);
+  createSearchSchema(db);
 }
 
 const MAX_REPORTED = 1000;
@@ -54,6 +57,7 @@ export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOp
   const insPatient = db.prepare('INSERT INTO patient(pkey,id,name,mrn,birth_date,sex,deceased,data,raw) VALUES (?,?,?,?,?,?,?,?,?)');
   const insIdent = db.prepare('INSERT INTO ident(value,pid) VALUES (?,?)');
   const insName = db.prepare('INSERT INTO patient_name(rowid,tokens) VALUES (?,?)');
+  const insSearch = searchRowWriter(db);
   const insEntity = db.prepare('INSERT INTO entity(type,id,name,raw) VALUES (?,?,?,?)');
   const insProtocol = db.prepare('INSERT INTO protocol(id,title,category,kind,size,text,bytes) VALUES (?,?,?,?,?,?,?)');
   const insProtocolText = db.prepare('INSERT INTO protocol_text(rowid,title,body) VALUES (?,?,?)');
@@ -125,6 +129,7 @@ export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOp
         const info = insPatient.run(keyOf(id)[0], id, name, mrn, birthDate, sex, deceased, detail, raw);
         const rowid = Number(info.lastInsertRowid);
         insName.run(rowid, tokens);
+        insSearch(rowid, name, birthDate, tokens);
         for (const v of idents) insIdent.run(v, rowid);
         patientIds.add(id);
         return;

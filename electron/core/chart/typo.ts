@@ -39,15 +39,17 @@ export class NameCorrector {
 
   constructor(terms: Iterable<string>) {
     this.vocab = new Set(terms);
+    // Built when the first near spelling is wanted (some 20,000 terms at 100,000 patients):
+    // no set per term; a key the same term gave already is the last one on its list.
+    const add = (k: string, t: string) => {
+      const list = this.index.get(k);
+      if (!list) this.index.set(k, [t]);
+      else if (list[list.length - 1] !== t) list.push(t);
+    };
     for (const t of this.vocab) {
       if (t.length < 3) continue;
-      const keys = new Set<string>([t]);
-      deletes(t, keys);
-      for (const k of keys) {
-        const list = this.index.get(k);
-        if (list) list.push(t);
-        else this.index.set(k, [t]);
-      }
+      add(t, t);
+      for (let i = 0; i < t.length; i++) add(t.slice(0, i) + t.slice(i + 1), t);
     }
   }
 

@@ -19,6 +19,7 @@ import {
   STREETS,
   type LabDef,
 } from './data';
+import { ZipfPicker, indexNames } from './names';
 import { writeProtocols } from './protocols';
 
 /**
@@ -39,6 +40,11 @@ export interface GenerateOptions {
   now?: Date;
   /** Facility name written into locations and protocols. */
   facilityName?: string;
+  /**
+   * Patients of the health system's index beyond those in beds: Patient resources only (no
+   * encounter, no bed), with often repeated names (see names.ts). Default 0.
+   */
+  indexPatients?: number;
 }
 
 export interface GeneratedUnit {
@@ -53,7 +59,10 @@ export interface GenerateSummary {
   outDir: string;
   asOf: string;
   seed: string;
+  /** Patients in beds. */
   patients: number;
+  /** Patients of the index with no encounter (options.indexPatients). */
+  indexPatients: number;
   units: GeneratedUnit[];
   counts: Record<string, number>;
   resources: number;
@@ -313,6 +322,17 @@ export async function generateHospital(options: GenerateOptions): Promise<Genera
     generatePatient(rng, i, slot, { now, windowStart, out, physicians, nurses, orgId, facility });
     if (i % 16 === 15) for (const s of sinks.values()) await s.flush();
   }
+  // The rest of the index after the admitted patients, from its own random stream, so that
+  // the hospital is the same with or without it.
+  const indexPatients = Math.max(0, Math.floor(options.indexPatients ?? 0));
+  if (indexPatients > 0) {
+    const patientSink = sinks.get('Patient') as Sink;
+    const draw = indexPatientDrawer(new Rng(hashSeed(`${seed}:index`)), now, orgId);
+    for (let i = 0; i < indexPatients; i++) {
+      patientSink.push(draw(bedSlots.length + i));
+      if (i % 256 === 255) await patientSink.flush();
+    }
+  }
   for (const s of sinks.values()) await s.close();
 
   const counts: Record<string, number> = {};
@@ -323,7 +343,7 @@ export async function generateHospital(options: GenerateOptions): Promise<Genera
     requiresAccessToken: false,
     output: TYPES.map((t) => ({ type: t, url: `${t}.ndjson`, count: counts[t] ?? 0 })),
     error: [],
-    extension: { 'urn:lantern:demo': { synthetic: true, seed, beds, units: unitCount, days } },
+    extension: { 'urn:lantern:demo': { synthetic: true, seed, beds, units: unitCount, days, ...(indexPatients ? { indexPatients } : {}) } },
   };
   await writeFile(path.join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   const protocols = await writeProtocols(outDir, facility);
@@ -332,10 +352,56 @@ export async function generateHospital(options: GenerateOptions): Promise<Genera
     asOf: iso(now),
     seed,
     patients: bedSlots.length,
+    indexPatients,
     units,
     counts,
     resources: Object.values(counts).reduce((s, n) => s + n, 0),
     protocols,
+  };
+}
+
+/** The MRN of the index-th patient; unique for index < 9,000,000 (7919 is coprime with 9,000,000). */
+const mrnOf = (index: number) => `SYN${String(((index * 7919 + 104_729) % 9_000_000) + 1_000_000)}`;
+
+/**
+ * Patients of the index who are not in hospital: names from the ranked lists with a Zipf
+ * frequency, a few double-barrelled surnames, ages across a whole population (children too).
+ */
+function indexPatientDrawer(rng: Rng, now: number, orgId: string): (index: number) => object {
+  const names = indexNames();
+  const surnames = new ZipfPicker(names.surnames, 1, 3);
+  const female = new ZipfPicker(names.female, 1, 4);
+  const male = new ZipfPicker(names.male, 1, 4);
+  return (index) => {
+    const isFemale = rng.chance(0.51);
+    const givens = isFemale ? female : male;
+    const given = [givens.pick(rng.next())];
+    if (rng.chance(0.45)) given.push(givens.pick(rng.next()));
+    let family = surnames.pick(rng.next());
+    if (rng.chance(0.04)) family = `${family}-${surnames.pick(rng.next())}`;
+    const band = rng.next();
+    const age = band < 0.2 ? rng.int(0, 17) : band < 0.72 ? rng.int(18, 64) : rng.int(65, 101);
+    const birth = now - age * 365.25 * DAY - rng.int(0, 364) * DAY;
+    return {
+      resourceType: 'Patient',
+      id: rng.uuid(),
+      meta: { tag: [{ system: 'urn:lantern:demo', code: 'synthetic', display: 'Synthetic demo patient' }] },
+      identifier: [
+        {
+          use: 'usual',
+          type: cc('http://terminology.hl7.org/CodeSystem/v2-0203', 'MR', 'Medical Record Number'),
+          system: 'urn:lantern:demo:mrn',
+          value: mrnOf(index),
+        },
+      ],
+      active: true,
+      name: [{ use: 'official', family, given }],
+      telecom: [{ system: 'phone', value: `555-01${String(rng.int(0, 99)).padStart(2, '0')}`, use: 'home' }],
+      gender: isFemale ? 'female' : 'male',
+      birthDate: isoDate(birth),
+      address: [{ use: 'home', line: [`${rng.int(1, 999)} ${rng.pick(STREETS)} Street`], city: 'Springfield', state: 'ZZ', postalCode: '00000', country: 'US' }],
+      managingOrganization: ref('Organization', orgId),
+    };
   };
 }
 
@@ -364,8 +430,7 @@ function generatePatient(
   const age = unit.kind === 'ONC' || unit.kind === 'ICU' ? rng.int(35, 92) : rng.int(18, 96);
   const birth = now - age * 365.25 * DAY - rng.int(0, 364) * DAY;
   const pid = rng.uuid();
-  // Unique for index < 9,000,000: 7919 is coprime with 9,000,000.
-  const mrn = `SYN${String(((index * 7919 + 104_729) % 9_000_000) + 1_000_000)}`;
+  const mrn = mrnOf(index);
   const patientRef = ref('Patient', pid, `${given} ${family}`);
   const attending = rng.pick(ctx.physicians);
   const nurse = rng.pick(ctx.nurses);

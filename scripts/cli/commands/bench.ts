@@ -1,11 +1,14 @@
-import { defineCommand, intOption } from '../command';
+import { CliError, EXIT, defineCommand, intOption } from '../command';
 
 export default defineCommand({
   name: 'bench',
-  usage: 'lantern bench [--beds N] [--scale] [--no-print] [--json]',
+  usage: 'lantern bench [--beds N] [--patients N] [--scale] [--no-print] [--json]',
   summary: 'Measure publish, ingest, query and print speed on a generated hospital.',
   details: [
     '--beds N     occupied beds of the generated hospital (default 1000), 40 beds per unit',
+    '--patients N patients in the index (default: the beds): the admitted ones and, beyond',
+    '             them, patients with no encounter and often repeated names; search is',
+    '             measured over all of them by kind of query (name, prefix, typo, MRN, ...)',
     '--scale      run at 100, 1000 and 4000 beds and show how each figure grows',
     '--no-print   skip printing a unit MAR to PDF in Chromium',
     '--json       one JSON object (with --scale: an array, one per size)',
@@ -14,18 +17,24 @@ export default defineCommand({
   positionals: 0,
   options: {
     beds: { type: 'string' },
+    patients: { type: 'string' },
     scale: { type: 'boolean' },
     'no-print': { type: 'boolean' },
     json: { type: 'boolean' },
   },
   run: async ({ values }, io) => {
+    const sizes = values['scale'] ? [100, 1000, 4000] : [intOption(values, 'beds', 1000, 10, 20_000)];
+    const patients = values['patients'] === undefined ? undefined : intOption(values, 'patients', 0, 10, 2_000_000);
+    const most = Math.max(...sizes);
+    if (patients !== undefined && patients < most) {
+      throw new CliError(`--patients counts the patients in beds too: it must be at least ${most} here (got ${patients}).`, EXIT.USAGE);
+    }
     // Loaded here, not with the CLI: the bench brings the build tools and a browser driver,
     // which every other command (an ingest above all) would otherwise pay for at start-up.
     const { runBench, formatReport } = await import('../../bench/run');
-    const sizes = values['scale'] ? [100, 1000, 4000] : [intOption(values, 'beds', 1000, 10, 20_000)];
     const reports = [];
     for (const beds of sizes) {
-      const report = await runBench({ beds, print: !values['no-print'], log: (line) => io.err(`bench: ${line}`) });
+      const report = await runBench({ beds, ...(patients ? { patients } : {}), print: !values['no-print'], log: (line) => io.err(`bench: ${line}`) });
       reports.push(report);
       if (!values['json']) io.out(formatReport(report) + '\n');
     }
