@@ -1,3 +1,4 @@
+import { utf8Prefix } from '../files/utf8';
 import { DamagedBatchError } from '../store/content';
 import { R, type ChartRecord } from './mapper';
 
@@ -74,10 +75,7 @@ function cutText(text: string, max: number, cut: Cut, quiet: boolean): string {
   if (bytes === 0) return text;
   cut.values++;
   cut.largest = Math.max(cut.largest, bytes);
-  const buf = Buffer.from(text, 'utf8');
-  let end = max;
-  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--; // not inside a character
-  const kept = buf.toString('utf8', 0, end);
+  const kept = utf8Prefix(text, max);
   return quiet ? kept : kept + truncationMark(bytes, max);
 }
 

@@ -11,6 +11,7 @@ import type { ContentModel } from '../store/content';
 import { ingestSnapshot, updateHomeState, type IngestOptions, type IngestResult } from '../home/ingest';
 import { SnapshotRefusal } from '../snapshot/refusal';
 import { snapshotExtent, type ManifestMemo, type SnapshotExtent } from '../snapshot/verify';
+import { utf8Prefix } from '../files/utf8';
 
 export interface InboxAgentOptions {
   homeDir: string;
@@ -87,19 +88,6 @@ const exists = (p: string) => {
   }
 };
 
-/** Cut a string to at most `bytes` bytes of UTF-8 without splitting a character. */
-function cutUtf8(text: string, bytes: number): string {
-  let out = '';
-  let used = 0;
-  for (const ch of text) {
-    const n = Buffer.byteLength(ch);
-    if (used + n > bytes) break;
-    out += ch;
-    used += n;
-  }
-  return out;
-}
-
 /**
  * A name that fits NAME_MAX with `reserve` bytes to spare (for `.reason.txt`): the name
  * itself when it fits, else its start, `~`, 12 hex digits of its SHA-256 and its extension.
@@ -111,7 +99,7 @@ export function fitName(name: string, reserve = REASON_SUFFIX.length): string {
   const keepExt = Buffer.byteLength(ext) <= 16 ? ext : '';
   const stem = keepExt ? name.slice(0, -keepExt.length) : name;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 12);
-  return `${cutUtf8(stem, NAME_MAX - reserve - Buffer.byteLength(keepExt) - 13)}~${hash}${keepExt}`;
+  return `${utf8Prefix(stem, NAME_MAX - reserve - Buffer.byteLength(keepExt) - 13)}~${hash}${keepExt}`;
 }
 
 /** A free name in `folder` for `name` (and its reason file): the name, else name.1, name.2... */
