@@ -7,8 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { HomeQueries } from '../../electron/core/api/handlers';
-import type { PatientSummary } from '../../electron/shared/contract';
+import type { HomeQueries, PatientSummary } from '../../electron/shared/contract';
 import { timeEach, type Percentiles } from './measure';
 
 /** What a query needs to know about the patient it was made from. */

@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HomeQueries } from '../../electron/core/api/handlers';
-import type { AllergyState, AllergySummary, Census } from '../../electron/shared/contract';
+import type { HomeQueries, AllergyState, AllergySummary, Census } from '../../electron/shared/contract';
 import { ALLERGY_CONFLICT_TEXT, activeAllergyText, allergySummaryText } from '../../renderer/src/lib/patient';
 import { chromiumPath, go, openPage, pdfPageTexts, squash, startApp, type App } from './support/app';
 import { generatedHome, type E2eHome } from './support/homes';

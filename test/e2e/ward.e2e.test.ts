@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HomeQueries } from '../../electron/core/api/handlers';
-import type { Census, Chart } from '../../electron/shared/contract';
+import type { HomeQueries, Census, Chart } from '../../electron/shared/contract';
 import { marWindow } from '../../renderer/src/lib/mar-grid';
 import { formatDate, formatDateTime } from '../../renderer/src/lib/time';
 import { chromiumPath, go, openPage, pdfPageTexts, shot, squash, startApp, VIEWPORTS, type App } from './support/app';

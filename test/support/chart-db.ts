@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { Database as Db } from 'better-sqlite3-multiple-ciphers';
 import { chartModel } from '../../electron/core/chart';
-import type { HomeQueries } from '../../electron/core/api/handlers';
+import type { HomeQueries } from '../../electron/shared/contract';
 import type { ContentReport, ProtocolFile, SnapshotMeta } from '../../electron/core/store/content';
 
 /**

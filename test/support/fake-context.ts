@@ -5,25 +5,8 @@
  * of every kind (PDF, Markdown, HTML, text). Every answer satisfies the contract's schemas
  * (test/renderer/fake-context.test.ts checks that), so the UI built on it cannot drift.
  */
-import type { ApiContext, HomeQueries } from '../../electron/core/api/handlers';
-import type {
-  Administration,
-  AppStatus,
-  Allergy,
-  Census,
-  CensusBed,
-  Chart,
-  ChartItem,
-  MedicationOrder,
-  Note,
-  ObservationValue,
-  Order,
-  PatientSummary,
-  ProtocolDocument,
-  ProtocolInfo,
-  RawRecordRef,
-  UnitRef,
-} from '../../electron/shared/contract';
+import type { ApiContext } from '../../electron/core/api/handlers';
+import type { HomeQueries, Administration, AppStatus, Allergy, Census, CensusBed, Chart, ChartItem, MedicationOrder, Note, ObservationValue, Order, PatientSummary, ProtocolDocument, ProtocolInfo, RawRecordRef, UnitRef } from '../../electron/shared/contract';
 import { LanternError } from '../../electron/shared/errors';
 import { makePdf } from '../../electron/core/demo/protocols';
 import { summarizeAllergies } from '../../electron/core/chart/facts/allergies';

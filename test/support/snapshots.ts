@@ -2,7 +2,7 @@ import { createHash, sign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { HomeQueries } from '../../electron/core/api/handlers';
+import type { HomeQueries } from '../../electron/shared/contract';
 import { enrollHome } from '../../electron/core/home/enroll';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { makeThrowawayPki, writeThrowawayPki, type ThrowawayPki } from '../../electron/core/snapshot/pki/throwaway';

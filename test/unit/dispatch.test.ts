@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createHandlers, type ApiContext, type HomeQueries } from '../../electron/core/api/handlers';
+import { createHandlers, type ApiContext } from '../../electron/core/api/handlers';
+import type { HomeQueries } from '../../electron/shared/contract';
 import { dispatch } from '../../electron/core/api/dispatch';
 import { homePath } from '../../electron/core/home/layout';
 import { LanternError } from '../../electron/shared/errors';

@@ -7,7 +7,6 @@ import {
   type HomeQueries,
   type QueryChannel,
 } from '../../shared/contract';
-export type { HomeQueries, QueryChannel } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
 
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { HomeQueries } from '../../../electron/core/api/handlers';
+import type { HomeQueries } from '../../../electron/shared/contract';
 import { openHome } from '../../../electron/core/home/open';
 import { CliError, EXIT, stringOption, type Values } from '../command';
 import { chartModel } from '../../../electron/core/chart';
