@@ -5,7 +5,7 @@ import { SCHEMA_VERSION, createSchema, createWriter } from './store';
 
 /**
  * The chart model: FHIR R4 resources mapped into chart tables (store.ts, map.ts), and the
- * read-only queries over them (queries.ts).
+ * read-only queries over them (queries/, one file per question).
  */
 export const chartModel: ContentModel = {
   schemaVersion: SCHEMA_VERSION,

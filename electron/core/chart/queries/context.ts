@@ -1,0 +1,141 @@
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+import type { BedLocation, MedicationOrder, PatientSummary } from '../../../shared/contract';
+import { LanternError } from '../../../shared/errors';
+import type { SnapshotMeta } from '../../store/content';
+import { decodeItemData } from '../compact';
+import { S } from '../map';
+import type { BedsideEntry } from '../facts/bedside';
+
+/**
+ * What every query file shares: the patient and item rows as read, the statements more than one
+ * of them runs, and turning stored JSON back into contract objects (names of practitioners,
+ * organizations and locations referenced without a display are resolved here, once).
+ */
+
+export interface PatientRow {
+  rowid: number;
+  pkey: number;
+  id: string;
+  name: string;
+  mrn: string | null;
+  birth_date: string | null;
+  sex: string | null;
+  deceased: number;
+  bed_id: string | null;
+  enc_id: string | null;
+  admit: string | null;
+  attending: string | null;
+  bed: string | null;
+  room: string | null;
+  unit_id: string | null;
+  unit_name: string | null;
+}
+
+export interface ItemRow {
+  section: number;
+  type: string;
+  id: string;
+  at: string | null;
+  code: string | null;
+  num: number | null;
+  link: string | null;
+  title: string | null;
+  data: string | null;
+  aux: string | null;
+}
+
+export const PATIENT_COLS = `p.rowid AS rowid, p.pkey, p.id, p.name, p.mrn, p.birth_date, p.sex, p.deceased, p.bed_id, p.enc_id, p.admit, p.attending,
+  b.bed, b.room, b.unit_id, b.unit_name`;
+export const HOUR = 3_600_000;
+const NOT_FOUND = 'That patient is not in this snapshot. Search again by name, MRN or bed.';
+
+export const byAtDesc = <T extends { at: string | null }>(a: T, b: T) => (a.at === b.at ? 0 : a.at === null ? 1 : b.at === null ? -1 : a.at < b.at ? 1 : -1);
+export const ms = (iso: string | null): number | null => {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : t;
+};
+
+/** Active orders first, then on-hold, then the rest. */
+export function medRank(o: MedicationOrder): number {
+  return o.status === 'active' ? 0 : o.status === 'on-hold' ? 1 : o.status === 'draft' ? 2 : 3;
+}
+
+/** What a code-status or isolation row says, for decideBedside (facts/bedside.ts); null for other rows. */
+export function bedsideEntry(r: { section: number; code: string | null; num: number | null; link: string | null; title: string | null; at: string | null }): BedsideEntry | null {
+  const kind = r.section === S.CODESTATUS || r.code === 'CODESTATUS' ? 'code-status' : r.section === S.FLAG && r.code === 'ISOLATION' ? 'isolation' : null;
+  // A Flag row's link is its period end.
+  return kind ? { kind, live: r.num === 1, at: r.at, end: r.section === S.FLAG ? r.link : null, text: r.title } : null;
+}
+
+export type QueryContext = ReturnType<typeof createQueryContext>;
+
+export function createQueryContext(db: Database, meta: SnapshotMeta) {
+  const patientById = db.prepare(`SELECT ${PATIENT_COLS}, p.data FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id WHERE p.id = ? ORDER BY p.rowid DESC LIMIT 1`);
+  const patientByRowid = db.prepare(`SELECT ${PATIENT_COLS} FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id WHERE p.rowid = ?`);
+  const sectionOf = db.prepare('SELECT section, type, id, at, code, num, link, title, data, aux FROM item WHERE pkey = ? AND section = ?');
+  const entityName = db.prepare('SELECT name FROM entity WHERE id = ? AND (type = ? OR ? = \'\') LIMIT 1').pluck();
+
+  const names = new Map<string, string>();
+  const resolveName = (marker: string): string => {
+    let n = names.get(marker);
+    if (n === undefined) {
+      const body = marker.slice(1);
+      const slash = body.indexOf('/');
+      const type = body.slice(0, slash);
+      const id = body.slice(slash + 1);
+      n = (entityName.get(id, type, type) as string | undefined) ?? (type ? `${type}/${id}` : id);
+      names.set(marker, n);
+    }
+    return n;
+  };
+  /** Resolve the name markers (\u0001Type/id) left in a value by the mapper. */
+  const fix = <T>(value: T): T => {
+    if (typeof value === 'string') return (value.charCodeAt(0) === 1 ? resolveName(value) : value) as T;
+    if (Array.isArray(value)) return value.map(fix) as T;
+    if (value && typeof value === 'object') {
+      const o = value as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
+        const v = o[k];
+        if (typeof v === 'string') {
+          if (v.charCodeAt(0) === 1) o[k] = resolveName(v);
+        } else if (v && typeof v === 'object') o[k] = fix(v);
+      }
+    }
+    return value;
+  };
+  const parse = <T>(data: string): T => {
+    const v = JSON.parse(data) as T;
+    return data.includes('\\u0001') ? fix(v) : v;
+  };
+  /** An item's contract object from its row (compact sections too, see compact.ts), names resolved. */
+  const parseItem = <T>(section: number, r: ItemRow): T => {
+    const data = r.data as string;
+    const v = decodeItemData<T>(section, { id: r.id, at: r.at, link: r.link, data });
+    return data.includes('\\u0001') ? fix(v) : v;
+  };
+
+  const locationOf = (row: Pick<PatientRow, 'bed' | 'room' | 'unit_id' | 'unit_name'>): BedLocation | null =>
+    row.bed === null && row.unit_id === null
+      ? null
+      : { unit: row.unit_id ? { id: row.unit_id, name: row.unit_name ?? row.unit_id } : null, room: row.room, bed: row.bed };
+  const summary = (row: PatientRow): PatientSummary => ({
+    id: row.id,
+    name: row.name,
+    mrn: row.mrn,
+    birthDate: row.birth_date,
+    sex: row.sex,
+    deceased: row.deceased === 1,
+    location: locationOf(row),
+  });
+  const requirePatient = (id: string): PatientRow & { data: string } => {
+    const row = patientById.get(id) as (PatientRow & { data: string }) | undefined;
+    if (!row) throw new LanternError('NOT_FOUND', NOT_FOUND);
+    return row;
+  };
+  const patientByRow = (rowid: number): PatientRow | undefined => patientByRowid.get(rowid) as PatientRow | undefined;
+  /** One patient's rows of one chart section. */
+  const rowsOf = (pkey: number, section: number): Iterable<ItemRow> => sectionOf.iterate(pkey, section) as Iterable<ItemRow>;
+
+  return { db, asOf: meta.asOf, asOfMs: Date.parse(meta.asOf), entityName, fix, parse, parseItem, locationOf, summary, requirePatient, patientByRow, rowsOf };
+}
