@@ -1,32 +1,49 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateHospital } from '../../electron/core/demo';
+import { updateHomeState } from '../../electron/core/home/ingest';
 import { readState } from '../../electron/core/home/layout';
 import { presentError } from '../../electron/core/home/errors';
-import { createFakeContext, KNOWN } from '../support/fake-context';
-import { chromiumPath, go, openPage, pdfPageTexts, shot, startApp, type App } from './support/app';
-import { generatedHome } from './support/homes';
+import { formatClock, formatDate, formatDateTime, formatDay, formatShortDateTime } from '../../renderer/src/lib/time';
+import { tempDir } from '../support/snapshots';
+import { chromiumPath, go, openPage, pdfPageTexts, shot, squash, startApp, type App } from './support/app';
+import { generatedHome, readResources } from './support/homes';
+import { emptyBeds, mostVitalSets, plantedHome, type KnownPatient, type Planted, type PlantedAllergy } from './support/planted';
+
+/** What the allergy line must say for the planted entries: substance, severity and reaction, as recorded. */
+const allergyText = (a: PlantedAllergy) => `${a.substance} (${a.severity}: ${a.reaction})`;
 
 /**
- * Safety properties checked on the fake workstation, whose data carries the hostile and
- * extreme cases on purpose: hostile protocol HTML, DEMO data, long lists, empty beds.
+ * Safety properties on a demo home made by the real pipeline, the hostile and extreme cases
+ * planted in its export: hostile protocol HTML, DEMO data, long lists, empty beds, doses not given.
  */
-describe.skipIf(!chromiumPath)('safety on the fake hospital', () => {
+describe.skipIf(!chromiumPath)('safety on a generated hospital', () => {
+  let home: Awaited<ReturnType<typeof plantedHome>>;
   let app: App;
+  let known: KnownPatient;
+  let protocol: Planted['protocol'];
 
   beforeAll(async () => {
-    app = await startApp(createFakeContext({ demo: true }));
+    home = await plantedHome({ beds: 16, units: 2, demo: true });
+    ({ known, protocol } = home.planted);
+    app = await startApp(home.context);
   });
   afterAll(async () => {
     await app?.close();
+    home?.close();
   });
 
   it('sanitizes protocol HTML: no script, handler, form, style, frame or remote image survives or runs', async () => {
     const page = await openPage(app);
-    await go(page, '#/protocols/proto-rapid-response');
+    await go(page, '#/protocols');
+    // Listed under its own title, as HTML.
+    await page.getByRole('link', { name: new RegExp(`^${protocol.title}\\s*HTML$`) }).click();
     const body = page.getByTestId('protocol-html');
     await body.waitFor();
-    expect(await body.textContent()).toContain('extension 5555');
+    const text = (await body.textContent()) ?? '';
+    expect(text).toContain(protocol.text);
+    for (const line of protocol.criteria) expect(text).toContain(line);
     await page.waitForLoadState('networkidle');
     const probe = await page.evaluate(() => {
       const root = document.querySelector('[data-testid="protocol-html"]')!;
@@ -44,76 +61,111 @@ describe.skipIf(!chromiumPath)('safety on the fake hospital', () => {
 
   it('marks demo data on every screen and on every printed page', async () => {
     const page = await openPage(app);
-    for (const hash of ['#/census/4W', `#/patient/${KNOWN.id}/summary`, '#/protocols']) {
+    for (const hash of [`#/census/${encodeURIComponent(known.unitId)}`, `#/patient/${encodeURIComponent(known.id)}/summary`, '#/protocols']) {
       await go(page, hash);
       await page.getByTestId('demo-strip').waitFor();
       expect(await page.getByTestId('demo-badge').textContent()).toBe('DEMO');
     }
-    await go(page, `#/print/summary/${KNOWN.id}`);
+    await go(page, `#/print/summary/${encodeURIComponent(known.id)}`);
     await page.getByTestId('print-ready').waitFor();
     const texts = await pdfPageTexts(await page.pdf({ preferCSSPageSize: true }));
-    for (const text of texts) {
-      expect(text).toContain('DEMO DATA — NOT REAL PATIENTS');
-      expect(text).toContain(KNOWN.name);
-      expect(text).toContain(`MRN ${KNOWN.mrn}`);
-      expect(text).toContain('ALLERGIES: Penicillin');
+    for (const [i, text] of texts.entries()) {
+      expect(text, `page ${i + 1}`).toContain('DEMO DATA — NOT REAL PATIENTS');
+      expect(text, `page ${i + 1}`).toContain(known.name);
+      expect(text, `page ${i + 1}`).toContain(`MRN ${known.mrn}`);
+      expect(text, `page ${i + 1}`).toContain(`DOB ${formatDate(known.birthDate)}`);
+      expect(squash(text), `page ${i + 1}`).toContain(squash(`ALLERGIES: ${known.allergies.map(allergyText).join('; ')}`));
     }
   });
 
   it('renders only the visible rows of a long list', async () => {
+    const longest = mostVitalSets(home.fhirDir);
+    expect(longest.sets).toBeGreaterThan(60);
     const page = await openPage(app);
-    await go(page, '#/patient/pat-icu-i-11/vitals');
+    await go(page, `#/patient/${encodeURIComponent(longest.patientId)}/vitals`);
     const table = page.getByTestId('vitals-table');
     await table.waitFor();
     expect(await table.getAttribute('data-virtualized')).toBe('true');
     const total = Number(await table.getAttribute('aria-rowcount')) - 1;
-    const rendered = await table.locator('[role="row"]').count();
-    expect(total).toBeGreaterThan(60);
-    expect(rendered).toBeLessThan(total);
+    expect(total).toBe(longest.sets);
+    expect(await table.locator('[role="row"]').count()).toBeLessThan(total);
     // Scrolling brings the oldest rows in.
     await table.evaluate((t) => t.scrollTo(0, t.scrollHeight));
     await expect.poll(() => table.locator(`[aria-rowindex="${total + 1}"]`).count()).toBe(1);
   });
 
-  it('prints the census with identifiers and allergies on each row', async () => {
+  it('prints the census with identifiers and allergies on each row, and every empty bed', async () => {
     const page = await openPage(app);
-    await go(page, '#/print/census/4W');
+    await go(page, `#/print/census/${encodeURIComponent(known.unitId)}`);
     await page.getByTestId('print-ready').waitFor();
     await shot(page, 'print-census-preview-1280x800');
     const text = (await pdfPageTexts(await page.pdf({ preferCSSPageSize: true }))).join(' ');
-    expect(text).toContain(KNOWN.name);
-    expect(text).toContain(`MRN ${KNOWN.mrn}`);
-    expect(text).toContain('Penicillin (severe: Anaphylaxis)');
-    expect(text).toContain('Empty bed');
+    expect(text).toContain(known.name);
+    expect(text).toContain(`MRN ${known.mrn}`);
+    for (const a of known.allergies) expect(squash(text)).toContain(squash(allergyText(a)));
+    const empty = emptyBeds(home.fhirDir, known.unitId);
+    expect(empty.length).toBeGreaterThan(0);
+    expect(text.split('Empty bed').length - 1).toBe(empty.length);
+  });
+
+  it('shows the held and the refused dose with time, day and reason, and the abnormal lab flagged', async () => {
+    const page = await openPage(app);
+    await go(page, `#/patient/${encodeURIComponent(known.id)}/medications`);
+    const row = page.getByTestId('mar-row').filter({ hasText: known.held.medication });
+    await row.first().waitFor();
+    expect(await row.count()).toBe(1);
+    for (const [kind, dose, label] of [['held', known.held, 'HELD'], ['refused', known.refused, 'REFUSED']] as const) {
+      const event = row.locator(`.mar-event[data-kind="${kind}"]`).filter({ hasText: dose.reason });
+      expect(await event.count(), kind).toBe(1);
+      expect(await event.textContent(), kind).toBe(`${formatClock(dose.at)}${label} — ${dose.reason}`);
+      // In the column of its day.
+      const day = await event.evaluate((el) => {
+        const cell = el.closest('td')!;
+        const heads = cell.closest('table')!.querySelectorAll('thead tr:last-child th');
+        return heads[cell.cellIndex]?.textContent ?? null;
+      });
+      expect(day, kind).toBe(formatDay(Date.parse(dose.at)));
+    }
+
+    await go(page, `#/patient/${encodeURIComponent(known.id)}/labs`);
+    const lab = page.getByTestId('labs-table').getByRole('row').filter({ hasText: formatShortDateTime(known.lab.at) }).filter({ hasText: known.lab.display });
+    await lab.first().waitFor();
+    const labText = (await lab.first().textContent()) ?? '';
+    expect(labText).toContain(String(known.lab.value));
+    expect(labText).toMatch(/HIGH/);
+    expect(labText).toMatch(new RegExp(`${known.lab.low}\\D+${known.lab.high} ${known.lab.unit}`));
   });
 
   it('shows a failure of the workstation (disk full) in the header, in one sentence for IT, and nothing when there is none', async () => {
     const plain = await openPage(app);
-    await go(plain, '#/census/4W');
+    await go(plain, `#/census/${encodeURIComponent(known.unitId)}`);
     await plain.getByTestId('census-table').waitFor();
     expect(await plain.getByTestId('local-failure').count()).toBe(0);
 
+    // The home records the failure as an ingest that hit a full disk would.
     const { code, message } = presentError(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
-    const failing = await startApp(createFakeContext({ demo: true, lastFailure: { at: new Date().toISOString(), file: 'unit-4w.lantern', code, message } }));
+    const failure = { at: new Date().toISOString(), file: 'unit-icu.lantern', code, message };
+    expect(updateHomeState(home.dir, (state) => ({ ...state, lastFailure: failure }))).toBe(true);
     try {
-      const page = await openPage(failing);
-      await go(page, '#/census/4W');
+      const page = await openPage(app);
+      await go(page, `#/census/${encodeURIComponent(known.unitId)}`);
       const banner = page.getByTestId('local-failure');
       await banner.waitFor();
       const text = (await banner.textContent()) ?? '';
       expect(text).toContain('The last update of this copy failed');
+      expect(text).toContain(`(${formatDateTime(failure.at)})`);
       expect(text).toContain(message);
       expect(text).toMatch(/disk is full/);
       expect(text).not.toMatch(/ENOSPC: no space|unexpected/);
       await shot(page, 'header-local-failure-1280x800');
     } finally {
-      await failing.close();
+      updateHomeState(home.dir, (state) => ({ ...state, lastFailure: null }));
     }
   });
 
   it('keeps the keyboard in charge: Tab reaches the chart link with a visible focus ring', async () => {
     const page = await openPage(app);
-    await go(page, '#/census/4W');
+    await go(page, `#/census/${encodeURIComponent(known.unitId)}`);
     await page.getByTestId('census-table').waitFor();
     let focused = '';
     for (let i = 0; i < 40 && !focused.includes('patient-link'); i++) {
@@ -123,8 +175,10 @@ describe.skipIf(!chromiumPath)('safety on the fake hospital', () => {
     expect(focused).toContain('patient-link');
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
     expect(outline).toBe('solid');
+    const name = await page.evaluate(() => document.activeElement?.textContent ?? '');
     await page.keyboard.press('Enter');
     await page.getByTestId('patient-banner').waitFor();
+    expect(await page.getByTestId('banner-name').textContent()).toBe(name);
   });
 });
 
@@ -150,28 +204,33 @@ describe.skipIf(!chromiumPath)('when the copy on screen is not the newest', () =
   });
 
   it('says when a new snapshot was held back, and keeps showing the copy in use', async () => {
-    const base = createFakeContext({ demo: false });
-    const heldBack = {
-      at: new Date().toISOString(),
-      file: 'general-43.lantern',
-      sequence: 43,
-      asOf: base.asOf.toISOString(),
-      patients: { snapshot: 3, inUse: 412 },
-      missing: [],
-    };
-    const app = await startApp({ ...base, status: () => ({ ...base.status(), heldBack }) });
+    const home = await generatedHome({ beds: 8, units: 1 });
+    const few = tempDir('lantern-e2e-few-');
     try {
-      const page = await openPage(app);
-      await page.getByTestId('census-table').waitFor();
-      const notice = page.getByTestId('held-back-notice');
-      expect(await notice.textContent()).toBe(
-        'A new snapshot was held back: it has 3 patients where the copy in use has 412. The copy in use is still shown. ' +
-          'IT: check the EHR export and the publisher; if the change is real, take it on purpose with ' +
-          'lantern ingest FILE --home DIR --accept-drop (FILE: general-43.lantern, sequence 43).',
-      );
-      await shot(page, 'census-held-back-1280x800');
+      // The next export has far fewer patients: the workstation holds it back.
+      await generateHospital({ outDir: few, beds: 3, units: 1, days: 3, seed: 'e2e-few', now: home.asOf });
+      const next = await home.ingestNext(few);
+      expect((next.refusal as { code?: string } | null)?.code).toBe('SUSPECT_DROP');
+      const inUse = readResources(home.fhirDir, 'Patient').length;
+      const arrived = readResources(few, 'Patient').length;
+      const app = await startApp(home.context);
+      try {
+        const page = await openPage(app);
+        await page.getByTestId('census-table').waitFor();
+        const notice = page.getByTestId('held-back-notice');
+        expect(await notice.textContent()).toBe(
+          `A new snapshot was held back: it has ${arrived} patients where the copy in use has ${inUse}. The copy in use is still shown. ` +
+            'IT: check the EHR export and the publisher; if the change is real, take it on purpose with ' +
+            `lantern ingest FILE --home DIR --accept-drop (FILE: ${path.basename(next.file)}, sequence ${next.sequence}).`,
+        );
+        expect(await page.getByTestId('census-row').filter({ hasText: 'MRN ' }).count()).toBe(inUse);
+        await shot(page, 'census-held-back-1280x800');
+      } finally {
+        await app.close();
+      }
     } finally {
-      await app.close();
+      home.close();
+      rmSync(few, { recursive: true, force: true });
     }
   });
 });

@@ -152,7 +152,7 @@ export async function buildSnapshot(options: BuildOptions) {
 export function enrollTestHome(
   dir: string,
   pki: TestPki,
-  options: { workstation?: number; facility?: string | null; units?: string[] | null; keepSnapshots?: number; now?: Date; limits?: HomeConfig['limits'] } = {},
+  options: { workstation?: number; facility?: string | null; units?: string[] | null; keepSnapshots?: number; now?: Date; limits?: HomeConfig['limits']; demo?: boolean } = {},
 ) {
   const w = pki.workstations[options.workstation ?? 0]!;
   return enrollHome({
@@ -165,6 +165,7 @@ export function enrollTestHome(
     units: options.units === undefined ? ['4W'] : options.units,
     keepSnapshots: options.keepSnapshots,
     limits: options.limits,
+    demo: options.demo,
     clock: () => options.now ?? AS_OF,
   });
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiContext } from '../../../electron/core/api/handlers';
 import { generateHospital, type GenerateSummary } from '../../../electron/core/demo';
@@ -17,8 +17,15 @@ export interface E2eHome {
   context: ApiContext;
   /** The home folder (state.json, snapshots/). */
   dir: string;
+  /** The export the snapshots were published from (read it back for what a spec expects). */
+  fhirDir: string;
   asOf: Date;
   units: Array<{ id: string; name: string }>;
+  /**
+   * Publish another export for this home (same publisher, same units) as the next sequence
+   * and ingest it; a refusal is returned, not thrown, and recorded by the home as usual.
+   */
+  ingestNext(fhirDir: string): Promise<{ file: string; sequence: number; refusal: Error | null }>;
   close(): void;
 }
 
@@ -31,36 +38,56 @@ interface HomeOptions {
   clock: () => Date;
   work: string;
   expiresAfterMs?: number;
-  /** How many snapshots of the export to ingest, sequence 1..n (default 1), all kept. */
+  /** How many snapshots of the export to ingest, sequence 1..n (default 1, 0: an enrolled home with none), all kept. */
   snapshots?: number;
+  /** Enrolled as a demo home (DEMO on every screen and page). */
+  demo?: boolean;
+  /** When the snapshots were published and ingested (default: the clock's now); earlier, to make an expired copy. */
+  ingestedAt?: Date;
 }
 
 async function homeFrom(o: HomeOptions): Promise<E2eHome> {
-  const now = o.clock();
+  const ingestClock = o.ingestedAt ? () => o.ingestedAt! : o.clock;
+  const now = ingestClock();
   const pki = makeTestPki({ now: new Date(now.getTime() - 86_400_000), dir: path.join(o.work, 'pki') });
   const homeDir = path.join(o.work, 'home');
   const count = o.snapshots ?? 1;
-  enrollTestHome(homeDir, pki, { units: o.units.map((u) => u.id), now, keepSnapshots: Math.max(2, count) });
-  for (let sequence = 1; sequence <= count; sequence++) {
+  enrollTestHome(homeDir, pki, { units: o.units.map((u) => u.id), now, keepSnapshots: Math.max(2, count), demo: o.demo });
+  let sequence = 0;
+  const publishNext = async (fhirDir: string, protocolsDir: string | undefined) => {
+    sequence++;
     const file = path.join(o.work, `snapshot-${sequence}.lantern`);
     await buildSnapshot({
       pki,
       out: file,
-      fhirDir: o.fhirDir,
-      protocolsDir: o.protocolsDir,
+      fhirDir,
+      protocolsDir,
       sequence,
       units: o.units.map((u) => u.id),
       asOf: o.asOf,
       expiresAfterMs: o.expiresAfterMs ?? 3 * 86_400_000,
-      now,
+      now: ingestClock(),
     });
-    await ingestSnapshot(homeDir, file, { model: chartModel, clock: o.clock });
+    return file;
+  };
+  for (let n = 1; n <= count; n++) {
+    await ingestSnapshot(homeDir, await publishNext(o.fhirDir, o.protocolsDir), { model: chartModel, clock: ingestClock });
   }
   const home = openHome(homeDir, { model: chartModel, clock: o.clock });
   return {
     dir: homeDir,
+    fhirDir: o.fhirDir,
     asOf: o.asOf,
     units: o.units,
+    ingestNext: async (fhirDir) => {
+      const file = await publishNext(fhirDir, path.join(fhirDir, 'protocols'));
+      try {
+        await ingestSnapshot(homeDir, file, { model: chartModel, clock: ingestClock });
+        return { file, sequence, refusal: null };
+      } catch (error) {
+        return { file, sequence, refusal: error as Error };
+      }
+    },
     context: {
       shell: 'preview',
       version: 'e2e',
@@ -80,11 +107,28 @@ export const HOSTILE_TEXT =
   'Wound care done. <script>window.__lanternPwned = "script"</script>' +
   '<img src="x" onerror="window.__lanternPwned = \'img\'"> Dressing dry and intact.';
 
+/** The resources of one type in an export, parsed. */
+export function readResources<T = Record<string, unknown>>(fhirDir: string, type: string): T[] {
+  return readFileSync(path.join(fhirDir, `${type}.ndjson`), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
+}
+
+/** Rewrite one type's NDJSON file of an export (and its count in manifest.json): what an EHR could have sent instead. */
+export function rewriteResources(fhirDir: string, type: string, change: (resources: Array<Record<string, unknown>>) => object[]): void {
+  const resources = change(readResources(fhirDir, type));
+  writeFileSync(path.join(fhirDir, `${type}.ndjson`), resources.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  const manifestFile = path.join(fhirDir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { output: Array<{ type: string; count?: number }> };
+  for (const o of manifest.output) if (o.type === type && typeof o.count === 'number') o.count = resources.length;
+  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+}
+
 /** Add two hostile notes (plain text and HTML) for the export's first patient; returns that patient's id. */
 function addHostileNotes(fhirDir: string): string {
-  const first = JSON.parse(readFileSync(path.join(fhirDir, 'Patient.ndjson'), 'utf8').split('\n')[0]!) as { id: string };
-  const note = (id: string, contentType: string, text: string, hoursAgo: number) =>
-    JSON.stringify({
+  const first = readResources<{ id: string }>(fhirDir, 'Patient')[0]!;
+  const note = (id: string, contentType: string, text: string, hoursAgo: number) => ({
       resourceType: 'DocumentReference',
       id,
       status: 'current',
@@ -94,25 +138,36 @@ function addHostileNotes(fhirDir: string): string {
       date: new Date(Date.now() - hoursAgo * 3_600_000).toISOString(),
       content: [{ attachment: { contentType, data: Buffer.from(text).toString('base64') } }],
     });
-  appendFileSync(
-    path.join(fhirDir, 'DocumentReference.ndjson'),
-    `${note('e2e-hostile-text', 'text/plain', HOSTILE_TEXT, 0.5)}\n${note('e2e-hostile-html', 'text/html', `<div>${HOSTILE_TEXT}</div>`, 0.6)}\n`,
-  );
-  const manifestFile = path.join(fhirDir, 'manifest.json');
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { output: Array<{ type: string; count?: number }> };
-  for (const o of manifest.output) if (o.type === 'DocumentReference' && typeof o.count === 'number') o.count += 2;
-  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+  rewriteResources(fhirDir, 'DocumentReference', (notes) => [
+    ...notes,
+    note('e2e-hostile-text', 'text/plain', HOSTILE_TEXT, 0.5),
+    note('e2e-hostile-html', 'text/html', `<div>${HOSTILE_TEXT}</div>`, 0.6),
+  ]);
   return first.id;
 }
 
+export interface GeneratedHomeOptions {
+  beds?: number;
+  units?: number;
+  snapshots?: number;
+  /** Change the generated export before it is published. */
+  edit?: (fhirDir: string) => void;
+  demo?: boolean;
+  /** How old the data is (default 40 minutes). */
+  ageMinutes?: number;
+  /** Hours from the data-as-of time to the snapshot's expiry (default 72). */
+  expiresAfterHours?: number;
+  /** Minutes after the data-as-of time when the snapshot was published and ingested (default: now). */
+  ingestedAfterMinutes?: number;
+  seed?: string;
+}
+
 /** The generator's hospital (units, beds, MAR, vitals, labs, notes, protocols) as of 40 minutes ago. */
-export async function generatedHome(
-  options: { beds?: number; units?: number; snapshots?: number; edit?: (fhirDir: string) => void } = {},
-): Promise<E2eHome & { summary: GenerateSummary; hostilePatientId: string }> {
+export async function generatedHome(options: GeneratedHomeOptions = {}): Promise<E2eHome & { summary: GenerateSummary; hostilePatientId: string }> {
   const work = tempDir('lantern-e2e-');
-  const asOf = new Date(Math.floor((Date.now() - 40 * 60_000) / 60_000) * 60_000);
+  const asOf = new Date(Math.floor((Date.now() - (options.ageMinutes ?? 40) * 60_000) / 60_000) * 60_000);
   const fhirDir = path.join(work, 'export');
-  const summary = await generateHospital({ outDir: fhirDir, beds: options.beds ?? 16, units: options.units ?? 2, days: 3, seed: 'e2e', now: asOf });
+  const summary = await generateHospital({ outDir: fhirDir, beds: options.beds ?? 16, units: options.units ?? 2, days: 3, seed: options.seed ?? 'e2e', now: asOf });
   const hostilePatientId = addHostileNotes(fhirDir);
   options.edit?.(fhirDir);
   const home = await homeFrom({
@@ -123,6 +178,9 @@ export async function generatedHome(
     clock: () => new Date(),
     work,
     snapshots: options.snapshots,
+    demo: options.demo,
+    expiresAfterMs: options.expiresAfterHours === undefined ? undefined : options.expiresAfterHours * 3_600_000,
+    ingestedAt: options.ingestedAfterMinutes === undefined ? undefined : new Date(asOf.getTime() + options.ingestedAfterMinutes * 60_000),
   });
   return { ...home, summary, hostilePatientId };
 }
