@@ -40,7 +40,23 @@ describe('lantern pull (CLI)', () => {
     expect(readFileSync(path.join(out, 'Patient.001.ndjson'), 'utf8')).toBe('{"resourceType":"Patient","id":"a"}\n{"resourceType":"Patient","id":"b"}\n');
   });
 
+  it('--state --since auto: a full pull first, then only the changes, merged into the export folder', async () => {
+    const dir = tempDir('pull-cli-');
+    const resources = { Patient: [{ resourceType: 'Patient', id: 'a', meta: { lastUpdated: '2026-11-30T11:00:00Z' } }] };
+    server = await startBulkServer({ resources, transactionTime: '2026-11-30T12:00:00.000Z' });
+    const args = ['pull', '--base', server.base, '--out', path.join(dir, 'export'), '--state', path.join(dir, 'state'), '--since', 'auto'];
+    const first = await runCli(args);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('full pull: the publisher state replaced; the state holds 1 resources');
+    resources.Patient.push({ resourceType: 'Patient', id: 'b', meta: { lastUpdated: '2026-11-30T12:30:00Z' } });
+    server.setTransactionTime('2026-11-30T13:00:00.000Z');
+    const second = await runCli(args);
+    expect(second.out).toContain('changes since 2026-11-30T12:00:00.000Z: 1 added, 0 changed, 0 deleted; the state holds 2 resources');
+    expect(readFileSync(path.join(dir, 'export', 'Patient.ndjson'), 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
   it('says what is wrong with its options in a sentence', async () => {
+    expect((await runCli(['pull', '--base', 'http://127.0.0.1:1/fhir', '--out', '/tmp/x', '--since', 'auto'])).err).toMatch(/--since auto needs --state DIR/);
     expect((await runCli(['pull', '--out', '/tmp/x'])).err).toMatch(/--base is required/);
     expect((await runCli(['pull', '--base', 'http://127.0.0.1:1/fhir', '--out', '/tmp/x', '--client-id', 'x'])).err).toMatch(/needs --client-id, --key and --kid together/);
     expect((await runCli(['pull', '--base', 'http://127.0.0.1:1/fhir', '--out', '/tmp/x', '--since', 'yesterday'])).err).toMatch(/--since "yesterday" is not a FHIR instant/);

@@ -8,10 +8,12 @@ import { scanExport } from '../../electron/core/publisher/publish';
 import { startBulkServer, type BulkServer, type BulkServerOptions } from '../support/bulk-server';
 import { tempDir } from '../support/snapshots';
 
-const patients = Array.from({ length: 12 }, (_, i) => ({ resourceType: 'Patient', id: `p${i + 1}`, name: [{ family: `Family${i + 1}`, given: ['Test'] }] }));
+const meta = { lastUpdated: '2026-11-20T08:00:00Z' };
+const patients = Array.from({ length: 12 }, (_, i) => ({ resourceType: 'Patient', id: `p${i + 1}`, meta, name: [{ family: `Family${i + 1}`, given: ['Test'] }] }));
 const observations = Array.from({ length: 30 }, (_, i) => ({
   resourceType: 'Observation',
   id: `o${i + 1}`,
+  meta,
   status: 'final',
   subject: { reference: `Patient/p${(i % 12) + 1}` },
   code: { text: 'Heart rate' },

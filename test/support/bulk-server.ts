@@ -46,6 +46,10 @@ export interface BulkServerOptions {
   manifestPageSize?: number;
   /** File downloads answer 404 (expired files). */
   filesExpired?: boolean;
+  /** What the export holds as of (default 2026-11-30T12:00:00.000Z); change it between pulls. */
+  transactionTime?: string;
+  /** Resources deleted at a time: listed in the deleted files of exports asked _since before it. */
+  deletions?: Array<{ ref: string; at: string }>;
   /** The server's clock (token lifetimes, assertion exp), shared with a client on a test clock. */
   clock?: () => number;
 }
@@ -73,6 +77,9 @@ export interface BulkServer {
   /** Stop answering (connections refused) and start again on the same ports. */
   pause(): Promise<void>;
   resume(): Promise<void>;
+  /** The EHR moves on: exports from now on are as of this time and list these deletions. */
+  setTransactionTime(t: string): void;
+  deletionsPush(...d: Array<{ ref: string; at: string }>): void;
 }
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -105,6 +112,12 @@ function verifyAssertion(jwt: string, keys: JsonWebKey[], tokenUrl: string, seen
   return null;
 }
 
+function postedParameters(body: string): { since: string | null; types: string[] | null } {
+  const p = (JSON.parse(body) as { parameter?: Array<{ name: string; valueString?: string; valueInstant?: string }> }).parameter ?? [];
+  const types = p.filter((x) => x.name === '_type').flatMap((x) => (x.valueString ?? '').split(','));
+  return { since: p.find((x) => x.name === '_since')?.valueInstant ?? null, types: types.length ? types : null };
+}
+
 async function listen(server: Server, port = 0): Promise<number> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
@@ -126,16 +139,30 @@ export async function startBulkServer(o: BulkServerOptions): Promise<BulkServer>
   let tokenUrl = '';
   let redirectBase = '';
 
-  for (const [type, list] of Object.entries(o.resources)) {
-    const n = Math.max(1, Math.min(o.filesPerType ?? 1, list.length || 1));
-    const per = Math.ceil(list.length / n) || 1;
-    for (let i = 0; i < n; i++) files.set(`/files/${type}-${i + 1}.ndjson`, list.slice(i * per, (i + 1) * per).map((r) => JSON.stringify(r)).join('\n') + (list.length ? '\n' : ''));
-  }
-  if (o.deleted?.length) {
-    const bundle = { resourceType: 'Bundle', type: 'transaction', entry: o.deleted.map((url) => ({ request: { method: 'DELETE', url } })) };
-    files.set('/files/deleted-1.ndjson', `${JSON.stringify(bundle)}\n`);
-  }
-  if (o.errors?.length) files.set('/files/errors-1.ndjson', o.errors.map((e) => JSON.stringify(outcome(e.severity, 'processing', e.text))).join('\n') + '\n');
+  /**
+   * The files of an export as asked: resources changed after _since (meta.lastUpdated), of the
+   * _type list, and the deletions after _since. Built at each kick-off from o.resources as it
+   * is then, so a test changes the EHR between pulls by changing o.resources.
+   */
+  const buildFiles = (since: string | null, types: string[] | null) => {
+    files.clear();
+    const after = (t: string | undefined) => since === null || (t !== undefined && Date.parse(t) > Date.parse(since));
+    for (const [type, all] of Object.entries(o.resources)) {
+      if (types && !types.includes(type)) continue;
+      const list = all.filter((r) => after((r as { meta?: { lastUpdated?: string } }).meta?.lastUpdated));
+      if (!list.length && since !== null) continue;
+      const n = Math.max(1, Math.min(o.filesPerType ?? 1, list.length || 1));
+      const per = Math.ceil(list.length / n) || 1;
+      for (let i = 0; i < n; i++) files.set(`/files/${type}-${i + 1}.ndjson`, list.slice(i * per, (i + 1) * per).map((r) => JSON.stringify(r)).join('\n') + (list.length ? '\n' : ''));
+    }
+    const gone = [...(o.deleted ?? []), ...(since === null ? [] : (o.deletions ?? []).filter((d) => after(d.at)).map((d) => d.ref))];
+    if (gone.length) {
+      const bundle = { resourceType: 'Bundle', type: 'transaction', entry: gone.map((url) => ({ request: { method: 'DELETE', url } })) };
+      files.set('/files/deleted-1.ndjson', `${JSON.stringify(bundle)}\n`);
+    }
+    if (o.errors?.length) files.set('/files/errors-1.ndjson', o.errors.map((e) => JSON.stringify(outcome(e.severity, 'processing', e.text))).join('\n') + '\n');
+  };
+  buildFiles(null, null);
 
   const authorized = (req: IncomingMessage): boolean => {
     if (!o.clients) return true;
@@ -152,11 +179,11 @@ export async function startBulkServer(o: BulkServerOptions): Promise<BulkServer>
     const pages: object[] = [];
     for (let i = 0; i < Math.max(1, output.length); i += size) {
       pages.push({
-        transactionTime: '2026-11-30T12:00:00.000Z',
+        transactionTime: o.transactionTime ?? '2026-11-30T12:00:00.000Z',
         request: `${base}/$export`,
         requiresAccessToken: o.requiresAccessToken ?? o.clients !== undefined,
         output: output.slice(i, i + size),
-        ...(i === 0 && o.deleted?.length ? { deleted: [{ type: 'Bundle', url: url('/files/deleted-1.ndjson') }] } : {}),
+        ...(i === 0 && files.has('/files/deleted-1.ndjson') ? { deleted: [{ type: 'Bundle', url: url('/files/deleted-1.ndjson') }] } : {}),
         ...(i === 0 ? { error: o.errors?.length ? [{ type: 'OperationOutcome', url: url('/files/errors-1.ndjson') }] : [] } : {}),
       });
     }
@@ -201,6 +228,8 @@ export async function startBulkServer(o: BulkServerOptions): Promise<BulkServer>
       kickOffCount++;
       if (kickOffCount <= (o.kickOff429 ?? 0)) return json(res, 429, outcome('error', 'throttled', 'slow down'), { 'retry-after': '7' });
       if (req.headers.prefer !== 'respond-async' || !String(req.headers.accept).includes('application/fhir+json')) return json(res, 400, outcome('error', 'invalid', 'Prefer: respond-async and Accept: application/fhir+json are required'));
+      const asked = req.method === 'POST' ? postedParameters(body) : { since: url.searchParams.get('_since'), types: url.searchParams.get('_type')?.split(',') ?? null };
+      buildFiles(asked.since, asked.types);
       const job = `${++jobs}`;
       polls.set(job, 0);
       res.writeHead(202, { 'content-location': `${base}/jobs/${job}` });
@@ -301,5 +330,7 @@ export async function startBulkServer(o: BulkServerOptions): Promise<BulkServer>
     stop: stopAll,
     pause: stopAll,
     resume: start,
+    setTransactionTime: (t) => void (o.transactionTime = t),
+    deletionsPush: (...d) => void (o.deletions = [...(o.deletions ?? []), ...d]),
   };
 }

@@ -1,13 +1,15 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExportLevel } from '../../../electron/core/publisher/pull/bulk';
-import { PULL_LIMITS, pullExport, type PullProgress } from '../../../electron/core/publisher/pull/pull';
+import { PULL_LIMITS, pullExport, type PullOptions, type PullProgress, type PullResult } from '../../../electron/core/publisher/pull/pull';
+import { pullIntoState, type StatefulPullResult } from '../../../electron/core/publisher/pull/state';
+import { parseDuration } from '../../../electron/core/publisher/publish';
 import { SIGNING_ALGS, generateClientKey, type SigningAlg } from '../../../electron/core/publisher/pull/smart';
 import { CliError, EXIT, defineCommand, intOption, stringOption, type Io, type Values } from '../command';
 import { mb, readText } from './snapshot-common';
 
 const USAGE =
-  'lantern pull --base URL --out DIR [--group ID | --patient] [--type T,...] [--since INSTANT] [--post] ' +
+  'lantern pull --base URL --out DIR [--state DIR [--since auto|INSTANT] [--full] [--full-every DURATION]] [--group ID | --patient] [--type T,...] [--post] ' +
   '[--client-id ID --key FILE --kid KID --alg RS384|ES384] [--token-url URL] [--parallel N] [--json]\n' +
   '       lantern pull keygen --alg RS384|ES384 --out DIR';
 
@@ -43,7 +45,11 @@ function level(values: Values): ExportLevel {
 
 function since(values: Values): string | undefined {
   const s = stringOption(values, 'since');
-  if (s === undefined) return undefined;
+  if (s === undefined || values['full'] === true) return undefined;
+  if (s === 'auto') {
+    if (!stringOption(values, 'state')) throw new CliError('--since auto needs --state DIR: the publisher state remembers the last pull.', EXIT.USAGE);
+    return s;
+  }
   if (Number.isNaN(Date.parse(s)) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s)) {
     throw new CliError(`--since "${s}" is not a FHIR instant (e.g. 2026-11-30T12:00:00Z).`, EXIT.USAGE);
   }
@@ -74,7 +80,13 @@ export default defineCommand({
     '--group ID         a Group export (the unit\'s or the hospital\'s patient group); --patient: a',
     '                   Patient-level export; neither: a system-level export',
     '--type T,...       only these resource types (_type)',
-    '--since INSTANT    only what changed since (_since)',
+    '--state DIR        the publisher\'s own current copy of the EHR (an encrypted database and its',
+    '                   key, for the publisher\'s service account only): each pull is merged into it',
+    '                   (deletions applied) and --out is written from it, whole',
+    '--since auto|INSTANT  only what changed since (_since); auto: since the last pull merged into',
+    '                   --state (a full pull when there is none)',
+    '--full             a full pull, even with --since (with --state: replaces the state)',
+    '--full-every D     with --state: a full refresh when the last is older than D (default 7d)',
     '--post             kick off with POST and a Parameters resource instead of GET',
     '--client-id, --key, --kid, --alg   SMART Backend Services: the client registered with the EHR,',
     '                   its private key (PEM, from lantern pull keygen), the key id and RS384 or ES384',
@@ -91,6 +103,9 @@ export default defineCommand({
     patient: { type: 'boolean' },
     type: { type: 'string' },
     since: { type: 'string' },
+    state: { type: 'string' },
+    full: { type: 'boolean' },
+    'full-every': { type: 'string' },
     post: { type: 'boolean' },
     'client-id': { type: 'string' },
     key: { type: 'string' },
@@ -114,12 +129,11 @@ export default defineCommand({
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
-      const result = await pullExport({
+      const options: Omit<PullOptions, 'since'> = {
         base: stringOption(values, 'base')!,
         out: stringOption(values, 'out')!,
         level: level(values),
         types: stringOption(values, 'type')?.split(',').map((t) => t.trim()).filter(Boolean),
-        since: since(values),
         post: values['post'] === true,
         parallel: intOption(values, 'parallel', PULL_LIMITS.PARALLEL_DEFAULT, 1, PULL_LIMITS.PARALLEL_MAX),
         auth: authParts.length
@@ -139,7 +153,15 @@ export default defineCommand({
           retry: (what, why, ms) => !json && io.err(`pull: ${what}: ${why}; trying again in ${Math.ceil(ms / 1000)} s`),
           note: (text) => !json && io.err(`pull: ${text}`),
         },
-      });
+      };
+      const stateDir = stringOption(values, 'state');
+      const fullEvery = stringOption(values, 'full-every');
+      const fullEveryMs = fullEvery === undefined ? undefined : parseDuration(fullEvery);
+      if (fullEveryMs === null || (fullEveryMs !== undefined && fullEveryMs <= 0)) throw new CliError(`--full-every "${fullEvery}" is not a duration (e.g. 7d, 36h).`, EXIT.USAGE);
+      if (!stateDir && (fullEvery !== undefined || since(values) === 'auto')) throw new CliError('--full-every and --since auto need --state DIR.', EXIT.USAGE);
+      const result: PullResult & Partial<StatefulPullResult> = stateDir
+        ? await pullIntoState({ ...options, stateDir: path.resolve(stateDir), since: since(values), full: values['full'] === true, fullEveryMs })
+        : await pullExport({ ...options, since: since(values) });
       if (json) {
         io.out(JSON.stringify(result));
       } else {
@@ -150,6 +172,10 @@ export default defineCommand({
         if (result.deleted) io.out(`  ${result.deleted} deletion(s) listed by the server`);
         const errors = Object.entries(result.errors);
         if (errors.length) io.out(`  the server reported problems: ${errors.map(([s, n]) => `${n} ${s}`).join(', ')} (see ${path.join(result.out, 'error')})`);
+        if (result.merge) {
+          const m = result.merge;
+          io.out(`  ${m.full ? 'full pull: the publisher state replaced' : `changes since ${result.since}: ${m.added} added, ${m.changed} changed, ${m.deleted} deleted`}; the state holds ${Object.values(m.counts).reduce((a, b) => a + b, 0).toLocaleString('en-US')} resources`);
+        }
         if (!result.jobDeleted) io.err('Warning: the export job could not be deleted on the server; it will expire there by itself.');
       }
       return EXIT.OK;
