@@ -95,56 +95,59 @@ export class PublisherState {
     const remove = this.db.prepare('DELETE FROM resource WHERE type = ? AND id = ?');
     const summary: ApplySummary = { full: o.full, added: 0, changed: 0, deleted: 0, counts: {} };
 
-    // Read everything first (files may be large: line by line), then write in one transaction.
-    const rows: Array<[string, string, string | null, string]> = [];
-    for (const f of manifest.output) {
-      for await (const line of createInterface({ input: createReadStream(path.join(exportDir, f.url)), crlfDelay: Infinity })) {
-        if (!line.trim()) continue;
-        let r: { resourceType?: unknown; id?: unknown };
-        try {
-          r = JSON.parse(line) as typeof r;
-        } catch {
-          throw new PullError(`A line of ${f.url} in the pulled export is not JSON; the publisher state was not changed.`);
-        }
-        if (r.resourceType !== f.type || typeof r.id !== 'string' || !r.id) throw new PullError(`A line of ${f.url} in the pulled export is not a ${f.type} with an id; the publisher state was not changed.`);
-        rows.push([f.type, r.id, lastUpdated(line), line]);
-      }
-    }
-    const deletions: Array<[string, string]> = [];
-    for (const f of manifest.deleted ?? []) {
-      for await (const line of createInterface({ input: createReadStream(path.join(exportDir, f.url)), crlfDelay: Infinity })) {
-        if (!line.trim()) continue;
-        const b = JSON.parse(line) as { entry?: Array<{ request?: { method?: unknown; url?: unknown } }> };
-        for (const e of b.entry ?? []) {
-          // request.url is "Type/id" (or a full URL ending so).
-          const parts = typeof e.request?.url === 'string' ? e.request.url.split('?')[0]!.split('/') : [];
-          const m = parts.length >= 2 && /^[A-Z][A-Za-z]+$/.test(parts.at(-2)!) && /^[A-Za-z0-9\-.]{1,64}$/.test(parts.at(-1)!) ? [null, parts.at(-2), parts.at(-1)] : null;
-          if (e.request?.method === 'DELETE' && m) deletions.push([m[1]!, m[2]!]);
-        }
-      }
-    }
-
-    this.db.transaction(() => {
+    // One transaction, written as the files are read line by line (a hospital's export does not
+    // fit in memory as strings): anything wrong and the state is as it was.
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
       if (o.full) {
         // A full pull is the whole truth for what it covers: anything not in it is gone.
-        const covered = o.types?.length ? o.types : null;
-        if (covered) for (const t of covered) this.db.prepare('DELETE FROM resource WHERE type = ?').run(t);
+        if (o.types?.length) for (const t of o.types) this.db.prepare('DELETE FROM resource WHERE type = ?').run(t);
         else this.db.exec('DELETE FROM resource');
       }
-      for (const [type, id, at, json] of rows) {
-        const had = !o.full && exists.get(type, id) !== undefined;
-        const info = upsert.run(type, id, at, json);
-        if (info.changes) {
-          if (had) summary.changed++;
-          else summary.added++;
+      for (const f of manifest.output) {
+        for await (const line of createInterface({ input: createReadStream(path.join(exportDir, f.url)), crlfDelay: Infinity })) {
+          if (!line.trim()) continue;
+          let r: { resourceType?: unknown; id?: unknown };
+          try {
+            r = JSON.parse(line) as typeof r;
+          } catch {
+            throw new PullError(`A line of ${f.url} in the pulled export is not JSON; the publisher state was not changed.`);
+          }
+          if (r.resourceType !== f.type || typeof r.id !== 'string' || !r.id) throw new PullError(`A line of ${f.url} in the pulled export is not a ${f.type} with an id; the publisher state was not changed.`);
+          const had = !o.full && exists.get(f.type, r.id) !== undefined;
+          if (upsert.run(f.type, r.id, lastUpdated(line), line).changes) {
+            if (had) summary.changed++;
+            else summary.added++;
+          }
         }
       }
-      for (const [type, id] of deletions) summary.deleted += remove.run(type, id).changes;
+      for (const f of manifest.deleted ?? []) {
+        for await (const line of createInterface({ input: createReadStream(path.join(exportDir, f.url)), crlfDelay: Infinity })) {
+          if (!line.trim()) continue;
+          let b: { entry?: Array<{ request?: { method?: unknown; url?: unknown } }> };
+          try {
+            b = JSON.parse(line) as typeof b;
+          } catch {
+            throw new PullError(`A line of ${f.url} (deleted resources) is not JSON; the publisher state was not changed.`);
+          }
+          for (const e of b.entry ?? []) {
+            // request.url is "Type/id" (or a full URL ending so).
+            const parts = typeof e.request?.url === 'string' ? e.request.url.split('?')[0]!.split('/') : [];
+            const type = parts.at(-2);
+            const id = parts.at(-1);
+            if (e.request?.method === 'DELETE' && type && id && /^[A-Z][A-Za-z]+$/.test(type)) summary.deleted += remove.run(type, id).changes;
+          }
+        }
+      }
       const set = this.db.prepare('INSERT OR REPLACE INTO state_meta(key, value) VALUES (?, ?)');
       set.run('transactionTime', manifest.transactionTime);
       if (manifest.request) set.run('request', manifest.request);
       if (o.full) set.run('lastFullAt', o.now.toISOString());
-    })();
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
     for (const r of this.db.prepare('SELECT type, count(*) AS n FROM resource GROUP BY type ORDER BY type').all() as Array<{ type: string; n: number }>) summary.counts[r.type] = r.n;
     return summary;
   }
