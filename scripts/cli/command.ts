@@ -34,8 +34,8 @@ export interface Command {
   /** Longer help: what each option means. */
   details?: string;
   options: Options;
-  /** How many positional arguments the command takes (exactly). */
-  positionals: number;
+  /** How many positional arguments the command takes: exactly N, or [at least, at most]. */
+  positionals: number | readonly [number, number];
   /** Options that must be given. */
   required?: string[];
   run(
@@ -67,8 +67,9 @@ export function parseCommandArgs(command: Command, argv: string[]) {
   }
   const values = parsed.values as Values;
   if (values['help']) return { help: true as const };
-  if (parsed.positionals.length !== command.positionals) {
-    const want = command.positionals === 0 ? 'no' : String(command.positionals);
+  const [least, most] = typeof command.positionals === 'number' ? [command.positionals, command.positionals] : command.positionals;
+  if (parsed.positionals.length < least || parsed.positionals.length > most) {
+    const want = most === 0 ? 'no' : least === most ? String(least) : `${least} to ${most}`;
     throw new CliError(
       `lantern ${command.name} takes ${want} positional argument(s). Usage: ${command.usage}`,
       EXIT.USAGE,

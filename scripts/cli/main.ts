@@ -10,6 +10,7 @@ import ingest from './commands/ingest';
 import inspect from './commands/inspect';
 import pkiInit from './commands/pki-init';
 import publish from './commands/publish';
+import pull from './commands/pull';
 import resetSequence from './commands/reset-sequence';
 import rollback from './commands/rollback';
 import search from './commands/search';
@@ -19,6 +20,7 @@ import watch from './commands/watch';
 export const COMMANDS: readonly Command[] = [
   generate,
   pkiInit,
+  pull,
   publish,
   inspect,
   enroll,

@@ -115,3 +115,24 @@ export function removeSecurely(file: string): void {
     }
   }
 }
+
+/**
+ * A long-lived database that is written to in place (the publisher's current state): the same
+ * whole-file encryption as a snapshot's, with a write-ahead journal so a crash mid-write
+ * leaves the last committed state.
+ */
+export function openLiveDatabase(file: string, key: Buffer): Db {
+  const fresh = !existsSync(file);
+  const db = new Database(file, bindingOption());
+  try {
+    applyKey(db, key, NEW_DATABASE_CIPHER);
+    if (fresh) db.pragma('page_size = 16384');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
