@@ -10,6 +10,7 @@ import ingest from './commands/ingest';
 import inspect from './commands/inspect';
 import pkiInit from './commands/pki-init';
 import publish from './commands/publish';
+import publisher from './commands/publisher';
 import pull from './commands/pull';
 import resetSequence from './commands/reset-sequence';
 import rollback from './commands/rollback';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   pkiInit,
   pull,
   publish,
+  publisher,
   inspect,
   enroll,
   ingest,
