@@ -349,6 +349,8 @@ function buildPatient(
     isolation: known ? [KNOWN.isolation] : index % 4 === 1 ? ['Droplet'] : [],
     weight: known ? KNOWN.weight : `${(50 + r() * 50).toFixed(1)} kg`,
     height: known ? '162 cm' : `${Math.round(150 + r() * 40)} cm`,
+    weightAt: null,
+    heightAt: null,
     attending,
     allergies,
     allergySummary: summarizeAllergies(allergies),
