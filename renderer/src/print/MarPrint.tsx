@@ -12,6 +12,7 @@ export function printPatientOf(chart: Chart): PrintPatient {
     codeStatus: chart.codeStatus,
     isolation: chart.isolation,
     weight: chart.weight,
+    weightAt: chart.weightAt,
   };
 }
 
