@@ -11,7 +11,7 @@ export function orderLine(o: MedicationOrder): string {
 function Event({ e }: { e: MarEvent }) {
   return (
     <span className="mar-event" data-kind={e.kind}>
-      <span className="t">{formatClock(e.at)}</span>
+      <span className="t">{formatClock(e.source ?? e.at)}</span>
       <span className={`mar-${e.kind}`}>{e.label}</span>
       {e.detail && <span className="muted"> — {e.detail}</span>}
     </span>
