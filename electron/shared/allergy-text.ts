@@ -1,4 +1,4 @@
-import type { ActiveAllergy, AllergySummary } from './contract';
+import type { ActiveAllergy, AllergySummary, InactiveAllergy } from './contract';
 
 /**
  * The words for an allergy summary, the same on every screen, page and in the CLI. Display
@@ -12,6 +12,11 @@ export function activeAllergyText(a: ActiveAllergy): string {
   return `${a.substance}${detail ? ` (${detail})` : ''}${a.unconfirmed ? ' — unconfirmed' : ''}`;
 }
 
+/** "Latex (Rash) — resolved" */
+export function inactiveAllergyText(a: InactiveAllergy): string {
+  return `${a.substance}${a.reactions.length ? ` (${a.reactions.join(', ')})` : ''} — ${a.status}`;
+}
+
 export const ALLERGY_CONFLICT_TEXT = 'the chart also says "no known allergies" — confirm with the patient';
 
 /** The whole answer in one line, without a label. */
@@ -22,7 +27,7 @@ export function allergySummaryText(s: AllergySummary): string {
     case 'no-known-allergies':
       return 'No known allergies';
     case 'only-inactive':
-      return `None active (no longer active: ${s.inactive.map((a) => `${a.substance} — ${a.status}`).join('; ')})`;
+      return `None active (no longer active: ${s.inactive.map(inactiveAllergyText).join('; ')})`;
     case 'not-recorded':
       return 'Not recorded — ask the patient';
   }
@@ -31,4 +36,20 @@ export function allergySummaryText(s: AllergySummary): string {
 /** The line every printed page carries: "ALLERGIES: …". */
 export function allergyLine(s: AllergySummary): string {
   return `ALLERGIES: ${allergySummaryText(s)}`;
+}
+
+/**
+ * The allergies the chart no longer counts as standing, listed apart from the ones that do:
+ * "No longer active: Latex (Rash) — resolved". Null when there are none, or when the summary's
+ * own line already lists them (nothing else stands).
+ */
+export function pastAllergiesText(s: AllergySummary): string | null {
+  if (s.inactive.length === 0 || s.state === 'only-inactive') return null;
+  return `No longer active: ${s.inactive.map(inactiveAllergyText).join('; ')}`;
+}
+
+/** "1 entry refuted or entered in error — not an allergy, not listed": why the lists are shorter than the entries. */
+export function withdrawnAllergiesText(s: AllergySummary): string | null {
+  if (s.withdrawn === 0) return null;
+  return `${s.withdrawn} ${s.withdrawn === 1 ? 'entry' : 'entries'} refuted or entered in error — not an allergy, not listed`;
 }

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HomeQueries, AllergyState, AllergySummary, Census } from '../../electron/shared/contract';
-import { ALLERGY_CONFLICT_TEXT, activeAllergyText, allergySummaryText } from '../../renderer/src/lib/patient';
+import { ALLERGY_CONFLICT_TEXT, activeAllergyText, allergySummaryText, pastAllergiesText, withdrawnAllergiesText } from '../../renderer/src/lib/patient';
 import { chromiumPath, go, openPage, pdfPageTexts, squash, startApp, type App } from './support/app';
 import { generatedHome, type E2eHome } from './support/homes';
 
@@ -10,14 +10,32 @@ const CLINICAL = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clini
 const VERIFICATION = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification';
 
 /** One patient per allergy status: the entries the export sends, and what every place must say. */
-const STATUSES: Array<{ label: string; state: AllergyState; entries: Array<{ code: object; clinical?: string; verification?: string }>; says: RegExp }> = [
+const STATUSES: Array<{
+  label: string;
+  state: AllergyState;
+  entries: Array<{ code: object; clinical?: string; verification?: string; reaction?: string }>;
+  says: RegExp;
+  /** The "no longer active" list the banner, the summary and its printed copy show apart. */
+  past?: string;
+  /** What the chart says it left out (refuted, entered in error), so its numbers add up. */
+  withdrawn?: string;
+}> = [
   { label: 'relapse', state: 'allergies', entries: [{ code: { text: 'Penicillin' }, clinical: 'relapse' }], says: /^Penicillin$/ },
   { label: 'text-only NKDA', state: 'no-known-allergies', entries: [{ code: { text: 'NKDA' } }], says: /^No known allergies$/ },
   { label: 'coded no known drug allergy', state: 'no-known-allergies', entries: [{ code: { coding: [{ system: 'http://snomed.info/sct', code: '409137002' }] } }], says: /^No known allergies$/ },
   { label: 'inactive only', state: 'only-inactive', entries: [{ code: { text: 'Latex' }, clinical: 'inactive' }], says: /^None active \(no longer active: Latex — inactive\)$/ },
-  { label: 'refuted only', state: 'not-recorded', entries: [{ code: { text: 'Codeine' }, verification: 'refuted' }], says: /^Not recorded/ },
+  { label: 'refuted only', state: 'not-recorded', entries: [{ code: { text: 'Codeine' }, verification: 'refuted' }], says: /^Not recorded/, withdrawn: '1 entry refuted or entered in error — not an allergy, not listed' },
   { label: 'no entries', state: 'not-recorded', entries: [], says: /^Not recorded/ },
   { label: 'unconfirmed', state: 'allergies', entries: [{ code: { text: 'Sulfa' }, verification: 'unconfirmed' }], says: /^Sulfa — unconfirmed$/ },
+  {
+    label: 'active, resolved and entered in error',
+    state: 'allergies',
+    entries: [{ code: { text: 'Amoxicillin' } }, { code: { text: 'Shellfish' }, clinical: 'resolved', reaction: 'Hives' }, { code: { text: 'Tartrazine dye' }, verification: 'entered-in-error' }],
+    says: /^Amoxicillin$/,
+    past: 'No longer active: Shellfish (Hives) — resolved',
+    withdrawn: '1 entry refuted or entered in error — not an allergy, not listed',
+  },
+  { label: 'NKA with a remitted allergy', state: 'no-known-allergies', entries: [{ code: { text: 'NKDA' } }, { code: { text: 'Egg' }, clinical: 'remission' }], says: /^No known allergies$/, past: 'No longer active: Egg — remission' },
   { label: 'NKA next to an allergy', state: 'allergies', entries: [{ code: { text: 'No known allergies' } }, { code: { text: 'Peanut' } }], says: /^Peanut \(the chart also says/ },
 ];
 
@@ -37,6 +55,7 @@ function plantStatuses(fhirDir: string, ids: string[]): void {
         code: e.code,
         clinicalStatus: { coding: [{ system: CLINICAL, code: e.clinical ?? 'active' }] },
         verificationStatus: { coding: [{ system: VERIFICATION, code: e.verification ?? 'confirmed' }] },
+        ...(e.reaction ? { reaction: [{ manifestation: [{ text: e.reaction }] }] } : {}),
       }),
     ),
   );
@@ -78,6 +97,8 @@ describe.skipIf(!chromiumPath)('allergy status says the same everywhere', () => 
       expect(row!.summary, s.label).toEqual(chart.allergySummary);
       expect(chart.allergySummary.state, s.label).toBe(s.state);
       expect(allergySummaryText(chart.allergySummary), s.label).toMatch(s.says);
+      expect(pastAllergiesText(chart.allergySummary), s.label).toBe(s.past ?? null);
+      expect(withdrawnAllergiesText(chart.allergySummary), s.label).toBe(s.withdrawn ?? null);
     });
   });
 
@@ -101,6 +122,16 @@ describe.skipIf(!chromiumPath)('allergy status says the same everywhere', () => 
         ? [...chart.allergySummary.active.map(activeAllergyText), ...(chart.allergySummary.conflict ? [ALLERGY_CONFLICT_TEXT] : [])]
         : [allergySummaryText(chart.allergySummary)];
       for (const w of want) expect(got, s.label).toContain(squash(w));
+      // The past list sits apart from the standing one, in the banner and in the summary's allergy block.
+      const past = page.getByTestId('banner-past-allergies');
+      if (s.past) expect(squash((await past.textContent()) ?? ''), s.label).toBe(squash(s.past));
+      else expect(await past.count(), s.label).toBe(0);
+      expect(got, s.label).not.toContain('No longer active');
+      const detail = squash((await page.getByTestId('allergy-detail').textContent()) ?? '');
+      for (const w of want) expect(detail, `summary: ${s.label}`).toContain(squash(w));
+      if (s.past) expect(detail, `summary: ${s.label}`).toContain(squash(s.past));
+      if (s.withdrawn) expect(detail, `summary: ${s.label}`).toContain(squash(s.withdrawn));
+      else expect(detail, `summary: ${s.label}`).not.toContain('refuted');
       await go(page, '#/');
     }
   });
@@ -119,6 +150,11 @@ describe.skipIf(!chromiumPath)('allergy status says the same everywhere', () => 
         await page.getByTestId('print-ready').waitFor();
         const pages = await pdfPageTexts(await page.pdf({ preferCSSPageSize: true }));
         for (const [n, text] of pages.entries()) expect(squash(text), `${kind} print page ${n + 1}: ${s.label}`).toContain(line);
+        const all = squash(pages.join(' '));
+        if (kind === 'summary' && s.past) expect(all, `summary print: ${s.label}`).toContain(squash(s.past));
+        if (kind === 'summary' && s.withdrawn) expect(all, `summary print: ${s.label}`).toContain(squash(s.withdrawn));
+        // Refuted and entered-in-error substances are never printed as allergies.
+        for (const e of s.entries) if (e.verification === 'refuted' || e.verification === 'entered-in-error') expect(all, `${kind} print: ${s.label}`).not.toContain((e.code as { text: string }).text);
         await go(page, '#/');
       }
     }

@@ -5,7 +5,7 @@ import { generateHospital } from '../../electron/core/demo';
 import { updateHomeState } from '../../electron/core/home/ingest';
 import { readState } from '../../electron/core/home/layout';
 import { presentError } from '../../electron/core/home/errors';
-import { formatClock, formatDate, formatDateTime, formatDay, formatShortDateTime } from '../../renderer/src/lib/time';
+import { formatClock, formatDate, formatDateTime, formatDay } from '../../renderer/src/lib/time';
 import { tempDir } from '../support/snapshots';
 import { chromiumPath, go, openPage, pdfPageTexts, shot, squash, startApp, type App } from './support/app';
 import { generatedHome, readResources } from './support/homes';
@@ -128,7 +128,7 @@ describe.skipIf(!chromiumPath)('safety on a generated hospital', () => {
     }
 
     await go(page, `#/patient/${encodeURIComponent(known.id)}/labs`);
-    const lab = page.getByTestId('labs-table').getByRole('row').filter({ hasText: formatShortDateTime(known.lab.at) }).filter({ hasText: known.lab.display });
+    const lab = page.getByTestId('labs-table').getByRole('row').filter({ hasText: formatDateTime(known.lab.at) }).filter({ hasText: known.lab.display });
     await lab.first().waitFor();
     const labText = (await lab.first().textContent()) ?? '';
     expect(labText).toContain(String(known.lab.value));

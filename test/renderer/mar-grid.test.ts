@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Administration, Mar, MedicationOrder } from '../../electron/shared/contract';
 import { buildMarGrid, classifyAdministration, marDays, marWindow } from '../../renderer/src/lib/mar-grid';
+import { formatClock } from '../../renderer/src/lib/time';
 
 process.env.TZ = 'UTC';
 
@@ -32,7 +33,7 @@ describe('MAR grid', () => {
 
   it('has one column per calendar day the window touches', () => {
     const days = marDays(Date.parse('2026-11-18T14:00:00Z'), Date.parse('2026-11-21T14:00:00Z'));
-    expect(days.map((d) => d.label)).toEqual(['Wed 18 Nov', 'Thu 19 Nov', 'Fri 20 Nov', 'Sat 21 Nov']);
+    expect(days.map((d) => d.label)).toEqual(['Wed 18 Nov 2026', 'Thu 19 Nov 2026', 'Fri 20 Nov 2026', 'Sat 21 Nov 2026']);
   });
 
   it('puts each dose in its day, flags scheduled doses nobody charted and those still due', () => {
@@ -54,6 +55,20 @@ describe('MAR grid', () => {
     const [row] = grid.rows;
     const summary = row!.cells.map((events) => events.map((e) => `${e.kind}${e.detail && e.kind !== 'given' ? `(${e.detail})` : ''}`));
     expect(summary).toEqual([[], ['given', 'refused(Patient refused)'], ['not-charted'], ['held(HR 48)', 'due']]);
+  });
+
+  it('keeps a charted dose’s time as the EHR wrote it, so its clock names a zone that differs', () => {
+    const grid = buildMarGrid(
+      mar([{ order: order('a'), scheduled: ['2026-11-20T09:00:00Z'], administrations: [adm('a', '2026-11-19T21:05:00-05:00')], lastGiven: null, nextDue: null }]),
+    );
+    const events = grid.rows[0]!.cells.flat();
+    const given = events.find((e) => e.kind === 'given')!;
+    expect(given.source).toBe('2026-11-19T21:05:00-05:00');
+    expect(formatClock(given.source ?? given.at)).toBe('02:05 UTC');
+    // A computed scheduled time has no source clock: the workstation's, unnamed.
+    const notCharted = events.find((e) => e.kind === 'not-charted')!;
+    expect(notCharted.source).toBeUndefined();
+    expect(formatClock(notCharted.at)).toBe('09:00');
   });
 
   it('lists PRN and inactive orders after the scheduled ones', () => {

@@ -84,7 +84,8 @@ export const ActiveAllergy = z.object({
 });
 export type ActiveAllergy = z.infer<typeof ActiveAllergy>;
 
-export const InactiveAllergy = z.object({ id: Id, substance: Text, status: z.enum(['inactive', 'remission', 'resolved']) });
+/** An allergy the chart says no longer stands: listed apart, as "no longer active". */
+export const InactiveAllergy = z.object({ id: Id, substance: Text, reactions: z.array(Text), status: z.enum(['inactive', 'remission', 'resolved']) });
 export type InactiveAllergy = z.infer<typeof InactiveAllergy>;
 
 export const AllergySummary = z.object({
@@ -93,6 +94,8 @@ export const AllergySummary = z.object({
   inactive: z.array(InactiveAllergy),
   /** A standing "no known allergies" entry next to standing allergies: the allergies win, and this says so. */
   conflict: z.boolean(),
+  /** Entries refuted or entered in error: never listed as allergies, counted so the chart's numbers add up. */
+  withdrawn: z.number().int().nonnegative(),
 });
 export type AllergySummary = z.infer<typeof AllergySummary>;
 
@@ -228,7 +231,10 @@ export const Chart = z.object({
   codeStatus: MaybeText,
   isolation: z.array(Text),
   weight: MaybeText,
+  /** When that weight was taken: the banner dates a value older than a day. */
+  weightAt: MaybeDate,
   height: MaybeText,
+  heightAt: MaybeDate,
   attending: MaybeText,
   /** Every allergy entry as sent, for the allergy list. */
   allergies: z.array(Allergy),

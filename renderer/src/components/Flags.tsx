@@ -1,5 +1,5 @@
 import type { AllergySummary } from '../../../electron/shared/contract';
-import { ALLERGY_CONFLICT_TEXT, activeAllergyText, allergySummaryText } from '../lib/patient';
+import { ALLERGY_CONFLICT_TEXT, activeAllergyText, allergySummaryText, pastAllergiesText, withdrawnAllergiesText } from '../lib/patient';
 
 /** Census allergy cell: the allergies by name so they cannot be missed, or the explicit absence. */
 export function AllergyFlag({ summary }: { summary: AllergySummary }) {
@@ -13,24 +13,55 @@ export function AllergyFlag({ summary }: { summary: AllergySummary }) {
   return <span className={summary.state === 'not-recorded' ? 'muted' : 'flag-none'}>{allergySummaryText(summary)}</span>;
 }
 
-/** Banner allergy list: every active allergy with its severity and reaction, or the explicit absence. */
+/** Banner allergy list: every active allergy with its severity and reaction, or the explicit absence; past ones apart. */
 export function AllergyList({ summary }: { summary: AllergySummary }) {
-  if (summary.state !== 'allergies') {
-    return (
-      <span className={summary.state === 'not-recorded' ? 'allergy-unknown' : 'flag-none'} data-testid="banner-allergies">
-        {allergySummaryText(summary)}
-      </span>
-    );
-  }
+  const past = pastAllergiesText(summary);
   return (
-    <ul className="allergy-list" data-testid="banner-allergies" aria-label="Allergies">
-      {summary.active.map((a) => (
-        <li key={a.id} className={a.severe ? 'flag flag-allergy severe' : 'flag flag-allergy'}>
-          {activeAllergyText(a)}
-        </li>
-      ))}
-      {summary.conflict && <li className="allergy-unknown">{ALLERGY_CONFLICT_TEXT}</li>}
-    </ul>
+    <>
+      {summary.state !== 'allergies' ? (
+        <span className={summary.state === 'not-recorded' ? 'allergy-unknown' : 'flag-none'} data-testid="banner-allergies">
+          {allergySummaryText(summary)}
+        </span>
+      ) : (
+        <ul className="allergy-list" data-testid="banner-allergies" aria-label="Allergies">
+          {summary.active.map((a) => (
+            <li key={a.id} className={a.severe ? 'flag flag-allergy severe' : 'flag flag-allergy'}>
+              {activeAllergyText(a)}
+            </li>
+          ))}
+          {summary.conflict && <li className="allergy-unknown">{ALLERGY_CONFLICT_TEXT}</li>}
+        </ul>
+      )}
+      {past && (
+        <span className="muted" data-testid="banner-past-allergies">
+          {past}
+        </span>
+      )}
+    </>
+  );
+}
+
+/** The allergy block of the summary (screen and paper): what stands, what no longer does, and what was left out. */
+export function AllergyDetail({ summary }: { summary: AllergySummary }) {
+  const past = pastAllergiesText(summary);
+  const withdrawn = withdrawnAllergiesText(summary);
+  return (
+    <div data-testid="allergy-detail">
+      {summary.state === 'allergies' ? (
+        <ul>
+          {summary.active.map((a) => (
+            <li key={a.id}>
+              <strong>{activeAllergyText(a)}</strong>
+            </li>
+          ))}
+          {summary.conflict && <li>{ALLERGY_CONFLICT_TEXT}</li>}
+        </ul>
+      ) : (
+        <p>{allergySummaryText(summary)}</p>
+      )}
+      {past && <p data-testid="past-allergies">{past}</p>}
+      {withdrawn && <p className="muted">{withdrawn}</p>}
+    </div>
   );
 }
 

@@ -1,6 +1,6 @@
 import type { AppStatus } from '../../../electron/shared/contract';
 import { fallbackNotice, heldBackNotice } from '../../../electron/shared/notices';
-import { formatAge, formatDateTime, freshnessOf } from '../lib/time';
+import { formatAge, formatStamp, freshnessOf } from '../lib/time';
 
 interface HeaderProps {
   status: AppStatus | null;
@@ -41,7 +41,7 @@ export function Header({ status, now, unitName, onSearch }: HeaderProps) {
         <div className={`as-of as-of-${freshness ?? 'none'}`} data-testid="as-of">
           {snapshot ? (
             <>
-              as of <time dateTime={snapshot.asOf}>{formatDateTime(snapshot.asOf)}</time> · {age} ago
+              as of <time dateTime={snapshot.asOf}>{formatStamp(snapshot.asOf)}</time> · {age} ago
             </>
           ) : (
             'no data yet'
@@ -55,7 +55,7 @@ export function Header({ status, now, unitName, onSearch }: HeaderProps) {
       )}
       {snapshot && status?.fallback && (
         <div className={`copy-notice copy-notice-${status.fallback.kind}`} role={status.fallback.kind === 'damaged' ? 'alert' : 'status'} data-testid="fallback-notice">
-          {fallbackNotice(status.fallback, formatDateTime(snapshot.asOf))}
+          {fallbackNotice(status.fallback, formatStamp(snapshot.asOf))}
         </div>
       )}
       {snapshot && status?.heldBack && (
@@ -65,13 +65,13 @@ export function Header({ status, now, unitName, onSearch }: HeaderProps) {
       )}
       {status?.lastFailure && (
         <div className="local-failure" role="status" data-testid="local-failure">
-          <strong>The last update of this copy failed</strong> ({formatDateTime(status.lastFailure.at)}): {status.lastFailure.message}{' '}
+          <strong>The last update of this copy failed</strong> ({formatStamp(status.lastFailure.at)}): {status.lastFailure.message}{' '}
           Tell IT.
         </div>
       )}
       {snapshot && freshness === 'stale' && (
         <div className="stale-warning" role="alert" data-testid="stale-warning">
-          <strong>STALE DATA — {age} old.</strong> This copy is from {formatDateTime(snapshot.asOf)}. Doses, orders and results
+          <strong>STALE DATA — {age} old.</strong> This copy is from {formatStamp(snapshot.asOf)}. Doses, orders and results
           after that time are not shown. Confirm with the charge nurse or pharmacy before acting on it.
           {status?.lastRejection && <> The last snapshot received was refused: {status.lastRejection.reason}</>}
         </div>

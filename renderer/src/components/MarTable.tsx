@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Mar, MedicationOrder } from '../../../electron/shared/contract';
 import { buildMarGrid, type MarEvent } from '../lib/mar-grid';
-import { formatClock, formatShortDateTime } from '../lib/time';
+import { formatClock, formatDateTime, formatStamp } from '../lib/time';
 
 /** "Metoprolol tartrate 25 mg PO twice daily" */
 export function orderLine(o: MedicationOrder): string {
@@ -11,7 +11,7 @@ export function orderLine(o: MedicationOrder): string {
 function Event({ e }: { e: MarEvent }) {
   return (
     <span className="mar-event" data-kind={e.kind}>
-      <span className="t">{formatClock(e.at)}</span>
+      <span className="t">{formatClock(e.source ?? e.at)}</span>
       <span className={`mar-${e.kind}`}>{e.label}</span>
       {e.detail && <span className="muted"> — {e.detail}</span>}
     </span>
@@ -77,8 +77,8 @@ export function MarTable({ mar, head, foot, testId }: { mar: Mar; head?: ReactNo
                 ))}
               </td>
             ))}
-            <td>{row.lastGiven ? formatShortDateTime(row.lastGiven) : <span className="muted">not in window</span>}</td>
-            <td>{row.nextDue ? <strong>{formatShortDateTime(row.nextDue)}</strong> : <span className="muted">{row.order.prn ? 'as needed' : '—'}</span>}</td>
+            <td>{row.lastGiven ? formatDateTime(row.lastGiven) : <span className="muted">not in window</span>}</td>
+            <td>{row.nextDue ? <strong>{formatStamp(row.nextDue)}</strong> : <span className="muted">{row.order.prn ? 'as needed' : '—'}</span>}</td>
           </tr>
         ))}
         {foot && (

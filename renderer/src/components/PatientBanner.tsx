@@ -1,6 +1,7 @@
 import type { Chart } from '../../../electron/shared/contract';
 import { CHART_SECTIONS, routeHref, type ChartSection } from '../lib/route';
 import { bedLabel, dobWithAge, mrnLabel, sexLabel } from '../lib/patient';
+import { datedWhenOld } from '../lib/time';
 import { AllergyList, CodeStatus, Isolation } from './Flags';
 
 /**
@@ -47,11 +48,11 @@ export function PatientBanner({ chart, section, now }: { chart: Chart; section: 
         </div>
         <div>
           <dt>Weight</dt>
-          <dd>{chart.weight ?? 'not recorded'}</dd>
+          <dd data-testid="banner-weight">{chart.weight ? datedWhenOld(chart.weight, chart.weightAt, now) : 'not recorded'}</dd>
         </div>
         <div>
           <dt>Height</dt>
-          <dd>{chart.height ?? 'not recorded'}</dd>
+          <dd data-testid="banner-height">{chart.height ? datedWhenOld(chart.height, chart.heightAt, now) : 'not recorded'}</dd>
         </div>
         <div>
           <dt>Attending</dt>

@@ -1,5 +1,5 @@
 import type { Trend } from '../lib/series';
-import { formatShortDateTime } from '../lib/time';
+import { formatStamp } from '../lib/time';
 
 const W = 420;
 const H = 150;
@@ -47,10 +47,10 @@ export function TrendPlot({ trend }: { trend: Trend }) {
           {round(lo)}
         </text>
         <text x={PAD.left} y={H - 8} fontSize="12" fill="#222">
-          {formatShortDateTime(new Date(t0).toISOString())}
+          {formatStamp(t0)}
         </text>
         <text x={W - PAD.right} y={H - 8} textAnchor="end" fontSize="12" fill="#222">
-          {formatShortDateTime(new Date(t1).toISOString())}
+          {formatStamp(t1)}
         </text>
         {trend.lines.map((line, i) => (
           <g key={line.label}>

@@ -15,6 +15,8 @@ export interface MarEvent {
   label: string;
   /** Reason (held/refused), or who gave it. */
   detail: string | null;
+  /** The time as the EHR wrote it, offset included, so the clock can name a zone that differs; none for a computed time. */
+  source?: string;
 }
 
 export interface MarDay {
@@ -71,7 +73,7 @@ function eventOf(a: Administration, at: number): MarEvent {
     other: a.status,
   };
   const detail = kind === 'held' || kind === 'refused' ? (a.reason ?? 'no reason recorded') : a.performer;
-  return { kind, at, label: labels[kind], detail };
+  return { kind, at, label: labels[kind], detail, ...(a.at ? { source: a.at } : {}) };
 }
 
 /** Local calendar days (midnight to midnight) touched by [from, to]. */

@@ -36,4 +36,12 @@ export function mrnLabel(mrn: string | null | undefined): string {
 }
 
 // Allergy wording: one helper for every screen and page (and the CLI); display only.
-export { ALLERGY_CONFLICT_TEXT, activeAllergyText, allergyLine, allergySummaryText } from '../../../electron/shared/allergy-text';
+export {
+  ALLERGY_CONFLICT_TEXT,
+  activeAllergyText,
+  allergyLine,
+  allergySummaryText,
+  inactiveAllergyText,
+  pastAllergiesText,
+  withdrawnAllergiesText,
+} from '../../../electron/shared/allergy-text';

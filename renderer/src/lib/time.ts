@@ -15,59 +15,13 @@ export function freshnessOf(now: number, asOf: string, expiresAt: string, staleA
   return 'fresh';
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const pad = (n: number) => String(n).padStart(2, '0');
+export { datedWhenOld, formatClock, formatDate, formatDateTime, formatDay, formatStamp } from '../../../electron/shared/time-text';
 
 /** A date-only FHIR value ("1948-02-17", "1948-02", "1948") read without any time zone shift. */
 function dateParts(value: string): { y: number; m: number | null; d: number | null } | null {
   const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value);
   if (!match) return null;
   return { y: Number(match[1]), m: match[2] ? Number(match[2]) : null, d: match[3] ? Number(match[3]) : null };
-}
-
-/** "17 Feb 1948": unambiguous in every locale (no 02/03 confusion). */
-export function formatDate(value: string | null | undefined): string {
-  if (!value) return '—';
-  const parts = dateParts(value);
-  if (parts) {
-    if (parts.m === null) return String(parts.y);
-    const month = MONTHS[parts.m - 1] ?? '?';
-    return parts.d === null ? `${month} ${parts.y}` : `${pad(parts.d)} ${month} ${parts.y}`;
-  }
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return value;
-  return `${pad(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()}`;
-}
-
-/** 24-hour clock time with the date, as used on a ward: "21 Nov 2026 14:05". */
-export function formatDateTime(value: string | null | undefined): string {
-  if (!value) return '—';
-  if (dateParts(value)) return formatDate(value);
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return value;
-  return `${pad(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** "14:05" */
-export function formatClock(value: string | number): string {
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return String(value);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** "21 Nov 14:05": for dense tables where the year is obvious. */
-export function formatShortDateTime(value: string | null | undefined): string {
-  if (!value) return '—';
-  if (dateParts(value)) return formatDate(value);
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return value;
-  return `${pad(d.getDate())} ${MONTHS[d.getMonth()]} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** "Sat 21 Nov": a MAR day column. */
-export function formatDay(ms: number): string {
-  const d = new Date(ms);
-  return `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getDay()]} ${pad(d.getDate())} ${MONTHS[d.getMonth()]}`;
 }
 
 /** Age in whole years (or months/days for infants) at `now`: "76 y", "8 mo", "12 d". */

@@ -1,7 +1,7 @@
 import type { Chart, Mar } from '../../../electron/shared/contract';
 import { MAR_LEGEND, MarTable } from '../components/MarTable';
 import { allergyLine, dobWithAge, mrnLabel } from '../lib/patient';
-import { formatShortDateTime } from '../lib/time';
+import { formatStamp } from '../lib/time';
 import { patientPageName, type PagePatient } from './page-css';
 import { PrintPageHead, type PrintPatient } from './PrintPageHead';
 
@@ -12,6 +12,7 @@ export function printPatientOf(chart: Chart): PrintPatient {
     codeStatus: chart.codeStatus,
     isolation: chart.isolation,
     weight: chart.weight,
+    weightAt: chart.weightAt,
   };
 }
 
@@ -29,7 +30,7 @@ export function PatientMarPrint({ chart, mar, page }: { chart: Chart; mar: Mar; 
         mar={mar}
         head={
           <PrintPageHead
-            title={`MAR ${formatShortDateTime(mar.from)} – ${formatShortDateTime(mar.to)}`}
+            title={`MAR ${formatStamp(mar.from)} – ${formatStamp(mar.to)}`}
             who={printPatientOf(chart)}
           />
         }

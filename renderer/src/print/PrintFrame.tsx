@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import type { AppInfo, AppStatus, SnapshotStatus } from '../../../electron/shared/contract';
 import { request } from '../api';
-import { formatDateTime } from '../lib/time';
+import { formatStamp } from '../lib/time';
 import { applyPageCss, type PagePatient } from './page-css';
 import { PrintContext, type PrintInfo } from './PrintContext';
 
@@ -30,8 +30,8 @@ export function PrintFrame({ title, status, snapshot, shell, unit, orientation, 
   const info: PrintInfo = {
     facility: snapshot.facility.name,
     unit,
-    asOf: formatDateTime(snapshot.asOf),
-    printedAt: formatDateTime(new Date(printedAt).toISOString()),
+    asOf: formatStamp(snapshot.asOf),
+    printedAt: formatStamp(printedAt),
     now: printedAt,
     demo: status.demo,
   };

@@ -1,5 +1,6 @@
 import type { AllergySummary, PatientSummary } from '../../../electron/shared/contract';
 import { allergyLine, bedLabel, dobWithAge, mrnLabel, sexLabel } from '../lib/patient';
+import { datedWhenOld } from '../lib/time';
 import { usePrintInfo } from './PrintContext';
 
 export interface PrintPatient {
@@ -8,6 +9,7 @@ export interface PrintPatient {
   codeStatus: string | null;
   isolation: string[];
   weight: string | null;
+  weightAt: string | null;
 }
 
 /**
@@ -47,7 +49,7 @@ export function PrintPatientLine({ who }: { who: PrintPatient }) {
         </span>
         <span>Code status: {who.codeStatus ?? 'not recorded'}</span>
         {who.isolation.length > 0 && <span>Isolation: {who.isolation.join(', ')}</span>}
-        <span>Weight: {who.weight ?? 'not recorded'}</span>
+        <span>Weight: {who.weight ? datedWhenOld(who.weight, who.weightAt, now) : 'not recorded'}</span>
       </div>
       <div className="print-allergies">{allergyLine(who.allergies)}</div>
     </div>

@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react';
 import type { Chart } from '../../../electron/shared/contract';
+import { AllergyDetail } from '../components/Flags';
 import { sortedProblems } from '../views/chart/ProblemsSection';
 import { flagLabel, newestFirst } from '../lib/series';
-import { formatShortDateTime } from '../lib/time';
+import { formatDateTime } from '../lib/time';
 import { printPatientOf } from './MarPrint';
 import { patientPageName } from './page-css';
 import { PrintPageHead } from './PrintPageHead';
@@ -40,12 +41,15 @@ export function SummaryPrint({ chart }: { chart: Chart }) {
         <Block title="This admission">
           {e ? (
             <p>
-              Admitted {formatShortDateTime(e.start)} · {e.reason ?? 'reason not recorded'} · Attending {e.attending ?? chart.attending ?? '—'}
+              Admitted {formatDateTime(e.start)} · {e.reason ?? 'reason not recorded'} · Attending {e.attending ?? chart.attending ?? '—'}
             </p>
           ) : (
             <p>No current encounter in this snapshot.</p>
           )}
           {chart.flags.length > 0 && <p>Alerts: {chart.flags.map((f) => f.title).join('; ')}</p>}
+        </Block>
+        <Block title="Allergies">
+          <AllergyDetail summary={chart.allergySummary} />
         </Block>
         <Block title="Active problems">
           <p>{problems.map((c) => c.code.display).join('; ') || 'None recorded.'}</p>
@@ -66,7 +70,7 @@ export function SummaryPrint({ chart }: { chart: Chart }) {
         </Block>
         <Block title="Latest vital signs">
           <p>
-            {vitals.map((v) => `${v.code.display} ${v.value ?? '—'}${flagLabel(v) ? ` ${flagLabel(v)}` : ''} (${formatShortDateTime(v.at)})`).join(' · ') ||
+            {vitals.map((v) => `${v.code.display} ${v.value ?? '—'}${flagLabel(v) ? ` ${flagLabel(v)}` : ''} (${formatDateTime(v.at)})`).join(' · ') ||
               'None recorded.'}
           </p>
         </Block>
@@ -76,7 +80,7 @@ export function SummaryPrint({ chart }: { chart: Chart }) {
               {labs.map((l) => (
                 <li key={l.id}>
                   <strong>{l.code.display}</strong> {l.value ?? '—'} {flagLabel(l) && <strong>{flagLabel(l)}</strong>} (normal{' '}
-                  {l.referenceRange ?? '—'}) {formatShortDateTime(l.at)}
+                  {l.referenceRange ?? '—'}) {formatDateTime(l.at)}
                 </li>
               ))}
             </ul>
@@ -92,7 +96,7 @@ export function SummaryPrint({ chart }: { chart: Chart }) {
           {notes.map((n) => (
             <div key={n.id} className="print-note">
               <strong>
-                {formatShortDateTime(n.at)} · {n.type} · {n.author ?? '—'}
+                {formatDateTime(n.at)} · {n.type} · {n.author ?? '—'}
               </strong>
               <pre className="note-text">{n.text}</pre>
             </div>

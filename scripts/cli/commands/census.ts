@@ -1,4 +1,5 @@
 import { allergySummaryText } from '../../../electron/shared/allergy-text';
+import { formatStamp } from '../../../electron/shared/time-text';
 import { defineCommand, EXIT, stringOption } from '../command';
 import { age, day, sexLetter, table, withQueries } from './query-common';
 
@@ -21,7 +22,7 @@ export default defineCommand({
       return EXIT.OK;
     }
     if (demo) io.out('DEMO DATA — not real patients');
-    io.out(`Census: ${census.unit?.name ?? 'all units'} — data as of ${census.asOf} — DOWNTIME COPY, READ ONLY`);
+    io.out(`Census: ${census.unit?.name ?? 'all units'} — data as of ${formatStamp(census.asOf)} — DOWNTIME COPY, READ ONLY`);
     io.out(`Units: ${census.units.map((u) => `${u.id} (${u.name})`).join(', ')}`);
     for (const line of table(
       ['BED', 'PATIENT', 'MRN', 'DOB', 'AGE/SEX', 'ALLERGIES', 'CODE STATUS', 'ISOLATION', 'ADMITTED', 'ATTENDING'],

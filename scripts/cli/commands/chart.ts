@@ -1,4 +1,5 @@
-import { allergyLine } from '../../../electron/shared/allergy-text';
+import { activeAllergyText, allergyLine, inactiveAllergyText, withdrawnAllergiesText } from '../../../electron/shared/allergy-text';
+import { datedWhenOld, formatStamp } from '../../../electron/shared/time-text';
 import { flagLabel, quietFlagLabel } from '../../../electron/shared/observation-text';
 import { defineCommand, EXIT } from '../command';
 import { age, day, minute, sexLetter, table, withQueries } from './query-common';
@@ -23,17 +24,28 @@ export default defineCommand({
     const out = (s = '') => io.out(s);
     if (demo) out('DEMO DATA — not a real patient');
     out(`${p.name}   MRN ${p.mrn ?? 'not recorded'}   DOB ${day(p.birthDate)} (${age(p.birthDate, c.asOf)}${sexLetter(p.sex)})${p.deceased ? `   DECEASED ${day(p.deceasedAt)}` : ''}`);
-    out(`Data as of ${c.asOf} — DOWNTIME COPY, READ ONLY`);
+    out(`Data as of ${formatStamp(c.asOf)} — DOWNTIME COPY, READ ONLY`);
     const loc = p.location;
     out(`Location: ${loc ? [loc.unit?.name, loc.room && `room ${loc.room}`, loc.bed && `bed ${loc.bed}`].filter(Boolean).join(', ') : 'not in a bed'}   Attending: ${c.attending ?? 'not recorded'}`);
-    out(`Code status: ${c.codeStatus ?? 'NOT RECORDED'}   Isolation: ${c.isolation.join('; ') || 'not recorded'}   Weight: ${c.weight ?? '?'}   Height: ${c.height ?? '?'}`);
+    out(`Code status: ${c.codeStatus ?? 'NOT RECORDED'}   Isolation: ${c.isolation.join('; ') || 'not recorded'}   Weight: ${c.weight ? datedWhenOld(c.weight, c.weightAt, Date.now()) : 'not recorded'}   Height: ${c.height ? datedWhenOld(c.height, c.heightAt, Date.now()) : 'not recorded'}`);
     out(allergyLine(c.allergySummary));
     const section = (title: string, headers: string[], rows: (string | null | undefined)[][]) => {
       out();
       out(`== ${title} (${rows.length})`);
       if (rows.length) for (const line of table(headers, rows)) out(line);
     };
-    section('Allergies', ['SUBSTANCE', 'REACTION', 'SEVERITY', 'CRITICALITY', 'STATUS'], c.allergies.map((a) => [a.substance, a.reactions.join(', '), a.severity, a.criticality, a.clinicalStatus]));
+    // The allergy lists are the summary's (decided in core), so the counts are what is listed.
+    const allergies = c.allergySummary;
+    // Whole lines, not table cells: an allergy is never cut short.
+    const list = (title: string, lines: string[]) => {
+      out();
+      out(`== ${title} (${lines.length})`);
+      for (const line of lines) out(`  ${line}`);
+    };
+    list('Allergies', allergies.active.map(activeAllergyText));
+    list('Allergies no longer active', allergies.inactive.map(inactiveAllergyText));
+    const withdrawn = withdrawnAllergiesText(allergies);
+    if (withdrawn) out(`  (${withdrawn})`);
     section('Problems', ['PROBLEM', 'STATUS', 'ONSET'], c.conditions.map((x) => [x.code.display, x.clinicalStatus, day(x.onset)]));
     section('Medications', ['MEDICATION', 'DOSE', 'ROUTE', 'FREQUENCY', 'STATUS', 'PRESCRIBER'], c.medications.map((m) => [m.medication, m.dose, m.route, m.frequency, m.status, m.prescriber]));
     section('Administrations (latest 20)', ['TIME', 'MEDICATION', 'DOSE', 'STATUS', 'REASON', 'BY'], c.administrations.slice(0, 20).map((a) => [minute(a.at), a.medication, a.dose, a.status, a.reason, a.performer]));

@@ -3,6 +3,7 @@ import type { HomeQueries } from '../../../electron/shared/contract';
 import { openHome } from '../../../electron/core/home/open';
 import { CliError, EXIT, stringOption, type Values } from '../command';
 import { chartModel } from '../../../electron/core/chart';
+import { formatDate, formatDateTime } from '../../../electron/shared/time-text';
 
 /** Open --home, run one query over the snapshot in use, close. */
 export async function withQueries<T>(values: Values, run: (q: HomeQueries) => T): Promise<{ value: T; demo: boolean }> {
@@ -32,8 +33,9 @@ export function table(headers: string[], rows: (string | null | undefined)[][]):
   return [fmt(headers), fmt(widths.map((w) => '-'.repeat(w))), ...cells.map(fmt)];
 }
 
-export const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '');
-export const minute = (iso: string | null | undefined) => (iso ? iso.replace('T', ' ').slice(0, 16) : '');
+// The screen's and the paper's clock (electron/shared/time-text.ts): the same words for one reading.
+export const day = (value: string | null | undefined) => (value ? formatDate(value) : '');
+export const minute = (value: string | null | undefined) => (value ? formatDateTime(value) : '');
 
 /** Age in whole years at `at`, from a FHIR date. */
 export function age(birthDate: string | null, at: string): string {

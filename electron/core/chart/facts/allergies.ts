@@ -32,6 +32,8 @@ function withdrawn(verification: string | null): boolean {
   return v === 'refuted' || v === 'entered-in-error';
 }
 
+const sameSubstance = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+
 function unconfirmed(verification: string | null): boolean {
   const v = verification?.trim().toLowerCase();
   return v === 'unconfirmed' || v === 'presumed';
@@ -46,8 +48,12 @@ export function summarizeAllergies(allergies: readonly Allergy[]): AllergySummar
   const active: ActiveAllergy[] = [];
   const inactive: InactiveAllergy[] = [];
   let nka = false;
+  let withdrawnCount = 0;
   for (const a of allergies) {
-    if (withdrawn(a.verificationStatus)) continue;
+    if (withdrawn(a.verificationStatus)) {
+      withdrawnCount += 1;
+      continue;
+    }
     const clinical = clinicalOf(a.clinicalStatus);
     if (a.noKnownAllergy) {
       // An inactive "no known allergies" is one the chart no longer asserts.
@@ -55,7 +61,7 @@ export function summarizeAllergies(allergies: readonly Allergy[]): AllergySummar
       continue;
     }
     if (clinical !== 'active') {
-      inactive.push({ id: a.id, substance: a.substance, status: clinical });
+      inactive.push({ id: a.id, substance: a.substance, reactions: a.reactions, status: clinical });
       continue;
     }
     active.push({
@@ -68,6 +74,12 @@ export function summarizeAllergies(allergies: readonly Allergy[]): AllergySummar
       unconfirmed: unconfirmed(a.verificationStatus),
     });
   }
-  const state = active.length > 0 ? 'allergies' : nka ? 'no-known-allergies' : inactive.length > 0 ? 'only-inactive' : 'not-recorded';
-  return { state, active, inactive, conflict: nka && active.length > 0 };
+  // A past entry for a substance that stands again is not "no longer active"; one line per substance.
+  const standing = new Set(active.map((a) => sameSubstance(a.substance)));
+  const past = inactive.filter((a, i) => {
+    const key = sameSubstance(a.substance);
+    return !standing.has(key) && inactive.findIndex((b) => sameSubstance(b.substance) === key) === i;
+  });
+  const state = active.length > 0 ? 'allergies' : nka ? 'no-known-allergies' : past.length > 0 ? 'only-inactive' : 'not-recorded';
+  return { state, active, inactive: past, conflict: nka && active.length > 0, withdrawn: withdrawnCount };
 }

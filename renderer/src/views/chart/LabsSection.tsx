@@ -2,7 +2,7 @@ import type { Chart } from '../../../../electron/shared/contract';
 import { DataTable } from '../../components/DataTable';
 import { TrendPlots } from '../../components/TrendPlot';
 import { flagLabel, newestFirst, quietFlagLabel, trendsOf } from '../../lib/series';
-import { formatShortDateTime } from '../../lib/time';
+import { formatDateTime } from '../../lib/time';
 
 export function LabsSection({ chart }: { chart: Chart }) {
   const labs = newestFirst(chart.labs);
@@ -24,7 +24,7 @@ export function LabsSection({ chart }: { chart: Chart }) {
         rowClass={(l) => (l.abnormal ? 'abnormal' : undefined)}
         empty="No laboratory results in this snapshot."
         columns={[
-          { header: 'Collected', width: '9rem', cell: (l) => formatShortDateTime(l.at) },
+          { header: 'Collected', width: '9rem', cell: (l) => formatDateTime(l.at) },
           { header: 'Test', width: '2.2fr', cell: (l) => <strong>{l.code.display}</strong> },
           {
             header: 'Result',

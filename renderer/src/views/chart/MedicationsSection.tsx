@@ -4,7 +4,7 @@ import { LoadView } from '../../components/LoadState';
 import { MAR_LEGEND, MarTable } from '../../components/MarTable';
 import { useRequest } from '../../hooks/useRequest';
 import { MAR_HOURS, marWindow } from '../../lib/mar-grid';
-import { formatDate, formatDateTime } from '../../lib/time';
+import { formatDate, formatStamp } from '../../lib/time';
 
 export function MedicationsSection({ chart }: { chart: Chart }) {
   const load = useRequest('mar', { patientId: chart.patient.id, ...marWindow(chart.asOf) });
@@ -45,7 +45,7 @@ export function MedicationsSection({ chart }: { chart: Chart }) {
         {(mar) => (
           <>
             <p className="mar-legend">
-              {formatDateTime(mar.from)} to {formatDateTime(mar.to)}. {MAR_LEGEND}.
+              {formatStamp(mar.from)} to {formatStamp(mar.to)}. {MAR_LEGEND}.
             </p>
             <MarTable mar={mar} testId="mar-grid" />
           </>

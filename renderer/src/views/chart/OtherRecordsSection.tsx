@@ -4,7 +4,7 @@ import { DataTable } from '../../components/DataTable';
 import { LoadView } from '../../components/LoadState';
 import { useRequest } from '../../hooks/useRequest';
 import { newestFirst } from '../../lib/series';
-import { formatShortDateTime } from '../../lib/time';
+import { formatDateTime } from '../../lib/time';
 
 const GROUPS: Array<[keyof Chart, string]> = [
   ['flags', 'Alerts and flags'],
@@ -29,7 +29,7 @@ export function OtherRecordsSection({ chart }: { chart: Chart }) {
         rowKey={(o) => o.id}
         empty="None."
         columns={[
-          { header: 'Time', width: '9rem', cell: (o) => formatShortDateTime(o.at) },
+          { header: 'Time', width: '9rem', cell: (o) => formatDateTime(o.at) },
           { header: 'Observation', width: '2fr', cell: (o) => o.code.display },
           { header: 'Value', width: '2fr', cell: (o) => o.value ?? '—' },
           { header: 'Category', width: '1fr', cell: (o) => o.category },
@@ -42,8 +42,8 @@ export function OtherRecordsSection({ chart }: { chart: Chart }) {
         rowKey={(e) => e.id}
         empty="None."
         columns={[
-          { header: 'Start', width: '9rem', cell: (e) => formatShortDateTime(e.start) },
-          { header: 'End', width: '9rem', cell: (e) => formatShortDateTime(e.end) },
+          { header: 'Start', width: '9rem', cell: (e) => formatDateTime(e.start) },
+          { header: 'End', width: '9rem', cell: (e) => formatDateTime(e.end) },
           { header: 'Type', width: '2fr', cell: (e) => [e.class, e.type].filter(Boolean).join(' · ') || '—' },
           { header: 'Reason', width: '2fr', cell: (e) => e.reason ?? '—' },
           { header: 'Status', width: '7rem', cell: (e) => e.status ?? '—' },
@@ -98,7 +98,7 @@ function ItemTable({ title, items }: { title: string; items: ChartItem[] }) {
         rowKey={(i) => i.id}
         empty="None."
         columns={[
-          { header: 'Date', width: '9rem', cell: (i) => formatShortDateTime(i.at) },
+          { header: 'Date', width: '9rem', cell: (i) => formatDateTime(i.at) },
           { header: 'Item', width: '2fr', cell: (i) => <strong>{i.title}</strong> },
           { header: 'Detail', width: '2fr', cell: (i) => i.detail ?? '—' },
           { header: 'Status', width: '7rem', cell: (i) => i.status ?? '—' },

@@ -1,6 +1,7 @@
 import type { Chart } from '../../../../electron/shared/contract';
 import { flagLabel, newestFirst } from '../../lib/series';
-import { formatDate, formatShortDateTime } from '../../lib/time';
+import { formatDate, formatDateTime } from '../../lib/time';
+import { AllergyDetail } from '../../components/Flags';
 import { sortedProblems } from './ProblemsSection';
 
 /** What a nurse needs first: why they are here, active problems and medications, latest vitals, abnormal labs. */
@@ -18,7 +19,7 @@ export function SummarySection({ chart }: { chart: Chart }) {
         {e ? (
           <dl className="facts">
             <dt>Admitted</dt>
-            <dd>{formatShortDateTime(e.start)}</dd>
+            <dd>{formatDateTime(e.start)}</dd>
             <dt>Reason</dt>
             <dd>{e.reason ?? 'not recorded'}</dd>
             <dt>Type</dt>
@@ -41,6 +42,8 @@ export function SummarySection({ chart }: { chart: Chart }) {
             </ul>
           </>
         )}
+        <h2>Allergies</h2>
+        <AllergyDetail summary={chart.allergySummary} />
         <h2>Active problems</h2>
         {problems.length ? (
           <ul data-testid="summary-problems">
@@ -76,7 +79,7 @@ export function SummarySection({ chart }: { chart: Chart }) {
                 <dt>{v.code.display}</dt>
                 <dd>
                   {v.value ?? '—'} {flagLabel(v) && <strong className="flag-abnormal">{flagLabel(v)}</strong>}{' '}
-                  <span className="muted">{formatShortDateTime(v.at)}</span>
+                  <span className="muted">{formatDateTime(v.at)}</span>
                 </dd>
               </div>
             ))}
@@ -91,7 +94,7 @@ export function SummarySection({ chart }: { chart: Chart }) {
               <li key={l.id}>
                 <strong>{l.code.display}</strong> {l.value} <strong className="flag-abnormal">{flagLabel(l)}</strong>{' '}
                 <span className="muted">
-                  (normal {l.referenceRange ?? '—'}) {formatShortDateTime(l.at)}
+                  (normal {l.referenceRange ?? '—'}) {formatDateTime(l.at)}
                 </span>
               </li>
             ))}

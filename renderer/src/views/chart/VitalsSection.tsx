@@ -3,7 +3,7 @@ import { DataTable } from '../../components/DataTable';
 import { TrendPlots } from '../../components/TrendPlot';
 import { buildFlowsheet } from '../../lib/flowsheet';
 import { trendsOf } from '../../lib/series';
-import { formatShortDateTime } from '../../lib/time';
+import { formatDateTime } from '../../lib/time';
 
 export function VitalsSection({ chart }: { chart: Chart }) {
   const sheet = buildFlowsheet(chart.vitals);
@@ -21,7 +21,7 @@ export function VitalsSection({ chart }: { chart: Chart }) {
         rowClass={(r) => (Object.values(r.cells).some((c) => c.flag) ? 'abnormal' : undefined)}
         empty="No vital signs in this snapshot."
         columns={[
-          { header: 'Time', width: '9rem', cell: (r) => formatShortDateTime(r.at) },
+          { header: 'Time', width: '9rem', cell: (r) => formatDateTime(r.at) },
           ...sheet.columns.map((c) => ({
             header: c.label,
             width: '1fr',
