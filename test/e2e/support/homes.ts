@@ -80,6 +80,19 @@ export const HOSTILE_TEXT =
   'Wound care done. <script>window.__lanternPwned = "script"</script>' +
   '<img src="x" onerror="window.__lanternPwned = \'img\'"> Dressing dry and intact.';
 
+/** Keep only the resources of one type that `keep` accepts, and the manifest's count with them. */
+export function keepResources(fhirDir: string, type: string, keep: (resource: Record<string, unknown>) => boolean): void {
+  const file = path.join(fhirDir, `${type}.ndjson`);
+  const kept = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() && keep(JSON.parse(line) as Record<string, unknown>));
+  writeFileSync(file, kept.map((line) => `${line}\n`).join(''));
+  const manifestFile = path.join(fhirDir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { output: Array<{ type: string; count?: number }> };
+  for (const o of manifest.output) if (o.type === type && typeof o.count === 'number') o.count = kept.length;
+  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+}
+
 /** Add two hostile notes (plain text and HTML) for the export's first patient; returns that patient's id. */
 function addHostileNotes(fhirDir: string): string {
   const first = JSON.parse(readFileSync(path.join(fhirDir, 'Patient.ndjson'), 'utf8').split('\n')[0]!) as { id: string };
@@ -105,12 +118,15 @@ function addHostileNotes(fhirDir: string): string {
   return first.id;
 }
 
-/** The generator's hospital (units, beds, MAR, vitals, labs, notes, protocols) as of 40 minutes ago. */
+/**
+ * The generator's hospital (units, beds, MAR, vitals, labs, notes, protocols) as of 40 minutes
+ * ago, or `minutesOld` ago (a stale copy); the snapshot expires `expiresAfterMs` after that (3 days).
+ */
 export async function generatedHome(
-  options: { beds?: number; units?: number; snapshots?: number; edit?: (fhirDir: string) => void } = {},
+  options: { beds?: number; units?: number; snapshots?: number; minutesOld?: number; expiresAfterMs?: number; edit?: (fhirDir: string) => void } = {},
 ): Promise<E2eHome & { summary: GenerateSummary; hostilePatientId: string }> {
   const work = tempDir('lantern-e2e-');
-  const asOf = new Date(Math.floor((Date.now() - 40 * 60_000) / 60_000) * 60_000);
+  const asOf = new Date(Math.floor((Date.now() - (options.minutesOld ?? 40) * 60_000) / 60_000) * 60_000);
   const fhirDir = path.join(work, 'export');
   const summary = await generateHospital({ outDir: fhirDir, beds: options.beds ?? 16, units: options.units ?? 2, days: 3, seed: 'e2e', now: asOf });
   const hostilePatientId = addHostileNotes(fhirDir);
@@ -123,6 +139,7 @@ export async function generatedHome(
     clock: () => new Date(),
     work,
     snapshots: options.snapshots,
+    expiresAfterMs: options.expiresAfterMs,
   });
   return { ...home, summary, hostilePatientId };
 }
