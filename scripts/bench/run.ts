@@ -12,7 +12,7 @@ import type { PatientSummary } from '../../electron/shared/contract';
 import { ensureCliBundle } from '../build/build';
 import { aesGcmDecryptFloor, gunzipFloor, ndjsonFiles, sqliteImportFloor, totalBytes, type FloorResult } from './floors';
 import { runLantern, timeEach, type CommandRun, type Percentiles } from './measure';
-import { printUnitMar } from './print';
+import { printUnitMar, type UnitMarPrint } from './print';
 import { chartModel } from '../../electron/core/chart';
 import { SEARCH_LIMIT, firstTypoSearch, sampleIndex, searchByKind, searchCases, type IndexSearchReport } from './search';
 
@@ -77,7 +77,8 @@ export interface BenchReport {
     /** The bench process's resident set right after the queries. */
     afterQueriesRssMb: number;
   };
-  print: { seconds: number; pages: number; beds: number } | { skipped: string };
+  /** The unit MAR of the hospital's (first) Med-Surg unit, printed to PDF. */
+  print: UnitMarPrint | { skipped: string };
 }
 
 /** Realistic search inputs from the census: names both ways, prefixes, typos, MRNs, beds, birth dates. */
@@ -248,7 +249,9 @@ export async function runBench(options: { beds: number; patients?: number; print
 
     if (options.print) {
       log('printing a unit MAR…');
-      const unit = allUnits[0]!;
+      // Med-Surg: the unit whose MAR a downtime prints most, with the most orders per patient.
+      const medSurg = summary.units.find((u) => u.kind === 'MEDSURG');
+      const unit = allUnits.find((u) => u.id === medSurg?.id) ?? allUnits[0]!;
       // A failed print is reported as such; the other figures stand.
       report.print = await printUnitMar(home, unit.id, log).catch((error: Error) => ({
         skipped: `failed: ${error.message.split('\n')[0]}`,
@@ -300,6 +303,8 @@ export function formatReport(r: BenchReport): string {
     '',
     'skipped' in r.print
       ? `unit MAR print: skipped (${r.print.skipped})`
-      : `unit MAR print to PDF: ${f(r.print.seconds, 2)} s for ${r.print.beds} beds, ${r.print.pages} pages`,
+      : `unit MAR print to PDF (${r.print.unit}): ${f(r.print.seconds, 2)} s for ${r.print.beds} beds, ${r.print.pages} pages, ` +
+        `${f(r.print.pagesPerPatient, 2)} pages per patient (most ${r.print.mostPagesPerPatient})` +
+        (r.print.sheets === r.print.pages ? '' : `; the print view cut ${r.print.sheets} pages: some did not fit their page`),
   ].join('\n');
 }

@@ -53,3 +53,15 @@ export function paginateRows(heights: readonly number[], room: number): number[]
 }
 
 export const MM_PX = 96 / 25.4;
+
+const words = (text: string): string[] => text.toLowerCase().split(/[^\p{L}\p{N}.]+/u).filter(Boolean);
+
+/**
+ * The order's instruction text when it says more than its dose, route and frequency do:
+ * "5 mg oral BID" beside "5 mg · Oral · BID" is left off the page; "hold if HR < 55" never is.
+ */
+export function extraInstructions(o: { dose: string | null; route: string | null; frequency: string | null; instructions: string | null }): string | null {
+  if (!o.instructions) return null;
+  const said = new Set(words([o.dose, o.route, o.frequency].filter(Boolean).join(' ')));
+  return words(o.instructions).every((w) => said.has(w)) ? null : o.instructions;
+}

@@ -1,8 +1,8 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Chart, Mar } from '../../../electron/shared/contract';
 import { MAR_LEGEND } from '../components/MarTable';
 import { buildMarGrid, type MarEvent, type MarGridRow } from '../lib/mar-grid';
-import { MM_PX, marHalfDays, paginateRows, type MarBlock } from '../lib/mar-print';
+import { extraInstructions, MM_PX, marHalfDays, paginateRows, type MarBlock } from '../lib/mar-print';
 import { allergyLine, dobWithAge, mrnLabel } from '../lib/patient';
 import { formatClock, formatDateTime, formatShortDateTime } from '../lib/time';
 import { PAGE_MARGIN_MM, patientPageName, type PagePatient } from './page-css';
@@ -63,13 +63,14 @@ function Event({ e }: { e: MarEvent }) {
 
 function Row({ row, cells }: MarGridRow) {
   const o = row.order;
+  const instructions = extraInstructions(o);
   return (
     <tr className="mar-print-row" data-testid="mar-print-row">
       <th scope="row">
         <strong>{o.medication}</strong>
         {o.prn && <span className="prn-tag">PRN</span>}
         <div>{[o.dose, o.route, o.frequency].filter(Boolean).join(' · ')}</div>
-        {o.instructions && <div className="mar-instructions">{o.instructions}</div>}
+        {instructions && <div className="mar-instructions">{instructions}</div>}
         {o.status !== 'active' && <div className="mar-order-status">Order {o.status}</div>}
       </th>
       {cells.map((events, i) => (
@@ -89,12 +90,15 @@ function Row({ row, cells }: MarGridRow) {
   );
 }
 
-/** One printed page of a patient's MAR: the head (who, when, which page), then its rows. */
-function MarSheet({ item, n, rows, page }: { item: MarPrintItem; n: number; rows: MarGridRow[] | null; page: string }) {
-  const { chart, mar } = item;
+/** A patient's printed grid: half-day columns, a row per order. */
+function printGrid(mar: Mar): { blocks: MarBlock[]; rows: MarGridRow[] } {
   const blocks = marHalfDays(Date.parse(mar.from), Date.parse(mar.to));
+  return { blocks, rows: buildMarGrid(mar, undefined, blocks).rows };
+}
+
+/** One printed page of a patient's MAR: the head (who, when, which page), then its rows. */
+function MarSheet({ chart, mar, blocks, rows, n, page }: { chart: Chart; mar: Mar; blocks: MarBlock[]; rows: MarGridRow[]; n: number; page: string }) {
   const widths = blockWidths(blocks);
-  const all = rows ?? buildMarGrid(mar, undefined, blocks).rows;
   return (
     <section className="mar-sheet" data-page={patientPageName(n)} data-testid="print-patient" aria-label={`MAR for ${chart.patient.name}, ${page}`}>
       <PrintPageHead title={`MAR ${formatDateTime(mar.from)} – ${formatDateTime(mar.to)}`} who={printPatientOf(chart)} page={page} />
@@ -119,12 +123,12 @@ function MarSheet({ item, n, rows, page }: { item: MarPrintItem; n: number; rows
           </tr>
         </thead>
         <tbody>
-          {all.length === 0 && (
+          {rows.length === 0 && (
             <tr>
               <td colSpan={blocks.length + 2}>No medication orders in this snapshot for this patient.</td>
             </tr>
           )}
-          {all.map((r) => (
+          {rows.map((r) => (
             <Row key={r.row.order.id} {...r} />
           ))}
         </tbody>
@@ -149,6 +153,7 @@ export function MarPrintDocument({ items }: { items: MarPrintItem[] }) {
   const measure = useRef<HTMLDivElement>(null);
   const [layout, setLayout] = useState<{ items: MarPrintItem[]; pages: number[][][] } | null>(null);
   const current = layout?.items === items ? layout : null;
+  const grids = useMemo(() => items.map((item) => printGrid(item.mar)), [items]);
 
   useLayoutEffect(() => {
     if (current || !measure.current) return;
@@ -167,7 +172,7 @@ export function MarPrintDocument({ items }: { items: MarPrintItem[] }) {
       <PrintContext.Provider value={measuringInfo(info)}>
         <div ref={measure} className="mar-measure" aria-hidden="true">
           {items.map((item, n) => (
-            <MarSheet key={item.mar.patient.id} item={item} n={n} rows={null} page="Patient page 88 of 88" />
+            <MarSheet key={item.mar.patient.id} {...item} {...grids[n]!} n={n} page="Patient page 88 of 88" />
           ))}
         </div>
       </PrintContext.Provider>
@@ -177,14 +182,15 @@ export function MarPrintDocument({ items }: { items: MarPrintItem[] }) {
     <>
       {items.length === 0 && <p>No patients on this unit in the snapshot.</p>}
       {items.map((item, n) => {
-        const rows = buildMarGrid(item.mar, undefined, marHalfDays(Date.parse(item.mar.from), Date.parse(item.mar.to))).rows;
+        const { blocks, rows } = grids[n]!;
         const pages = current.pages[n] ?? [[]];
         return pages.map((indices, k) => (
           <MarSheet
             key={`${item.mar.patient.id}-${k}`}
-            item={item}
-            n={n}
+            {...item}
+            blocks={blocks}
             rows={indices.map((i) => rows[i]!)}
+            n={n}
             page={`Patient page ${k + 1} of ${pages.length}`}
           />
         ));

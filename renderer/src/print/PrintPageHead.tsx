@@ -41,11 +41,11 @@ function PrintFreshnessBanner({ info }: { info: PrintInfo }) {
   if (!line) return null;
   const what =
     info.freshness.state === 'expired'
-      ? 'This copy has expired. Check every entry against a current source before acting on it.'
-      : 'Doses, orders and results after that time are not on this page. Confirm before acting on it.';
+      ? 'This copy has expired: check every entry against a current source before acting on it.'
+      : 'Orders, doses and results after the data-as-of time are not on this page: confirm before acting on it.';
   return (
     <div className={`print-freshness print-freshness-${info.freshness.state}`} data-testid="print-freshness">
-      <strong>{line}</strong> <span>Data as of {info.asOf}, printed {info.printedAt}. {what}</span>
+      <strong>{line}</strong> <span>{what}</span>
     </div>
   );
 }
