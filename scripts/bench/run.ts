@@ -268,6 +268,16 @@ export async function runBench(options: { beds: number; patients?: number; print
 const f = (n: number, digits = 1) => n.toFixed(digits);
 const pct = (p: Percentiles) => `p50 ${f(p.p50Ms, 2)} ms  p99 ${f(p.p99Ms, 2)} ms  (n=${p.n})`;
 
+/** The unit MAR's line: time, pages, pages per patient, and whether every sheet fit its page. */
+export function printLine(p: BenchReport['print']): string {
+  if ('skipped' in p) return `unit MAR print: skipped (${p.skipped})`;
+  return (
+    `unit MAR print to PDF (${p.unit}): ${f(p.seconds, 2)} s for ${p.beds} beds, ${p.pages} pages, ` +
+    `${f(p.pagesPerPatient, 2)} pages per patient (most ${p.mostPagesPerPatient})` +
+    (p.sheets === p.pages ? '' : `; the print view cut ${p.sheets} pages: some did not fit their page`)
+  );
+}
+
 export function formatReport(r: BenchReport): string {
   const floors = r.floors;
   return [
@@ -301,10 +311,6 @@ export function formatReport(r: BenchReport): string {
     ),
     `bench process: ${f(r.memory.afterQueriesRssMb, 0)} MB resident after the queries, ${f(r.memory.benchPeakRssMb, 0)} MB at its peak (generator, gunzip floor, queries)`,
     '',
-    'skipped' in r.print
-      ? `unit MAR print: skipped (${r.print.skipped})`
-      : `unit MAR print to PDF (${r.print.unit}): ${f(r.print.seconds, 2)} s for ${r.print.beds} beds, ${r.print.pages} pages, ` +
-        `${f(r.print.pagesPerPatient, 2)} pages per patient (most ${r.print.mostPagesPerPatient})` +
-        (r.print.sheets === r.print.pages ? '' : `; the print view cut ${r.print.sheets} pages: some did not fit their page`),
+    printLine(r.print),
   ].join('\n');
 }
