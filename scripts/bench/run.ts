@@ -12,7 +12,7 @@ import type { PatientSummary } from '../../electron/shared/contract';
 import { ensureCliBundle } from '../build/build';
 import { aesGcmDecryptFloor, gunzipFloor, ndjsonFiles, sqliteImportFloor, totalBytes, type FloorResult } from './floors';
 import { runLantern, timeEach, type CommandRun, type Percentiles } from './measure';
-import { printUnitMar } from './print';
+import { printUnitMar, type UnitMarPrint } from './print';
 import { chartModel } from '../../electron/core/chart';
 import { SEARCH_LIMIT, firstTypoSearch, sampleIndex, searchByKind, searchCases, type IndexSearchReport } from './search';
 
@@ -77,7 +77,8 @@ export interface BenchReport {
     /** The bench process's resident set right after the queries. */
     afterQueriesRssMb: number;
   };
-  print: { seconds: number; pages: number; beds: number } | { skipped: string };
+  /** The unit MAR of the hospital's (first) Med-Surg unit, printed to PDF. */
+  print: UnitMarPrint | { skipped: string };
 }
 
 /** Realistic search inputs from the census: names both ways, prefixes, typos, MRNs, beds, birth dates. */
@@ -248,7 +249,9 @@ export async function runBench(options: { beds: number; patients?: number; print
 
     if (options.print) {
       log('printing a unit MAR…');
-      const unit = allUnits[0]!;
+      // Med-Surg: the unit whose MAR a downtime prints most, with the most orders per patient.
+      const medSurg = summary.units.find((u) => u.kind === 'MEDSURG');
+      const unit = allUnits.find((u) => u.id === medSurg?.id) ?? allUnits[0]!;
       // A failed print is reported as such; the other figures stand.
       report.print = await printUnitMar(home, unit.id, log).catch((error: Error) => ({
         skipped: `failed: ${error.message.split('\n')[0]}`,
@@ -264,6 +267,16 @@ export async function runBench(options: { beds: number; patients?: number; print
 
 const f = (n: number, digits = 1) => n.toFixed(digits);
 const pct = (p: Percentiles) => `p50 ${f(p.p50Ms, 2)} ms  p99 ${f(p.p99Ms, 2)} ms  (n=${p.n})`;
+
+/** The unit MAR's line: time, pages, pages per patient, and whether every sheet fit its page. */
+export function printLine(p: BenchReport['print']): string {
+  if ('skipped' in p) return `unit MAR print: skipped (${p.skipped})`;
+  return (
+    `unit MAR print to PDF (${p.unit}): ${f(p.seconds, 2)} s for ${p.beds} beds, ${p.pages} pages, ` +
+    `${f(p.pagesPerPatient, 2)} pages per patient (most ${p.mostPagesPerPatient})` +
+    (p.sheets === p.pages ? '' : `; the print view cut ${p.sheets} pages: some did not fit their page`)
+  );
+}
 
 export function formatReport(r: BenchReport): string {
   const floors = r.floors;
@@ -298,8 +311,6 @@ export function formatReport(r: BenchReport): string {
     ),
     `bench process: ${f(r.memory.afterQueriesRssMb, 0)} MB resident after the queries, ${f(r.memory.benchPeakRssMb, 0)} MB at its peak (generator, gunzip floor, queries)`,
     '',
-    'skipped' in r.print
-      ? `unit MAR print: skipped (${r.print.skipped})`
-      : `unit MAR print to PDF: ${f(r.print.seconds, 2)} s for ${r.print.beds} beds, ${r.print.pages} pages`,
+    printLine(r.print),
   ].join('\n');
 }

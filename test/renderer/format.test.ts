@@ -4,7 +4,7 @@ import type { Allergy } from '../../electron/shared/contract';
 import { allergyLine, bedLabel, dobWithAge, sexLabel } from '../../renderer/src/lib/patient';
 import { parseRoute, routeHref } from '../../renderer/src/lib/route';
 import { formatAge, formatAgeAt, formatDate, formatDateTime, freshnessOf } from '../../renderer/src/lib/time';
-import { cssString, pageCss, patientPagesCss } from '../../renderer/src/print/page-css';
+import { cssString, freshnessLine, pageCss, patientPagesCss, type PageInfo } from '../../renderer/src/print/page-css';
 
 process.env.TZ = 'UTC';
 
@@ -84,14 +84,35 @@ describe('routes', () => {
 });
 
 describe('printed page margins', () => {
+  const page: PageInfo = {
+    facility: 'General',
+    unit: '4 West',
+    asOf: '21 Nov 2026 14:05',
+    printedAt: '21 Nov 2026 16:40',
+    demo: true,
+    orientation: 'landscape',
+    freshness: { state: 'fresh', age: '2 h 35 min', expiresAt: '24 Nov 2026 14:05' },
+  };
+
   it('puts read-only, as-of, print time and page x of y in the margins, DEMO when demo', () => {
-    const css = pageCss({ facility: 'General', unit: '4 West', asOf: '21 Nov 2026 14:05', printedAt: '21 Nov 2026 16:40', demo: true, orientation: 'landscape' });
+    const css = pageCss(page);
     expect(css).toContain('"DOWNTIME COPY — READ ONLY · DEMO DATA"');
     expect(css).toContain('"Data as of 21 Nov 2026 14:05"');
     expect(css).toContain('"Printed 21 Nov 2026 16:40"');
     expect(css).toContain('"Page " counter(page) " of " counter(pages)');
     expect(css).toContain('DEMO DATA — NOT REAL PATIENTS');
     expect(css).toContain('size: landscape');
+    expect(css).not.toMatch(/STALE|EXPIRED/);
+  });
+
+  it('says STALE with the age, or EXPIRED with the age and the expiry, above the read-only line of every page', () => {
+    const stale = { ...page, demo: false, freshness: { ...page.freshness, state: 'stale' as const } };
+    expect(freshnessLine(stale.freshness)).toBe('STALE COPY — DATA 2 h 35 min OLD');
+    expect(pageCss(stale)).toContain('@top-left { content: "STALE COPY — DATA 2 h 35 min OLD" "\\A " "DOWNTIME COPY — READ ONLY";');
+    const expired = { ...page, freshness: { state: 'expired' as const, age: '9 d 4 h', expiresAt: '24 Nov 2026 14:05' } };
+    expect(freshnessLine(expired.freshness)).toBe('EXPIRED COPY — DATA 9 d 4 h OLD, expired 24 Nov 2026 14:05');
+    expect(pageCss(expired)).toContain('content: "EXPIRED COPY — DATA 9 d 4 h OLD, expired 24 Nov 2026 14:05" "\\A " "DOWNTIME COPY — READ ONLY · DEMO DATA";');
+    expect(freshnessLine(page.freshness)).toBeNull();
   });
 
   it('gives each patient named pages whose margins carry identifiers, DOB and allergies', () => {

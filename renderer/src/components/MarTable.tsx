@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import type { Mar, MedicationOrder } from '../../../electron/shared/contract';
 import { buildMarGrid, type MarEvent } from '../lib/mar-grid';
 import { formatClock, formatDateTime, formatStamp } from '../lib/time';
@@ -21,21 +20,14 @@ function Event({ e }: { e: MarEvent }) {
 /**
  * The medication administration record: an order per row, a day per column, every dose
  * given, held or refused with its time, scheduled doses nobody charted, and when each order
- * is next due. `head` adds rows above the column headings (printed pages repeat them).
+ * is next due. On paper it is print/MarPrint.tsx: half-day columns on measured landscape pages.
  */
-export function MarTable({ mar, head, foot, testId }: { mar: Mar; head?: ReactNode; foot?: ReactNode; testId?: string }) {
+export function MarTable({ mar, testId }: { mar: Mar; testId?: string }) {
   const grid = buildMarGrid(mar);
   const columns = grid.days.length + 3;
   return (
     <table className="data mar-table" data-testid={testId} aria-label="Medication administration record">
       <thead>
-        {head && (
-          <tr className="page-head-row">
-            <th colSpan={columns} className="page-head-cell">
-              {head}
-            </th>
-          </tr>
-        )}
         <tr>
           <th scope="col" className="mar-order">
             Medication order
@@ -81,11 +73,6 @@ export function MarTable({ mar, head, foot, testId }: { mar: Mar; head?: ReactNo
             <td>{row.nextDue ? <strong>{formatStamp(row.nextDue)}</strong> : <span className="muted">{row.order.prn ? 'as needed' : '—'}</span>}</td>
           </tr>
         ))}
-        {foot && (
-          <tr className="mar-foot">
-            <td colSpan={columns}>{foot}</td>
-          </tr>
-        )}
       </tbody>
     </table>
   );

@@ -96,11 +96,12 @@ function rowRank(row: MarRow): number {
   return (active ? 0 : 2) + (row.order.prn ? 1 : 0);
 }
 
-export function buildMarGrid(mar: Mar, matchWindowMinutes = 120): MarGrid {
+/** `columns`: the time columns of the grid (default: the calendar days of the window). */
+export function buildMarGrid(mar: Mar, matchWindowMinutes = 120, columns?: MarDay[]): MarGrid {
   const from = Date.parse(mar.from);
   const to = Date.parse(mar.to);
   const asOf = Date.parse(mar.asOf);
-  const days = marDays(from, to);
+  const days = columns ?? marDays(from, to);
   const window = matchWindowMinutes * 60_000;
 
   const rows = [...mar.rows]

@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import type { PrintFreshness } from './page-css';
 
 export interface PrintInfo {
   facility: string;
@@ -9,6 +10,8 @@ export interface PrintInfo {
   /** The print time in ms (ages on paper are computed at it). */
   now: number;
   demo: boolean;
+  /** Stale or expired at the print time: said on every page. */
+  freshness: PrintFreshness;
 }
 
 export const PrintContext = createContext<PrintInfo | null>(null);

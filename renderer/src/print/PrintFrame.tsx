@@ -2,8 +2,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import type { AppInfo, AppStatus, SnapshotStatus } from '../../../electron/shared/contract';
 import { request } from '../api';
-import { formatStamp } from '../lib/time';
-import { applyPageCss, type PagePatient } from './page-css';
+import { formatAge, formatDateTime, formatStamp, freshnessOf } from '../lib/time';
+import { applyPageCss, type PagePatient, type PrintFreshness } from './page-css';
 import { PrintContext, type PrintInfo } from './PrintContext';
 
 interface PrintFrameProps {
@@ -27,6 +27,13 @@ interface PrintFrameProps {
 export function PrintFrame({ title, status, snapshot, shell, unit, orientation, ready, patients, children }: PrintFrameProps) {
   const [printedAt, setPrintedAt] = useState(() => Date.now());
   const [message, setMessage] = useState<string | null>(null);
+  // Decided at the print time, which is re-stamped when printing starts: a preview opened
+  // while the copy was fresh prints STALE or EXPIRED if that is what it is by then.
+  const freshness: PrintFreshness = {
+    state: freshnessOf(printedAt, snapshot.asOf, snapshot.expiresAt, status.staleAfterMinutes),
+    age: formatAge(printedAt - Date.parse(snapshot.asOf)),
+    expiresAt: formatDateTime(snapshot.expiresAt),
+  };
   const info: PrintInfo = {
     facility: snapshot.facility.name,
     unit,
@@ -34,16 +41,26 @@ export function PrintFrame({ title, status, snapshot, shell, unit, orientation, 
     printedAt: formatStamp(printedAt),
     now: printedAt,
     demo: status.demo,
+    freshness,
   };
 
   const patientsKey = JSON.stringify(patients ?? []);
+  const freshnessKey = JSON.stringify(freshness);
   useEffect(
     () =>
       applyPageCss(
-        { facility: info.facility, unit, asOf: info.asOf, printedAt: info.printedAt, demo: info.demo, orientation },
+        {
+          facility: info.facility,
+          unit,
+          asOf: info.asOf,
+          printedAt: info.printedAt,
+          demo: info.demo,
+          orientation,
+          freshness: JSON.parse(freshnessKey) as PrintFreshness,
+        },
         JSON.parse(patientsKey) as PagePatient[],
       ),
-    [info.facility, unit, info.asOf, info.printedAt, info.demo, orientation, patientsKey],
+    [info.facility, unit, info.asOf, info.printedAt, info.demo, orientation, patientsKey, freshnessKey],
   );
   useEffect(() => {
     const restamp = () => flushSync(() => setPrintedAt(Date.now()));

@@ -1,7 +1,8 @@
 import type { AllergySummary, PatientSummary } from '../../../electron/shared/contract';
 import { allergyLine, bedLabel, dobWithAge, mrnLabel, sexLabel } from '../lib/patient';
 import { datedWhenOld } from '../lib/time';
-import { usePrintInfo } from './PrintContext';
+import { freshnessLine } from './page-css';
+import { usePrintInfo, type PrintInfo } from './PrintContext';
 
 export interface PrintPatient {
   patient: PatientSummary;
@@ -17,10 +18,11 @@ export interface PrintPatient {
  * table spans): read-only notice, data-as-of, print time and, for a patient's pages, the two
  * identifiers with DOB and the allergies.
  */
-export function PrintPageHead({ title, who }: { title: string; who?: PrintPatient }) {
+export function PrintPageHead({ title, who, page }: { title: string; who?: PrintPatient; page?: string }) {
   const info = usePrintInfo();
   return (
     <div className="print-head">
+      <PrintFreshnessBanner info={info} />
       <div className="print-safety">
         <strong>DOWNTIME COPY — READ ONLY</strong>
         <strong>{title}</strong>
@@ -28,8 +30,24 @@ export function PrintPageHead({ title, who }: { title: string; who?: PrintPatien
         <span>Printed {info.printedAt}</span>
         <span>{[info.facility, info.unit].filter(Boolean).join(' · ')}</span>
         {info.demo && <strong>DEMO DATA — NOT REAL PATIENTS</strong>}
+        {page && <strong className="print-patient-page">{page}</strong>}
       </div>
       {who && <PrintPatientLine who={who} />}
+    </div>
+  );
+}
+
+/** A stale or expired copy, said in a black band at the top of the page head. */
+function PrintFreshnessBanner({ info }: { info: PrintInfo }) {
+  const line = freshnessLine(info.freshness);
+  if (!line) return null;
+  const what =
+    info.freshness.state === 'expired'
+      ? 'This copy has expired: check every entry against a current source before acting on it.'
+      : 'Orders, doses and results after the data-as-of time are not on this page: confirm before acting on it.';
+  return (
+    <div className={`print-freshness print-freshness-${info.freshness.state}`} data-testid="print-freshness">
+      <strong>{line}</strong> <span>{what}</span>
     </div>
   );
 }

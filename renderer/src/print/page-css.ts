@@ -1,3 +1,12 @@
+/** How old the copy is at the moment of printing, worded for paper. */
+export interface PrintFreshness {
+  state: 'fresh' | 'stale' | 'expired';
+  /** "5 h 7 min": from data-as-of to the print time. */
+  age: string;
+  /** When the copy expires (or expired), formatted. */
+  expiresAt: string;
+}
+
 /** What every printed page carries in its margins, whatever the document. */
 export interface PageInfo {
   facility: string;
@@ -6,6 +15,25 @@ export interface PageInfo {
   printedAt: string;
   demo: boolean;
   orientation: 'portrait' | 'landscape';
+  freshness: PrintFreshness;
+}
+
+/** The page margins, in mm: the MAR's pagination measures its pages against them. */
+export const PAGE_MARGIN_MM = { top: 16, side: 10, bottom: 16 } as const;
+
+/**
+ * The line that says, on every page, that the copy is too old: null for a fresh copy.
+ * "STALE COPY — DATA 5 h 7 min OLD", "EXPIRED COPY — DATA 9 d 4 h OLD, expired 02 Dec 2026 01:21".
+ */
+export function freshnessLine(f: PrintFreshness): string | null {
+  switch (f.state) {
+    case 'fresh':
+      return null;
+    case 'stale':
+      return `STALE COPY — DATA ${f.age} OLD`;
+    case 'expired':
+      return `EXPIRED COPY — DATA ${f.age} OLD, expired ${f.expiresAt}`;
+  }
 }
 
 /** A CSS string literal: quotes, backslashes and line breaks escaped. */
@@ -15,16 +43,24 @@ export function cssString(text: string): string {
 
 /**
  * The @page rule: margin boxes with "DOWNTIME COPY — READ ONLY", the data-as-of time, the
- * print time, the facility and "Page x of y" on every sheet (DEMO too, for demo data).
+ * print time, the facility and "Page x of y" on every sheet (DEMO too, for demo data); on a
+ * stale or expired copy, a black box with STALE or EXPIRED and the age above the read-only line.
  */
 export function pageCss(info: PageInfo): string {
   const where = [info.facility, info.unit].filter(Boolean).join(' · ');
   const box = (name: string, content: string, extra = '') =>
     `@${name} { content: ${content}; font-family: system-ui, Arial, sans-serif; font-size: 9pt; color: #000; ${extra} }`;
+  const readOnly = info.demo ? 'DOWNTIME COPY — READ ONLY · DEMO DATA' : 'DOWNTIME COPY — READ ONLY';
+  const old = freshnessLine(info.freshness);
+  const m = PAGE_MARGIN_MM;
   return `@page {
   size: ${info.orientation};
-  margin: 16mm 10mm 16mm 10mm;
-  ${box('top-left', cssString(info.demo ? 'DOWNTIME COPY — READ ONLY · DEMO DATA' : 'DOWNTIME COPY — READ ONLY'), 'font-weight: 700;')}
+  margin: ${m.top}mm ${m.side}mm ${m.bottom}mm ${m.side}mm;
+  ${
+    old
+      ? box('top-left', `${cssString(old)} "\\A " ${cssString(readOnly)}`, 'font-weight: 800; font-size: 10pt; white-space: pre-wrap; color: #fff; background: #000; padding: 1mm 2mm; vertical-align: middle;')
+      : box('top-left', cssString(readOnly), 'font-weight: 700;')
+  }
   ${box('top-center', cssString(info.demo ? 'DEMO DATA — NOT REAL PATIENTS' : where), info.demo ? 'font-weight: 700;' : '')}
   ${box('top-right', cssString(`Data as of ${info.asOf}`), 'font-weight: 700;')}
   ${box('bottom-left', cssString(`Printed ${info.printedAt}`))}

@@ -6,7 +6,7 @@ import { useRequest, useRequests, type Load } from '../hooks/useRequest';
 import { marWindow } from '../lib/mar-grid';
 import type { PrintKind } from '../lib/route';
 import { CensusPrint } from '../print/CensusPrint';
-import { pagePatientOf, PatientMarPrint } from '../print/MarPrint';
+import { MarPrintDocument, pagePatientOf, type MarPrintItem } from '../print/MarPrint';
 import { PrintFrame } from '../print/PrintFrame';
 import { PrintPageHead } from '../print/PrintPageHead';
 import { SummaryPrint } from '../print/SummaryPrint';
@@ -61,19 +61,16 @@ function UnitPrint({ unit, frame, onUnit, what }: { unit: string; frame: FramePr
   const title = `${what === 'mar' ? 'Unit MAR' : 'Census'} — ${unitName ?? unit}`;
   const now = Date.parse(frame.snapshot.asOf);
   const patients = what === 'mar' && charts.state === 'ready' ? charts.value.map((c) => pagePatientOf(c, now)) : undefined;
+  const items = useMemo<MarPrintItem[] | null>(
+    () => (charts.state === 'ready' && mars.state === 'ready' ? mars.value.map((mar, i) => ({ chart: charts.value[i]!, mar })) : null),
+    [charts, mars],
+  );
   return (
     <PrintFrame title={title} unit={unitName} orientation="landscape" ready={ready} patients={patients} {...frame}>
       {error && <ErrorNotice title="Could not prepare this printout." message={error.message} audience={error.audience} />}
       {!error && !ready && <Loading what="the printout" />}
       {ready && what === 'census' && <CensusPrint census={(census as { value: Census }).value} now={Date.parse(frame.snapshot.asOf)} />}
-      {ready && what === 'mar' && mars.state === 'ready' && charts.state === 'ready' && (
-        <>
-          {mars.value.length === 0 && <p>No patients on this unit in the snapshot.</p>}
-          {mars.value.map((mar, i) => (
-            <PatientMarPrint key={mar.patient.id} chart={charts.value[i]!} mar={mar} page={i} />
-          ))}
-        </>
-      )}
+      {ready && what === 'mar' && items && <MarPrintDocument items={items} />}
     </PrintFrame>
   );
 }
@@ -86,6 +83,10 @@ function PatientPrint({ patientId, frame, what }: { patientId: string; frame: Fr
   const name = chart.state === 'ready' ? chart.value.patient.name : 'patient';
   const unit = chart.state === 'ready' ? (chart.value.patient.location?.unit?.name ?? null) : null;
   const patients = chart.state === 'ready' ? [pagePatientOf(chart.value, Date.parse(frame.snapshot.asOf))] : undefined;
+  const items = useMemo<MarPrintItem[] | null>(
+    () => (chart.state === 'ready' && mar.state === 'ready' ? [{ chart: chart.value, mar: mar.value }] : null),
+    [chart, mar],
+  );
   return (
     <PrintFrame
       patients={patients}
@@ -98,7 +99,7 @@ function PatientPrint({ patientId, frame, what }: { patientId: string; frame: Fr
       {error && <ErrorNotice title="Could not prepare this printout." message={error.message} audience={error.audience} />}
       {!error && !ready && <Loading what="the printout" />}
       {ready && chart.state === 'ready' && what === 'summary' && <SummaryPrint chart={chart.value} />}
-      {ready && chart.state === 'ready' && mar.state === 'ready' && what === 'mar' && <PatientMarPrint chart={chart.value} mar={mar.value} page={0} />}
+      {ready && what === 'mar' && items && <MarPrintDocument items={items} />}
     </PrintFrame>
   );
 }

@@ -87,5 +87,35 @@ export async function pdfPageTexts(pdf: Buffer): Promise<string[]> {
   return pages;
 }
 
+export interface PdfPage {
+  text: string;
+  /** In PDF points (1/72 in). */
+  width: number;
+  height: number;
+  /** The height of the smallest text on the page, in points. */
+  smallestTextPt: number;
+}
+
+/** Each page of a PDF: its text (whitespace collapsed), its size and its smallest text. */
+export async function pdfPages(pdf: Buffer): Promise<PdfPage[]> {
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await getDocument({ data: new Uint8Array(pdf), isEvalSupported: false }).promise;
+  const pages: PdfPage[] = [];
+  for (let n = 1; n <= doc.numPages; n++) {
+    const page = await doc.getPage(n);
+    const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = page.view;
+    const items = (await page.getTextContent()).items.flatMap((item) => ('str' in item ? [item] : []));
+    const sizes = items.filter((i) => i.str.trim()).map((i) => Math.hypot(i.transform[2] as number, i.transform[3] as number));
+    pages.push({
+      text: items.map((i) => i.str).join(' ').replace(/\s+/g, ' '),
+      width: x1 - x0,
+      height: y1 - y0,
+      smallestTextPt: sizes.length ? Math.min(...sizes) : 0,
+    });
+  }
+  await doc.destroy();
+  return pages;
+}
+
 /** Compare text ignoring how lines were broken. */
 export const squash = (s: string): string => s.replace(/\s+/g, '');

@@ -125,6 +125,11 @@ export function rewriteResources(fhirDir: string, type: string, change: (resourc
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
 }
 
+/** Keep only the resources of one type that `keep` accepts, and the manifest's count with them. */
+export function keepResources(fhirDir: string, type: string, keep: (resource: Record<string, unknown>) => boolean): void {
+  rewriteResources(fhirDir, type, (resources) => resources.filter(keep));
+}
+
 /** Add two hostile notes (plain text and HTML) for the export's first patient; returns that patient's id. */
 function addHostileNotes(fhirDir: string): string {
   const first = readResources<{ id: string }>(fhirDir, 'Patient')[0]!;
