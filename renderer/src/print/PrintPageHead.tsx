@@ -1,5 +1,6 @@
 import type { AllergySummary, PatientSummary } from '../../../electron/shared/contract';
 import { allergyLine, bedLabel, dobWithAge, mrnLabel, sexLabel } from '../lib/patient';
+import { codeStatusText, isolationText } from '../../../electron/shared/bedside-text';
 import { usePrintInfo } from './PrintContext';
 
 export interface PrintPatient {
@@ -45,8 +46,8 @@ export function PrintPatientLine({ who }: { who: PrintPatient }) {
         <span>
           {p.location?.unit?.name ? `${p.location.unit.name} · ` : ''}Bed {bedLabel(p.location)}
         </span>
-        <span>Code status: {who.codeStatus ?? 'not recorded'}</span>
-        {who.isolation.length > 0 && <span>Isolation: {who.isolation.join(', ')}</span>}
+        <span>Code status: {codeStatusText(who.codeStatus)}</span>
+        <span>Isolation: {isolationText(who.isolation)}</span>
         <span>Weight: {who.weight ?? 'not recorded'}</span>
       </div>
       <div className="print-allergies">{allergyLine(who.allergies)}</div>

@@ -1,5 +1,6 @@
 import type { Chart } from '../../../../electron/shared/contract';
-import { flagLabel, newestFirst } from '../../lib/series';
+import { TestName } from '../../components/TestName';
+import { flagLabel, newestFirst, noAbnormalText, observationValueText, rangeText, unjudgedCount } from '../../lib/series';
 import { formatDate, formatShortDateTime } from '../../lib/time';
 import { sortedProblems } from './ProblemsSection';
 
@@ -9,7 +10,9 @@ export function SummarySection({ chart }: { chart: Chart }) {
   const problems = sortedProblems(chart.conditions).filter((c) => !c.clinicalStatus || c.clinicalStatus === 'active');
   const meds = chart.medications.filter((m) => m.status === 'active');
   const vitals = chart.latestVitals;
+  // Only what the lab's interpretation or the reference range marks abnormal (chart/facts/flag.ts).
   const abnormalLabs = newestFirst(chart.labs).filter((l) => l.abnormal).slice(0, 10);
+  const unjudged = unjudgedCount(chart.labs);
   const flags = chart.flags.filter((f) => f.status !== 'inactive');
   return (
     <div className="summary-grid">
@@ -73,9 +76,11 @@ export function SummarySection({ chart }: { chart: Chart }) {
           <dl className="facts" data-testid="summary-vitals">
             {vitals.map((v) => (
               <div key={v.id} className="contents">
-                <dt>{v.code.display}</dt>
+                <dt>
+                  <TestName code={v.code} />
+                </dt>
                 <dd>
-                  {v.value ?? '—'} {flagLabel(v) && <strong className="flag-abnormal">{flagLabel(v)}</strong>}{' '}
+                  {observationValueText(v)} {flagLabel(v) && <strong className="flag-abnormal">{flagLabel(v)}</strong>}{' '}
                   <span className="muted">{formatShortDateTime(v.at)}</span>
                 </dd>
               </div>
@@ -89,15 +94,25 @@ export function SummarySection({ chart }: { chart: Chart }) {
           <ul data-testid="summary-abnormal-labs">
             {abnormalLabs.map((l) => (
               <li key={l.id}>
-                <strong>{l.code.display}</strong> {l.value} <strong className="flag-abnormal">{flagLabel(l)}</strong>{' '}
+                <strong>
+                  <TestName code={l.code} />
+                </strong>{' '}
+                {observationValueText(l)} <strong className="flag-abnormal">{flagLabel(l)}</strong>{' '}
                 <span className="muted">
-                  (normal {l.referenceRange ?? '—'}) {formatShortDateTime(l.at)}
+                  ({l.referenceRange ? `range ${rangeText(l)}` : rangeText(l)}) {formatShortDateTime(l.at)}
                 </span>
               </li>
             ))}
           </ul>
         ) : (
-          <p className="empty">No abnormal results in this snapshot.</p>
+          <p className="empty" data-testid="summary-no-abnormal">
+            {noAbnormalText(chart.labs)}
+          </p>
+        )}
+        {abnormalLabs.length > 0 && unjudged > 0 && (
+          <p className="muted" data-testid="summary-unjudged">
+            {unjudged} {unjudged === 1 ? 'result has' : 'results have'} no range or flag given: see Labs.
+          </p>
         )}
       </div>
     </div>
