@@ -101,7 +101,13 @@ export function rangeText(o: Pick<ObservationValue, 'referenceRange'>): string {
   const r = o.referenceRange?.trim();
   if (!r) return NO_RANGE_TEXT;
   // The unit core appended to a range built from low/high; a range sent as text keeps its words.
-  return r.replace(/(\s)(\S+)$/, (all, space: string, unit: string) => (/^[\d.,<>≤≥–-]+$/.test(unit) ? all : `${space}${unitText(unit) ?? unit}`)).trim();
+  return r
+    .replace(/(\s)(\S+)$/, (all, space: string, unit: string) => {
+      if (/^[\d.,<>≤≥–-]+$/.test(unit)) return all;
+      const read = unitText(unit) ?? unit;
+      return read === '%' ? read : `${space}${read}`;
+    })
+    .trim();
 }
 
 /**

@@ -47,6 +47,7 @@ describe('results in words', () => {
     ['36.1–38 Cel', 'normal', '36.1–38 °C', 'normal'],
     ['0–10 {score}', 'normal', '0–10', 'normal'],
     ['≥ 60', 'no-flag-given', '≥ 60', 'no flag given'],
+    ['36–52 %', 'normal', '36–52%', 'normal'],
     ['Negative', 'no-flag-given', 'Negative', 'no flag given'],
     // No range sent: never "normal", unless the EHR's interpretation said so.
     [null, 'no-flag-given', 'no range given', 'no range given'],
