@@ -61,9 +61,9 @@ describe('lantern search, census and chart over an ingested home', () => {
     expect([bp.value, bp.components[0]!.unit]).toEqual([null, 'mm[Hg]']);
     const vitals = out.slice(out.indexOf('== Vital signs'), out.indexOf('== Labs'));
     expect(vitals).toMatch(new RegExp(`  Blood pressure +${part('8480-6')}/${part('8462-4')} +mmHg  `));
-    expect(vitals).toMatch(/  Body temperature +\d+(\.\d)? +°C  /);
+    expect(vitals).toMatch(/ {2}Body temperature +\d+(\.\d)? +°C {2}/);
     expect(out).not.toMatch(/mm\[Hg\]|\bCel\b|10\*3|\{score\}|\[(#|Mass|Moles)/);
-    expect(out).toMatch(/  WBC +\d+(\.\d)? +×10³\/µL +4\.5–11 ×10³\/µL  /);
+    expect(out).toMatch(/ {2}WBC +\d+(\.\d)? +×10³\/µL +4\.5–11 ×10³\/µL {2}/);
   });
 
   it('says clearly when a patient is not there or the home is not enrolled', async () => {
