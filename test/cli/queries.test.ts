@@ -51,6 +51,21 @@ describe('lantern search, census and chart over an ingested home', () => {
     expect(chart.medications.length).toBeGreaterThan(0);
   });
 
+  it('chart prints blood pressure as systolic/diastolic mmHg, units as read, and the test’s short name', async () => {
+    const patient = census.beds.find((b) => b.patient)!.patient!;
+    const chart = JSON.parse((await run(['chart', patient.id, '--home', home, '--json'])).out) as Chart;
+    const out = (await run(['chart', patient.id, '--home', home])).out;
+    const bp = chart.vitals.find((v) => v.code.code === '85354-9')!;
+    const part = (loinc: string) => bp.components.find((c) => c.code.code === loinc)!.value;
+    // The panel as sent: components only, in UCUM.
+    expect([bp.value, bp.components[0]!.unit]).toEqual([null, 'mm[Hg]']);
+    const vitals = out.slice(out.indexOf('== Vital signs'), out.indexOf('== Labs'));
+    expect(vitals).toMatch(new RegExp(`  Blood pressure +${part('8480-6')}/${part('8462-4')} +mmHg  `));
+    expect(vitals).toMatch(/ {2}Body temperature +\d+(\.\d)? +°C {2}/);
+    expect(out).not.toMatch(/mm\[Hg\]|\bCel\b|10\*3|\{score\}|\[(#|Mass|Moles)/);
+    expect(out).toMatch(/ {2}WBC +\d+(\.\d)? +×10³\/µL +4\.5–11 ×10³\/µL {2}/);
+  });
+
   it('says clearly when a patient is not there or the home is not enrolled', async () => {
     const missing = await run(['chart', 'no-such-patient', '--home', home]);
     expect(missing.code).not.toBe(0);

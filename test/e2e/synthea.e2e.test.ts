@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chart } from '../../electron/shared/contract';
+import { testName } from '../../electron/shared/observation-text';
 import { formatDate } from '../../renderer/src/lib/time';
 import { HAS_SYNTHEA } from '../support/fixtures';
 import { chromiumPath, go, openPage, shot, startApp, VIEWPORTS, type App } from './support/app';
@@ -62,7 +63,7 @@ describe.skipIf(!chromiumPath || !HAS_SYNTHEA)('nursing station on the Synthea e
     if (chart.labs.length > 0) {
       await page.getByTestId('labs-table').waitFor();
       const newest = [...chart.labs].sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''))[0]!;
-      expect(await page.getByTestId('labs-table').textContent()).toContain(newest.code.display);
+      expect(await page.getByTestId('labs-table').textContent()).toContain(testName(newest.code).name);
     }
     await go(page, `#/patient/${id}/vitals`);
     await page.getByTestId('vitals-table').waitFor();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HomeQueries, Census, Chart } from '../../electron/shared/contract';
+import { testName } from '../../electron/shared/observation-text';
 import { marWindow } from '../../renderer/src/lib/mar-grid';
 import { formatDate, formatDateTime } from '../../renderer/src/lib/time';
 import { chromiumPath, go, openPage, pdfPageTexts, shot, squash, startApp, VIEWPORTS, type App } from './support/app';
@@ -140,7 +141,7 @@ describe.skipIf(!chromiumPath)('nursing station on a generated hospital', () => 
     const labs = await page.getByTestId('labs-table').textContent();
     const abnormal = [...known.labs].sort((a, b) => (b.at ?? '').localeCompare(a.at ?? '')).find((l) => l.abnormal);
     if (abnormal) {
-      expect(labs).toContain(abnormal.code.display);
+      expect(labs).toContain(testName(abnormal.code).name);
       expect(labs).toMatch(/HIGH|LOW|ABNORMAL|CRITICAL/);
     }
     expect(await page.getByTestId('trend').count()).toBeGreaterThan(0);

@@ -30,6 +30,27 @@ describe('vitals and lab trends', () => {
       ['Systolic', [120, 150]],
       ['Diastolic', [80, 95]],
     ]);
+    // Both series under one title, the newest reading as systolic/diastolic with its unit.
+    expect([trend!.title, trend!.unit, trend!.latest]).toEqual(['Blood pressure', 'mmHg', '150/95 mmHg']);
+  });
+
+  it('shows blood pressure in the flowsheet as systolic/diastolic with its unit, next to its flag', () => {
+    const sheet = buildFlowsheet([
+      obs('85354-9', '2026-11-21T06:00:00Z', null, {
+        code: { code: '85354-9', system: 'http://loinc.org', display: 'Blood pressure panel with all children optional' },
+        flag: 'high', abnormal: true, unit: null,
+        components: [
+          { code: { code: '8480-6', system: 'http://loinc.org', display: 'Systolic blood pressure' }, value: '168', numeric: 168, unit: 'mm[Hg]' },
+          { code: { code: '8462-4', system: 'http://loinc.org', display: 'Diastolic blood pressure' }, value: '95', numeric: 95, unit: 'mm[Hg]' },
+        ],
+      }),
+      obs('8310-5', '2026-11-21T06:00:00Z', 37.2, { code: { code: '8310-5', system: 'http://loinc.org', display: 'Body temperature' }, unit: 'Cel' }),
+    ]);
+    expect(sheet.columns).toEqual([
+      { key: '85354-9', label: 'Blood pressure', title: 'Blood pressure panel with all children optional (LOINC 85354-9)' },
+      { key: '8310-5', label: 'Body temperature', title: 'Body temperature (LOINC 8310-5)' },
+    ]);
+    expect(sheet.rows[0]!.cells).toEqual({ '85354-9': { value: '168/95 mmHg', flag: 'HIGH' }, '8310-5': { value: '37.2 °C', flag: null } });
   });
 
   it('pivots vitals into a flowsheet, newest row first, usual column order', () => {

@@ -3,6 +3,10 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 
 export interface Column<T> {
   header: string;
+  /** React key when two headers may read the same (defaults to the header). */
+  key?: string;
+  /** Shown on hover over the header: the full name behind a short one. */
+  title?: string;
   /** CSS grid track for the virtualized layout, e.g. "2fr" or "9rem". */
   width?: string;
   cell: (row: T) => ReactNode;
@@ -32,7 +36,7 @@ export function DataTable<T>({ label, columns, rows, rowKey, rowClass, empty, vi
         <thead>
           <tr>
             {columns.map((c) => (
-              <th key={c.header} scope="col">
+              <th key={c.key ?? c.header} scope="col" title={c.title}>
                 {c.header}
               </th>
             ))}
@@ -42,7 +46,7 @@ export function DataTable<T>({ label, columns, rows, rowKey, rowClass, empty, vi
           {rows.map((r) => (
             <tr key={rowKey(r)} className={rowClass?.(r)}>
               {columns.map((c) => (
-                <td key={c.header}>{c.cell(r)}</td>
+                <td key={c.key ?? c.header}>{c.cell(r)}</td>
               ))}
             </tr>
           ))}
@@ -75,7 +79,7 @@ function VirtualTable<T>({ label, columns, rows, rowKey, rowClass, testId }: Omi
     >
       <div className="vtable-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
         {columns.map((c) => (
-          <div key={c.header} role="columnheader" className="vtable-cell">
+          <div key={c.key ?? c.header} role="columnheader" className="vtable-cell" title={c.title}>
             {c.header}
           </div>
         ))}
@@ -94,7 +98,7 @@ function VirtualTable<T>({ label, columns, rows, rowKey, rowClass, testId }: Omi
               style={{ gridTemplateColumns: template, position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}
             >
               {columns.map((c) => (
-                <div key={c.header} role="cell" className="vtable-cell">
+                <div key={c.key ?? c.header} role="cell" className="vtable-cell">
                   {c.cell(r)}
                 </div>
               ))}

@@ -1,4 +1,4 @@
-import type { Trend } from '../lib/series';
+import { rangeText, type Trend } from '../lib/series';
 import { formatStamp } from '../lib/time';
 
 const W = 420;
@@ -27,14 +27,13 @@ export function TrendPlot({ trend }: { trend: Trend }) {
   const t1 = Math.max(...points.map((p) => p.at));
   const x = (t: number) => PAD.left + (t1 === t0 ? 0.5 : (t - t0) / (t1 - t0)) * (W - PAD.left - PAD.right);
   const y = (v: number) => PAD.top + (1 - (v - lo) / (hi - lo)) * (H - PAD.top - PAD.bottom);
-  const latest = trend.lines.map((l) => `${l.label} ${l.points.at(-1)?.value ?? '—'}`).join(', ');
   const unit = trend.unit ?? '';
   return (
     <figure className="trend" data-testid="trend">
-      <h3>
+      <h3 title={trend.fullName}>
         {trend.title} <span className="muted">{unit}</span>
       </h3>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${trend.title} trend, ${points.length} values; latest ${latest} ${unit}`}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${trend.title} trend, ${points.length} values; latest ${trend.latest}`}>
         {range && (
           <rect x={PAD.left} y={y(range[1])} width={W - PAD.left - PAD.right} height={Math.max(1, y(range[0]) - y(range[1]))} fill="#e3f0e3" />
         )}
@@ -83,8 +82,8 @@ export function TrendPlot({ trend }: { trend: Trend }) {
         </div>
       )}
       <figcaption className="muted">
-        Latest: {latest} {unit}
-        {range ? ` · normal ${trend.referenceRange}` : ''} · ■ abnormal
+        Latest: {trend.latest}
+        {range ? ` · range ${rangeText(trend)}` : ''} · ■ abnormal
       </figcaption>
     </figure>
   );

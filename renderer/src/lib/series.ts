@@ -1,4 +1,6 @@
 import type { ObservationValue } from '../../../electron/shared/contract';
+import { observationValueText, testName } from '../../../electron/shared/observation-text';
+import { unitText } from '../../../electron/shared/unit-text';
 
 /** One line on a trend plot. */
 export interface TrendLine {
@@ -9,8 +11,13 @@ export interface TrendLine {
 /** A trend plot: one measurement (or a pair, like systolic/diastolic) over time. */
 export interface Trend {
   key: string;
+  /** The short name; `fullName` is the long name and code. */
   title: string;
+  fullName: string;
+  /** The unit as read (°C, mmHg); '' where none is needed, null where none was given. */
   unit: string | null;
+  /** The newest value as every table shows it ("128/76 mmHg"). */
+  latest: string;
   referenceRange: string | null;
   lines: TrendLine[];
 }
@@ -34,14 +41,17 @@ export function trendsOf(observations: ObservationValue[], minPoints = 2): Trend
       .filter((x) => !Number.isNaN(x.at))
       .sort((a, b) => a.at - b.at);
     const first = obs[0]!;
+    const name = testName(first.code);
     const numeric = timed.filter((x) => x.o.numeric !== null);
     if (numeric.length >= minPoints) {
       trends.push({
         key,
-        title: first.code.display,
-        unit: first.unit,
+        title: name.name,
+        fullName: name.full,
+        unit: unitText(first.unit),
+        latest: observationValueText(numeric.at(-1)!.o),
         referenceRange: first.referenceRange,
-        lines: [{ label: first.code.display, points: numeric.map((x) => ({ at: x.at, value: x.o.numeric!, abnormal: x.o.abnormal })) }],
+        lines: [{ label: name.name, points: numeric.map((x) => ({ at: x.at, value: x.o.numeric!, abnormal: x.o.abnormal })) }],
       });
       continue;
     }
@@ -49,7 +59,7 @@ export function trendsOf(observations: ObservationValue[], minPoints = 2): Trend
     for (const { o, at } of timed) {
       for (const c of o.components) {
         if (c.numeric === null) continue;
-        const label = c.code.display;
+        const label = testName(c.code).name;
         const line = componentLines.get(label) ?? { label, points: [] };
         line.points.push({ at, value: c.numeric, abnormal: o.abnormal });
         componentLines.set(label, line);
@@ -57,7 +67,8 @@ export function trendsOf(observations: ObservationValue[], minPoints = 2): Trend
     }
     const lines = [...componentLines.values()].filter((l) => l.points.length >= minPoints);
     if (lines.length > 0) {
-      trends.push({ key, title: first.code.display, unit: first.components[0]?.unit ?? first.unit, referenceRange: null, lines });
+      const newest = timed.findLast((x) => x.o.components.some((c) => c.numeric !== null))!.o;
+      trends.push({ key, title: name.name, fullName: name.full, unit: unitText(first.components[0]?.unit ?? first.unit), latest: observationValueText(newest), referenceRange: null, lines });
     }
   }
   return trends;
@@ -68,5 +79,14 @@ export function newestFirst<T extends { at: string | null }>(items: T[]): T[] {
   return [...items].sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
 }
 
-// The flag in words: one helper for the screens, pages and the CLI; display only.
-export { flagLabel, quietFlagLabel } from '../../../electron/shared/observation-text';
+// Results in words: one helper for the screens, pages and the CLI; display only.
+export {
+  flagLabel,
+  noAbnormalText,
+  observationValueText,
+  quietFlagLabel,
+  rangeText,
+  testName,
+  unflaggedText,
+  unjudgedCount,
+} from '../../../electron/shared/observation-text';

@@ -3,6 +3,7 @@ import { allergyLine, bedLabel, dobWithAge, mrnLabel, sexLabel } from '../lib/pa
 import { datedWhenOld } from '../lib/time';
 import { freshnessLine } from './page-css';
 import { usePrintInfo, type PrintInfo } from './PrintContext';
+import { codeStatusText, isolationText } from '../../../electron/shared/bedside-text';
 
 export interface PrintPatient {
   patient: PatientSummary;
@@ -65,8 +66,8 @@ export function PrintPatientLine({ who }: { who: PrintPatient }) {
         <span>
           {p.location?.unit?.name ? `${p.location.unit.name} · ` : ''}Bed {bedLabel(p.location)}
         </span>
-        <span>Code status: {who.codeStatus ?? 'not recorded'}</span>
-        {who.isolation.length > 0 && <span>Isolation: {who.isolation.join(', ')}</span>}
+        <span>Code status: {codeStatusText(who.codeStatus)}</span>
+        <span>Isolation: {isolationText(who.isolation)}</span>
         <span>Weight: {who.weight ? datedWhenOld(who.weight, who.weightAt, now) : 'not recorded'}</span>
       </div>
       <div className="print-allergies">{allergyLine(who.allergies)}</div>

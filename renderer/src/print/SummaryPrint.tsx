@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { Chart } from '../../../electron/shared/contract';
 import { AllergyDetail } from '../components/Flags';
 import { sortedProblems } from '../views/chart/ProblemsSection';
-import { flagLabel, newestFirst } from '../lib/series';
+import { flagLabel, newestFirst, observationValueText, rangeText, testName, unflaggedText } from '../lib/series';
 import { formatDateTime } from '../lib/time';
 import { printPatientOf } from './MarPrint';
 import { patientPageName } from './page-css';
@@ -70,7 +70,7 @@ export function SummaryPrint({ chart }: { chart: Chart }) {
         </Block>
         <Block title="Latest vital signs">
           <p>
-            {vitals.map((v) => `${v.code.display} ${v.value ?? '—'}${flagLabel(v) ? ` ${flagLabel(v)}` : ''} (${formatDateTime(v.at)})`).join(' · ') ||
+            {vitals.map((v) => `${testName(v.code).name} ${observationValueText(v)}${flagLabel(v) ? ` ${flagLabel(v)}` : ''} (${formatDateTime(v.at)})`).join(' · ') ||
               'None recorded.'}
           </p>
         </Block>
@@ -79,8 +79,8 @@ export function SummaryPrint({ chart }: { chart: Chart }) {
             <ul>
               {labs.map((l) => (
                 <li key={l.id}>
-                  <strong>{l.code.display}</strong> {l.value ?? '—'} {flagLabel(l) && <strong>{flagLabel(l)}</strong>} (normal{' '}
-                  {l.referenceRange ?? '—'}) {formatDateTime(l.at)}
+                  <strong>{testName(l.code).name}</strong> {observationValueText(l)} · {flagLabel(l) ? <strong>{flagLabel(l)}</strong> : unflaggedText(l)}
+                  {l.referenceRange ? ` · range ${rangeText(l)}` : ''} · {formatDateTime(l.at)}
                 </li>
               ))}
             </ul>

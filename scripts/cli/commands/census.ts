@@ -1,5 +1,6 @@
 import { allergySummaryText } from '../../../electron/shared/allergy-text';
 import { formatStamp } from '../../../electron/shared/time-text';
+import { isolationText } from '../../../electron/shared/bedside-text';
 import { defineCommand, EXIT, stringOption } from '../command';
 import { age, day, sexLetter, table, withQueries } from './query-common';
 
@@ -37,7 +38,7 @@ export default defineCommand({
           `${age(p.birthDate, census.asOf)}${sexLetter(p.sex)}`,
           allergySummaryText(p.allergies),
           p.codeStatus ?? 'not recorded',
-          p.isolation.join('; '),
+          isolationText(p.isolation, '; '),
           day(p.admitDate),
           p.attending,
         ];

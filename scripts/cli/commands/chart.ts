@@ -1,6 +1,7 @@
 import { activeAllergyText, allergyLine, inactiveAllergyText, withdrawnAllergiesText } from '../../../electron/shared/allergy-text';
 import { datedWhenOld, formatStamp } from '../../../electron/shared/time-text';
-import { flagLabel, quietFlagLabel } from '../../../electron/shared/observation-text';
+import { codeStatusText, isolationText, NOT_RECORDED_TEXT } from '../../../electron/shared/bedside-text';
+import { flagLabel, observationValueParts, quietFlagLabel, rangeText, testName } from '../../../electron/shared/observation-text';
 import { defineCommand, EXIT } from '../command';
 import { age, day, minute, sexLetter, table, withQueries } from './query-common';
 
@@ -27,7 +28,7 @@ export default defineCommand({
     out(`Data as of ${formatStamp(c.asOf)} — DOWNTIME COPY, READ ONLY`);
     const loc = p.location;
     out(`Location: ${loc ? [loc.unit?.name, loc.room && `room ${loc.room}`, loc.bed && `bed ${loc.bed}`].filter(Boolean).join(', ') : 'not in a bed'}   Attending: ${c.attending ?? 'not recorded'}`);
-    out(`Code status: ${c.codeStatus ?? 'NOT RECORDED'}   Isolation: ${c.isolation.join('; ') || 'not recorded'}   Weight: ${c.weight ? datedWhenOld(c.weight, c.weightAt, Date.now()) : 'not recorded'}   Height: ${c.height ? datedWhenOld(c.height, c.heightAt, Date.now()) : 'not recorded'}`);
+    out(`Code status: ${codeStatusText(c.codeStatus)}   Isolation: ${isolationText(c.isolation, '; ')}   Weight: ${c.weight ? datedWhenOld(c.weight, c.weightAt, Date.now()) : NOT_RECORDED_TEXT}   Height: ${c.height ? datedWhenOld(c.height, c.heightAt, Date.now()) : NOT_RECORDED_TEXT}`);
     out(allergyLine(c.allergySummary));
     const section = (title: string, headers: string[], rows: (string | null | undefined)[][]) => {
       out();
@@ -49,8 +50,13 @@ export default defineCommand({
     section('Problems', ['PROBLEM', 'STATUS', 'ONSET'], c.conditions.map((x) => [x.code.display, x.clinicalStatus, day(x.onset)]));
     section('Medications', ['MEDICATION', 'DOSE', 'ROUTE', 'FREQUENCY', 'STATUS', 'PRESCRIBER'], c.medications.map((m) => [m.medication, m.dose, m.route, m.frequency, m.status, m.prescriber]));
     section('Administrations (latest 20)', ['TIME', 'MEDICATION', 'DOSE', 'STATUS', 'REASON', 'BY'], c.administrations.slice(0, 20).map((a) => [minute(a.at), a.medication, a.dose, a.status, a.reason, a.performer]));
+    // The same words as the screen and the paper: short name, value and unit as read (blood
+    // pressure as systolic/diastolic), "no range given", the flag core decided.
     const obs = (list: typeof c.vitals) =>
-      list.slice(0, 30).map((o) => [minute(o.at), o.code.display, o.components.length ? o.components.map((x) => x.value).join('/') : o.value, o.unit ?? o.components[0]?.unit, o.referenceRange, flagLabel(o) ?? quietFlagLabel(o)]);
+      list.slice(0, 30).map((o) => {
+        const v = observationValueParts(o);
+        return [minute(o.at), testName(o.code).name, v.value, v.unit, rangeText(o), flagLabel(o) ?? quietFlagLabel(o)];
+      });
     section('Vital signs (latest 30)', ['TIME', 'VITAL', 'VALUE', 'UNIT', 'RANGE', 'FLAG'], obs(c.vitals));
     section('Labs (latest 30)', ['TIME', 'TEST', 'VALUE', 'UNIT', 'RANGE', 'FLAG'], obs(c.labs));
     section('Orders', ['ORDERED', 'KIND', 'ORDER', 'STATUS', 'PRIORITY'], c.orders.map((o) => [minute(o.authoredOn), o.kind, o.code.display, o.status, o.priority]));

@@ -1,19 +1,21 @@
 import type { Chart } from '../../../../electron/shared/contract';
 import { DataTable } from '../../components/DataTable';
 import { TrendPlots } from '../../components/TrendPlot';
-import { flagLabel, newestFirst, quietFlagLabel, trendsOf } from '../../lib/series';
+import { TestName } from '../../components/TestName';
+import { flagLabel, newestFirst, observationValueText, quietFlagLabel, rangeText, trendsOf, unjudgedCount } from '../../lib/series';
 import { formatDateTime } from '../../lib/time';
 
 export function LabsSection({ chart }: { chart: Chart }) {
   const labs = newestFirst(chart.labs);
   const abnormal = labs.filter((l) => l.abnormal).length;
+  const unjudged = unjudgedCount(labs);
   const trends = trendsOf(chart.labs);
   return (
     <>
       <h2>
         Laboratory results{' '}
         <span className="count">
-          {labs.length} results, {abnormal} abnormal, newest first
+          {labs.length} results, {abnormal} abnormal{unjudged ? `, ${unjudged} with no range or flag given` : ''}, newest first
         </span>
       </h2>
       <DataTable
@@ -25,12 +27,16 @@ export function LabsSection({ chart }: { chart: Chart }) {
         empty="No laboratory results in this snapshot."
         columns={[
           { header: 'Collected', width: '9rem', cell: (l) => formatDateTime(l.at) },
-          { header: 'Test', width: '2.2fr', cell: (l) => <strong>{l.code.display}</strong> },
           {
-            header: 'Result',
-            width: '1.4fr',
-            cell: (l) => l.value ?? (l.components.map((c) => `${c.code.display}: ${c.value ?? '—'}`).join('; ') || '—'),
+            header: 'Test',
+            width: '2.2fr',
+            cell: (l) => (
+              <strong>
+                <TestName code={l.code} />
+              </strong>
+            ),
           },
+          { header: 'Result', width: '1.4fr', cell: (l) => observationValueText(l) },
           {
             header: 'Flag',
             width: '8rem',
@@ -39,7 +45,7 @@ export function LabsSection({ chart }: { chart: Chart }) {
               return flag ? <strong className="flag-abnormal">{flag}</strong> : <span className="muted">{quietFlagLabel(l)}</span>;
             },
           },
-          { header: 'Reference range', width: '1.4fr', cell: (l) => l.referenceRange ?? '—' },
+          { header: 'Reference range', width: '1.4fr', cell: (l) => rangeText(l) },
         ]}
       />
       <TrendPlots trends={trends} />

@@ -3,7 +3,8 @@ import type { Chart, ChartItem, RawRecordRef } from '../../../../electron/shared
 import { DataTable } from '../../components/DataTable';
 import { LoadView } from '../../components/LoadState';
 import { useRequest } from '../../hooks/useRequest';
-import { newestFirst } from '../../lib/series';
+import { TestName } from '../../components/TestName';
+import { newestFirst, observationValueText } from '../../lib/series';
 import { formatDateTime } from '../../lib/time';
 
 const GROUPS: Array<[keyof Chart, string]> = [
@@ -30,8 +31,8 @@ export function OtherRecordsSection({ chart }: { chart: Chart }) {
         empty="None."
         columns={[
           { header: 'Time', width: '9rem', cell: (o) => formatDateTime(o.at) },
-          { header: 'Observation', width: '2fr', cell: (o) => o.code.display },
-          { header: 'Value', width: '2fr', cell: (o) => o.value ?? '—' },
+          { header: 'Observation', width: '2fr', cell: (o) => <TestName code={o.code} /> },
+          { header: 'Value', width: '2fr', cell: (o) => observationValueText(o) },
           { header: 'Category', width: '1fr', cell: (o) => o.category },
         ]}
       />

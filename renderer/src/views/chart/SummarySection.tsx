@@ -1,7 +1,8 @@
 import type { Chart } from '../../../../electron/shared/contract';
-import { flagLabel, newestFirst } from '../../lib/series';
-import { formatDate, formatDateTime } from '../../lib/time';
 import { AllergyDetail } from '../../components/Flags';
+import { TestName } from '../../components/TestName';
+import { flagLabel, newestFirst, noAbnormalText, observationValueText, rangeText, unjudgedCount } from '../../lib/series';
+import { formatDate, formatDateTime } from '../../lib/time';
 import { sortedProblems } from './ProblemsSection';
 
 /** What a nurse needs first: why they are here, active problems and medications, latest vitals, abnormal labs. */
@@ -10,7 +11,9 @@ export function SummarySection({ chart }: { chart: Chart }) {
   const problems = sortedProblems(chart.conditions).filter((c) => !c.clinicalStatus || c.clinicalStatus === 'active');
   const meds = chart.medications.filter((m) => m.status === 'active');
   const vitals = chart.latestVitals;
+  // Only what the lab's interpretation or the reference range marks abnormal (chart/facts/flag.ts).
   const abnormalLabs = newestFirst(chart.labs).filter((l) => l.abnormal).slice(0, 10);
+  const unjudged = unjudgedCount(chart.labs);
   const flags = chart.flags.filter((f) => f.status !== 'inactive');
   return (
     <div className="summary-grid">
@@ -76,9 +79,11 @@ export function SummarySection({ chart }: { chart: Chart }) {
           <dl className="facts" data-testid="summary-vitals">
             {vitals.map((v) => (
               <div key={v.id} className="contents">
-                <dt>{v.code.display}</dt>
+                <dt>
+                  <TestName code={v.code} />
+                </dt>
                 <dd>
-                  {v.value ?? '—'} {flagLabel(v) && <strong className="flag-abnormal">{flagLabel(v)}</strong>}{' '}
+                  {observationValueText(v)} {flagLabel(v) && <strong className="flag-abnormal">{flagLabel(v)}</strong>}{' '}
                   <span className="muted">{formatDateTime(v.at)}</span>
                 </dd>
               </div>
@@ -92,15 +97,25 @@ export function SummarySection({ chart }: { chart: Chart }) {
           <ul data-testid="summary-abnormal-labs">
             {abnormalLabs.map((l) => (
               <li key={l.id}>
-                <strong>{l.code.display}</strong> {l.value} <strong className="flag-abnormal">{flagLabel(l)}</strong>{' '}
+                <strong>
+                  <TestName code={l.code} />
+                </strong>{' '}
+                {observationValueText(l)} <strong className="flag-abnormal">{flagLabel(l)}</strong>{' '}
                 <span className="muted">
-                  (normal {l.referenceRange ?? '—'}) {formatDateTime(l.at)}
+                  ({l.referenceRange ? `range ${rangeText(l)}` : rangeText(l)}) {formatDateTime(l.at)}
                 </span>
               </li>
             ))}
           </ul>
         ) : (
-          <p className="empty">No abnormal results in this snapshot.</p>
+          <p className="empty" data-testid="summary-no-abnormal">
+            {noAbnormalText(chart.labs)}
+          </p>
+        )}
+        {abnormalLabs.length > 0 && unjudged > 0 && (
+          <p className="muted" data-testid="summary-unjudged">
+            {unjudged} {unjudged === 1 ? 'result has' : 'results have'} no range or flag given: see Labs.
+          </p>
         )}
       </div>
     </div>

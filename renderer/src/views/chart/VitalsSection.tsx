@@ -24,6 +24,8 @@ export function VitalsSection({ chart }: { chart: Chart }) {
           { header: 'Time', width: '9rem', cell: (r) => formatDateTime(r.at) },
           ...sheet.columns.map((c) => ({
             header: c.label,
+            key: c.key,
+            title: c.title,
             width: '1fr',
             cell: (r: (typeof sheet.rows)[number]) => {
               const cell = r.cells[c.key];

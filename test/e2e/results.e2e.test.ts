@@ -1,0 +1,225 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Locator } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Chart, HomeQueries } from '../../electron/shared/contract';
+import { runCli } from '../support/cli';
+import { chromiumPath, go, openPage, pdfPageTexts, squash, startApp, type App } from './support/app';
+import { generatedHome, type E2eHome } from './support/homes';
+
+const LOINC = 'http://loinc.org';
+const UCUM = 'http://unitsofmeasure.org';
+const VITALS = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }];
+const LAB = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }];
+const HIGH = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'H' }] }];
+const cc = (code: string, display: string, text = display) => ({ coding: [{ system: LOINC, code, display }], text });
+const qty = (value: number, unit: string) => ({ value, unit, system: UCUM, code: unit });
+
+/** What the test plants: a blood pressure panel as Synthea and the generator send it (components, no value of its own), and results with and without range, unit and interpretation. */
+const SYS = 187;
+const DIA = 104;
+const TEMP = 38.9;
+const EGFR = 16.55;
+const WBC = 14.2;
+const GAP = 7;
+
+/** The planted readings, newest of the patient's: the summary's latest and the tables' first rows. */
+function planted(patientId: string, at: string): object[] {
+  const base = (id: string, category: object[]) => ({ resourceType: 'Observation', id, status: 'final', category, subject: { reference: `Patient/${patientId}` }, effectiveDateTime: at });
+  return [
+    {
+      ...base('e2e-bp', VITALS),
+      code: cc('85354-9', 'Blood pressure panel with all children optional'),
+      interpretation: HIGH,
+      component: [
+        { code: cc('8480-6', 'Systolic blood pressure'), valueQuantity: qty(SYS, 'mm[Hg]') },
+        { code: cc('8462-4', 'Diastolic blood pressure'), valueQuantity: qty(DIA, 'mm[Hg]') },
+      ],
+    },
+    // A temperature with neither range nor interpretation: its value and unit, no flag.
+    { ...base('e2e-temp', VITALS), code: cc('8310-5', 'Body temperature'), valueQuantity: qty(TEMP, 'Cel') },
+    // The eGFR of the report: no range, no interpretation — never "normal".
+    { ...base('e2e-egfr', LAB), code: cc('33914-3', 'Glomerular filtration rate/1.73 sq M.predicted'), valueQuantity: qty(EGFR, 'mL/min/{1.73_m2}') },
+    // Above its range, no interpretation: the range marks it HIGH.
+    {
+      ...base('e2e-wbc', LAB),
+      code: cc('6690-2', 'Leukocytes [#/volume] in Blood by Automated count'),
+      valueQuantity: qty(WBC, '10*3/uL'),
+      referenceRange: [{ low: qty(4.5, '10*3/uL'), high: qty(11, '10*3/uL') }],
+    },
+    // A number sent without any unit.
+    { ...base('e2e-gap', LAB), code: cc('33037-3', 'Anion gap 3 in Serum or Plasma', 'Anion gap'), valueQuantity: { value: GAP } },
+  ];
+}
+
+interface Sent {
+  resourceType: string;
+  subject?: { reference?: string };
+  effectiveDateTime?: string;
+  category?: Array<{ coding?: Array<{ code?: string }> }>;
+}
+
+/** Rewrite one NDJSON file of the export (keep what `keep` says, append `add`) and its manifest count. */
+function rewrite(fhirDir: string, type: string, keep: (r: Sent) => boolean, add: object[]): void {
+  const file = path.join(fhirDir, `${type}.ndjson`);
+  const kept = readFileSync(file, 'utf8').split('\n').filter(Boolean).filter((l) => keep(JSON.parse(l) as Sent));
+  const lines = [...kept, ...add.map((r) => JSON.stringify(r))];
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const manifestFile = path.join(fhirDir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { output: Array<{ type: string; count?: number }> };
+  for (const o of manifest.output) if (o.type === type && typeof o.count === 'number') o.count = lines.length;
+  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+}
+
+const isLab = (r: Sent) => r.category?.some((c) => c.coding?.some((x) => x.code === 'laboratory')) ?? false;
+
+/**
+ * Vitals and labs read true: blood pressure as systolic/diastolic with its unit, units as people
+ * read them, "no range given" instead of "normal", and an abnormal list that counts only what
+ * the source or the range marks — in the vitals and labs tables, the summary, the printed summary
+ * and the CLI, against the FHIR this test made.
+ */
+describe.skipIf(!chromiumPath)('vitals and labs say what the export says', () => {
+  /** A: the planted readings are the newest. B: the eGFR is the only lab. */
+  const ids: { a: string; b: string } = { a: '', b: '' };
+  let home: E2eHome;
+  let app: App;
+  let queries: HomeQueries;
+  let chartA: Chart;
+  let chartB: Chart;
+  let at: string;
+
+  beforeAll(async () => {
+    home = await generatedHome({
+      beds: 4,
+      units: 1,
+      edit: (dir) => {
+        const patients = readFileSync(path.join(dir, 'Patient.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id);
+        [ids.a, ids.b] = [patients[0]!, patients[1]!];
+        const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { transactionTime: string };
+        // Half a minute before the extract, and nothing of patient A's after it, so the planted readings are the latest.
+        at = new Date(Date.parse(manifest.transactionTime) - 30_000).toISOString();
+        const of = (r: Sent, id: string) => r.subject?.reference === `Patient/${id}`;
+        const [bp, temp, egfr, wbc, gap] = planted(ids.a, at);
+        const egfrB = { ...(egfr as object), id: 'e2e-egfr-b', subject: { reference: `Patient/${ids.b}` } };
+        rewrite(dir, 'Observation', (r) => !(of(r, ids.a) && (r.effectiveDateTime ?? '') >= at) && !(of(r, ids.b) && isLab(r)), [bp!, temp!, egfr!, wbc!, gap!, egfrB]);
+      },
+    });
+    app = await startApp(home.context);
+    queries = home.context.queries()!;
+    chartA = queries.chart({ patientId: ids.a });
+    chartB = queries.chart({ patientId: ids.b });
+  });
+  afterAll(async () => {
+    await app?.close();
+    home?.close();
+  });
+
+  /** PDF text compared as text: whitespace dropped, and the micro sign as the PDF's text layer gives it back (Greek mu). */
+  const paper = (s: string) => squash(s).replace(/\u00b5/g, '\u03bc');
+  const text = async (l: Locator) => ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+  it('decides the flags from the interpretation, else the range, else none', () => {
+    const byId = new Map([...chartA.vitals, ...chartA.labs].map((o) => [o.id, o]));
+    expect(byId.get('e2e-bp')).toMatchObject({ value: null, flag: 'high', abnormal: true });
+    expect(byId.get('e2e-temp')).toMatchObject({ flag: 'no-flag-given', abnormal: false });
+    expect(byId.get('e2e-egfr')).toMatchObject({ referenceRange: null, flag: 'no-flag-given', abnormal: false });
+    expect(byId.get('e2e-wbc')).toMatchObject({ flag: 'high', abnormal: true });
+    expect(chartB.labs.map((l) => [l.id, l.flag])).toEqual([['e2e-egfr-b', 'no-flag-given']]);
+  });
+
+  it('shows blood pressure as systolic/diastolic mmHg with its flag, and readable units, in the vitals table and trend', async () => {
+    const page = await openPage(app);
+    await go(page, `#/patient/${encodeURIComponent(ids.a)}/vitals`);
+    const table = page.getByTestId('vitals-table');
+    await table.waitFor();
+    const headers = (await table.getByRole('columnheader').allTextContents()).map((h) => h.trim());
+    // Short names, never LOINC long names, as column headers; the long name and code on hover.
+    expect(headers).toEqual(expect.arrayContaining(['Time', 'Heart rate', 'Blood pressure', 'Body temperature', 'SpO₂']));
+    for (const h of headers) expect(h).not.toMatch(/\[|panel|by Pulse oximetry/);
+    expect(await table.getByRole('columnheader', { name: 'Blood pressure' }).getAttribute('title')).toBe('Blood pressure panel with all children optional (LOINC 85354-9)');
+    const cells = (await table.getByRole('row').nth(1).getByRole('cell').allTextContents()).map((c) => c.replace(/\s+/g, ' ').trim());
+    const cell = (name: string) => cells[headers.indexOf(name)];
+    expect(cell('Blood pressure')).toBe(`${SYS}/${DIA} mmHg HIGH`);
+    expect(cell('Body temperature')).toBe(`${TEMP} °C`);
+    // The generator's other readings read as people write them.
+    const older = await text(table.getByRole('row').nth(2));
+    expect(older).toMatch(/\d+\/\d+ mmHg/);
+    expect(older).toMatch(/\d+(\.\d)? °C/);
+    expect(older).toMatch(/\d+%/);
+    expect(older).not.toMatch(/—\s*(HIGH|LOW)|mm\[Hg\]|\bCel\b|\{/);
+
+    const bpTrend = page.getByTestId('trend').filter({ has: page.getByRole('heading', { name: /^Blood pressure/ }) });
+    expect(await text(bpTrend.locator('figcaption'))).toContain(`Latest: ${SYS}/${DIA} mmHg`);
+    expect(await text(bpTrend.locator('.trend-legend'))).toBe('Systolic blood pressure Diastolic blood pressure');
+    expect(page.errors).toEqual([]);
+  });
+
+  it('shows each lab with its value, unit and range, or "no range given" and never "normal" without one', async () => {
+    const page = await openPage(app);
+    await go(page, `#/patient/${encodeURIComponent(ids.a)}/labs`);
+    const table = page.getByTestId('labs-table');
+    await table.waitFor();
+    const row = async (name: string) => (await table.getByRole('row').filter({ hasText: name }).first().getByRole('cell').allTextContents()).slice(1).map((c) => c.replace(/\s+/g, ' ').trim());
+    expect(await row('eGFR')).toEqual(['eGFR', `${EGFR} mL/min/1.73 m²`, 'no flag given', 'no range given']);
+    expect(await row('WBC')).toEqual(['WBC', `${WBC} ×10³/µL`, 'HIGH', '4.5–11 ×10³/µL']);
+    expect(await row('Anion gap')).toEqual(['Anion gap', `${GAP} (no unit given)`, 'no flag given', 'no range given']);
+    expect(await table.getByText('eGFR', { exact: true }).getAttribute('title')).toBe('Glomerular filtration rate/1.73 sq M.predicted (LOINC 33914-3)');
+  });
+
+  it('lists on the summary the latest vitals with units and only the results marked abnormal', async () => {
+    const page = await openPage(app);
+    await go(page, `#/patient/${encodeURIComponent(ids.a)}/summary`);
+    const vitals = page.getByTestId('summary-vitals');
+    await vitals.waitFor();
+    const latest = new Map<string, string>();
+    for (const pair of await vitals.locator('.contents').all()) latest.set(await text(pair.locator('dt')), await text(pair.locator('dd')));
+    expect(latest.get('Blood pressure')).toMatch(new RegExp(`^${SYS}/${DIA} mmHg HIGH \\S`));
+    expect(latest.get('Body temperature')).toMatch(new RegExp(`^${TEMP} °C \\S`));
+    for (const v of latest.values()) expect(v).not.toMatch(/^—|mm\[Hg\]|\bCel\b|\{/);
+    const abnormal = await text(page.getByTestId('summary-abnormal-labs'));
+    expect(abnormal).toContain(`WBC ${WBC} ×10³/µL HIGH (range 4.5–11 ×10³/µL)`);
+    expect(abnormal).not.toContain('eGFR');
+    expect(abnormal).not.toContain('Anion gap');
+    expect(await text(page.getByTestId('summary-unjudged'))).toMatch(/^\d+ results have no range or flag given: see Labs\.$/);
+
+    // Patient B: an eGFR without range is the only lab — not "No abnormal results".
+    await go(page, `#/patient/${encodeURIComponent(ids.b)}/summary`);
+    await expect.poll(async () => (await page.getByTestId('banner-mrn').textContent()) ?? '').toBe(`MRN ${chartB.patient.mrn}`);
+    expect(await text(page.getByTestId('summary-no-abnormal'))).toBe('No result is flagged abnormal by the lab or outside its range; 1 result has no range or flag given.');
+    expect(page.errors).toEqual([]);
+  });
+
+  it('prints the same on the summary: blood pressure, units, "no range given", isolation not recorded', async () => {
+    const page = await openPage(app);
+    await go(page, `#/print/summary/${encodeURIComponent(ids.a)}`);
+    await page.getByTestId('print-ready').waitFor();
+    const printed = paper((await pdfPageTexts(await page.pdf({ preferCSSPageSize: true }))).join(' '));
+    expect(printed).toContain(paper(`Blood pressure ${SYS}/${DIA} mmHg HIGH (`));
+    expect(printed).toContain(paper(`Body temperature ${TEMP} °C (`));
+    expect(printed).toContain(paper(`eGFR ${EGFR} mL/min/1.73 m² · no range given ·`));
+    expect(printed).toContain(paper(`WBC ${WBC} ×10³/µL · HIGH · range 4.5–11 ×10³/µL ·`));
+    expect(printed).toContain(paper(`Anion gap ${GAP} (no unit given) · no range given ·`));
+    expect(printed).not.toMatch(/eGFR[^·]*·normal|normal—|mm\[Hg\]|10\*3|\d(Cel|\{)/);
+    expect(printed).toContain(paper(`Isolation: ${chartA.isolation.join(', ') || 'not recorded'}`));
+
+    await go(page, `#/print/summary/${encodeURIComponent(ids.b)}`);
+    await page.getByTestId('print-ready').waitFor();
+    const printedB = paper((await pdfPageTexts(await page.pdf({ preferCSSPageSize: true }))).join(' '));
+    expect(printedB).toContain(paper(`eGFR ${EGFR} mL/min/1.73 m² · no range given ·`));
+    expect(printedB).toContain(paper(`Isolation: ${chartB.isolation.join(', ') || 'not recorded'}`));
+  });
+
+  it('prints the same in the CLI', async () => {
+    const result = await runCli(['chart', ids.a, '--home', home.dir]);
+    expect(result.code).toBe(0);
+    const line = (name: string) => result.out.split('\n').find((l) => l.includes(`  ${name}  `)) ?? '';
+    const cols = (l: string) => l.split(/\s{2,}/);
+    expect(cols(line('Blood pressure')).slice(2)).toEqual([`${SYS}/${DIA}`, 'mmHg', 'no range given', 'HIGH']);
+    expect(cols(line('Body temperature')).slice(2)).toEqual([`${TEMP}`, '°C', 'no range given', 'no flag given']);
+    expect(cols(line('eGFR')).slice(2)).toEqual([`${EGFR}`, 'mL/min/1.73 m²', 'no range given', 'no flag given']);
+    expect(cols(line('WBC')).slice(2)).toEqual([`${WBC}`, '×10³/µL', '4.5–11 ×10³/µL', 'HIGH']);
+    expect(cols(line('Anion gap')).slice(2)).toEqual([`${GAP}`, 'no unit given', 'no range given', 'no flag given']);
+    expect(result.out).toContain(`Isolation: ${chartA.isolation.join('; ') || 'not recorded'}`);
+  });
+});
