@@ -53,6 +53,9 @@ export function ExpiredGate({ message }: { message: string }) {
           Data as of <strong>{formatDateTime(snapshot.asOf)}</strong>; expired at <strong>{formatDateTime(snapshot.expiresAt)}</strong>.
         </p>
       )}
+      <p>
+        <a href="#/protocols">Open the downtime protocols and forms</a>
+      </p>
       {copy && copy.charts === 'ask' && (
         <form
           className="expired-confirm"

@@ -2,6 +2,8 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiContext } from '../../../electron/core/api/handlers';
 import { generateHospital, type GenerateSummary } from '../../../electron/core/demo';
+import { createExpiryGate } from '../../../electron/core/home/expiry';
+import type { ExpiredCharts } from '../../../electron/shared/contract';
 import { openHome } from '../../../electron/core/home/open';
 import { ingestSnapshot } from '../../../electron/core/home/ingest';
 import { SYNTHEA_DIR } from '../../support/fixtures';
@@ -33,10 +35,14 @@ interface HomeOptions {
   expiresAfterMs?: number;
   /** How many snapshots of the export to ingest, sequence 1..n (default 1), all kept. */
   snapshots?: number;
+  /** When the snapshots were published and ingested (default: now, on the home's clock). */
+  takenAt?: Date;
+  /** What the charts of an expired copy do, as the managed policy says (default: behind an acknowledgement). */
+  expiredCharts?: ExpiredCharts;
 }
 
 async function homeFrom(o: HomeOptions): Promise<E2eHome> {
-  const now = o.clock();
+  const now = o.takenAt ?? o.clock();
   const pki = makeTestPki({ now: new Date(now.getTime() - 86_400_000), dir: path.join(o.work, 'pki') });
   const homeDir = path.join(o.work, 'home');
   const count = o.snapshots ?? 1;
@@ -54,7 +60,7 @@ async function homeFrom(o: HomeOptions): Promise<E2eHome> {
       expiresAfterMs: o.expiresAfterMs ?? 3 * 86_400_000,
       now,
     });
-    await ingestSnapshot(homeDir, file, { model: chartModel, clock: o.clock });
+    await ingestSnapshot(homeDir, file, { model: chartModel, clock: o.takenAt ? () => now : o.clock });
   }
   const home = openHome(homeDir, { model: chartModel, clock: o.clock });
   return {
@@ -67,6 +73,7 @@ async function homeFrom(o: HomeOptions): Promise<E2eHome> {
       clock: o.clock,
       status: () => home.status(),
       queries: () => home.queries(),
+      expiry: createExpiryGate({ policy: o.expiredCharts, homeDir }),
     },
     close: () => {
       home.close();
@@ -105,12 +112,22 @@ function addHostileNotes(fhirDir: string): string {
   return first.id;
 }
 
-/** The generator's hospital (units, beds, MAR, vitals, labs, notes, protocols) as of 40 minutes ago. */
+/**
+ * The generator's hospital (units, beds, MAR, vitals, labs, notes, protocols) as of 40 minutes
+ * ago, or as of `expired.ageMs` ago in a copy that expired after `expired.afterMs` (taken an
+ * hour after its data-as-of time, under the policy `expired.charts`).
+ */
 export async function generatedHome(
-  options: { beds?: number; units?: number; snapshots?: number; edit?: (fhirDir: string) => void } = {},
+  options: {
+    beds?: number;
+    units?: number;
+    snapshots?: number;
+    edit?: (fhirDir: string) => void;
+    expired?: { ageMs: number; afterMs: number; charts?: ExpiredCharts };
+  } = {},
 ): Promise<E2eHome & { summary: GenerateSummary; hostilePatientId: string }> {
   const work = tempDir('lantern-e2e-');
-  const asOf = new Date(Math.floor((Date.now() - 40 * 60_000) / 60_000) * 60_000);
+  const asOf = new Date(Math.floor((Date.now() - (options.expired?.ageMs ?? 40 * 60_000)) / 60_000) * 60_000);
   const fhirDir = path.join(work, 'export');
   const summary = await generateHospital({ outDir: fhirDir, beds: options.beds ?? 16, units: options.units ?? 2, days: 3, seed: 'e2e', now: asOf });
   const hostilePatientId = addHostileNotes(fhirDir);
@@ -123,6 +140,9 @@ export async function generatedHome(
     clock: () => new Date(),
     work,
     snapshots: options.snapshots,
+    ...(options.expired
+      ? { expiresAfterMs: options.expired.afterMs, takenAt: new Date(asOf.getTime() + 3_600_000), expiredCharts: options.expired.charts }
+      : {}),
   });
   return { ...home, summary, hostilePatientId };
 }
