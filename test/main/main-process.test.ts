@@ -7,6 +7,8 @@ import { CONTENT_SECURITY_POLICY } from '../../electron/shared/csp';
 import { FOR_IT } from '../../electron/shared/errors';
 import { chartModel } from '../../electron/core/chart';
 import { ingestSnapshot } from '../../electron/core/home/ingest';
+import type * as PolicyModule from '../../electron/core/home/policy';
+import type { Policy } from '../../electron/core/home/policy';
 import { fakePatient } from '../support/patients';
 import { buildSnapshot, DAY_MS, enrollTestHome, makeTestPki, writeTinyExport } from '../support/snapshots';
 import { createFakeElectron, FakeWebContents, type FakeElectron } from './fake-electron';
@@ -217,8 +219,8 @@ describe('electron/main against a mocked electron', () => {
     await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 1, asOf, expiresAfterMs: 7 * DAY_MS, now: takenAt });
     await ingestSnapshot(home, file, { model: chartModel, clock: () => takenAt });
     vi.doMock('../../electron/core/home/policy', async (original) => ({
-      ...(await original<typeof import('../../electron/core/home/policy')>()),
-      readPolicy: () => ({ home, expiredCharts: 'block' }),
+      ...(await original<typeof PolicyModule>()),
+      readPolicy: (): Policy => ({ home, expiredCharts: 'block' }),
     }));
     try {
       await start();
