@@ -122,6 +122,7 @@ describe.skipIf(!chromiumPath)('an expired copy in a long outage', () => {
     expect(await open.isDisabled()).toBe(true);
     await shot(page, 'expired-acknowledge-1280x800');
     await understood.check();
+    const confirmedFrom = Date.now();
     await open.click();
 
     // The chart, with this patient's identifiers and allergy from the export, under the banner.
@@ -150,7 +151,10 @@ describe.skipIf(!chromiumPath)('an expired copy in a long outage', () => {
     // Recorded once in the home's log: when, which copy, the age confirmed; no patient.
     const log = readFileSync(path.join(home.dir, 'lantern.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const acks = log.filter((l) => l['event'] === 'expired-acknowledged');
-    expect(acks).toEqual([{ at: expect.any(String), event: 'expired-acknowledged', facility: expect.any(String), sequence: 1, asOf: home.asOf.toISOString(), ageDays: 9 }]);
+    expect(acks).toEqual([{ at: expect.any(String), event: 'expired-acknowledged', facility: 'GH', sequence: 1, asOf: home.asOf.toISOString(), ageDays: 9 }]);
+    const at = Date.parse(String(acks[0]!['at']));
+    expect(at).toBeGreaterThanOrEqual(confirmedFrom - 1000);
+    expect(at).toBeLessThanOrEqual(Date.now());
     const raw = readFileSync(path.join(home.dir, 'lantern.log'), 'utf8');
     for (const value of [patient.id, patient.family, patient.mrn, other.id, other.mrn!]) expect(raw).not.toContain(value);
   });
