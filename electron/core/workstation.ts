@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { HomeQueries } from '../shared/contract';
 import type { ApiContext } from './api/handlers';
-import type { AppStatus, LastFailure } from '../shared/contract';
+import type { AppStatus, ExpiredCharts, LastFailure } from '../shared/contract';
+import { createExpiryGate } from './home/expiry';
 import type { KeyProtector } from './home/key-protector';
 import { homePath } from './home/layout';
 import { DEFAULT_STALE_AFTER_MINUTES } from '../shared/defaults';
@@ -15,6 +16,8 @@ export interface WorkstationOptions {
   homeDir: string | null;
   demo: boolean;
   staleAfterMinutes?: number;
+  /** What an expired copy's charts do (the managed policy's `expiredCharts`; default: open after an acknowledgement). */
+  expiredCharts?: ExpiredCharts;
   clock?: () => Date;
   print?: ApiContext['print'];
   /** How the home's secrets are unsealed (desktop: OS key store; default: the home's key file). */
@@ -60,6 +63,7 @@ export function openWorkstation(options: WorkstationOptions): ApiContext & { hom
     version: options.version,
     clock,
     home,
+    expiry: createExpiryGate({ policy: options.expiredCharts, homeDir: home ? options.homeDir : null }),
     status: () => {
       if (!home) return { ...baseStatus, lastFailure: currentFailure(null, options.localFailure?.() ?? null, null) };
       const status = home.status();

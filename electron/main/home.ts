@@ -80,6 +80,7 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
     homeDir: location.dir,
     demo: location.demo,
     staleAfterMinutes: location.staleAfterMinutes ?? undefined,
+    expiredCharts: location.expiredCharts ?? undefined,
     protector,
     print,
     // What the inbox agent met even when the home's state could not be written (disk full).

@@ -1,4 +1,4 @@
-import type { Fallback, HeldBack } from './contract/status';
+import type { ExpiredCopy, Fallback, HeldBack } from './contract/status';
 
 /**
  * The sentences that tell a nurse and IT that the copy on screen is not the newest one that
@@ -38,4 +38,40 @@ export function fallbackNotice(fallback: Fallback, asOfText: string): string {
   return fallback.kind === 'damaged'
     ? `The snapshot in use was damaged; showing the previous copy, data as of ${asOfText}. Anything after that time is not shown; tell IT (lantern status has the details).`
     : `IT switched back to an earlier copy of the chart; showing data as of ${asOfText}.`;
+}
+
+/** "9 days", "1 day", "less than a day": the age of an expired copy, as a nurse confirms it. */
+export function copyAgeInDays(ageDays: number): string {
+  if (ageDays < 1) return 'less than a day';
+  return plural(ageDays, 'day', 'days');
+}
+
+/** The words a nurse confirms before a chart of an expired copy opens. */
+export const expiredAcknowledgement = (ageDays: number): string => `I understand this copy is ${copyAgeInDays(ageDays)} old`;
+
+/** What stays available on an expired copy, said wherever charts are closed. */
+const STILL_HERE = 'The downtime protocols and forms, patient search and the census are still here.';
+
+/**
+ * Why a chart does not open on an expired copy and what to do instead: the API's refusal,
+ * shown as is on the screen that replaces the chart.
+ */
+export function expiredChartsNotice(copy: Pick<ExpiredCopy, 'ageDays' | 'charts'>): string {
+  const age = `This copy of the chart has expired: its data is ${copyAgeInDays(copy.ageDays)} old, and doses, orders and results since then are not in it.`;
+  if (copy.charts === 'blocked') {
+    return (
+      `${age} This workstation’s policy keeps charts closed on an expired copy. ` +
+      `Use your unit’s paper downtime records for patient care. ${STILL_HERE} ` +
+      'Call the IT service desk: no new snapshot has reached this workstation.'
+    );
+  }
+  return `${age} A chart opens only once you confirm that you understand its age. ${STILL_HERE}`;
+}
+
+/** The banner on every screen while the copy in use has expired: it cannot be closed. */
+export function expiredBanner(copy: Pick<ExpiredCopy, 'ageDays'>, asOfText: string): string {
+  return (
+    `EXPIRED — this copy is ${copyAgeInDays(copy.ageDays)} old (data as of ${asOfText}). ` +
+    'Anything after that time is not shown: check every value against paper records, and call the IT service desk.'
+  );
 }

@@ -1,15 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { AppInfo, AppStatus } from '../../electron/shared/contract';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { AppInfo, AppStatus, ExpiredCopy } from '../../electron/shared/contract';
 import type { ErrorInfo } from '../../electron/shared/result';
 import { request } from './api';
-import { ExpiredNotice } from './components/ExpiredNotice';
+import { ExpiryContext, type Expiry } from './components/ExpiredGate';
 import { Header } from './components/Header';
 import { ErrorNotice, Loading } from './components/LoadState';
 import { SearchDialog } from './components/SearchDialog';
 import { useNow } from './hooks/useNow';
 import { useRoute } from './hooks/useRoute';
 import { useSearchHotkey } from './hooks/useSearchHotkey';
-import { freshnessOf } from './lib/time';
 import { Screen } from './Screen';
 
 type StatusLoad = { state: 'loading' } | { state: 'error'; error: ErrorInfo } | { state: 'ready'; status: AppStatus };
@@ -24,8 +23,10 @@ export function App() {
   const [unitName, setUnitName] = useState<string | null>(null);
   const now = useNow(STATUS_EVERY_MS);
   const route = useRoute();
+  const [asked, setAsked] = useState(0);
+  const refresh = useCallback(() => setAsked((n) => n + 1), []);
 
-  // Status is re-read with the clock: a newly ingested snapshot shows without a restart.
+  // Status is re-read with the clock (and when asked): a newly ingested snapshot shows without a restart.
   useEffect(() => {
     let current = true;
     void request('status', {}).then((r) => {
@@ -35,7 +36,7 @@ export function App() {
     return () => {
       current = false;
     };
-  }, [now]);
+  }, [now, asked]);
   useEffect(() => {
     void request('appInfo', {}).then((r) => r.ok && setInfo(r.value));
   }, []);
@@ -46,7 +47,21 @@ export function App() {
 
   const status = load.state === 'ready' ? load.status : null;
   const snapshot = status?.snapshot ?? null;
-  const expired = snapshot !== null && status !== null && freshnessOf(now, snapshot.asOf, snapshot.expiresAt, status.staleAfterMinutes) === 'expired';
+  const expired = status?.expired ?? null;
+
+  const acknowledge = useCallback(
+    async (copy: ExpiredCopy): Promise<ErrorInfo | null> => {
+      const r = await request('acknowledgeExpired', { sequence: copy.sequence, ageDays: copy.ageDays });
+      if (!r.ok) {
+        refresh();
+        return r.error;
+      }
+      setLoad((old) => (old.state === 'ready' ? { state: 'ready', status: { ...old.status, expired: r.value } } : old));
+      return null;
+    },
+    [refresh],
+  );
+  const expiry = useMemo<Expiry>(() => ({ copy: expired, snapshot, acknowledge, refresh }), [expired, snapshot, acknowledge, refresh]);
 
   return (
     <div className={`app${status?.demo ? ' demo' : ''}`}>
@@ -63,12 +78,13 @@ export function App() {
             </p>
           </section>
         )}
-        {status && snapshot && expired && <ExpiredNotice snapshot={snapshot} now={now} />}
-        {status && snapshot && !expired && (
-          <Screen route={route} status={status} snapshot={snapshot} shell={info?.shell ?? 'preview'} now={now} onUnit={setUnitName} />
+        {status && snapshot && (
+          <ExpiryContext.Provider value={expiry}>
+            <Screen route={route} status={status} snapshot={snapshot} shell={info?.shell ?? 'preview'} now={now} onUnit={setUnitName} />
+          </ExpiryContext.Provider>
         )}
       </main>
-      {status && snapshot && !expired && searchOpen && <SearchDialog onClose={closeSearch} now={now} />}
+      {status && snapshot && searchOpen && <SearchDialog onClose={closeSearch} now={now} />}
     </div>
   );
 }

@@ -16,14 +16,16 @@ export interface ScreenProps {
 
 /** The screen for the current route. */
 export function Screen({ route, status, snapshot, shell, now, onUnit }: ScreenProps) {
+  // A chart is asked for again when the expired copy's state changes (it expired, was acknowledged, a newer one came).
+  const expiry = status.expired ? `${status.expired.sequence}:${status.expired.charts}` : 'current';
   switch (route.name) {
     case 'census':
       return <CensusView unit={route.unit} now={now} onUnit={onUnit} />;
     case 'chart':
-      return <ChartView key={route.patientId} patientId={route.patientId} section={route.section} now={now} onUnit={onUnit} />;
+      return <ChartView key={`${route.patientId}/${expiry}`} patientId={route.patientId} section={route.section} now={now} onUnit={onUnit} />;
     case 'protocols':
       return <ProtocolsView id={route.id} />;
     case 'print':
-      return <PrintView key={`${route.kind}/${route.id}`} kind={route.kind} id={route.id} status={status} snapshot={snapshot} shell={shell} onUnit={onUnit} />;
+      return <PrintView key={`${route.kind}/${route.id}/${expiry}`} kind={route.kind} id={route.id} status={status} snapshot={snapshot} shell={shell} onUnit={onUnit} />;
   }
 }

@@ -11,7 +11,6 @@ import { generatedHome, keepResources, type E2eHome } from './support/homes';
  */
 
 const ORDERS = 15;
-const HOUR = 3_600_000;
 
 interface Resource {
   id: string;

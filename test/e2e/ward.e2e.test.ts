@@ -196,7 +196,7 @@ describe.skipIf(!chromiumPath)('nursing station on a generated hospital', () => 
     expect(page.errors).toEqual([]);
   });
 
-  it('flags stale data unmissably once the clock passes the threshold, and blocks an expired copy', async () => {
+  it('flags stale data unmissably once the clock passes the threshold', async () => {
     const status = home.context.status();
     const asOf = Date.parse(status.snapshot!.asOf);
     const page = await openPage(app, { clockAt: new Date(asOf + 30 * 60_000) });
@@ -210,12 +210,7 @@ describe.skipIf(!chromiumPath)('nursing station on a generated hospital', () => 
     expect(await warning.textContent()).toContain('STALE DATA');
     expect(await page.getByTestId('as-of').getAttribute('class')).toContain('as-of-stale');
     await shot(page, 'census-stale-1280x800');
-
-    await page.clock.setSystemTime(new Date(Date.parse(status.snapshot!.expiresAt) + 60_000));
-    await page.clock.runFor(31_000);
-    await page.getByTestId('expired-notice').waitFor();
-    expect(await page.getByTestId('census-table').count()).toBe(0);
-    await shot(page, 'expired-1280x800');
+    // Expiry is the workstation's decision, not the page's clock: test/e2e/expired.e2e.test.ts.
   });
 
   it('prints the unit MAR to PDF with identifiers, DOB, allergies, as-of, read-only, page x of y and print time on every page', async () => {

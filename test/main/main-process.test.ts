@@ -5,8 +5,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNEL_NAMES, ipcChannel } from '../../electron/shared/contract';
 import { CONTENT_SECURITY_POLICY } from '../../electron/shared/csp';
 import { FOR_IT } from '../../electron/shared/errors';
+import { chartModel } from '../../electron/core/chart';
+import { ingestSnapshot } from '../../electron/core/home/ingest';
+import type * as PolicyModule from '../../electron/core/home/policy';
+import type { Policy } from '../../electron/core/home/policy';
 import { fakePatient } from '../support/patients';
-import { enrollTestHome, makeTestPki } from '../support/snapshots';
+import { buildSnapshot, DAY_MS, enrollTestHome, makeTestPki, writeTinyExport } from '../support/snapshots';
 import { createFakeElectron, FakeWebContents, type FakeElectron } from './fake-electron';
 
 let fake: FakeElectron;
@@ -200,6 +204,34 @@ describe('electron/main against a mocked electron', () => {
     const log = readFileSync(path.join(home, 'lantern.log'), 'utf8');
     expect(JSON.parse(log)).toMatchObject({ event: 'unexpected', surface: 'app', where: 'start-up', name: 'TypeError' });
     for (const value of [patient.name, 'Cannot read']) expect(log).not.toContain(value);
+  });
+
+  it('takes what an expired copy allows from the managed policy: expiredCharts "block" keeps its charts closed', async () => {
+    // An expired copy: data as of 9 days ago, expired after 7, taken an hour after it was made.
+    const home = process.env['LANTERN_HOME']!;
+    const asOf = new Date(Date.now() - 9 * DAY_MS - 3_600_000);
+    const takenAt = new Date(asOf.getTime() + 3_600_000);
+    const work = mkdtempSync(path.join(os.tmpdir(), 'lantern-expired-main-'));
+    const pki = makeTestPki({ now: takenAt, dir: path.join(work, 'pki') });
+    enrollTestHome(home, pki, { now: takenAt });
+    const { fhir } = writeTinyExport(path.join(work, 'export'));
+    const file = path.join(work, 's1.lantern');
+    await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 1, asOf, expiresAfterMs: 7 * DAY_MS, now: takenAt });
+    await ingestSnapshot(home, file, { model: chartModel, clock: () => takenAt });
+    vi.doMock('../../electron/core/home/policy', async (original) => ({
+      ...(await original<typeof PolicyModule>()),
+      readPolicy: (): Policy => ({ home, expiredCharts: 'block' }),
+    }));
+    try {
+      await start();
+    } finally {
+      vi.doUnmock('../../electron/core/home/policy');
+    }
+    const ask = (channel: Parameters<typeof ipcChannel>[0], input: unknown) => fake.ipcHandlers.get(ipcChannel(channel))!({ senderFrame: appFrame }, input);
+    expect(await ask('status', {})).toMatchObject({ ok: true, value: { snapshot: { sequence: 1 }, expired: { sequence: 1, ageDays: 9, charts: 'blocked' } } });
+    expect(await ask('chart', { patientId: 'p1' })).toMatchObject({ ok: false, error: { code: 'SNAPSHOT_EXPIRED', message: expect.stringContaining('policy keeps charts closed') } });
+    expect(await ask('acknowledgeExpired', { sequence: 1, ageDays: 9 })).toMatchObject({ ok: false, error: { code: 'SNAPSHOT_EXPIRED' } });
+    expect(await ask('search', { text: 'Zzyzxowski' })).toMatchObject({ ok: true, value: [{ id: 'p1' }] });
   });
 
   it('is single-instance: a second launch quits and focuses the first window', async () => {

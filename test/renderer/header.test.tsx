@@ -2,6 +2,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { AppStatus } from '../../electron/shared/contract';
 import { Header } from '../../renderer/src/components/Header';
+import { formatDateTime } from '../../renderer/src/lib/time';
 
 const NOW = Date.parse('2026-11-21T15:00:00Z');
 const status: AppStatus = {
@@ -47,5 +48,22 @@ describe('the header when the copy on screen is not the newest', () => {
         'IT: check the EHR export and the publisher; if the change is real, take it on purpose with ' +
         'lantern ingest FILE --home DIR --accept-drop (FILE: general-8.lantern, sequence 8).',
     );
+  });
+});
+
+describe('the header on an expired copy', () => {
+  it('carries the EXPIRED banner with the age core decided, on every screen, as an alert and instead of the stale warning', () => {
+    const later = Date.parse('2026-12-03T18:00:00Z');
+    const expired: AppStatus = { ...status, now: new Date(later).toISOString(), expired: { sequence: 7, ageDays: 12, charts: 'open' } };
+    const html = renderToStaticMarkup(<Header status={expired} now={later} unitName={null} onSearch={() => {}} />);
+    expect(html).toMatch(/role="alert" data-testid="expired-banner"/);
+    expect(text(html, 'expired-banner')).toBe(
+      `EXPIRED — this copy is 12 days old (data as of ${formatDateTime('2026-11-21T14:20:00Z')}). ` +
+        'Anything after that time is not shown: check every value against paper records, and call the IT service desk.',
+    );
+    expect(text(html, 'stale-warning')).toBeNull();
+    // Core did not say expired: no banner, whatever the page's own clock says.
+    const pastExpiry = Date.parse('2026-11-25T00:00:00Z');
+    expect(text(renderToStaticMarkup(<Header status={status} now={pastExpiry} unitName={null} onSearch={() => {}} />), 'expired-banner')).toBeNull();
   });
 });

@@ -40,4 +40,14 @@ describe('which home and inbox the app opens', () => {
     expect(policy.allowEnvironmentOverrides).toBe(false);
     expect(() => readPolicy('policy.json', () => '{"allowEnvironmentOverrides": "yes"}')).toThrow(/allowEnvironmentOverrides/);
   });
+
+  it('carries from the policy what the charts of an expired copy do (default: behind an acknowledgement)', () => {
+    const at = (policy: Policy) => resolveHome({ env: {}, policy, userDataDir: USER_DATA, isPackaged: true }).expiredCharts;
+    expect(at({ ...POLICY, expiredCharts: 'block' })).toBe('block');
+    expect(at({ ...POLICY, expiredCharts: 'acknowledge' })).toBe('acknowledge');
+    expect(at(POLICY)).toBeNull();
+    expect(at({ expiredCharts: 'block' })).toBe('block');
+    expect(readPolicy(path.join(REPO_ROOT, 'native/policy/lantern-policy.example.json')).expiredCharts).toBe('acknowledge');
+    expect(() => readPolicy('policy.json', () => '{"expiredCharts": "hide"}')).toThrow(/expiredCharts/);
+  });
 });

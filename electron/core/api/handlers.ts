@@ -1,5 +1,6 @@
 import {
   CHANNELS,
+  SHELL_CHANNELS,
   type AppStatus,
   type ChannelName,
   type ParsedRequestOf,
@@ -8,6 +9,7 @@ import {
   type QueryChannel,
 } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
+import { createExpiryGate, type ExpiryGate } from '../home/expiry';
 
 
 /** What the handlers need from the outside world, injected so tests can fake any of it. */
@@ -19,6 +21,11 @@ export interface ApiContext {
   /** The open home's queries, or null when there is no snapshot to query. */
   queries(): HomeQueries | null;
   clock(): Date;
+  /**
+   * What an expired copy allows and where acknowledgements are recorded (the managed policy and
+   * the home's log). Absent: charts behind an acknowledgement, recorded nowhere.
+   */
+  expiry?: ExpiryGate;
   /** Printing through the shell (the desktop app); absent where the browser prints instead. */
   print?: (request: ParsedRequestOf<'print'>) => Promise<ResponseOf<'print'>>;
 }
@@ -36,22 +43,29 @@ const NO_SNAPSHOT =
  * answers HTTP with it. Inputs arrive already parsed by dispatch().
  */
 export function createHandlers(ctx: ApiContext): Handlers {
+  const expiry = ctx.expiry ?? createExpiryGate();
   const query =
     <C extends QueryChannel>(channel: C) =>
     (request: ParsedRequestOf<C>): ResponseOf<C> => {
       const queries = ctx.queries();
       if (!queries) throw new LanternError('NO_SNAPSHOT', NO_SNAPSHOT);
+      // Checked on every query: a copy expires, or a newer one arrives, while a screen is open.
+      expiry.check(channel, ctx.status().snapshot, ctx.clock());
       return queries[channel](request);
     };
-  const queryChannels = (Object.keys(CHANNELS) as ChannelName[]).filter(
-    (c): c is QueryChannel => c !== 'appInfo' && c !== 'status' && c !== 'print',
-  );
+  const shell: readonly ChannelName[] = SHELL_CHANNELS;
+  const queryChannels = (Object.keys(CHANNELS) as ChannelName[]).filter((c): c is QueryChannel => !shell.includes(c));
   const delegated = Object.fromEntries(queryChannels.map((c) => [c, query(c)])) as {
     [C in QueryChannel]: Handlers[C];
   };
   return {
     appInfo: () => ({ name: 'Lantern', version: ctx.version, shell: ctx.shell }),
-    status: () => ({ ...ctx.status(), now: ctx.clock().toISOString() }),
+    status: () => {
+      const status = ctx.status();
+      const now = ctx.clock();
+      return { ...status, expired: expiry.state(status.snapshot, now), now: now.toISOString() };
+    },
+    acknowledgeExpired: (request) => expiry.acknowledge(ctx.status().snapshot, request, ctx.clock()),
     print: (request) => {
       if (!ctx.print) {
         throw new LanternError('UNAVAILABLE', 'Printing here goes through the browser: use its Print command (Ctrl+P).');

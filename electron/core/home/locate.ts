@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ExpiredCharts } from '../../shared/contract';
 import type { Policy } from './policy';
 
 export interface HomeLocation {
@@ -7,6 +8,8 @@ export interface HomeLocation {
   demo: boolean;
   inbox: string | null;
   staleAfterMinutes: number | null;
+  /** What an expired copy's charts do, as the policy says (null: the default, an acknowledgement). */
+  expiredCharts: ExpiredCharts | null;
 }
 
 /**
@@ -33,6 +36,7 @@ export function resolveHome(input: {
   const common = {
     inbox: env['LANTERN_INBOX']?.trim() || input.policy.inbox || null,
     staleAfterMinutes: input.policy.staleAfterMinutes ?? null,
+    expiredCharts: input.policy.expiredCharts ?? null,
   };
   if (configured) return { dir: path.resolve(configured), demo: false, ...common };
   return { dir: path.join(input.userDataDir, 'demo-home'), demo: true, ...common };

@@ -6,7 +6,8 @@ export type Surface = 'app' | 'cli' | 'inbox' | 'ingest';
 
 /**
  * The home's log, `lantern.log`: one JSON object per line, each with its ISO time, for every
- * snapshot taken, refused or failed (by the inbox agent or `lantern ingest`), and every
+ * snapshot taken, refused or failed (by the inbox agent or `lantern ingest`), every
+ * acknowledgement of an expired copy's age, and every
  * unexpected error met with this home in use (by the app, the CLI or the inbox). It holds codes,
  * file names, counts, sequence numbers and Lantern's own sentences, never chart content: every
  * text goes through redact() on the way in. At LOG_MAX_BYTES it is renamed to lantern.log.1
@@ -21,6 +22,8 @@ export type LogEvent =
   | { event: 'refused'; file: string; code: string; message: string; movedTo?: string }
   | { event: 'failed'; file?: string; code: string; message: string; retryInSeconds?: number }
   | { event: 'waiting'; file: string; bytes: number; expectedBytes: number | null }
+  /** A nurse confirmed the age of an expired copy to open its charts (home/expiry.ts): which copy, how old. */
+  | { event: 'expired-acknowledged'; facility: string; sequence: number; asOf: string; ageDays: number }
   /** A bug or an error Lantern has no words for (home/errors.ts): its name, code and call stack, never its message. */
   | { event: 'unexpected'; surface: Surface; where?: string; name: string; code: string; stack?: string };
 

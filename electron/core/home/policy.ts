@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ExpiredCharts } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
 
 /** The policy file is there but cannot be used: IT fixes the file (it names it). */
@@ -20,6 +21,11 @@ export const Policy = z
     inbox: z.string().min(1).optional(),
     /** Minutes after the data-as-of time when the header turns to a stale warning. */
     staleAfterMinutes: z.number().int().min(5).max(7 * 24 * 60).optional(),
+    /**
+     * An expired copy keeps protocols, forms, search and the census; its charts open after the
+     * nurse confirms the copy's age ('acknowledge', the default) or stay closed ('block').
+     */
+    expiredCharts: ExpiredCharts.optional(),
     /**
      * Let LANTERN_HOME and LANTERN_INBOX override this policy in a packaged build (a test
      * workstation). Unpackaged runs (development, `npm start`) always honour them.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Result } from '../result';
 import type { ChannelName } from './names';
 import * as chart from './chart';
-import { AppInfo, AppStatus, Empty, PrintRequest, PrintResult } from './status';
+import { AcknowledgeExpiredRequest, AppInfo, AppStatus, Empty, ExpiredCopy, PrintRequest, PrintResult } from './status';
 
 export * from './names';
 export * from './status';
@@ -31,6 +31,8 @@ export const CHANNELS = {
   protocolSearch: { request: chart.ProtocolSearchRequest, response: z.array(chart.ProtocolHit) },
   protocolOpen: { request: chart.ProtocolOpenRequest, response: chart.ProtocolDocument },
   print: { request: PrintRequest, response: PrintResult },
+  /** The nurse confirms the age of the expired copy in use; answers its state after (null: not expired). */
+  acknowledgeExpired: { request: AcknowledgeExpiredRequest, response: ExpiredCopy.nullable() },
 } as const satisfies Record<ChannelName, ChannelDef>;
 
 type Channels = typeof CHANNELS;
@@ -44,7 +46,8 @@ export type LanternApi = {
 };
 
 /** Channels the shell answers itself rather than the home's data. */
-type ShellChannel = 'appInfo' | 'status' | 'print';
+export const SHELL_CHANNELS = ['appInfo', 'status', 'print', 'acknowledgeExpired'] as const satisfies readonly ChannelName[];
+type ShellChannel = (typeof SHELL_CHANNELS)[number];
 /** The chart queries a home answers; every channel except the ones the shell answers itself. */
 export type QueryChannel = Exclude<ChannelName, ShellChannel>;
 /** What a chart model's queries answer, one function per query channel (synchronous). */

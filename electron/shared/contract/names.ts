@@ -16,6 +16,7 @@ export const CHANNEL_NAMES = [
   'protocolSearch',
   'protocolOpen',
   'print',
+  'acknowledgeExpired',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

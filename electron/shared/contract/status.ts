@@ -74,6 +74,35 @@ export const LastFailure = z.object({
 });
 export type LastFailure = z.infer<typeof LastFailure>;
 
+/**
+ * What the managed policy lets a nurse do with an expired copy's charts: open them after
+ * confirming the copy's age ('acknowledge', the default), or not at all ('block').
+ */
+export const ExpiredCharts = z.enum(['acknowledge', 'block']);
+export type ExpiredCharts = z.infer<typeof ExpiredCharts>;
+
+/**
+ * The copy in use has expired (decided in core, electron/core/home/expiry.ts). Protocols,
+ * forms, search and the census stay available; charts wait for an acknowledgement of this
+ * copy's age ('ask'), are open after it ('open'), or stay closed by policy ('blocked').
+ */
+export const ExpiredCopy = z.object({
+  /** The copy this is about: an acknowledgement holds for this copy only. */
+  sequence: z.number().int().nonnegative(),
+  /** Whole days since the data-as-of time: the age the nurse confirms. */
+  ageDays: z.number().int().nonnegative(),
+  charts: z.enum(['ask', 'open', 'blocked']),
+});
+export type ExpiredCopy = z.infer<typeof ExpiredCopy>;
+
+/** "I understand this copy is 9 days old": the copy and the age the nurse was shown. */
+export const AcknowledgeExpiredRequest = z
+  .object({
+    sequence: z.number().int().nonnegative(),
+    ageDays: z.number().int().nonnegative().max(100_000),
+  })
+  .strict();
+
 export const AppStatus = z.object({
   /** True when the home holds the synthetic demo hospital: every screen says DEMO. */
   demo: z.boolean(),
@@ -86,6 +115,8 @@ export const AppStatus = z.object({
   /** Set while the copy in use is an earlier one than the newest ingested (absent: not so). */
   fallback: Fallback.nullable().optional(),
   lastFailure: LastFailure.nullable(),
+  /** Set while the copy in use has expired (absent or null: it has not). */
+  expired: ExpiredCopy.nullable().optional(),
   /** The workstation's clock when this answer was made. */
   now: IsoDateTime,
 });

@@ -1,5 +1,5 @@
 import type { AppStatus } from '../../../electron/shared/contract';
-import { fallbackNotice, heldBackNotice } from '../../../electron/shared/notices';
+import { expiredBanner, fallbackNotice, heldBackNotice } from '../../../electron/shared/notices';
 import { formatAge, formatStamp, freshnessOf } from '../lib/time';
 
 interface HeaderProps {
@@ -69,7 +69,12 @@ export function Header({ status, now, unitName, onSearch }: HeaderProps) {
           Tell IT.
         </div>
       )}
-      {snapshot && freshness === 'stale' && (
+      {snapshot && status?.expired && (
+        <div className="expired-banner" role="alert" data-testid="expired-banner">
+          {expiredBanner(status.expired, formatStamp(snapshot.asOf))}
+        </div>
+      )}
+      {snapshot && freshness === 'stale' && !status?.expired && (
         <div className="stale-warning" role="alert" data-testid="stale-warning">
           <strong>STALE DATA — {age} old.</strong> This copy is from {formatStamp(snapshot.asOf)}. Doses, orders and results
           after that time are not shown. Confirm with the charge nurse or pharmacy before acting on it.

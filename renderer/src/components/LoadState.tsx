@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { FOR_IT } from '../../../electron/shared/errors';
-import type { Audience } from '../../../electron/shared/result';
+import type { Audience, ErrorInfo } from '../../../electron/shared/result';
 import type { Load } from '../hooks/useRequest';
+import { ExpiredGate } from './ExpiredGate';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -22,10 +23,16 @@ export function ErrorNotice({ title, message, audience = 'nurse' }: { title: str
   );
 }
 
+/** A refused request: an expired copy's closed chart gets its own screen, anything else its sentence. */
+export function ProblemNotice({ title, error }: { title: string; error: ErrorInfo }) {
+  if (error.code === 'SNAPSHOT_EXPIRED') return <ExpiredGate message={error.message} />;
+  return <ErrorNotice title={title} message={error.message} audience={error.audience} />;
+}
+
 /** Loading and error made explicit: a pane is never blank. */
 export function LoadView<T>({ load, what, children }: { load: Load<T>; what: string; children: (value: T) => ReactNode }) {
   if (load.state === 'loading') return <Loading what={what} />;
-  if (load.state === 'error') return <ErrorNotice title={`Could not show the ${what}.`} message={load.error.message} audience={load.error.audience} />;
+  if (load.state === 'error') return <ProblemNotice title={`Could not show the ${what}.`} error={load.error} />;
   return <>{children(load.value)}</>;
 }
 

@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import type { AppInfo, AppStatus, SnapshotStatus } from '../../../electron/shared/contract';
 import { request } from '../api';
-import { formatAge, formatDateTime, formatStamp, freshnessOf } from '../lib/time';
+import { formatAge, formatStamp, freshnessOf } from '../lib/time';
 import { applyPageCss, type PagePatient, type PrintFreshness } from './page-css';
 import { PrintContext, type PrintInfo } from './PrintContext';
 
@@ -32,7 +32,7 @@ export function PrintFrame({ title, status, snapshot, shell, unit, orientation, 
   const freshness: PrintFreshness = {
     state: freshnessOf(printedAt, snapshot.asOf, snapshot.expiresAt, status.staleAfterMinutes),
     age: formatAge(printedAt - Date.parse(snapshot.asOf)),
-    expiresAt: formatDateTime(snapshot.expiresAt),
+    expiresAt: formatStamp(snapshot.expiresAt),
   };
   const info: PrintInfo = {
     facility: snapshot.facility.name,

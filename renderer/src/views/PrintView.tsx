@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import type { AppInfo, AppStatus, Census, SnapshotStatus } from '../../../electron/shared/contract';
-import { ErrorNotice, Loading } from '../components/LoadState';
+import { Loading, ProblemNotice } from '../components/LoadState';
 import { ProtocolBody } from '../components/ProtocolBody';
 import { useRequest, useRequests, type Load } from '../hooks/useRequest';
 import { marWindow } from '../lib/mar-grid';
@@ -67,7 +67,7 @@ function UnitPrint({ unit, frame, onUnit, what }: { unit: string; frame: FramePr
   );
   return (
     <PrintFrame title={title} unit={unitName} orientation="landscape" ready={ready} patients={patients} {...frame}>
-      {error && <ErrorNotice title="Could not prepare this printout." message={error.message} audience={error.audience} />}
+      {error && <ProblemNotice title="Could not prepare this printout." error={error} />}
       {!error && !ready && <Loading what="the printout" />}
       {ready && what === 'census' && <CensusPrint census={(census as { value: Census }).value} now={Date.parse(frame.snapshot.asOf)} />}
       {ready && what === 'mar' && items && <MarPrintDocument items={items} />}
@@ -96,7 +96,7 @@ function PatientPrint({ patientId, frame, what }: { patientId: string; frame: Fr
       ready={ready}
       {...frame}
     >
-      {error && <ErrorNotice title="Could not prepare this printout." message={error.message} audience={error.audience} />}
+      {error && <ProblemNotice title="Could not prepare this printout." error={error} />}
       {!error && !ready && <Loading what="the printout" />}
       {ready && chart.state === 'ready' && what === 'summary' && <SummaryPrint chart={chart.value} />}
       {ready && what === 'mar' && items && <MarPrintDocument items={items} />}
@@ -109,7 +109,7 @@ function ProtocolPrint({ id, frame }: { id: string; frame: FrameProps }) {
   const title = doc.state === 'ready' ? doc.value.title : 'document';
   return (
     <PrintFrame title={title} unit={null} orientation="portrait" ready={doc.state === 'ready'} {...frame}>
-      {doc.state === 'error' && <ErrorNotice title="Could not prepare this printout." message={doc.error.message} audience={doc.error.audience} />}
+      {doc.state === 'error' && <ProblemNotice title="Could not prepare this printout." error={doc.error} />}
       {doc.state === 'loading' && <Loading what="the document" />}
       {doc.state === 'ready' && (
         <table className="print-table">

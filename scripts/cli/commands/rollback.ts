@@ -33,7 +33,9 @@ export default defineCommand({
     for (const s of skipped) io.out(`  past  sequence ${s.status.sequence}, data as of ${s.status.asOf}: ${s.reason} (dropped)`);
     io.out(`  to    sequence ${to.sequence}, data as of ${to.asOf} (ingested ${to.ingestedAt}). Now in use.`);
     if (Date.parse(to.expiresAt) <= Date.now()) {
-      io.err(`Note: this copy expired at ${to.expiresAt}; the app blocks expired data until a new snapshot arrives.`);
+      io.err(
+        `Note: this copy expired at ${to.expiresAt}; until a new snapshot arrives the app keeps its protocols, search and census, and opens its charts only after a nurse confirms its age (or never, under the policy's expiredCharts: block).`,
+      );
     }
     return 0;
   },

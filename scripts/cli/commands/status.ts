@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { openHome } from '../../../electron/core/home/open';
-import { fallbackNotice, heldBackNotice } from '../../../electron/shared/notices';
+import { copyAgeInDays, fallbackNotice, heldBackNotice } from '../../../electron/shared/notices';
+import { ageInDays } from '../../../electron/core/home/expiry';
 import { EXIT, defineCommand, stringOption } from '../command';
 import { presentError } from '../../../electron/core/home/errors';
 import { chartModel } from '../../../electron/core/chart';
@@ -39,9 +40,11 @@ export default defineCommand({
     const ageMinutes = snap ? Math.floor((now.getTime() - new Date(snap.asOf).getTime()) / 60_000) : null;
     const stale = ageMinutes !== null && ageMinutes > status.staleAfterMinutes;
     const expired = snap ? now.getTime() >= new Date(snap.expiresAt).getTime() : false;
+    /** The age a nurse confirms before an expired copy's chart opens. */
+    const expiredAgeDays = snap && expired ? ageInDays(snap.asOf, now) : null;
     const exit = problem ? EXIT.FAILED : EXIT.OK;
     if (values['json'] === true) {
-      io.out(JSON.stringify({ home: dir, now: now.toISOString(), ...status, ageMinutes, stale, expired, problem }, null, 2));
+      io.out(JSON.stringify({ home: dir, now: now.toISOString(), ...status, ageMinutes, stale, expired, expiredAgeDays, problem }, null, 2));
       return exit;
     }
     io.out(`Home ${dir}${status.demo ? ' (DEMO data)' : ''}`);
@@ -54,6 +57,13 @@ export default defineCommand({
       io.out(`  data as of    ${snap.asOf} (${ageMinutes} min ago${stale ? `, STALE: over ${status.staleAfterMinutes} min` : ''})`);
       io.out(`  ingested at   ${snap.ingestedAt}`);
       io.out(`  expires at    ${snap.expiresAt}${expired ? ' (EXPIRED)' : ''}`);
+      if (expiredAgeDays !== null) {
+        io.out(
+          `  EXPIRED       this copy is ${copyAgeInDays(expiredAgeDays)} old. The app keeps protocols, forms, search and the census; ` +
+            'a chart opens only once a nurse confirms that age (logged as expired-acknowledged in lantern.log), or never where the ' +
+            'managed policy sets "expiredCharts": "block". Publish a new snapshot to this workstation.',
+        );
+      }
       io.out(`  counts        ${Object.entries(snap.counts).sort().map(([t, n]) => `${t} ${n}`).join(', ') || '(none)'}`);
       if (snap.truncated) io.out(`  truncated     ${snap.truncated} value(s) over the home's size limit, cut and marked`);
     }

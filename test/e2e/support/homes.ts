@@ -2,6 +2,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiContext } from '../../../electron/core/api/handlers';
 import { generateHospital, type GenerateSummary } from '../../../electron/core/demo';
+import { createExpiryGate } from '../../../electron/core/home/expiry';
+import type { ExpiredCharts } from '../../../electron/shared/contract';
 import { openHome } from '../../../electron/core/home/open';
 import { ingestSnapshot } from '../../../electron/core/home/ingest';
 import { SYNTHEA_DIR } from '../../support/fixtures';
@@ -44,6 +46,8 @@ interface HomeOptions {
   demo?: boolean;
   /** When the snapshots were published and ingested (default: the clock's now); earlier, to make an expired copy. */
   ingestedAt?: Date;
+  /** What the charts of an expired copy do, as the managed policy says (default: behind an acknowledgement). */
+  expiredCharts?: ExpiredCharts;
 }
 
 async function homeFrom(o: HomeOptions): Promise<E2eHome> {
@@ -94,6 +98,7 @@ async function homeFrom(o: HomeOptions): Promise<E2eHome> {
       clock: o.clock,
       status: () => home.status(),
       queries: () => home.queries(),
+      expiry: createExpiryGate({ policy: o.expiredCharts, homeDir }),
     },
     close: () => {
       home.close();
@@ -165,6 +170,8 @@ export interface GeneratedHomeOptions {
   /** Minutes after the data-as-of time when the snapshot was published and ingested (default: now). */
   ingestedAfterMinutes?: number;
   seed?: string;
+  /** The managed policy for an expired copy's charts. */
+  expiredCharts?: ExpiredCharts;
 }
 
 /** The generator's hospital (units, beds, MAR, vitals, labs, notes, protocols) as of 40 minutes ago. */
@@ -186,6 +193,7 @@ export async function generatedHome(options: GeneratedHomeOptions = {}): Promise
     demo: options.demo,
     expiresAfterMs: options.expiresAfterHours === undefined ? undefined : options.expiresAfterHours * 3_600_000,
     ingestedAt: options.ingestedAfterMinutes === undefined ? undefined : new Date(asOf.getTime() + options.ingestedAfterMinutes * 60_000),
+    expiredCharts: options.expiredCharts,
   });
   return { ...home, summary, hostilePatientId };
 }
