@@ -18,7 +18,7 @@ export interface ScreenProps {
 export function Screen({ route, status, snapshot, shell, now, onUnit }: ScreenProps) {
   switch (route.name) {
     case 'census':
-      return <CensusView unit={route.unit} now={now} onUnit={onUnit} />;
+      return <CensusView unit={route.unit} all={route.all === true} now={now} onUnit={onUnit} />;
     case 'chart':
       return <ChartView key={route.patientId} patientId={route.patientId} section={route.section} now={now} onUnit={onUnit} />;
     case 'protocols':

@@ -532,7 +532,7 @@ function queriesFor(h: Hospital): HomeQueries {
     census: ({ unit }) => {
       const ref = unit ? UNITS.find((u) => u.id === unit) : UNITS[0];
       if (!ref) throw new LanternError('NOT_FOUND', 'This unit is not in this workstation’s snapshot.');
-      const census: Census = { unit: ref, units: UNITS, beds: h.beds.get(ref.id) ?? [], asOf: iso(h.asOf) };
+      const census: Census = { unit: ref, units: UNITS, beds: h.beds.get(ref.id) ?? [], groups: [], withoutUnit: 0, asOf: iso(h.asOf) };
       return census;
     },
     chart: ({ patientId }) => patient(patientId).chart,

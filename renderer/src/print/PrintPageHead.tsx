@@ -1,5 +1,5 @@
 import type { AllergySummary, PatientSummary } from '../../../electron/shared/contract';
-import { allergyLine, bedLabel, dobWithAge, mrnLabel, sexLabel } from '../lib/patient';
+import { allergyLine, dobWithAge, mrnLabel, placeLine, sexLabel } from '../lib/patient';
 import { usePrintInfo } from './PrintContext';
 
 export interface PrintPatient {
@@ -43,7 +43,7 @@ export function PrintPatientLine({ who }: { who: PrintPatient }) {
         <strong>DOB {dobWithAge(p.birthDate, now)}</strong>
         <span>{sexLabel(p.sex)}</span>
         <span>
-          {p.location?.unit?.name ? `${p.location.unit.name} · ` : ''}Bed {bedLabel(p.location)}
+          {placeLine(p.location)}
         </span>
         <span>Code status: {who.codeStatus ?? 'not recorded'}</span>
         {who.isolation.length > 0 && <span>Isolation: {who.isolation.join(', ')}</span>}
