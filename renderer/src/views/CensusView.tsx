@@ -45,9 +45,15 @@ function CensusTable({ census, now }: { census: Census; now: number }) {
         <h1>
           Census — {census.unit?.name ?? 'All units'}{' '}
           <span className="count" data-testid="census-count">
-            {occupied} patient{occupied === 1 ? '' : 's'}, {census.beds.length - occupied} empty bed
-            {census.beds.length - occupied === 1 ? '' : 's'}
-            {withoutBed > 0 && `, ${withoutBed.toLocaleString('en-US')} without a bed`}
+            {census.beds.length > 0 && (
+              <>
+                {occupied} patient{occupied === 1 ? '' : 's'}, {census.beds.length - occupied} empty bed
+                {census.beds.length - occupied === 1 ? '' : 's'}
+              </>
+            )}
+            {census.beds.length > 0 && withoutBed > 0 && ', '}
+            {withoutBed > 0 && `${withoutBed.toLocaleString('en-US')} without a bed`}
+            {census.beds.length === 0 && withoutBed === 0 && '0 patients'}
           </span>
         </h1>
         <div className="actions">
