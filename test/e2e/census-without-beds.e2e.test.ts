@@ -103,6 +103,22 @@ describe.skipIf(!chromiumPath)('census of an export without beds', () => {
     expect(page.errors).toEqual([]);
   });
 
+  it("prints a unit's MAR for its patients without a bed", async () => {
+    const page = await openPage(app, { viewport: VIEWPORTS.station });
+    await go(page, '#/print/mar-unit/unit-icu');
+    await page.getByTestId('print-ready').waitFor();
+    const printed = squash((await pdfPageTexts(await page.pdf({ printBackground: true, preferCSSPageSize: true }))).join(' '));
+    const icu = expected.filter((e) => e.unitId === 'unit-icu');
+    expect(icu.length).toBeGreaterThan(0);
+    for (const p of icu) {
+      expect(printed, p.name).toContain(squash(p.name));
+      expect(printed, p.name).toContain(squash(`MRN ${p.mrn}`));
+      expect(printed, p.name).toContain(squash(`Medical ICU · No bed recorded (room ${p.room})`));
+    }
+    for (const p of expected.filter((e) => e.unitId !== 'unit-icu')) expect(printed, p.name).not.toContain(squash(`MRN ${p.mrn}`));
+    expect(page.errors).toEqual([]);
+  });
+
   it('search finds a patient with no encounter; the chart opens and says "No bed recorded" where the bed would be', async () => {
     const page = await openPage(app);
     await page.keyboard.press('Control+k');

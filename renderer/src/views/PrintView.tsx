@@ -47,8 +47,15 @@ function firstError(...loads: Load<unknown>[]) {
 
 function UnitPrint({ unit, frame, onUnit, what }: { unit: string | null; frame: FrameProps; onUnit: (n: string | null) => void; what: 'mar' | 'census' }) {
   const census = useRequest('census', unit ? { unit } : {});
+  // A unit's MAR covers its patients without a bed too (the groups of a unit's census are all on it).
   const ids = useMemo(
-    () => (census.state === 'ready' ? census.value.beds.flatMap((b) => (b.patient ? [b.patient.id] : [])) : null),
+    () =>
+      census.state === 'ready'
+        ? [
+            ...census.value.beds.flatMap((b) => (b.patient ? [b.patient.id] : [])),
+            ...(census.value.unit ? census.value.groups.flatMap((g) => g.patients.map((p) => p.id)) : []),
+          ]
+        : null,
     [census],
   );
   const window = marWindow(frame.snapshot.asOf);
