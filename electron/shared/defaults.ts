@@ -18,3 +18,10 @@ export function marWindow(asOf: string): { from: string; to: string } {
   const at = Date.parse(asOf);
   return { from: new Date(at - MAR_HOURS * HOUR_MS).toISOString(), to: new Date(at + MAR_AHEAD_HOURS * HOUR_MS).toISOString() };
 }
+
+/**
+ * The most patients one census group lists (by name) on the screen, the printed census and the
+ * CLI; the group says how many it holds, and search finds every patient. A health system's
+ * export can hold thousands of outpatients with no bed.
+ */
+export const CENSUS_GROUP_LIMIT = 200;

@@ -20,7 +20,7 @@ export function Screen({ route, status, snapshot, shell, now, onUnit }: ScreenPr
   const expiry = status.expired ? `${status.expired.sequence}:${status.expired.charts}` : 'current';
   switch (route.name) {
     case 'census':
-      return <CensusView unit={route.unit} now={now} onUnit={onUnit} />;
+      return <CensusView unit={route.unit} all={route.all === true} now={now} onUnit={onUnit} />;
     case 'chart':
       return <ChartView key={`${route.patientId}/${expiry}`} patientId={route.patientId} section={route.section} now={now} onUnit={onUnit} />;
     case 'protocols':

@@ -75,6 +75,8 @@ describe('routes', () => {
       { name: 'chart', patientId: 'a/b c', section: 'labs' },
       { name: 'protocols', id: 'forms/paper-mar.html' },
       { name: 'print', kind: 'mar-unit', id: 'unit-icu' },
+      { name: 'census', unit: null, all: true },
+      { name: 'print', kind: 'census-all', id: 'all' },
     ] as const) {
       expect(parseRoute(routeHref(route))).toEqual(route);
     }

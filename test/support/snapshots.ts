@@ -228,7 +228,7 @@ export const testModel: ContentModel = {
         (db.prepare('SELECT path, title, category, kind, size FROM protocols ORDER BY path').all() as Array<{ path: string; title: string; category: string; kind: 'pdf' | 'markdown' | 'html' | 'text'; size: number }>).map(
           (r) => ({ id: r.path, title: r.title, category: r.category, kind: r.kind, size: r.size }),
         ),
-      census: () => ({ unit: null, units: meta.units, beds: [], asOf: meta.asOf }),
+      census: () => ({ unit: null, units: meta.units, beds: [], groups: [], withoutUnit: 0, asOf: meta.asOf }),
       chart: unsupported,
       mar: unsupported,
       series: unsupported,

@@ -3,9 +3,11 @@ import type { ContentProblem, ContentReport, ContentWriter, MappedBatch, Protoco
 import { htmlToText } from '../fhir/util';
 import { IdKeys, idKey, type SeenIds } from '../store/id-keys';
 import { cutRecord, recordOver, sizeText } from './limit';
-import { S, type EncounterAux } from './map';
+import { S } from './map';
 import { R, SCHEMA_VERSION, mapLine, unpackRecords, type ChartRecord, type LocationInfo } from './mapper';
 import { createSearchSchema, searchRowWriter } from './search';
+import { createCensusPlaceSchema, placePatients, type ActiveEncounter } from './census-place';
+import { isUnitParent } from './facts/placement';
 
 export { nameTokens, SCHEMA_VERSION } from './mapper';
 
@@ -20,6 +22,7 @@ export { nameTokens, SCHEMA_VERSION } from './mapper';
  *  entity   resources about no patient (Practitioner, Organization, Location, Medication, ...)
  *  bed      bed locations resolved through Location.partOf (bed -> room -> unit)
  *  patient_search  name, birth date and name tokens of each patient, for ranking (search.ts)
+ *  census_group, census_place  where each patient without a bed is listed (census-place.ts)
  */
 export function createSchema(db: Database): void {
   db.exec(`
@@ -46,6 +49,7 @@ export function createSchema(db: Database): void {
     CREATE INDEX item_patient ON item(pkey, section);
   `);
   createSearchSchema(db);
+  createCensusPlaceSchema(db);
 }
 
 const MAX_REPORTED = 1000;
@@ -210,7 +214,7 @@ export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOp
         }
       }
       buildBeds(db, locations, meta);
-      placePatients(db, encounters.filter((e) => patientIds.has(e.pref)));
+      placePatients(db, encounters.filter((e) => patientIds.has(e.pref)), locations);
       const insCount = db.prepare('INSERT INTO type_count(type,n) VALUES (?,?)');
       for (const [t, n] of counts) insCount.run(t, n);
       const setMeta = db.prepare('INSERT OR REPLACE INTO chart_meta(key,value) VALUES (?,?)');
@@ -266,8 +270,6 @@ function pdfText(bytes: Buffer): string {
   return out.join(' ');
 }
 
-const UNIT_TYPES = new Set(['wa', 'wi', 'area', 'lvl', 'ward', 'wing']);
-
 /** Beds (Location physicalType bd) with their room and unit, walking partOf. */
 function buildBeds(db: Database, locations: Map<string, LocationInfo>, meta: SnapshotMeta): void {
   const insBed = db.prepare('INSERT OR IGNORE INTO bed(loc_id,bed,room,unit_id,unit_name,sort) VALUES (?,?,?,?,?,?)');
@@ -283,7 +285,7 @@ function buildBeds(db: Database, locations: Map<string, LocationInfo>, meta: Sna
       const p = locations.get(cur);
       if (!p) break;
       if (p.phys === 'ro' && !room) room = p.name;
-      if (UNIT_TYPES.has(p.phys ?? '') || (p.phys !== 'ro' && p.phys !== 'bd' && !unitId && p.phys !== 'bu' && p.phys !== 'si')) {
+      if (isUnitParent(p.phys)) {
         unitId = cur;
         break;
       }
@@ -299,35 +301,6 @@ function buildBeds(db: Database, locations: Map<string, LocationInfo>, meta: Sna
   }
   for (const [id, u] of units) insUnit.run(id, u.name ?? id, JSON.stringify(u.aliases.map((a) => a.toLowerCase())));
   void meta;
-}
-
-interface ActiveEncounter {
-  pref: string;
-  id: string;
-  at: string | null;
-  aux: string;
-  data: string;
-}
-
-/** SQLite's order for ORDER BY at: NULL first, then by text; ties keep load order. */
-const byAt = (a: ActiveEncounter, b: ActiveEncounter): number =>
-  a.at === b.at ? 0 : a.at === null ? -1 : b.at === null ? 1 : a.at < b.at ? -1 : 1;
-
-/** Each patient's current place: the latest active encounter with a bed (or known location). */
-function placePatients(db: Database, encounters: ActiveEncounter[]): void {
-  const bedOf = db.prepare('SELECT loc_id FROM bed WHERE loc_id = ?').pluck();
-  const update = db.prepare('UPDATE patient SET bed_id = ?, enc_id = ?, admit = ?, attending = ? WHERE id = ?');
-  const chosen = new Map<string, { bed: string | null; enc: string; at: string | null; attending: string | null; hasBed: boolean }>();
-  for (const row of encounters.sort(byAt)) {
-    const aux = JSON.parse(row.aux) as EncounterAux;
-    const bed = aux.locations.find((l) => bedOf.get(l) !== undefined) ?? null;
-    const enc = JSON.parse(row.data) as { attending: string | null; class: string | null };
-    if (typeof enc.class === 'string' && ['AMB', 'VR', 'HH', 'FLD'].includes(enc.class.toUpperCase())) continue;
-    const prev = chosen.get(row.pref);
-    if (prev && prev.hasBed && !bed) continue;
-    chosen.set(row.pref, { bed, enc: row.id, at: row.at, attending: enc.attending, hasBed: bed !== null });
-  }
-  for (const [pref, c] of chosen) update.run(c.bed, c.enc, c.at, c.attending, pref);
 }
 
 export type { Statement };

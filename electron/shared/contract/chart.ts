@@ -266,25 +266,55 @@ export const Chart = z.object({
 });
 export type Chart = z.infer<typeof Chart>;
 
+/** A patient as the census lists them: the two identifiers and the bedside facts. */
+export const CensusPatient = PatientSummary.extend({
+  /** The same allergy summary the chart's banner shows, names included. */
+  allergies: AllergySummary,
+  codeStatus: MaybeText,
+  isolation: z.array(Text),
+  admitDate: MaybeDate,
+  attending: MaybeText,
+});
+export type CensusPatient = z.infer<typeof CensusPatient>;
+
 export const CensusBed = z.object({
   locationId: MaybeText,
   room: MaybeText,
   bed: Text,
-  patient: PatientSummary.extend({
-    /** The same allergy summary the chart's banner shows, names included. */
-    allergies: AllergySummary,
-    codeStatus: MaybeText,
-    isolation: z.array(Text),
-    admitDate: MaybeDate,
-    attending: MaybeText,
-  }).nullable(),
+  patient: CensusPatient.nullable(),
 });
 export type CensusBed = z.infer<typeof CensusBed>;
+
+/**
+ * Patients the census lists without a bed, decided in core (chart/facts/placement.ts):
+ * - encounter: a current encounter that names no bed of the export, grouped by its class (the
+ *   v3 ActCode, IMP, EMER, OBSENC, AMB ..., or the class as the export sent it; null: none given)
+ *   and its unit where its location resolves to one;
+ * - no-bed-recorded: no current encounter at all.
+ * `patients` holds at most CENSUS_GROUP_LIMIT of the group, by name; `total` counts them all.
+ */
+export const CensusGroup = z.object({
+  kind: z.enum(['encounter', 'no-bed-recorded']),
+  encounterClass: MaybeText,
+  unit: UnitRef.nullable(),
+  total: z.number().int().nonnegative(),
+  patients: z.array(
+    CensusPatient.extend({
+      /** What the encounter names as its place when that is not its unit (a clinic, a bed the export has no Location for). */
+      place: MaybeText,
+    }),
+  ),
+});
+export type CensusGroup = z.infer<typeof CensusGroup>;
 
 export const Census = z.object({
   unit: UnitRef.nullable(),
   units: z.array(UnitRef),
   beds: z.array(CensusBed),
+  /** After the beds: the unit's patients without a bed (every unit's, when no unit is chosen), most acute class first. */
+  groups: z.array(CensusGroup),
+  /** Patients with neither a bed nor a unit, in the whole snapshot: listed in the all-units census. */
+  withoutUnit: z.number().int().nonnegative(),
   asOf: IsoDateTime,
 });
 export type Census = z.infer<typeof Census>;

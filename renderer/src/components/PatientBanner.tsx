@@ -1,6 +1,6 @@
 import type { Chart } from '../../../electron/shared/contract';
 import { CHART_SECTIONS, routeHref, type ChartSection } from '../lib/route';
-import { bedLabel, dobWithAge, mrnLabel, sexLabel } from '../lib/patient';
+import { dobWithAge, mrnLabel, placeLine, sexLabel } from '../lib/patient';
 import { datedWhenOld } from '../lib/time';
 import { AllergyList, CodeStatus, Isolation } from './Flags';
 
@@ -10,7 +10,6 @@ import { AllergyList, CodeStatus, Isolation } from './Flags';
  */
 export function PatientBanner({ chart, section, now }: { chart: Chart; section: ChartSection; now: number }) {
   const p = chart.patient;
-  const unit = p.location?.unit?.name;
   return (
     <div className="patient-banner" data-testid="patient-banner">
       <div className="banner-main">
@@ -25,7 +24,7 @@ export function PatientBanner({ chart, section, now }: { chart: Chart; section: 
         </span>
         <span className="banner-id">{sexLabel(p.sex)}</span>
         <span className="banner-id">
-          {unit ? `${unit} · ` : ''}Bed {bedLabel(p.location)}
+          {placeLine(p.location)}
         </span>
         {p.deceased && <span className="flag flag-allergy">DECEASED</span>}
       </div>

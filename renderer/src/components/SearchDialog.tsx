@@ -1,7 +1,7 @@
 import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { PatientSummary } from '../../../electron/shared/contract';
 import { request } from '../api';
-import { bedLabel, dobWithAge, mrnLabel, sexLabel } from '../lib/patient';
+import { dobWithAge, mrnLabel, placeLine, sexLabel } from '../lib/patient';
 import { navigate } from '../lib/route';
 
 interface Results {
@@ -111,7 +111,7 @@ export function SearchDialog({ onClose, now }: { onClose: () => void; now: numbe
             <span>DOB {dobWithAge(p.birthDate, now)}</span>
             <span>{sexLabel(p.sex)}</span>
             <span className="result-bed">
-              {p.location?.unit?.name ?? 'No unit'} · {bedLabel(p.location)}
+              {placeLine(p.location)}
             </span>
           </li>
         ))}

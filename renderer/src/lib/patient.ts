@@ -1,4 +1,4 @@
-import type { BedLocation, PatientSummary } from '../../../electron/shared/contract';
+import type { PatientSummary } from '../../../electron/shared/contract';
 import { formatAgeAt, formatDate } from './time';
 
 /** "F", "M", or the recorded value when it is something else. */
@@ -22,15 +22,6 @@ export function dobWithAge(birthDate: string | null, now: number): string {
   return age ? `${formatDate(birthDate)} (${age})` : formatDate(birthDate);
 }
 
-/** "412-A" or "Room 412" or "—". */
-export function bedLabel(location: Pick<BedLocation, 'room' | 'bed'> | null | undefined): string {
-  if (!location) return '—';
-  const { room, bed } = location;
-  // Beds are often named with their room already ("201-A"): do not repeat it.
-  if (room && bed && room !== bed) return bed.startsWith(room) ? bed : `${room}-${bed}`;
-  return room ?? bed ?? '—';
-}
-
 export function mrnLabel(mrn: string | null | undefined): string {
   return mrn ? `MRN ${mrn}` : 'MRN not recorded';
 }
@@ -45,3 +36,5 @@ export {
   pastAllergiesText,
   withdrawnAllergiesText,
 } from '../../../electron/shared/allergy-text';
+// Place wording (bed, unit, "No bed recorded"): one helper for every screen and page, and the CLI.
+export { bedLabel, censusGroupCut, censusGroupNote, censusGroupTitle, noBedText, placeLine } from '../../../electron/shared/census-text';

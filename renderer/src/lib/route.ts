@@ -12,15 +12,17 @@ export const CHART_SECTIONS = [
 ] as const;
 export type ChartSection = (typeof CHART_SECTIONS)[number]['id'];
 
-export type PrintKind = 'mar-unit' | 'mar' | 'summary' | 'census' | 'protocol';
+/** census-all: the census of every unit with every patient without a bed (its id is ignored). */
+export type PrintKind = 'mar-unit' | 'mar' | 'summary' | 'census' | 'census-all' | 'protocol';
 
 export type Route =
-  | { name: 'census'; unit: string | null }
+  /** all: every unit's beds and every patient without a bed, never narrowed to the first unit. */
+  | { name: 'census'; unit: string | null; all?: true }
   | { name: 'chart'; patientId: string; section: ChartSection }
   | { name: 'protocols'; id: string | null }
   | { name: 'print'; kind: PrintKind; id: string };
 
-const PRINT_KINDS: readonly PrintKind[] = ['mar-unit', 'mar', 'summary', 'census', 'protocol'];
+const PRINT_KINDS: readonly PrintKind[] = ['mar-unit', 'mar', 'summary', 'census', 'census-all', 'protocol'];
 const isSection = (s: string | undefined): s is ChartSection => CHART_SECTIONS.some((c) => c.id === s);
 
 export function parseRoute(hash: string): Route {
@@ -38,6 +40,7 @@ export function parseRoute(hash: string): Route {
     return { name: 'print', kind: a as PrintKind, id: b };
   }
   if (head === 'census') return { name: 'census', unit: a || null };
+  if (head === 'all-patients') return { name: 'census', unit: null, all: true };
   return { name: 'census', unit: null };
 }
 
@@ -45,7 +48,7 @@ export function routeHref(route: Route): string {
   const e = encodeURIComponent;
   switch (route.name) {
     case 'census':
-      return route.unit ? `#/census/${e(route.unit)}` : '#/census';
+      return route.unit ? `#/census/${e(route.unit)}` : route.all ? '#/all-patients' : '#/census';
     case 'chart':
       return `#/patient/${e(route.patientId)}/${route.section}`;
     case 'protocols':

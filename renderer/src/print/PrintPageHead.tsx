@@ -1,5 +1,5 @@
 import type { AllergySummary, PatientSummary } from '../../../electron/shared/contract';
-import { allergyLine, bedLabel, dobWithAge, mrnLabel, sexLabel } from '../lib/patient';
+import { allergyLine, dobWithAge, mrnLabel, placeLine, sexLabel } from '../lib/patient';
 import { datedWhenOld } from '../lib/time';
 import { freshnessLine } from './page-css';
 import { usePrintInfo, type PrintInfo } from './PrintContext';
@@ -64,7 +64,7 @@ export function PrintPatientLine({ who }: { who: PrintPatient }) {
         <strong>DOB {dobWithAge(p.birthDate, now)}</strong>
         <span>{sexLabel(p.sex)}</span>
         <span>
-          {p.location?.unit?.name ? `${p.location.unit.name} · ` : ''}Bed {bedLabel(p.location)}
+          {placeLine(p.location)}
         </span>
         <span>Code status: {codeStatusText(who.codeStatus)}</span>
         <span>Isolation: {isolationText(who.isolation)}</span>

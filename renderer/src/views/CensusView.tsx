@@ -1,22 +1,25 @@
 import { useEffect } from 'react';
-import type { Census, CensusBed } from '../../../electron/shared/contract';
+import type { Census, CensusBed, CensusGroup, CensusPatient } from '../../../electron/shared/contract';
 import { AllergyFlag, CodeStatus, Isolation } from '../components/Flags';
 import { LoadView } from '../components/LoadState';
 import { UnitSwitcher } from '../components/UnitSwitcher';
 import { useRequest } from '../hooks/useRequest';
-import { ageSex, bedLabel, mrnLabel } from '../lib/patient';
+import { ageSex, bedLabel, censusGroupCut, censusGroupNote, censusGroupTitle, mrnLabel, noBedText } from '../lib/patient';
 import { parseRoute, routeHref } from '../lib/route';
 import { formatDate } from '../lib/time';
 
-/** The unit's beds in order: who is where, allergies, code status, isolation. */
-export function CensusView({ unit, now, onUnit }: { unit: string | null; now: number; onUnit: (name: string | null) => void }) {
+/**
+ * The unit's beds in order: who is where, allergies, code status, isolation; then its patients
+ * without a bed, by the class of their encounter. `all`: every unit and every patient.
+ */
+export function CensusView({ unit, all = false, now, onUnit }: { unit: string | null; all?: boolean; now: number; onUnit: (name: string | null) => void }) {
   const load = useRequest('census', unit ? { unit } : {});
   const unitName = load.state === 'ready' ? (load.value.unit?.name ?? null) : null;
   useEffect(() => onUnit(unitName), [unitName, onUnit]);
   // No unit chosen and the answer covers several: open the first unit's census instead, but
   // only while the address still asks for no unit. A screen chosen while this census was
   // loading (a link, a print view) is not overwritten.
-  const firstUnit = load.state === 'ready' && !load.value.unit ? (load.value.units[0]?.id ?? null) : null;
+  const firstUnit = load.state === 'ready' && !load.value.unit && !all ? (load.value.units[0]?.id ?? null) : null;
   useEffect(() => {
     const current = parseRoute(window.location.hash);
     if (firstUnit && !unit && current.name === 'census' && !current.unit) {
@@ -34,55 +37,116 @@ export function CensusView({ unit, now, onUnit }: { unit: string | null; now: nu
 
 function CensusTable({ census, now }: { census: Census; now: number }) {
   const occupied = census.beds.filter((b) => b.patient).length;
+  const withoutBed = census.groups.reduce((n, g) => n + g.total, 0);
   const unitId = census.unit?.id ?? null;
   return (
     <>
       <div className="view-head">
         <h1>
           Census — {census.unit?.name ?? 'All units'}{' '}
-          <span className="count">
-            {occupied} patient{occupied === 1 ? '' : 's'}, {census.beds.length - occupied} empty bed
-            {census.beds.length - occupied === 1 ? '' : 's'}
+          <span className="count" data-testid="census-count">
+            {census.beds.length > 0 && (
+              <>
+                {occupied} patient{occupied === 1 ? '' : 's'}, {census.beds.length - occupied} empty bed
+                {census.beds.length - occupied === 1 ? '' : 's'}
+              </>
+            )}
+            {census.beds.length > 0 && withoutBed > 0 && ', '}
+            {withoutBed > 0 && `${withoutBed.toLocaleString('en-US')} without a bed`}
+            {census.beds.length === 0 && withoutBed === 0 && '0 patients'}
           </span>
         </h1>
-        {unitId && (
-          <div className="actions">
+        <div className="actions">
+          {unitId && (
             <a className="button" href={routeHref({ name: 'print', kind: 'mar-unit', id: unitId })}>
               Print unit MAR
             </a>
-            <a className="button" href={routeHref({ name: 'print', kind: 'census', id: unitId })}>
+          )}
+          {(unitId || census.beds.length > 0 || census.groups.length > 0) && (
+            <a className="button" href={routeHref(unitId ? { name: 'print', kind: 'census', id: unitId } : { name: 'print', kind: 'census-all', id: 'all' })}>
               Print census
             </a>
-          </div>
-        )}
+          )}
+        </div>
       </div>
       <UnitSwitcher units={census.units} current={unitId} />
-      {census.beds.length === 0 ? (
+      {census.beds.length === 0 && census.groups.length === 0 ? (
         <p className="empty" data-testid="census-empty">
           No patient in this snapshot is assigned to a bed on this unit. Find a patient with Search (Ctrl+K or /).
         </p>
       ) : (
-        <table className="data census-table" data-testid="census-table">
-          <thead>
-            <tr>
-              <th scope="col">Bed</th>
-              <th scope="col">Patient</th>
-              <th scope="col">Age / sex</th>
-              <th scope="col">Allergies</th>
-              <th scope="col">Code status</th>
-              <th scope="col">Isolation</th>
-              <th scope="col">Attending</th>
-              <th scope="col">Admitted</th>
-            </tr>
-          </thead>
-          <tbody>
-            {census.beds.map((bed, i) => (
-              <BedRow key={`${bed.locationId ?? ''}-${bed.room ?? ''}-${bed.bed}-${i}`} bed={bed} now={now} />
-            ))}
-          </tbody>
-        </table>
+        census.beds.length > 0 && (
+          <table className="data census-table" data-testid="census-table">
+            <CensusHead first="Bed" />
+            <tbody>
+              {census.beds.map((bed, i) => (
+                <BedRow key={`${bed.locationId ?? ''}-${bed.room ?? ''}-${bed.bed}-${i}`} bed={bed} now={now} />
+              ))}
+            </tbody>
+          </table>
+        )
+      )}
+      {census.groups.map((g) => (
+        <GroupTable key={`${g.kind}-${g.encounterClass ?? ''}-${g.unit?.id ?? ''}`} group={g} now={now} />
+      ))}
+      {unitId && census.withoutUnit > 0 && (
+        <p className="muted" data-testid="census-elsewhere">
+          {census.withoutUnit.toLocaleString('en-US')} patient{census.withoutUnit === 1 ? ' has' : 's have'} neither a bed nor a unit in this copy:{' '}
+          <a href={routeHref({ name: 'census', unit: null, all: true })}>see all units and patients</a>.
+        </p>
+      )}
+      {!unitId && census.units.length > 0 && (
+        <p className="muted">
+          <a href={routeHref({ name: 'census', unit: census.units[0]!.id })}>Back to one unit’s census</a>
+        </p>
       )}
     </>
+  );
+}
+
+function CensusHead({ first }: { first: string }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{first}</th>
+        <th scope="col">Patient</th>
+        <th scope="col">Age / sex</th>
+        <th scope="col">Allergies</th>
+        <th scope="col">Code status</th>
+        <th scope="col">Isolation</th>
+        <th scope="col">Attending</th>
+        <th scope="col">Admitted</th>
+      </tr>
+    </thead>
+  );
+}
+
+/** One group of patients without a bed, under its heading and count. */
+function GroupTable({ group, now }: { group: CensusGroup; now: number }) {
+  const cut = censusGroupCut(group);
+  return (
+    <section className="census-group" data-testid="census-group" aria-label={censusGroupTitle(group)}>
+      <h2>
+        {censusGroupTitle(group)}{' '}
+        <span className="count">
+          {group.total.toLocaleString('en-US')} patient{group.total === 1 ? '' : 's'} without a bed
+        </span>
+      </h2>
+      <p className="muted">{censusGroupNote(group)}</p>
+      <table className="data census-table" data-testid="census-group-table">
+        <CensusHead first="Place" />
+        <tbody>
+          {group.patients.map((p) => (
+            <PatientRow key={p.id} label={noBedText(p)} p={p} now={now} />
+          ))}
+        </tbody>
+      </table>
+      {cut && (
+        <p className="muted" data-testid="census-group-cut">
+          {cut} (Ctrl+K or /)
+        </p>
+      )}
+    </section>
   );
 }
 
@@ -99,6 +163,10 @@ function BedRow({ bed, now }: { bed: CensusBed; now: number }) {
       </tr>
     );
   }
+  return <PatientRow label={label} p={p} now={now} />;
+}
+
+function PatientRow({ label, p, now }: { label: string; p: CensusPatient; now: number }) {
   return (
     <tr data-testid="census-row">
       <th scope="row">{label}</th>

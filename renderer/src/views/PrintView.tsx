@@ -29,6 +29,8 @@ export function PrintView({ kind, id, onUnit, ...frame }: PrintViewProps) {
       return <UnitPrint unit={id} frame={frame} onUnit={onUnit} what="mar" />;
     case 'census':
       return <UnitPrint unit={id} frame={frame} onUnit={onUnit} what="census" />;
+    case 'census-all':
+      return <UnitPrint unit={null} frame={frame} onUnit={onUnit} what="census" />;
     case 'mar':
       return <PatientPrint patientId={id} frame={frame} what="mar" />;
     case 'summary':
@@ -43,10 +45,17 @@ function firstError(...loads: Load<unknown>[]) {
   return null;
 }
 
-function UnitPrint({ unit, frame, onUnit, what }: { unit: string; frame: FrameProps; onUnit: (n: string | null) => void; what: 'mar' | 'census' }) {
-  const census = useRequest('census', { unit });
+function UnitPrint({ unit, frame, onUnit, what }: { unit: string | null; frame: FrameProps; onUnit: (n: string | null) => void; what: 'mar' | 'census' }) {
+  const census = useRequest('census', unit ? { unit } : {});
+  // A unit's MAR covers its patients without a bed too (the groups of a unit's census are all on it).
   const ids = useMemo(
-    () => (census.state === 'ready' ? census.value.beds.flatMap((b) => (b.patient ? [b.patient.id] : [])) : null),
+    () =>
+      census.state === 'ready'
+        ? [
+            ...census.value.beds.flatMap((b) => (b.patient ? [b.patient.id] : [])),
+            ...(census.value.unit ? census.value.groups.flatMap((g) => g.patients.map((p) => p.id)) : []),
+          ]
+        : null,
     [census],
   );
   const window = marWindow(frame.snapshot.asOf);
@@ -58,7 +67,7 @@ function UnitPrint({ unit, frame, onUnit, what }: { unit: string; frame: FramePr
 
   const error = what === 'mar' ? firstError(census, charts, mars) : firstError(census);
   const ready = census.state === 'ready' && (what === 'census' || (charts.state === 'ready' && mars.state === 'ready'));
-  const title = `${what === 'mar' ? 'Unit MAR' : 'Census'} — ${unitName ?? unit}`;
+  const title = `${what === 'mar' ? 'Unit MAR' : 'Census'} — ${unitName ?? unit ?? 'all units'}`;
   const now = Date.parse(frame.snapshot.asOf);
   const patients = what === 'mar' && charts.state === 'ready' ? charts.value.map((c) => pagePatientOf(c, now)) : undefined;
   const items = useMemo<MarPrintItem[] | null>(

@@ -1,3 +1,4 @@
+import { NO_BED_RECORDED } from '../../../electron/shared/census-text';
 import { defineCommand, EXIT } from '../command';
 import { day, table, withQueries } from './query-common';
 
@@ -27,7 +28,7 @@ export default defineCommand({
     }
     for (const line of table(
       ['NAME', 'MRN', 'BIRTH DATE', 'SEX', 'UNIT', 'BED', 'ID'],
-      found.map((p) => [p.deceased ? `${p.name} (DECEASED)` : p.name, p.mrn, day(p.birthDate), p.sex, p.location?.unit?.name, p.location?.bed, p.id]),
+      found.map((p) => [p.deceased ? `${p.name} (DECEASED)` : p.name, p.mrn, day(p.birthDate), p.sex, p.location?.unit?.name, p.location?.bed ?? NO_BED_RECORDED, p.id]),
     ))
       io.out(line);
     return EXIT.OK;

@@ -1,11 +1,13 @@
-import type { Allergy, CensusBed, HomeQueries, UnitRef } from '../../../shared/contract';
+import type { Allergy, CensusBed, CensusGroup, CensusPatient, HomeQueries, UnitRef } from '../../../shared/contract';
+import { CENSUS_GROUP_LIMIT } from '../../../shared/defaults';
 import { LanternError } from '../../../shared/errors';
 import { S } from '../map';
 import { summarizeAllergies } from '../facts/allergies';
 import { decideBedside, type BedsideEntry } from '../facts/bedside';
-import { PATIENT_COLS, bedsideEntry, type PatientRow, type QueryContext } from './context';
+import { NO_BED_RECORDED_RANK } from '../facts/placement';
+import { PATIENT_COLS, PLACED_PATIENT_COLS, bedsideEntry, type PatientRow, type QueryContext } from './context';
 
-/** The census: every bed of a unit (or of the hospital) with its patient and bedside facts. */
+/** The census: every bed of a unit (or of the hospital) with its patient and bedside facts, then the patients without a bed. */
 export function createCensus(q: QueryContext): HomeQueries['census'] {
   const unitsAll = q.db.prepare('SELECT id, name, aliases FROM unit ORDER BY name');
   const censusBeds = q.db.prepare(
@@ -16,6 +18,7 @@ export function createCensus(q: QueryContext): HomeQueries['census'] {
     `SELECT section, code, num, link, title, at, CASE WHEN section = ${S.ALLERGY} THEN data END AS data FROM item
      WHERE pkey = ? AND section IN (${S.ALLERGY}, ${S.FLAG}, ${S.CODESTATUS})`,
   );
+  const withoutBed = createWithoutBed(q);
 
   /** The facts a census row carries, decided by the same functions the chart uses. */
   function bedsideFlags(pkey: number) {
@@ -32,6 +35,12 @@ export function createCensus(q: QueryContext): HomeQueries['census'] {
     }
     return { allergies: summarizeAllergies(allergies), ...decideBedside(bedside, q.asOf) };
   }
+  const censusPatient = (r: PatientRow): CensusPatient => ({
+    ...q.summary(r),
+    ...bedsideFlags(r.pkey),
+    admitDate: r.admit,
+    attending: r.attending ? q.fix(r.attending) : null,
+  });
 
   function units(): { id: string; name: string; aliases: string[] }[] {
     return (unitsAll.all() as { id: string; name: string; aliases: string }[]).map((u) => ({ id: u.id, name: u.name, aliases: JSON.parse(u.aliases) as string[] }));
@@ -52,13 +61,53 @@ export function createCensus(q: QueryContext): HomeQueries['census'] {
         beds.push({ locationId: r.loc_id, room: r.roomname, bed: r.bedname, patient: null });
         continue;
       }
-      beds.push({
-        locationId: r.loc_id,
-        room: r.roomname,
-        bed: r.bedname,
-        patient: { ...q.summary(r), ...bedsideFlags(r.pkey), admitDate: r.admit, attending: r.attending ? q.fix(r.attending) : null },
+      beds.push({ locationId: r.loc_id, room: r.roomname, bed: r.bedname, patient: censusPatient(r) });
+    }
+    const { groups, withoutUnit } = withoutBed(chosen, censusPatient);
+    return { unit: chosen, units: all.map((u) => ({ id: u.id, name: u.name })), beds, groups, withoutUnit, asOf: q.asOf };
+  };
+}
+
+type PlacedRow = PatientRow & { place: string | null };
+
+/**
+ * The groups of patients without a bed (census-place.ts wrote them at ingest), each listing at
+ * most CENSUS_GROUP_LIMIT by name. A database written before those tables lists every patient
+ * without a bed in one "no bed recorded" group.
+ */
+function createWithoutBed(q: QueryContext) {
+  if (!q.placed) {
+    const count = q.db.prepare('SELECT count(*) FROM patient WHERE bed_id IS NULL').pluck();
+    const rows = q.db.prepare(
+      `SELECT ${PATIENT_COLS}, NULL AS place FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id WHERE p.bed_id IS NULL ORDER BY lower(p.name), p.birth_date LIMIT ?`,
+    );
+    return (chosen: UnitRef | null, row: (r: PatientRow) => CensusPatient): { groups: CensusGroup[]; withoutUnit: number } => {
+      const total = count.get() as number;
+      if (chosen || total === 0) return { groups: [], withoutUnit: total };
+      const patients = (rows.all(CENSUS_GROUP_LIMIT) as PlacedRow[]).map((r) => ({ ...row(r), place: null }));
+      return { groups: [{ kind: 'no-bed-recorded', encounterClass: null, unit: null, total, patients }], withoutUnit: total };
+    };
+  }
+  const groupsOf = q.db.prepare(
+    'SELECT id, rank, class, unit_id, unit_name, n FROM census_group WHERE unit_id = ? OR ? IS NULL ORDER BY rank, class, unit_name IS NULL, unit_name',
+  );
+  const withoutUnit = q.db.prepare('SELECT coalesce(sum(n), 0) FROM census_group WHERE unit_id IS NULL').pluck();
+  const members = q.db.prepare(
+    `SELECT ${PLACED_PATIENT_COLS}, c.place FROM census_place c JOIN census_group g ON g.id = c.grp JOIN patient p ON p.rowid = c.rowid
+     LEFT JOIN bed b ON b.loc_id = p.bed_id WHERE c.grp = ? ORDER BY c.sort LIMIT ?`,
+  );
+  type GroupRow = { id: number; rank: number; class: string | null; unit_id: string | null; unit_name: string | null; n: number };
+  return (chosen: UnitRef | null, row: (r: PatientRow) => CensusPatient): { groups: CensusGroup[]; withoutUnit: number } => {
+    const groups: CensusGroup[] = [];
+    for (const g of groupsOf.all(chosen?.id ?? null, chosen?.id ?? null) as GroupRow[]) {
+      groups.push({
+        kind: g.rank === NO_BED_RECORDED_RANK ? 'no-bed-recorded' : 'encounter',
+        encounterClass: g.class,
+        unit: g.unit_id ? { id: g.unit_id, name: g.unit_name ?? g.unit_id } : null,
+        total: g.n,
+        patients: (members.all(g.id, CENSUS_GROUP_LIMIT) as PlacedRow[]).map((r) => ({ ...row(r), place: r.place })),
       });
     }
-    return { unit: chosen, units: all.map((u) => ({ id: u.id, name: u.name })), beds, asOf: q.asOf };
+    return { groups, withoutUnit: withoutUnit.get() as number };
   };
 }

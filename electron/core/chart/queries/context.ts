@@ -44,8 +44,18 @@ export interface ItemRow {
   aux: string | null;
 }
 
-export const PATIENT_COLS = `p.rowid AS rowid, p.pkey, p.id, p.name, p.mrn, p.birth_date, p.sex, p.deceased, p.bed_id, p.enc_id, p.admit, p.attending,
-  b.bed, b.room, b.unit_id, b.unit_name`;
+const PATIENT_OWN_COLS = 'p.rowid AS rowid, p.pkey, p.id, p.name, p.mrn, p.birth_date, p.sex, p.deceased, p.bed_id, p.enc_id, p.admit, p.attending';
+export const PATIENT_COLS = `${PATIENT_OWN_COLS}, b.bed, b.room, b.unit_id, b.unit_name`;
+/**
+ * The patient's columns with their place: the bed's room and unit, else (c = census_place,
+ * g = census_group, census-place.ts) the unit and room of their current encounter.
+ */
+export const PLACED_PATIENT_COLS = `${PATIENT_OWN_COLS}, b.bed, coalesce(b.room, c.room) AS room, coalesce(b.unit_id, g.unit_id) AS unit_id,
+  coalesce(b.unit_name, g.unit_name) AS unit_name`;
+const PLACE_JOIN = 'LEFT JOIN census_place c ON c.rowid = p.rowid LEFT JOIN census_group g ON g.id = c.grp';
+/** Whether the database places patients without a bed (written since census_place). */
+export const hasCensusPlaces = (db: Database): boolean =>
+  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'census_place'").get() !== undefined;
 export const HOUR = 3_600_000;
 const NOT_FOUND = 'That patient is not in this snapshot. Search again by name, MRN or bed.';
 
@@ -71,8 +81,10 @@ export function bedsideEntry(r: { section: number; code: string | null; num: num
 export type QueryContext = ReturnType<typeof createQueryContext>;
 
 export function createQueryContext(db: Database, meta: SnapshotMeta) {
-  const patientById = db.prepare(`SELECT ${PATIENT_COLS}, p.data FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id WHERE p.id = ? ORDER BY p.rowid DESC LIMIT 1`);
-  const patientByRowid = db.prepare(`SELECT ${PATIENT_COLS} FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id WHERE p.rowid = ?`);
+  const placed = hasCensusPlaces(db);
+  const [cols, join] = placed ? [PLACED_PATIENT_COLS, PLACE_JOIN] : [PATIENT_COLS, ''];
+  const patientById = db.prepare(`SELECT ${cols}, p.data FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id ${join} WHERE p.id = ? ORDER BY p.rowid DESC LIMIT 1`);
+  const patientByRowid = db.prepare(`SELECT ${cols} FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id ${join} WHERE p.rowid = ?`);
   const sectionOf = db.prepare('SELECT section, type, id, at, code, num, link, title, data, aux FROM item WHERE pkey = ? AND section = ?');
   const entityName = db.prepare('SELECT name FROM entity WHERE id = ? AND (type = ? OR ? = \'\') LIMIT 1').pluck();
 
@@ -116,7 +128,7 @@ export function createQueryContext(db: Database, meta: SnapshotMeta) {
   };
 
   const locationOf = (row: Pick<PatientRow, 'bed' | 'room' | 'unit_id' | 'unit_name'>): BedLocation | null =>
-    row.bed === null && row.unit_id === null
+    row.bed === null && row.unit_id === null && row.room === null
       ? null
       : { unit: row.unit_id ? { id: row.unit_id, name: row.unit_name ?? row.unit_id } : null, room: row.room, bed: row.bed };
   const summary = (row: PatientRow): PatientSummary => ({
@@ -137,5 +149,5 @@ export function createQueryContext(db: Database, meta: SnapshotMeta) {
   /** One patient's rows of one chart section. */
   const rowsOf = (pkey: number, section: number): Iterable<ItemRow> => sectionOf.iterate(pkey, section) as Iterable<ItemRow>;
 
-  return { db, asOf: meta.asOf, asOfMs: Date.parse(meta.asOf), entityName, fix, parse, parseItem, locationOf, summary, requirePatient, patientByRow, rowsOf };
+  return { db, placed, asOf: meta.asOf, asOfMs: Date.parse(meta.asOf), entityName, fix, parse, parseItem, locationOf, summary, requirePatient, patientByRow, rowsOf };
 }
