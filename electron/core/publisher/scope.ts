@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { mapResource, patientRefOf, type EncounterAux } from '../chart/map';
 import { R, mapLine, type LocationInfo } from '../chart/mapper';
-import { currentEncounter, unitOf, type EncounterPlace } from '../chart/places';
+import { placePatient, resolveEncounterPlace } from '../chart/facts/placement';
 import type { EncounterInfo } from '../../shared/contract';
 import { writeFileAtomic } from '../home/layout';
 import { PublishError, scanExport } from './publish';
@@ -13,7 +13,7 @@ import { PublishError, scanExport } from './publish';
  * on that unit, with everything that is theirs, and every resource about no patient
  * (practitioners, locations, medications...) that their charts may name. The house-wide
  * snapshot is the whole export. A patient is placed by the same rule as the workstation's
- * census (chart/places.ts).
+ * census (chart/facts/placement.ts).
  */
 
 export interface ScopeUnit {
@@ -70,7 +70,7 @@ export async function placePatients(exportDir: string, units: readonly ScopeUnit
   const { sources } = scanExport(exportDir);
   const ndjson = sources.filter((s) => s.entry.kind === 'ndjson') as Array<{ file: string; entry: { type: string } }>;
   const locations = new Map<string, LocationInfo>();
-  const active = new Map<string, Array<EncounterPlace>>();
+  const active = new Map<string, Array<{ id: string; at: string | null; class: string | null; locations: string[]; display: string | null }>>();
   let patients = 0;
   for (const s of ndjson) {
     const type = s.entry.type;
@@ -94,25 +94,25 @@ export async function placePatients(exportDir: string, units: readonly ScopeUnit
       const data = row.data as EncounterInfo;
       let list = active.get(rec[3]);
       if (!list) active.set(rec[3], (list = []));
-      list.push({ id: rec[2], at: row.at, class: data.class, locations: aux.locations });
+      list.push({ id: rec[2], at: row.at, class: data.class, locations: aux.locations, display: data.location?.bed ?? null });
     }
   }
-  // Topology unit by any Location id that is (part of) it.
+  // The census's own rule (facts/placement.ts), with the topology's units as the units: a
+  // patient is on the unit whose census lists them.
   const byLocation = new Map<string, string>();
   for (const u of units) for (const id of [u.id, ...(u.locations ?? [])]) byLocation.set(id, u.id);
-  const unitFor = (locationId: string): string | null => {
-    const direct = byLocation.get(locationId);
-    if (direct) return direct;
-    const u = unitOf(locations, locationId);
-    return u ? byLocation.get(u) ?? null : null;
+  const lookup = {
+    location: (id: string) => locations.get(id),
+    isBed: (id: string) => locations.get(id)?.phys === 'bd',
+    unitName: (id: string) => (byLocation.has(id) ? id : undefined),
   };
-  const isBed = (id: string) => locations.get(id)?.phys === 'bd';
   const unitOfPatient = new Map<string, string>();
   for (const [patient, encounters] of active) {
-    const now = currentEncounter(encounters, isBed);
-    if (!now) continue;
-    const unit = (now.bed ? unitFor(now.bed) : null) ?? now.encounter.locations.map(unitFor).find((u) => u !== null) ?? null;
-    if (unit) unitOfPatient.set(patient, unit);
+    const current = encounters.map((e) => ({ id: e.id, at: e.at, class: e.class, ...resolveEncounterPlace(e.locations, e.display, lookup) }));
+    const placed = placePatient(current);
+    const unit = placed.kind === 'bed' ? current.find((e) => e.id === placed.encounter)?.unit : placed.kind === 'encounter' ? placed.unit : null;
+    const ours = unit ? byLocation.get(unit.id) : undefined;
+    if (ours) unitOfPatient.set(patient, ours);
   }
   return { unitOfPatient, patients };
 }
