@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo, AppStatus } from '../../electron/shared/contract';
 import type { ErrorInfo } from '../../electron/shared/result';
 import { request } from './api';
@@ -8,7 +8,9 @@ import { ErrorNotice, Loading } from './components/LoadState';
 import { SearchDialog } from './components/SearchDialog';
 import { useNow } from './hooks/useNow';
 import { useRoute } from './hooks/useRoute';
+import { useScreenFocus } from './hooks/useScreenFocus';
 import { useSearchHotkey } from './hooks/useSearchHotkey';
+import { screenTitle } from './lib/route';
 import { freshnessOf } from './lib/time';
 import { Screen } from './Screen';
 
@@ -47,11 +49,20 @@ export function App() {
   const status = load.state === 'ready' ? load.status : null;
   const snapshot = status?.snapshot ?? null;
   const expired = snapshot !== null && status !== null && freshnessOf(now, snapshot.asOf, snapshot.expiresAt, status.staleAfterMinutes) === 'expired';
+  const showScreen = status !== null && snapshot !== null && !expired;
+
+  const main = useRef<HTMLElement>(null);
+  useScreenFocus(main, route, searchOpen);
+  // The window title (the desktop app's title bar follows it) says which screen, never who.
+  const title = !status ? 'Lantern' : !snapshot ? 'No chart data · Lantern' : expired ? 'Copy expired · Lantern' : screenTitle(route, unitName);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
 
   return (
     <div className={`app${status?.demo ? ' demo' : ''}`}>
       <Header status={status} now={now} unitName={unitName} onSearch={openSearch} />
-      <main className="content" id="main">
+      <main className="content" id="main" ref={main}>
         {load.state === 'loading' && <Loading what="Lantern" />}
         {load.state === 'error' && <ErrorNotice title="Lantern cannot reach its data." message={load.error.message} audience={load.error.audience} />}
         {status && !snapshot && (
@@ -64,11 +75,11 @@ export function App() {
           </section>
         )}
         {status && snapshot && expired && <ExpiredNotice snapshot={snapshot} now={now} />}
-        {status && snapshot && !expired && (
+        {showScreen && (
           <Screen route={route} status={status} snapshot={snapshot} shell={info?.shell ?? 'preview'} now={now} onUnit={setUnitName} />
         )}
       </main>
-      {status && snapshot && !expired && searchOpen && <SearchDialog onClose={closeSearch} now={now} />}
+      {showScreen && searchOpen && <SearchDialog onClose={closeSearch} now={now} />}
     </div>
   );
 }
