@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, AppStatus, ExpiredCopy } from '../../electron/shared/contract';
 import type { ErrorInfo } from '../../electron/shared/result';
 import { request } from './api';
@@ -8,7 +8,9 @@ import { ErrorNotice, Loading } from './components/LoadState';
 import { SearchDialog } from './components/SearchDialog';
 import { useNow } from './hooks/useNow';
 import { useRoute } from './hooks/useRoute';
+import { useScreenFocus } from './hooks/useScreenFocus';
 import { useSearchHotkey } from './hooks/useSearchHotkey';
+import { screenTitle } from './lib/route';
 import { Screen } from './Screen';
 
 type StatusLoad = { state: 'loading' } | { state: 'error'; error: ErrorInfo } | { state: 'ready'; status: AppStatus };
@@ -63,10 +65,18 @@ export function App() {
   );
   const expiry = useMemo<Expiry>(() => ({ copy: expired, snapshot, acknowledge, refresh }), [expired, snapshot, acknowledge, refresh]);
 
+  const main = useRef<HTMLElement>(null);
+  useScreenFocus(main, route, searchOpen);
+  // The window title (the desktop app's title bar follows it) says which screen, never who.
+  const title = !status ? 'Lantern' : !snapshot ? 'No chart data · Lantern' : screenTitle(route, unitName);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+
   return (
     <div className={`app${status?.demo ? ' demo' : ''}`}>
       <Header status={status} now={now} unitName={unitName} onSearch={openSearch} />
-      <main className="content" id="main">
+      <main className="content" id="main" ref={main}>
         {load.state === 'loading' && <Loading what="Lantern" />}
         {load.state === 'error' && <ErrorNotice title="Lantern cannot reach its data." message={load.error.message} audience={load.error.audience} />}
         {status && !snapshot && (

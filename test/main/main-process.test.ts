@@ -69,6 +69,14 @@ describe('electron/main against a mocked electron', () => {
     expect(fake.app.enableSandbox).toHaveBeenCalled();
   });
 
+  it('lets the window title follow the page’s (each screen names itself, never the patient)', async () => {
+    await start();
+    const window = fake.windows[0]!;
+    // Electron shows document.title unless a page-title-updated listener prevents it.
+    expect(window.listeners.get('page-title-updated') ?? []).toHaveLength(0);
+    expect(window.webContents.listeners.get('page-title-updated') ?? []).toHaveLength(0);
+  });
+
   it('registers app:// as a secure standard scheme before the app is ready', async () => {
     await start();
     expect(fake.privileged).toEqual([

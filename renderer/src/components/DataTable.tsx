@@ -36,7 +36,7 @@ export function DataTable<T>({ label, columns, rows, rowKey, rowClass, empty, vi
         <thead>
           <tr>
             {columns.map((c) => (
-              <th key={c.key ?? c.header} scope="col" title={c.title}>
+              <th key={c.key ?? c.header} scope="col" title={c.title} style={fixedWidth(c.width)}>
                 {c.header}
               </th>
             ))}
@@ -55,6 +55,14 @@ export function DataTable<T>({ label, columns, rows, rowKey, rowClass, empty, vi
     );
   }
   return <VirtualTable label={label} columns={columns} rows={rows} rowKey={rowKey} rowClass={rowClass} testId={testId} />;
+}
+
+/**
+ * A column given a fixed width ("9rem": a time, a flag) has at least that in the plain table
+ * too, so a date and time never wrap onto two lines however long the test names beside them.
+ */
+function fixedWidth(width: string | undefined): { minWidth: string } | undefined {
+  return width && !width.endsWith('fr') ? { minWidth: width } : undefined;
 }
 
 function VirtualTable<T>({ label, columns, rows, rowKey, rowClass, testId }: Omit<DataTableProps<T>, 'empty' | 'virtualizeAbove'>) {

@@ -26,7 +26,7 @@ export function Header({ status, now, unitName, onSearch }: HeaderProps) {
             </span>
           )}
         </div>
-        <div className="facility" data-testid="facility">
+        <div className="facility" data-testid="facility" title={snapshot ? [snapshot.facility.name, unitName].filter(Boolean).join(' · ') : undefined}>
           {snapshot ? snapshot.facility.name : 'No snapshot'}
           {unitName && <span className="unit-name"> · {unitName}</span>}
         </div>

@@ -1,11 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
-import { parseRoute, type Route } from '../lib/route';
+import { noteHistoryEntry, parseRoute, type Route } from '../lib/route';
 
 /** The current screen, following the URL hash (Back and Forward work). */
 export function useRoute(): Route {
   const [hash, setHash] = useState(() => window.location.hash);
   useEffect(() => {
-    const onChange = () => setHash(window.location.hash);
+    const onChange = () => {
+      noteHistoryEntry();
+      setHash(window.location.hash);
+    };
     window.addEventListener('hashchange', onChange);
     // A change between the first render and this subscription would otherwise be lost.
     onChange();

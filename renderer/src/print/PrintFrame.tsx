@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import type { AppInfo, AppStatus, SnapshotStatus } from '../../../electron/shared/contract';
 import { request } from '../api';
+import { goBack, parentRoute, parseRoute } from '../lib/route';
 import { formatAge, formatStamp, freshnessOf } from '../lib/time';
 import { applyPageCss, type PagePatient, type PrintFreshness } from './page-css';
 import { PrintContext, type PrintInfo } from './PrintContext';
@@ -83,11 +84,11 @@ export function PrintFrame({ title, status, snapshot, shell, unit, orientation, 
   return (
     <PrintContext.Provider value={info}>
       <div className="print-toolbar no-print">
-        <button type="button" onClick={() => history.back()}>
+        <button type="button" onClick={() => goBack(parentRoute(parseRoute(window.location.hash)))}>
           ← Back
         </button>
         <h1>{title}</h1>
-        <button type="button" className="primary" disabled={!ready} onClick={() => void print('dialog')} data-testid="print-button" autoFocus>
+        <button type="button" className="primary" disabled={!ready} onClick={() => void print('dialog')} data-testid="print-button">
           Print
         </button>
         {shell === 'desktop' && (

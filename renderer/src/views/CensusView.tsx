@@ -110,12 +110,10 @@ function CensusHead({ first }: { first: string }) {
       <tr>
         <th scope="col">{first}</th>
         <th scope="col">Patient</th>
-        <th scope="col">Age / sex</th>
         <th scope="col">Allergies</th>
         <th scope="col">Code status</th>
         <th scope="col">Isolation</th>
-        <th scope="col">Attending</th>
-        <th scope="col">Admitted</th>
+        <th scope="col">Attending, admitted</th>
       </tr>
     </thead>
   );
@@ -157,7 +155,7 @@ function BedRow({ bed, now }: { bed: CensusBed; now: number }) {
     return (
       <tr className="empty-bed" data-testid="census-row">
         <th scope="row">{label}</th>
-        <td colSpan={7} className="muted">
+        <td colSpan={5} className="muted">
           Empty bed
         </td>
       </tr>
@@ -175,10 +173,11 @@ function PatientRow({ label, p, now }: { label: string; p: CensusPatient; now: n
           {p.name}
         </a>
         <div className="mrn">{mrnLabel(p.mrn)}</div>
-      </td>
-      <td>
-        {ageSex(p, now)}
-        <div className="muted">DOB {formatDate(p.birthDate)}</div>
+        {/* Age, sex and DOB under the name (and the admission under the attending), not columns
+            of their own: the census fits the window at 1366 px and at 150% zoom. */}
+        <div className="census-age">
+          {ageSex(p, now)} · <span className="muted">DOB {formatDate(p.birthDate)}</span>
+        </div>
       </td>
       <td>
         <AllergyFlag summary={p.allergies} />
@@ -189,8 +188,10 @@ function PatientRow({ label, p, now }: { label: string; p: CensusPatient; now: n
       <td>
         <Isolation values={p.isolation} />
       </td>
-      <td>{p.attending ?? <span className="muted">—</span>}</td>
-      <td>{formatDate(p.admitDate)}</td>
+      <td>
+        {p.attending ?? <span className="muted">Attending not recorded</span>}
+        <div className="muted">Admitted {formatDate(p.admitDate)}</div>
+      </td>
     </tr>
   );
 }

@@ -4,7 +4,7 @@ import { Loading, ProblemNotice } from '../components/LoadState';
 import { ProtocolBody } from '../components/ProtocolBody';
 import { useRequest, useRequests, type Load } from '../hooks/useRequest';
 import { marWindow } from '../lib/mar-grid';
-import type { PrintKind } from '../lib/route';
+import { goBack, parentRoute, type PrintKind } from '../lib/route';
 import { CensusPrint } from '../print/CensusPrint';
 import { MarPrintDocument, pagePatientOf, type MarPrintItem } from '../print/MarPrint';
 import { PrintFrame } from '../print/PrintFrame';
@@ -24,6 +24,7 @@ type FrameProps = Omit<PrintViewProps, 'kind' | 'id' | 'onUnit'>;
 
 /** Print previews: what the page will look like, with Print (and Save as PDF in the desktop app). */
 export function PrintView({ kind, id, onUnit, ...frame }: PrintViewProps) {
+  useEscapeLeaves(kind, id);
   switch (kind) {
     case 'mar-unit':
       return <UnitPrint unit={id} frame={frame} onUnit={onUnit} what="mar" />;
@@ -38,6 +39,20 @@ export function PrintView({ kind, id, onUnit, ...frame }: PrintViewProps) {
     case 'protocol':
       return <ProtocolPrint id={id} frame={frame} />;
   }
+}
+
+/** Esc leaves the preview for the screen it was opened from, as the Back button does. */
+function useEscapeLeaves(kind: PrintKind, id: string): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      // An Esc that closed something else (search, a dialog) is not also a Back.
+      if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]')) return;
+      e.preventDefault();
+      goBack(parentRoute({ name: 'print', kind, id }));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [kind, id]);
 }
 
 function firstError(...loads: Load<unknown>[]) {

@@ -16,6 +16,10 @@ export const SHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 export const VIEWPORTS = {
   laptop: { width: 1280, height: 800 },
   station: { width: 1920, height: 1080 },
+  /** The common ward PC screen. */
+  ward: { width: 1366, height: 768 },
+  /** 1366x768 at 150% zoom: the CSS pixels left (use with deviceScaleFactor 1.5). */
+  wardZoomed: { width: 911, height: 512 },
 } as const;
 
 export interface App {
@@ -40,13 +44,15 @@ export async function startApp(context: ApiContext): Promise<App> {
 
 export interface OpenOptions {
   viewport?: { width: number; height: number };
+  /** Device pixels per CSS pixel: 1.5 is Windows' 150% scaling. */
+  deviceScaleFactor?: number;
   /** Install Playwright's fake clock at this time before the app loads. */
   clockAt?: Date;
 }
 
 /** A fresh page on the app (census), with uncaught page errors collected. */
 export async function openPage(app: App, options: OpenOptions = {}): Promise<Page & { errors: string[] }> {
-  const context = await app.browser.newContext({ viewport: options.viewport ?? VIEWPORTS.laptop, timezoneId: 'UTC', locale: 'en-GB' });
+  const context = await app.browser.newContext({ viewport: options.viewport ?? VIEWPORTS.laptop, deviceScaleFactor: options.deviceScaleFactor, timezoneId: 'UTC', locale: 'en-GB' });
   const page = (await context.newPage()) as Page & { errors: string[] };
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
