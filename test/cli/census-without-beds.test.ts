@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Census } from '../../electron/shared/contract';
+import { formatDate } from '../../electron/shared/time-text';
 import { generatedHome, type E2eHome } from '../e2e/support/homes';
 import { runCli as run } from '../support/cli';
 import { removeBeds, WALK_IN, type BedlessPatient } from '../support/without-beds';
@@ -27,7 +28,7 @@ describe('lantern census without beds', () => {
       const line = lines.find((l) => l.includes(p.mrn));
       expect(line, p.name).toBeDefined();
       expect(line).toContain(p.name);
-      expect(line).toContain(p.birthDate);
+      expect(line).toContain(formatDate(p.birthDate));
       expect(line).toContain(p.room ? `No bed recorded (room ${p.room})` : p.place ? `No bed recorded (${p.place})` : 'No bed recorded');
       // Under its own group's heading: the nearest heading above it.
       const above = lines.slice(0, lines.indexOf(line!)).reverse().find((l) => headings.includes(l));

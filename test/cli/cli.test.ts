@@ -9,7 +9,9 @@ import { runCli as run } from '../support/cli';
 const CONTRACT = [
   'generate',
   'pki init',
+  'pull',
   'publish',
+  'publisher',
   'inspect',
   'enroll',
   'ingest',

@@ -9,14 +9,14 @@ describe('printed MAR layout', () => {
     const w = marWindow('2026-11-21T10:20:00Z');
     const blocks = marHalfDays(Date.parse(w.from), Date.parse(w.to));
     expect(blocks.map((b) => `${b.label} ${b.hours}`)).toEqual([
-      'Wed 18 Nov 10:20–12:00',
-      'Wed 18 Nov 12:00–24:00',
-      'Thu 19 Nov 00:00–12:00',
-      'Thu 19 Nov 12:00–24:00',
-      'Fri 20 Nov 00:00–12:00',
-      'Fri 20 Nov 12:00–24:00',
-      'Sat 21 Nov 00:00–12:00',
-      'Sat 21 Nov 12:00–22:20',
+      'Wed 18 Nov 2026 10:20–12:00',
+      'Wed 18 Nov 2026 12:00–24:00',
+      'Thu 19 Nov 2026 00:00–12:00',
+      'Thu 19 Nov 2026 12:00–24:00',
+      'Fri 20 Nov 2026 00:00–12:00',
+      'Fri 20 Nov 2026 12:00–24:00',
+      'Sat 21 Nov 2026 00:00–12:00',
+      'Sat 21 Nov 2026 12:00–22:20',
     ]);
     expect(blocks[0]!.start).toBe(Date.parse(w.from));
     expect(blocks[blocks.length - 1]!.end).toBe(Date.parse(w.to));

@@ -2,7 +2,7 @@ import { CliError, EXIT, defineCommand, intOption } from '../command';
 
 export default defineCommand({
   name: 'bench',
-  usage: 'lantern bench [--beds N] [--patients N] [--scale] [--no-print] [--json]',
+  usage: 'lantern bench [--beds N] [--patients N] [--scale] [--no-print] [--publisher] [--json]',
   summary: 'Measure publish, ingest, query and print speed on a generated hospital.',
   details: [
     '--beds N     occupied beds of the generated hospital (default 1000), 40 beds per unit',
@@ -11,6 +11,8 @@ export default defineCommand({
     '             measured over all of them by kind of query (name, prefix, typo, MRN, ...)',
     '--scale      run at 100, 1000 and 4000 beds and show how each figure grows',
     '--no-print   skip printing a unit MAR to PDF in Chromium',
+    '--publisher  the publisher service\'s cycle instead: merge, scope per unit, publish every',
+    '             unit and house-wide; full, then with 1% of the resources changed',
     '--json       one JSON object (with --scale: an array, one per size)',
     'Progress goes to stderr; the numbers to stdout. See docs/BENCHMARKS.md.',
   ].join('\n'),
@@ -20,6 +22,7 @@ export default defineCommand({
     patients: { type: 'string' },
     scale: { type: 'boolean' },
     'no-print': { type: 'boolean' },
+    publisher: { type: 'boolean' },
     json: { type: 'boolean' },
   },
   run: async ({ values }, io) => {
@@ -28,6 +31,12 @@ export default defineCommand({
     const most = Math.max(...sizes);
     if (patients !== undefined && patients < most) {
       throw new CliError(`--patients counts the patients in beds too: it must be at least ${most} here (got ${patients}).`, EXIT.USAGE);
+    }
+    if (values['publisher']) {
+      const { runPublisherBench, formatPublisherBench } = await import('../../bench/publisher');
+      const report = await runPublisherBench({ beds: sizes[0]!, log: (line) => io.err(`bench: ${line}`) });
+      io.out(values['json'] ? JSON.stringify(report, null, 2) : formatPublisherBench(report));
+      return 0;
     }
     // Loaded here, not with the CLI: the bench brings the build tools and a browser driver,
     // which every other command (an ingest above all) would otherwise pay for at start-up.
