@@ -4,7 +4,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chart, HomeQueries } from '../../electron/shared/contract';
 import { marWindow } from '../../renderer/src/lib/mar-grid';
-import { formatDateTime } from '../../renderer/src/lib/time';
+import { observationValueText } from '../../electron/shared/observation-text';
+import { formatStamp } from '../../renderer/src/lib/time';
 import { chromiumPath, go, openPage, shot, startApp, VIEWPORTS, type App } from './support/app';
 import { generatedHome, type E2eHome } from './support/homes';
 
@@ -180,16 +181,16 @@ describe.skipIf(!chromiumPath)('screens on the ward PC (1366x768, 100% and 150%)
     expect(await page.getByTestId('banner-name').textContent()).toBe(known.patient.name);
     expect(await page.getByTestId('banner-mrn').textContent()).toBe(`MRN ${known.patient.mrn}`);
     expect(await page.getByTestId('banner-name').isVisible()).toBe(true);
-    expect(await page.getByTestId('as-of').textContent()).toContain(`as of ${formatDateTime(home.context.status().snapshot!.asOf)}`);
+    expect(await page.getByTestId('as-of').textContent()).toContain(`as of ${formatStamp(home.context.status().snapshot!.asOf)}`);
 
-    // The rows are this patient's results, newest first, named as the export names them.
+    // The rows are this patient's results, newest first, named as the export names them, each value with its unit.
     const labs = [...known.labs].sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
-    const firstShown = labs.findIndex((l) => seen.rows[0]![1] === labNames.get(l.id) && seen.rows[0]![2] === l.value);
+    const firstShown = labs.findIndex((l) => seen.rows[0]![1] === labNames.get(l.id) && seen.rows[0]![2] === observationValueText(l));
     expect(firstShown).toBeGreaterThanOrEqual(0);
     seen.rows.forEach((cells, i) => {
       const lab = labs[firstShown + i]!;
       expect(cells[1]).toBe(labNames.get(lab.id));
-      expect(cells[2]).toBe(lab.value);
+      expect(cells[2]).toBe(observationValueText(lab));
     });
     expect(page.errors).toEqual([]);
   });
