@@ -200,32 +200,38 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
       ...c.units.map((u) => ({ key: u.id, units: [{ id: u.id, name: u.name }], dir: scope.units.get(u.id)!.dir, recipients: u.recipients, outbox: u.outbox, prefix: `${safe(c.facility.id)}-${safe(u.id)}-` })),
       { key: 'house', units: [], dir: exportDir, recipients: c.house.recipients, outbox: c.house.outbox, prefix: `${safe(c.facility.id)}-house-` },
     ];
-    for (const t of targets) {
-      try {
-        const file = path.join(built, `${t.prefix}${String(sequence).padStart(10, '0')}.lantern`);
-        const manifest = await publishSnapshot({
-          fhirDir: t.dir,
-          protocolsDir: c.protocols,
-          certPem,
-          keyPem,
-          keyPassphrase,
-          recipients: certificates(t.recipients),
-          facility: c.facility,
-          units: t.units,
-          sequence,
-          expiresAfterMs: parseDuration(c.expires)!,
-          out: file,
-          mapper: chartModel.mapper,
-          clock,
-        });
-        report.asOf ??= manifest.createdAt;
-        for (const outbox of t.outbox) place(file, outbox, t.prefix, c.keep);
-        rmSync(file, { force: true });
-        report.snapshots[t.key] = { file: path.basename(file), patients: manifest.counts['Patient'] ?? 0, resources: Object.values(manifest.counts).reduce((a, b) => a + b, 0) };
-      } catch (error) {
-        report.snapshots[t.key] = { error: error instanceof PublishError ? error.message : `unexpected ${(error as Error).name ?? 'error'}` };
+    // Two at a time: compression runs on libuv's threads while the other snapshot encrypts.
+    // The house-wide snapshot (the largest) first, so the two queues finish together.
+    const queue = [targets.at(-1)!, ...targets.slice(0, -1)];
+    const publishNext = async (): Promise<void> => {
+      for (let t = queue.shift(); t; t = queue.shift()) {
+        try {
+          const file = path.join(built, `${t.prefix}${String(sequence).padStart(10, '0')}.lantern`);
+          const manifest = await publishSnapshot({
+            fhirDir: t.dir,
+            protocolsDir: c.protocols,
+            certPem,
+            keyPem,
+            keyPassphrase,
+            recipients: certificates(t.recipients),
+            facility: c.facility,
+            units: t.units,
+            sequence,
+            expiresAfterMs: parseDuration(c.expires)!,
+            out: file,
+            mapper: chartModel.mapper,
+            clock,
+          });
+          report.asOf ??= manifest.createdAt;
+          for (const outbox of t.outbox) place(file, outbox, t.prefix, c.keep);
+          rmSync(file, { force: true });
+          report.snapshots[t.key] = { file: path.basename(file), patients: manifest.counts['Patient'] ?? 0, resources: Object.values(manifest.counts).reduce((a, b) => a + b, 0) };
+        } catch (error) {
+          report.snapshots[t.key] = { error: error instanceof PublishError ? error.message : `unexpected ${(error as Error).name ?? 'error'}` };
+        }
       }
-    }
+    };
+    await Promise.all([publishNext(), publishNext()]);
     report.durationsMs['publish'] = Date.now() - t2;
     report.ok = Object.values(report.snapshots).every((s) => !s.error);
     if (!report.ok) report.error = `${Object.values(report.snapshots).filter((s) => s.error).length} snapshot(s) failed: see snapshots`;

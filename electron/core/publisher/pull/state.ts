@@ -31,14 +31,12 @@ interface LocalManifest {
   deleted?: Array<{ type: string; url: string }>;
 }
 
-const lastUpdated = (json: string): string | null => {
-  // Cheap when present near the start (as servers write meta first); parsed otherwise.
-  try {
-    const v = (JSON.parse(json) as { meta?: { lastUpdated?: unknown } }).meta?.lastUpdated;
-    return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : null;
-  } catch {
-    return null;
-  }
+/** meta.lastUpdated as an instant, when the resource gives a valid one. */
+const lastUpdated = (r: { meta?: { lastUpdated?: unknown } }): string | null => {
+  const v = r.meta?.lastUpdated;
+  if (typeof v !== 'string') return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
 };
 
 export class PublisherState {
@@ -107,7 +105,7 @@ export class PublisherState {
       for (const f of manifest.output) {
         for await (const line of createInterface({ input: createReadStream(path.join(exportDir, f.url)), crlfDelay: Infinity })) {
           if (!line.trim()) continue;
-          let r: { resourceType?: unknown; id?: unknown };
+          let r: { resourceType?: unknown; id?: unknown; meta?: { lastUpdated?: unknown } };
           try {
             r = JSON.parse(line) as typeof r;
           } catch {
@@ -115,7 +113,7 @@ export class PublisherState {
           }
           if (r.resourceType !== f.type || typeof r.id !== 'string' || !r.id) throw new PullError(`A line of ${f.url} in the pulled export is not a ${f.type} with an id; the publisher state was not changed.`);
           const had = !o.full && exists.get(f.type, r.id) !== undefined;
-          if (upsert.run(f.type, r.id, lastUpdated(line), line).changes) {
+          if (upsert.run(f.type, r.id, lastUpdated(r), line).changes) {
             if (had) summary.changed++;
             else summary.added++;
           }
