@@ -1,9 +1,9 @@
 import type { Allergy, CensusBed, HomeQueries, UnitRef } from '../../../shared/contract';
 import { LanternError } from '../../../shared/errors';
-import { S } from '../map';
+import { S } from '../codes';
 import { summarizeAllergies } from '../facts/allergies';
 import { decideBedside, type BedsideEntry } from '../facts/bedside';
-import { PATIENT_COLS, bedsideEntry, type PatientRow, type QueryContext } from './context';
+import { PATIENT_COLS, bedsideEntry, type ItemRow, type PatientRow, type QueryContext } from './context';
 
 /** The census: every bed of a unit (or of the hospital) with its patient and bedside facts. */
 export function createCensus(q: QueryContext): HomeQueries['census'] {
@@ -13,7 +13,7 @@ export function createCensus(q: QueryContext): HomeQueries['census'] {
      WHERE b.unit_id = ? OR ? IS NULL ORDER BY b.unit_name, b.sort`,
   );
   const censusFlags = q.db.prepare(
-    `SELECT section, code, num, link, title, at, CASE WHEN section = ${S.ALLERGY} THEN data END AS data FROM item
+    `SELECT ${q.itemCols(['section', 'kind', 'active', 'ends', 'label', 'at'])}, CASE WHEN section = ${S.ALLERGY} THEN data END AS data FROM item
      WHERE pkey = ? AND section IN (${S.ALLERGY}, ${S.FLAG}, ${S.CODESTATUS})`,
   );
 
@@ -21,7 +21,7 @@ export function createCensus(q: QueryContext): HomeQueries['census'] {
   function bedsideFlags(pkey: number) {
     const allergies: Allergy[] = [];
     const bedside: BedsideEntry[] = [];
-    type FlagRow = { section: number; code: string | null; num: number | null; link: string | null; title: string | null; at: string | null; data: string | null };
+    type FlagRow = ItemRow<'section' | 'kind' | 'active' | 'ends' | 'label' | 'at'> & { data: string | null };
     for (const r of censusFlags.iterate(pkey) as Iterable<FlagRow>) {
       if (r.section === S.ALLERGY) {
         if (r.data) allergies.push(q.parse<Allergy>(r.data));
