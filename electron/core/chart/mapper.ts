@@ -137,8 +137,13 @@ export function mapLine(type: string, json: string, line: number): ChartRecord {
     locations: row.locations ? JSON.stringify(row.locations) : null,
     raw: KEEP_RAW && !raw ? json : null,
   };
-  const rec: unknown[] = [R.ITEM, line, id, 'id' in pr ? pr.id : null, 'problem' in pr ? `${type}: ${pr.problem}` : null];
-  for (let i = 0; i < ITEM_STORED.length; i++) rec.push(stored[ITEM_STORED[i]!]);
+  const rec: unknown[] = new Array(ITEM_FIRST + ITEM_STORED.length);
+  rec[0] = R.ITEM;
+  rec[ITEM.at.line] = line;
+  rec[ITEM.at.id] = id;
+  rec[ITEM.at.patient] = 'id' in pr ? pr.id : null;
+  rec[ITEM.at.problem] = 'problem' in pr ? `${type}: ${pr.problem}` : null;
+  for (let i = 0; i < ITEM_STORED.length; i++) rec[ITEM_FIRST + i] = stored[ITEM_STORED[i]!];
   return rec as ChartRecord;
 }
 
@@ -167,6 +172,9 @@ function wellFormed(rec: unknown[]): boolean {
       return SECTIONS.has(rec[ITEM.at.section] as number) && isFlag(rec[ITEM.at.active], true) && BEDSIDE_KINDS.has(rec[ITEM.at.kind]);
   }
 }
+
+/** Where an item record's stored columns start (they follow in the table's order). */
+const ITEM_FIRST = ITEM.at[ITEM_STORED[0]];
 
 const packer = createPacker<ChartRecord>(RECORDS, wellFormed);
 

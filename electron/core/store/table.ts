@@ -36,6 +36,7 @@ export const col = {
   jsonText: field<string>('TEXT', 'json-text'),
   integer: field<number>('INTEGER', 'number'),
   real: field<number>('REAL', 'number'),
+  /** A BLOB column (stored, never packed into a record). */
   blob: field<Buffer>('BLOB', 'json'),
   /** A 0/1 INTEGER column. */
   flag: field<0 | 1>('INTEGER', 'number'),

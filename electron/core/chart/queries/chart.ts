@@ -28,6 +28,10 @@ const ORDER: { [F in keyof ChartLists]: ((a: ChartLists[F][number], b: ChartList
   other: null,
 };
 
+const SORTS = (Object.entries(ORDER) as [keyof ChartLists, ((a: unknown, b: unknown) => number) | null][]).filter(
+  (e): e is [keyof ChartLists, (a: unknown, b: unknown) => number] => e[1] !== null,
+);
+
 const emptyLists = (): ChartLists => ({
   allergies: [], conditions: [], medications: [], administrations: [], vitals: [], labs: [], otherObservations: [], notes: [], orders: [],
   encounters: [], procedures: [], immunizations: [], carePlans: [], flags: [], reports: [], careTeam: [], other: [],
@@ -36,7 +40,7 @@ const emptyLists = (): ChartLists => ({
 /** One patient's whole chart, each stored row routed by its section (chart/sections.ts) and sorted for reading. */
 export function createChart(q: QueryContext): HomeQueries['chart'] {
   const itemsOf = q.db.prepare(
-    `SELECT ${q.itemCols(['section', 'type', 'id', 'at', 'code', 'value', 'active', 'order_id', 'ends', 'location_id', 'kind', 'label', 'schedule'])},
+    `SELECT ${q.itemCols(['section', 'type', 'id', 'at', 'active', 'order_id', 'ends', 'location_id', 'kind', 'label'])},
      CASE WHEN section = ${S.RAW} THEN NULL ELSE data END AS data FROM item WHERE pkey = ?`,
   );
   const bedById = q.db.prepare('SELECT bed, room, unit_id, unit_name FROM bed WHERE loc_id = ?');
@@ -66,10 +70,7 @@ export function createChart(q: QueryContext): HomeQueries['chart'] {
       const active = lists.encounters.filter((e) => ['in-progress', 'arrived', 'triaged', 'onleave'].includes(e.status ?? ''));
       current = active.sort(byAtStart)[0] ?? null;
     }
-    for (const field of Object.keys(ORDER) as (keyof ChartLists)[]) {
-      const order = ORDER[field] as ((a: unknown, b: unknown) => number) | null;
-      if (order) (lists[field] as unknown[]).sort(order);
-    }
+    for (const [field, order] of SORTS) (lists[field] as unknown[]).sort(order);
     const fmt = (o: ObservationValue | null) => (o && o.value ? `${o.value}${o.unit ? ` ${o.unit}` : ''}` : null);
     const { codeStatus, isolation } = decideBedside(reading.bedside, q.asOf);
     const latestVitals = latestOfEachKind(lists.vitals);
