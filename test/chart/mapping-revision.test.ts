@@ -20,6 +20,8 @@ const RECORDED: Record<string, string> = {
   'chart/2.3': '87e4db73d9cb7aa41480553580bc3bdbd017adfbf85e7ff67a0a701c854eb590',
   // 2.4: results carry their flag (interpretation, else range, else "no flag given"); components' ranges count.
   'chart/2.4': '32a0b8879b714523c42cd100800846316d07236ed14d4fe227650b6ae43abfe4',
+  // 3.5: item columns with one meaning each (value, active, order_id, ends, location_id, kind, label, schedule, locations); codes are the resource's.
+  'chart/3.5': '29b2ab909c9cb2a27186ad14453b96fccfa529fdf5917b7e4db0410784f46f09',
 };
 
 const work = tempDir();

@@ -1,6 +1,7 @@
 import { decodeItemData, encodeItemData, itemDataJson } from '../../electron/core/chart/compact';
 import { S, mapResource } from '../../electron/core/chart/map';
 import { R, mapLine, packRecords, unpackRecords } from '../../electron/core/chart/mapper';
+import { ITEM } from '../../electron/core/chart/tables';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../electron/shared/contract';
 import { buildChartDb, type InlineExport } from '../support/chart-db';
@@ -274,10 +275,10 @@ describe('compact item data (observations and administrations)', () => {
   );
 
   it('reads back as the very contract object the mapper made, and the same JSON', () => {
-    expect(items.filter(({ rec }) => rec[11].startsWith('[')).length).toBeGreaterThan(5);
+    expect(items.filter(({ rec }) => rec[ITEM.at.data].startsWith('[')).length).toBeGreaterThan(5);
     for (const { rec, expected } of items) {
-      const [, , id, , , section, at, , , link, , data] = rec;
-      const row = { id, at, link, data };
+      const section = rec[ITEM.at.section];
+      const row = { id: rec[ITEM.at.id], at: rec[ITEM.at.at], order_id: rec[ITEM.at.order_id], data: rec[ITEM.at.data] };
       expect(decodeItemData(section, row)).toEqual(expected);
       expect(itemDataJson(section, row)).toBe(JSON.stringify(expected));
     }
@@ -288,7 +289,7 @@ describe('compact item data (observations and administrations)', () => {
     const data = encodeItemData(S.OBS, odd, 'o1', null, null);
     expect(data).toBe(JSON.stringify(odd));
     const old = JSON.stringify({ ...odd, numeric: 1 });
-    expect(decodeItemData(S.OBS, { id: 'o1', at: null, link: null, data: old })).toEqual({ ...odd, numeric: 1 });
-    expect(itemDataJson(S.OBS, { id: 'o1', at: null, link: null, data: old })).toBe(old);
+    expect(decodeItemData(S.OBS, { id: 'o1', at: null, order_id: null, data: old })).toEqual({ ...odd, numeric: 1 });
+    expect(itemDataJson(S.OBS, { id: 'o1', at: null, order_id: null, data: old })).toBe(old);
   });
 });

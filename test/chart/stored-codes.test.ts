@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { S } from '../../electron/core/chart/map';
+import { BEDSIDE, R, S } from '../../electron/core/chart/codes';
 
 /**
  * Section codes are written into every snapshot database (and into the publisher's packed
@@ -34,5 +34,19 @@ describe('stored section codes', () => {
   it('are all different', () => {
     const values = Object.values(S);
     expect(new Set(values).size).toBe(values.length);
+  });
+});
+
+/** Written into every item row (kind) and every packed record (its first field): as fixed as the section codes. */
+describe('stored record kinds and bedside kinds', () => {
+  it('keep their values', () => {
+    expect(R).toEqual({ MALFORMED: 0, PATIENT: 1, ENTITY: 2, ITEM: 3 });
+    expect(BEDSIDE).toEqual({ CODE_STATUS: 'code-status', ISOLATION: 'isolation' });
+  });
+
+  it('are all different, and each record kind is one digit (packed records start with it)', () => {
+    expect(new Set(Object.values(R)).size).toBe(Object.values(R).length);
+    expect(new Set(Object.values(BEDSIDE)).size).toBe(Object.values(BEDSIDE).length);
+    for (const kind of Object.values(R)) expect(String(kind)).toMatch(/^\d$/);
   });
 });

@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chartModel } from '../../electron/core/chart';
+import { R } from '../../electron/core/chart/codes';
+import { ITEM, PATIENT } from '../../electron/core/chart/tables';
 import { openHome } from '../../electron/core/home/open';
 import { ANY_EXTENDED_KEY_USAGE, LANTERN_PUBLISHER_EKU } from '../../electron/core/snapshot/pki/certs';
 import { issueCertificate, type IssueOptions } from '../../electron/core/snapshot/pki/throwaway';
@@ -318,17 +320,19 @@ describe('snapshot refusals (each leaves the home as it was)', () => {
       record(kind, (fields) => fields.map((f, i) => (i === index ? value(f) : f)));
     const first = (packed: string) => packed.indexOf(E) + 1;
     const cases: Array<[string, (packed: string) => string, RegExp]> = [
-      ['a number field that holds text', field(3, 1, () => 'one'), /do not read back/],
-      ['a number field that holds a string', field(3, 8, () => `${N}"70"`), /do not read back/],
-      ['a text field that holds a number', field(1, 2, () => `${N}7`), /do not read back/],
-      ['null where a value is required', field(3, 11, () => N), /do not read back/],
-      ['a JSON field that holds no JSON', field(1, 8, () => 'name: Quillfeather'), /do not read back/],
-      ['identifiers that are not a list', field(1, 11, () => '{"0":"mrn"}'), /do not read back/],
-      ['a section no mapping gives', field(3, 5, () => '99'), /do not read back/],
-      ['a deceased flag neither 0 nor 1', field(1, 7, () => '2'), /do not read back/],
-      ['a line number that is not one', field(3, 1, () => '0'), /do not read back/],
-      ['a field too many', field(3, 2, (id) => `${id}${F}extra`), /do not read back/],
-      ['a field too few', record(1, (fields) => fields.slice(0, -1)), /do not read back/],
+      ['a number field that holds text', field(R.ITEM, ITEM.at.line, () => 'one'), /do not read back/],
+      ['a number field that holds a string', field(R.ITEM, ITEM.at.value, () => `${N}"70"`), /do not read back/],
+      ['a text field that holds a number', field(R.PATIENT, PATIENT.at.id, () => `${N}7`), /do not read back/],
+      ['null where a value is required', field(R.ITEM, ITEM.at.data, () => N), /do not read back/],
+      ['a JSON field that holds no JSON', field(R.PATIENT, PATIENT.at.data, () => 'name: Quillfeather'), /do not read back/],
+      ['identifiers that are not a list', field(R.PATIENT, PATIENT.at.idents, () => '{"0":"mrn"}'), /do not read back/],
+      ['a section no mapping gives', field(R.ITEM, ITEM.at.section, () => '99'), /do not read back/],
+      ['a deceased flag neither 0 nor 1', field(R.PATIENT, PATIENT.at.deceased, () => '2'), /do not read back/],
+      ['an in-force flag neither 0 nor 1', field(R.ITEM, ITEM.at.active, () => '2'), /do not read back/],
+      ['a bedside kind no mapping gives', field(R.ITEM, ITEM.at.kind, () => 'full-code'), /do not read back/],
+      ['a line number that is not one', field(R.ITEM, ITEM.at.line, () => '0'), /do not read back/],
+      ['a field too many', field(R.ITEM, ITEM.at.id, (id) => `${id}${F}extra`), /do not read back/],
+      ['a field too few', record(R.PATIENT, (fields) => fields.slice(0, -1)), /do not read back/],
       ['records run together', (p) => p.replace(E, ''), /do not read back/],
       ['a packed buffer cut short', (p) => p.slice(0, -3), /end inside a record/],
       ['a record fewer than the lines', (p) => p.slice(first(p)), /mapped records, manifest says/],
@@ -348,7 +352,8 @@ describe('snapshot refusals (each leaves the home as it was)', () => {
         expectHomeUnchanged('CORRUPT');
       }
     }
-  });
+    // A snapshot built and ingested twice per case: more than the default time on a busy machine.
+  }, 120_000);
 
   it('still ingests the good snapshot afterwards', async () => {
     const result = await ingestSnapshot(home, good, { model: testModel, clock });

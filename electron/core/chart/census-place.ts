@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
-import type { EncounterAux } from './map';
 import type { LocationInfo } from './mapper';
+import { censusGroupTable, censusPlaceTable } from './tables';
 import { placePatient, resolveEncounterPlace, type CurrentEncounter, type Placement } from './facts/placement';
 
 /**
@@ -11,10 +11,7 @@ import { placePatient, resolveEncounterPlace, type CurrentEncounter, type Placem
  *  census_place  one row per patient without a bed (rowid = the patient's rowid), sorted by name
  */
 export function createCensusPlaceSchema(db: Database): void {
-  db.exec(`
-    CREATE TABLE census_group(id INTEGER PRIMARY KEY, rank INTEGER NOT NULL, class TEXT, unit_id TEXT, unit_name TEXT, n INTEGER NOT NULL);
-    CREATE TABLE census_place(rowid INTEGER PRIMARY KEY, grp INTEGER NOT NULL, room TEXT, place TEXT, sort TEXT NOT NULL);
-  `);
+  db.exec(`${censusGroupTable.create}; ${censusPlaceTable.create};`);
 }
 
 /** An active encounter as the writer keeps it while loading (its row's fields). */
@@ -22,7 +19,8 @@ export interface ActiveEncounter {
   pref: string;
   id: string;
   at: string | null;
-  aux: string;
+  /** The encounter's item.locations (JSON): its location ids, the active one first. */
+  locations: string;
   data: string;
 }
 
@@ -38,17 +36,16 @@ export function placePatients(db: Database, encounters: ActiveEncounter[], locat
 
   const current = new Map<string, Array<CurrentEncounter & { attending: string | null }>>();
   for (const row of encounters) {
-    const aux = JSON.parse(row.aux) as EncounterAux;
     const enc = JSON.parse(row.data) as { attending: string | null; class: string | null; location: { bed: string | null } | null };
-    const place = resolveEncounterPlace(aux.locations, enc.location?.bed ?? null, lookup);
+    const place = resolveEncounterPlace(JSON.parse(row.locations) as string[], enc.location?.bed ?? null, lookup);
     let list = current.get(row.pref);
     if (!list) current.set(row.pref, (list = []));
     list.push({ id: row.id, at: row.at, class: enc.class, attending: enc.attending, ...place });
   }
 
   const update = db.prepare('UPDATE patient SET bed_id = ?, enc_id = ?, admit = ?, attending = ? WHERE rowid = ?');
-  const insPlace = db.prepare('INSERT INTO census_place(rowid,grp,room,place,sort) VALUES (?,?,?,?,?)');
-  const insGroup = db.prepare('INSERT INTO census_group(id,rank,class,unit_id,unit_name,n) VALUES (?,?,?,?,?,?)');
+  const insPlace = db.prepare(censusPlaceTable.insert());
+  const insGroup = db.prepare(censusGroupTable.insert());
   const insUnit = db.prepare('INSERT OR IGNORE INTO unit(id,name,aliases) VALUES (?,?,?)');
   const groups = new Map<string, { id: number; placement: Exclude<Placement, { kind: 'bed' }>; n: number }>();
   const patients = db.prepare('SELECT rowid, id, name, birth_date FROM patient').raw().iterate() as Iterable<[number, string, string, string | null]>;

@@ -1,19 +1,19 @@
 import type { Administration, ObservationFlag, ObservationValue } from '../../shared/contract';
 import { isAbnormalFlag } from './facts/flag';
-import { S } from './map';
+import { S } from './codes';
 
 /**
  * The item table's data column for its two largest sections — observations (vitals, labs,
  * other) and medication administrations — holds the contract object as a JSON array of its
  * values, without key names and without what the row's own columns already hold (the id,
- * `at`, and an administration's orderId, which is the row's link). A third of the bytes of a
+ * `at`, and an administration's orderId, which is the row's order_id). A third of the bytes of a
  * snapshot database go, and with them a third of its page encryption and of the integrity
  * check's reading. Anything of another shape (a value that is not a string or null, say) is
  * stored as the JSON object, as every other section is; readers tell the two apart by the
  * first character, so databases written before this encoding read the same.
  */
 
-type Row = { id: string; at: string | null; link: string | null; data: string };
+type Row = { id: string; at: string | null; order_id: string | null; data: string };
 
 const isText = (v: unknown): v is string | null => v === null || typeof v === 'string';
 const isNumber = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0));
@@ -54,16 +54,16 @@ function observationArray(o: ObservationValue, id: string, at: string | null): u
   return out;
 }
 
-function administrationArray(a: Administration, id: string, at: string | null, link: string | null): unknown[] | null {
-  if (a.id !== id || a.at !== at || a.orderId !== link) return null;
+function administrationArray(a: Administration, id: string, at: string | null, orderId: string | null): unknown[] | null {
+  if (a.id !== id || a.at !== at || a.orderId !== orderId) return null;
   if (typeof a.medication !== 'string' || typeof a.status !== 'string' || !isText(a.reason) || !isText(a.dose) || !isText(a.route) || !isText(a.performer)) return null;
   return [a.medication, a.status, a.reason, a.dose, a.route, a.performer];
 }
 
 /** The data column for a mapped item: compact for the sections above, else the JSON object. */
-export function encodeItemData(section: number, data: unknown, id: string, at: string | null, link: string | null): string {
+export function encodeItemData(section: number, data: unknown, id: string, at: string | null, orderId: string | null): string {
   if (section === S.MEDADMIN) {
-    const a = administrationArray(data as Administration, id, at, link);
+    const a = administrationArray(data as Administration, id, at, orderId);
     if (a) return JSON.stringify(a);
   } else if (section === S.VITAL || section === S.LAB || section === S.OBS) {
     const a = observationArray(data as ObservationValue, id, at);
@@ -81,7 +81,7 @@ export function decodeItemData<T>(section: number, row: Row): T {
   const v = parsed;
   if (section === S.MEDADMIN) {
     const a: Administration = {
-      id: row.id, orderId: row.link, medication: v[0] as string, status: v[1] as string, reason: v[2] as string | null, at: row.at,
+      id: row.id, orderId: row.order_id, medication: v[0] as string, status: v[1] as string, reason: v[2] as string | null, at: row.at,
       dose: v[3] as string | null, route: v[4] as string | null, performer: v[5] as string | null,
     };
     return a as T;

@@ -1,6 +1,8 @@
 import { utf8Prefix } from '../files/utf8';
 import { DamagedBatchError } from '../store/content';
-import { R, type ChartRecord } from './mapper';
+import type { Field } from '../store/table';
+import { R } from './codes';
+import { ENTITY, ITEM, PATIENT, type ChartRecord } from './tables';
 
 /**
  * One value longer than the home's limit (home.json limits.maxFieldBytes) is cut before it is
@@ -13,21 +15,24 @@ import { R, type ChartRecord } from './mapper';
 
 type StoredRecord = Exclude<ChartRecord, { 0: typeof R.MALFORMED }>;
 
+/** Positions of a record kind's fields that hold JSON text, from their descriptions. */
+const jsonFields = (kind: { fields: readonly (readonly [string, Field])[] }): number[] =>
+  kind.fields.flatMap(([, f], i) => (f.codec === 'json-text' ? [i + 1] : []));
 /** Fields that hold JSON text (cut inside, value by value), by record kind. */
 const JSON_FIELDS: Record<StoredRecord[0], readonly number[]> = {
-  [R.PATIENT]: [8, 9],
-  [R.ENTITY]: [4],
-  [R.ITEM]: [11, 12, 13],
+  [R.PATIENT]: jsonFields(PATIENT),
+  [R.ENTITY]: jsonFields(ENTITY),
+  [R.ITEM]: jsonFields(ITEM),
 };
 /** The field holding the resource's source JSON, when the record keeps it. */
 const SOURCE_FIELD: Record<StoredRecord[0], number> = {
-  [R.PATIENT]: 9,
-  [R.ENTITY]: 4,
-  [R.ITEM]: 13,
+  [R.PATIENT]: PATIENT.at.raw,
+  [R.ENTITY]: ENTITY.at.raw,
+  [R.ITEM]: ITEM.at.raw,
 };
 /** Fields only searched, never shown (the name tokens, the identifier keys): cut without a mark. */
 const SEARCH_FIELDS: Record<StoredRecord[0], readonly number[]> = {
-  [R.PATIENT]: [10, 11],
+  [R.PATIENT]: [PATIENT.at.tokens, PATIENT.at.idents],
   [R.ENTITY]: [],
   [R.ITEM]: [],
 };

@@ -32,29 +32,11 @@ import {
 } from '../fhir/util';
 import { isNoKnownAllergy } from './facts/allergies';
 import { isAbnormalFlag, observationFlag, worstFlag } from './facts/flag';
+import { BEDSIDE, S, type SectionCode } from './codes';
 import { describeTiming, type DoseTiming } from './schedule';
+import type { ItemColumns } from './tables';
 
-/** Chart sections: what a stored row is, for the chart query to route it. */
-export const S = {
-  RAW: 0,
-  ENCOUNTER: 1,
-  ALLERGY: 2,
-  CONDITION: 3,
-  MEDREQ: 4,
-  MEDADMIN: 5,
-  VITAL: 6,
-  LAB: 7,
-  OBS: 8,
-  REPORT: 9,
-  NOTE: 10,
-  ORDER: 11,
-  CAREPLAN: 12,
-  CARETEAM: 13,
-  PROCEDURE: 14,
-  IMMUNIZATION: 15,
-  FLAG: 16,
-  CODESTATUS: 17,
-} as const;
+export { S } from './codes';
 
 /** Resource types that are about one patient and must name one. */
 export const PATIENT_TYPES = new Set([
@@ -66,24 +48,19 @@ export const PATIENT_TYPES = new Set([
   'Appointment', 'Communication', 'CommunicationRequest', 'Task', 'BodyStructure', 'List',
 ]);
 
-/** One mapped row of the item table. */
-export interface Row {
-  section: number;
-  at: string | null;
-  code: string | null;
-  num: number | null;
-  link: string | null;
-  title: string | null;
-  /** The contract object (or raw JSON text for RAW rows). */
-  data: unknown;
-  /** What the queries need besides the contract object (schedule, location ids). */
-  aux: unknown;
-}
-
-export interface EncounterAux {
-  locations: string[];
-  active: boolean;
-}
+/**
+ * One mapped row of the item table: its section, the time it sorts by and the contract object
+ * (or the line itself for an unmapped record), and those of the item columns it has; the rest
+ * are NULL (chart/tables.ts says what each means).
+ */
+export type Row = { section: SectionCode; at: string | null; data: unknown } & Partial<
+  Pick<ItemColumns, 'code' | 'value' | 'active' | 'order_id' | 'ends' | 'location_id' | 'kind' | 'label'>
+> & {
+  /** A medication order's dose schedule. */
+  schedule?: OrderAux;
+  /** Every location an encounter names, most specific first. */
+  locations?: string[];
+};
 
 export interface OrderAux {
   timing: DoseTiming;
@@ -236,7 +213,7 @@ function rangeBounds(r: Json): { low: number | null; high: number | null } {
   return { low: lo ? num(lo['value']) : null, high: hi ? num(hi['value']) : null };
 }
 
-function observation(r: Json): { obs: ObservationValue; section: number } {
+function observation(r: Json): { obs: ObservationValue; section: SectionCode } {
   const v = valueOf(r);
   const interp = coding(r['interpretation']).code ?? ccText(r['interpretation']);
   const interpretationOf = (x: Json) => {
@@ -247,7 +224,7 @@ function observation(r: Json): { obs: ObservationValue; section: number } {
   let flag = observationFlag({ interpretation: interpretationOf(r), numeric: v.numeric, ...rangeBounds(r) });
   const catCodes = codes(r['category']);
   const code = coded(r['code']);
-  let section: number = S.OBS;
+  let section: SectionCode = S.OBS;
   if (catCodes.includes('vital-signs')) section = S.VITAL;
   else if (catCodes.includes('laboratory')) section = S.LAB;
   else if (!catCodes.length && code.code && VITAL_CODES.has(code.code)) section = S.VITAL;
@@ -338,8 +315,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
         participants,
         reason: ccText(r['reasonCode']) ?? refLabel(r['reasonReference'], contained),
       };
-      const aux: EncounterAux = { locations: locs.map((l) => l.id), active };
-      return { section: S.ENCOUNTER, at: p.start, code: data.class, num: active ? 1 : 0, link: locs[0]?.id ?? null, title: null, data, aux };
+      return { section: S.ENCOUNTER, at: p.start, active: active ? 1 : 0, location_id: locs[0]?.id ?? null, locations: locs.map((l) => l.id), data };
     }
     case 'AllergyIntolerance': {
       const nka = isNoKnownAllergy(codes(r['code']), ccText(r['code']));
@@ -370,7 +346,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
         noKnownAllergy: nka,
       };
       // What the entries mean is decided at query time (facts/allergies.ts), from all of them.
-      return { section: S.ALLERGY, at: data.recordedDate, code: nka ? 'NKA' : null, num: null, link: null, title: null, data, aux: null };
+      return { section: S.ALLERGY, at: data.recordedDate, code: coding(r['code']).code, data };
     }
     case 'Condition': {
       const data: Condition = {
@@ -381,7 +357,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
         abatement: whenOf(r, 'abatementDateTime', 'abatementPeriod') ?? str(r['abatementString']),
         category: ccText(r['category']),
       };
-      return { section: S.CONDITION, at: data.onset, code: data.code.code, num: null, link: null, title: null, data, aux: null };
+      return { section: S.CONDITION, at: data.onset, code: data.code.code, data };
     }
     case 'MedicationRequest': {
       const dosage = obj(first(r['dosageInstruction']));
@@ -413,8 +389,8 @@ export function mapResource(type: string, r: Json, line: string): Row {
         end: bounds.end ?? (validity ? str(validity['end']) : null),
         instructions: (dosage && (str(dosage['text']) ?? str(dosage['patientInstruction']))) ?? null,
       };
-      const aux: OrderAux = { timing: prn ? { code: null, frequency: null, period: null, periodUnit: null, timeOfDay: [] } : timing, start: data.start ?? data.authoredOn, end: data.end };
-      return { section: S.MEDREQ, at: data.authoredOn, code: null, num: null, link: null, title: null, data, aux };
+      const schedule: OrderAux = { timing: prn ? { code: null, frequency: null, period: null, periodUnit: null, timeOfDay: [] } : timing, start: data.start ?? data.authoredOn, end: data.end };
+      return { section: S.MEDREQ, at: data.authoredOn, data, schedule };
     }
     case 'MedicationAdministration': {
       const dosage = obj(r['dosage']);
@@ -433,16 +409,16 @@ export function mapResource(type: string, r: Json, line: string): Row {
         route: dosage ? ccText(dosage['route']) : null,
         performer: performer ? refLabel(performer['actor'], contained) : null,
       };
-      return { section: S.MEDADMIN, at: data.at, code: null, num: null, link: reqId, title: null, data, aux: null };
+      return { section: S.MEDADMIN, at: data.at, order_id: reqId, data };
     }
     case 'Observation': {
       if (isCodeStatusObservation(r)) {
         const { obs } = observation(r);
         const live = status !== 'entered-in-error' && status !== 'cancelled';
-        return { section: S.CODESTATUS, at: obs.at, code: obs.code.code, num: live ? 1 : 0, link: null, title: obs.value ?? ccText(r['code']), data: obs, aux: null };
+        return { section: S.CODESTATUS, at: obs.at, code: obs.code.code, active: live ? 1 : 0, kind: BEDSIDE.CODE_STATUS, label: obs.value ?? ccText(r['code']), data: obs };
       }
       const { obs, section } = observation(r);
-      return { section, at: obs.at, code: obs.code.code ?? obs.code.display, num: obs.numeric, link: null, title: null, data: obs, aux: null };
+      return { section, at: obs.at, code: obs.code.code ?? obs.code.display, value: obs.numeric, data: obs };
     }
     case 'DiagnosticReport': {
       const parts: string[] = [];
@@ -457,7 +433,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
         if (results.length) parts.push(`Results: ${results.join('; ')}`);
       }
       const data = item(r, ccText(r['category']) ?? 'Report', ccText(r['code']) ?? 'Report', status, whenOf(r, 'effectiveDateTime', 'effectivePeriod', 'issued'), parts.join('\n\n') || null);
-      return { section: S.REPORT, at: data.at, code: coding(r['code']).code, num: null, link: null, title: null, data, aux: null };
+      return { section: S.REPORT, at: data.at, code: coding(r['code']).code, data };
     }
     case 'DocumentReference': {
       const texts: string[] = [];
@@ -481,7 +457,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
         status: str(r['docStatus']) ?? status,
         text: texts.join('\n\n') || '(no text in the extract)',
       };
-      return { section: S.NOTE, at: data.at, code: null, num: null, link: null, title: null, data, aux: null };
+      return { section: S.NOTE, at: data.at, data };
     }
     case 'ServiceRequest':
     case 'NutritionOrder':
@@ -510,7 +486,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
         authoredOn: str(r['authoredOn']) ?? str(r['dateTime']),
         details: details.join('; ') || null,
       };
-      return { section: S.ORDER, at: data.authoredOn, code: code.code, num: null, link: null, title: null, data, aux: null };
+      return { section: S.ORDER, at: data.authoredOn, code: code.code, data };
     }
     case 'CarePlan': {
       const acts = arr(r['activity'])
@@ -519,7 +495,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
         .filter((x): x is string => !!x);
       const detail = [str(r['description']), ...acts.map((a) => `• ${a}`)].filter((x): x is string => !!x).join('\n') || null;
       const data = item(r, 'Care plan', str(r['title']) ?? ccText(r['category']) ?? 'Care plan', status, period(r['period']).start ?? str(r['created']), detail);
-      return { section: S.CAREPLAN, at: data.at, code: null, num: null, link: null, title: null, data, aux: null };
+      return { section: S.CAREPLAN, at: data.at, data };
     }
     case 'CareTeam': {
       const team = str(r['name']) ?? ccText(r['category']);
@@ -528,17 +504,17 @@ export function mapResource(type: string, r: Json, line: string): Row {
         .map((p) => ({ name: refLabel(p['member'], contained) ?? 'Not named', role: ccText(p['role']), team }))
         .filter((m) => m.role !== 'Patient');
       const active = status === null || status === 'active' || status === 'proposed';
-      return { section: S.CARETEAM, at: period(r['period']).start, code: null, num: active ? 1 : 0, link: null, title: null, data: members, aux: null };
+      return { section: S.CARETEAM, at: period(r['period']).start, active: active ? 1 : 0, data: members };
     }
     case 'Procedure': {
       const data = item(r, 'Procedure', ccText(r['code']) ?? 'Procedure', status, whenOf(r, 'performedDateTime', 'performedPeriod', 'performedString'),
         [ccText(r['bodySite']), ccText(r['outcome']), ccText(r['reasonCode']), ...arr(r['note']).map((n) => (isObj(n) ? str(n['text']) : null))].filter((x): x is string => !!x).join('; ') || null);
-      return { section: S.PROCEDURE, at: data.at, code: coding(r['code']).code, num: null, link: null, title: null, data, aux: null };
+      return { section: S.PROCEDURE, at: data.at, code: coding(r['code']).code, data };
     }
     case 'Immunization': {
       const data = item(r, 'Immunization', ccText(r['vaccineCode']) ?? 'Vaccine', status, whenOf(r, 'occurrenceDateTime') ?? str(r['occurrenceString']),
         [str(r['lotNumber']) ? `Lot ${String(r['lotNumber'])}` : null, quantity(r['doseQuantity']), ccText(r['site']), ccText(r['statusReason'])].filter((x): x is string => !!x).join('; ') || null);
-      return { section: S.IMMUNIZATION, at: data.at, code: coding(r['vaccineCode']).code, num: null, link: null, title: null, data, aux: null };
+      return { section: S.IMMUNIZATION, at: data.at, code: coding(r['vaccineCode']).code, data };
     }
     case 'Flag': {
       const text = ccText(r['code']) ?? 'Flag';
@@ -550,12 +526,12 @@ export function mapResource(type: string, r: Json, line: string): Row {
       return {
         section: S.FLAG,
         at: data.at,
-        code: cs ? 'CODESTATUS' : isIsolation(text) ? 'ISOLATION' : null,
-        num: active ? 1 : 0,
-        link: p.end,
-        title: text,
+        code: coding(r['code']).code,
+        active: active ? 1 : 0,
+        ends: p.end,
+        kind: cs ? BEDSIDE.CODE_STATUS : isIsolation(text) ? BEDSIDE.ISOLATION : null,
+        label: text,
         data,
-        aux: null,
       };
     }
     case 'Consent': {
@@ -574,7 +550,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
         const title = texts.find((t) => CODE_STATUS_TEXT.test(t)) ?? texts[0] ?? 'Advance directive on file';
         const live = status === 'active';
         const data = item(r, 'Consent', title, status, str(r['dateTime']), texts.join('; ') || null);
-        return { section: S.CODESTATUS, at: data.at, code: 'Consent', num: live ? 1 : 0, link: null, title, data, aux: null };
+        return { section: S.CODESTATUS, at: data.at, active: live ? 1 : 0, kind: BEDSIDE.CODE_STATUS, label: title, data };
       }
       return raw(type, r, line);
     }
@@ -601,5 +577,5 @@ export function summarize(type: string, r: Json): string {
 }
 
 function raw(type: string, r: Json, line: string): Row {
-  return { section: S.RAW, at: null, code: null, num: null, link: null, title: summarize(type, r), data: line, aux: null };
+  return { section: S.RAW, at: null, label: summarize(type, r), data: line };
 }

@@ -1,11 +1,15 @@
 import type { PatientDetail } from '../../shared/contract';
-import { DamagedBatchError, type ContentMapper } from '../store/content';
+import type { ContentMapper } from '../store/content';
+import { END, SEP, createPacker } from '../store/packing';
 import { arr, ccText, codes, humanName, isObj, nameOf, obj, parseRef, str, type Json } from '../fhir/util';
+import { BEDSIDE, R, S } from './codes';
 import { encodeItemData } from './compact';
-import { S, mapResource, patientRefOf } from './map';
+import { mapResource, patientRefOf } from './map';
+import { ENTITY, ITEM, ITEM_STORED, PATIENT, RECORDS, SCHEMA_VERSION, type ChartRecord, type ItemColumns, type LocationInfo } from './tables';
 
-/** 2: observations and administrations stored compactly (chart/compact.ts). */
-export const SCHEMA_VERSION = 2;
+export { SCHEMA_VERSION } from './tables';
+export { R } from './codes';
+export type { ChartRecord, LocationInfo } from './tables';
 
 /**
  * The stateless half of the chart writer: one NDJSON line in, one record out (a flat tuple
@@ -13,28 +17,6 @@ export const SCHEMA_VERSION = 2;
  * nothing between lines, so the ingest can run it on another thread; what needs the whole
  * picture (patient keys, counts, locations, unresolved references) is the writer's (store.ts).
  */
-
-export const R = { MALFORMED: 0, PATIENT: 1, ENTITY: 2, ITEM: 3 } as const;
-
-/** Location facts the bed table is built from, once every Location has been seen. */
-export interface LocationInfo {
-  name: string | null;
-  phys: string | null;
-  partOf: string | null;
-  aliases: string[];
-}
-
-export type MalformedRecord = [kind: typeof R.MALFORMED, line: number, reason: string];
-export type PatientRecord = [
-  kind: typeof R.PATIENT, line: number, id: string, name: string, mrn: string | null, birthDate: string | null, sex: string | null,
-  deceased: 0 | 1, detail: string, raw: string, tokens: string, idents: string[],
-];
-export type EntityRecord = [kind: typeof R.ENTITY, line: number, id: string, name: string | null, raw: string, location: LocationInfo | null];
-export type ItemRecord = [
-  kind: typeof R.ITEM, line: number, id: string, patient: string | null, problem: string | null, section: number, at: string | null,
-  code: string | null, num: number | null, link: string | null, title: string | null, data: string, aux: string | null, raw: string | null,
-];
-export type ChartRecord = MalformedRecord | PatientRecord | EntityRecord | ItemRecord;
 
 /** Lower-case, accent-free name tokens; "O'Brien" gives o, brien and obrien. */
 export function nameTokens(text: string): string[] {
@@ -138,100 +120,39 @@ export function mapLine(type: string, json: string, line: number): ChartRecord {
   }
   const row = mapResource(type, r, json);
   const raw = row.section === S.RAW;
-  return [
-    R.ITEM, line, id, 'id' in pr ? pr.id : null, 'problem' in pr ? `${type}: ${pr.problem}` : null, row.section, row.at, row.code, row.num,
-    row.link, row.title, raw ? json : encodeItemData(row.section, row.data, id, row.at, row.link), row.aux === null ? null : JSON.stringify(row.aux), KEEP_RAW && !raw ? json : null,
-  ];
-}
-
-/*
- * Records cross threads, and snapshots (mapped entries), packed into one string per batch:
- * a structured clone of thousands of small arrays costs far more than one flat string.
- * Fields are separated by U+0000 and each record ends with U+0001. JSON text (J) cannot hold
- * a raw control character (JSON.parse refuses it), so it goes as it is; other strings (S) go
- * as they are unless they hold U+0000..U+0002, then as U+0002 + JSON. U+0002 alone is null.
- * Numbers (N) as decimal text; objects (O) as JSON.
- */
-const S_ = 0;
-const J_ = 1;
-const N_ = 2;
-const O_ = 3;
-/** Added to a field's kind when the field is never null (the table column is NOT NULL, or the writer needs it). */
-const REQ = 4;
-const FIELDS: Record<ChartRecord[0], readonly number[]> = {
-  [R.MALFORMED]: [N_ | REQ, S_ | REQ],
-  [R.PATIENT]: [N_ | REQ, S_ | REQ, S_ | REQ, S_, S_, S_, N_ | REQ, J_ | REQ, J_ | REQ, S_ | REQ, O_ | REQ],
-  [R.ENTITY]: [N_ | REQ, S_ | REQ, S_, J_ | REQ, O_],
-  [R.ITEM]: [N_ | REQ, S_ | REQ, S_, S_, N_ | REQ, S_, S_, N_, S_, S_, J_ | REQ, J_, J_],
-};
-const SEP = '\u0000';
-const END = '\u0001';
-const NULL = '\u0002';
-
-/** Does the text hold U+0000, U+0001 or U+0002? */
-function hasSeparator(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) <= 2) return true;
-  return false;
-}
-
-function encode(kind: number, value: unknown): string {
-  if (value === null) return NULL;
-  switch (kind & 3) {
-    case S_:
-      return hasSeparator(value as string) ? NULL + JSON.stringify(value) : (value as string);
-    case J_:
-      return value as string;
-    case N_:
-      return String(value);
-    default:
-      return JSON.stringify(value);
-  }
-}
-
-const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-
-/** JSON text of an object or an array, by its first and last characters (a full parse would cost the ingest a fifth). */
-function looksLikeJson(text: string): boolean {
-  let a = 0;
-  let b = text.length - 1;
-  while (a < b && isSpace(text.charCodeAt(a))) a++;
-  while (b > a && isSpace(text.charCodeAt(b))) b--;
-  const first = text.charCodeAt(a);
-  const last = text.charCodeAt(b);
-  return b > a && ((first === 0x7b && last === 0x7d) || (first === 0x5b && last === 0x5d));
-}
-
-/** One field back from its text; throws for anything packRecords() would not have written. */
-function decode(kind: number, text: string): unknown {
-  if (text.charCodeAt(0) === 2) {
-    if (text.length === 1) {
-      if (kind & REQ) throw new Error('a required field is null');
-      return null;
-    }
-    // Only strings holding a separator are written this way.
-    const value: unknown = kind & 3 ? undefined : JSON.parse(text.slice(1));
-    if (typeof value !== 'string') throw new Error('not a string');
-    return value;
-  }
-  switch (kind & 3) {
-    case S_:
-      return text;
-    case J_:
-      if (!looksLikeJson(text)) throw new Error('not JSON');
-      return text;
-    case N_: {
-      const n = Number(text);
-      if (Number.isNaN(n) || text === '') throw new Error('not a number'); // records hold no NaN
-      return n;
-    }
-    default:
-      return JSON.parse(text);
-  }
+  const orderId = row.order_id ?? null;
+  const stored: Omit<ItemColumns, 'pkey' | 'type' | 'src' | 'line' | 'id'> = {
+    section: row.section,
+    at: row.at,
+    code: row.code ?? null,
+    value: row.value ?? null,
+    active: row.active ?? null,
+    order_id: orderId,
+    ends: row.ends ?? null,
+    location_id: row.location_id ?? null,
+    kind: row.kind ?? null,
+    label: row.label ?? null,
+    data: raw ? json : encodeItemData(row.section, row.data, id, row.at, orderId),
+    schedule: row.schedule ? JSON.stringify(row.schedule) : null,
+    locations: row.locations ? JSON.stringify(row.locations) : null,
+    raw: KEEP_RAW && !raw ? json : null,
+  };
+  const rec: unknown[] = new Array(ITEM_FIRST + ITEM_STORED.length);
+  rec[0] = R.ITEM;
+  rec[ITEM.at.line] = line;
+  rec[ITEM.at.id] = id;
+  rec[ITEM.at.patient] = 'id' in pr ? pr.id : null;
+  rec[ITEM.at.problem] = 'problem' in pr ? `${type}: ${pr.problem}` : null;
+  for (let i = 0; i < ITEM_STORED.length; i++) rec[ITEM_FIRST + i] = stored[ITEM_STORED[i]!];
+  return rec as ChartRecord;
 }
 
 const SECTIONS = new Set<number>(Object.values(S));
 const isText = (v: unknown): v is string | null => v === null || typeof v === 'string';
 const isTextList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+const BEDSIDE_KINDS = new Set<unknown>([null, ...Object.values(BEDSIDE)]);
+const isFlag = (v: unknown, nullable: boolean) => v === 0 || v === 1 || (nullable && v === null);
 
 /** What the writer relies on beyond each field's type: a line number, an id, the values it switches on. */
 function wellFormed(rec: unknown[]): boolean {
@@ -242,56 +163,29 @@ function wellFormed(rec: unknown[]): boolean {
   if (id.length === 0 || id.length > 200) return false;
   switch (rec[0]) {
     case R.PATIENT:
-      return (rec[7] === 0 || rec[7] === 1) && isTextList(rec[11]);
+      return isFlag(rec[PATIENT.at.deceased], false) && isTextList(rec[PATIENT.at.idents]);
     case R.ENTITY: {
-      const loc = rec[5] as Record<string, unknown> | null;
+      const loc = rec[ENTITY.at.location] as Record<string, unknown> | null;
       return loc === null || (typeof loc === 'object' && !Array.isArray(loc) && isText(loc['name']) && isText(loc['phys']) && isText(loc['partOf']) && isTextList(loc['aliases']));
     }
     default:
-      return SECTIONS.has(rec[5] as number);
+      return SECTIONS.has(rec[ITEM.at.section] as number) && isFlag(rec[ITEM.at.active], true) && BEDSIDE_KINDS.has(rec[ITEM.at.kind]);
   }
 }
 
-/** Records to one string (see above). */
-export function packRecords(records: readonly ChartRecord[]): string {
-  let out = '';
-  for (let r = 0; r < records.length; r++) {
-    const rec = records[r]!;
-    const fields = FIELDS[rec[0]];
-    out += rec[0];
-    for (let i = 0; i < fields.length; i++) out += SEP + encode(fields[i]!, rec[i + 1]);
-    out += END;
-  }
-  return out;
-}
+/** Where an item record's stored columns start (they follow in the table's order). */
+const ITEM_FIRST = ITEM.at[ITEM_STORED[0]];
+
+const packer = createPacker<ChartRecord>(RECORDS, wellFormed);
+
+/** Records to one string (store/packing.ts), each field as its description says (chart/tables.ts). */
+export const packRecords = (records: readonly ChartRecord[]): string => packer.pack(records);
 
 /**
- * packRecords, undone; throws DamagedBatchError for anything it would not have written: a
- * record cut short or run on, a field too many or too few, a field of the wrong type, null
- * where a value is required, an unknown kind or section. Records mapped by the publisher come
- * this way, so they are held to what the mapping of a line can give.
+ * packRecords, undone; throws DamagedBatchError for anything it would not have written. Records
+ * mapped by the publisher come this way, so they are held to what the mapping of a line can give.
  */
-export function unpackRecords(packed: string): ChartRecord[] {
-  const out: ChartRecord[] = [];
-  if (packed === '') return out;
-  if (packed.charCodeAt(packed.length - 1) !== 1) throw new DamagedBatchError('the last record is not ended');
-  const records = packed.split(END);
-  for (let r = 0; r < records.length - 1; r++) {
-    const parts = records[r]!.split(SEP);
-    const kind = Number(parts[0]) as ChartRecord[0];
-    const fields = FIELDS[kind];
-    if (!fields || parts[0]!.length !== 1 || parts.length !== fields.length + 1) throw new DamagedBatchError(`record ${r + 1} is damaged`);
-    const rec: unknown[] = [kind];
-    try {
-      for (let i = 0; i < fields.length; i++) rec.push(decode(fields[i]!, parts[i + 1]!));
-    } catch {
-      throw new DamagedBatchError(`record ${r + 1} is damaged`);
-    }
-    if (!wellFormed(rec)) throw new DamagedBatchError(`record ${r + 1} is damaged`);
-    out.push(rec as ChartRecord);
-  }
-  return out;
-}
+export const unpackRecords = (packed: string): ChartRecord[] => packer.unpack(packed);
 
 /**
  * Where each record's id is in a packed batch, without unpacking it: the third field, unless
@@ -328,7 +222,7 @@ export function packedIds(packed: string, each: (text: string, start: number, en
  * mapLine() or packRecords() give for a line changes (a test holds a digest of the mapping
  * of a sample hospital to it). Keeping the source JSON is part of it.
  */
-const MAPPING_REVISION = 4;
+const MAPPING_REVISION = 5;
 
 export const chartMapper: ContentMapper<ChartRecord> = {
   name: 'chart',

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { PatientSummary } from '../../shared/contract';
 import { nameTokens } from './mapper';
+import { searchTable } from './tables';
 import { NameCorrector, damerau } from './typo';
 
 /**
@@ -23,12 +24,12 @@ export const CANDIDATES = 200;
 
 /** Part of the chart schema (createSchema). */
 export function createSearchSchema(db: Database): void {
-  db.exec('CREATE TABLE patient_search(rowid INTEGER PRIMARY KEY, name TEXT NOT NULL, birth_date TEXT, tokens TEXT NOT NULL)');
+  db.exec(searchTable.create);
 }
 
 /** The writer's half: one row per Patient row, under the same rowid as the patient and its name index row. */
 export function searchRowWriter(db: Database): (rowid: number, name: string, birthDate: string | null, tokens: string) => void {
-  const ins = db.prepare('INSERT INTO patient_search(rowid,name,birth_date,tokens) VALUES (?,?,?,?)');
+  const ins = db.prepare(searchTable.insert());
   return (rowid, name, birthDate, tokens) => void ins.run(rowid, name, birthDate, tokens);
 }
 

@@ -3,22 +3,24 @@ import type { ContentProblem, ContentReport, ContentWriter, MappedBatch, Protoco
 import { htmlToText } from '../fhir/util';
 import { IdKeys, idKey, type SeenIds } from '../store/id-keys';
 import { cutRecord, recordOver, sizeText } from './limit';
-import { S } from './map';
-import { R, SCHEMA_VERSION, mapLine, unpackRecords, type ChartRecord, type LocationInfo } from './mapper';
+import { R, S } from './codes';
+import { SCHEMA_VERSION, mapLine, unpackRecords, type ChartRecord, type LocationInfo } from './mapper';
 import { createSearchSchema, searchRowWriter } from './search';
+import {
+  ENTITY, ENTITY_STORED, ITEM, ITEM_STORED, PATIENT, PATIENT_STORED, bedTable, chartMeta, entityTable, identTable, itemTable, patientTable,
+  protocolTable, typeCountTable, unitTable,
+} from './tables';
 import { createCensusPlaceSchema, placePatients, type ActiveEncounter } from './census-place';
 import { isUnitParent } from './facts/placement';
 
 export { nameTokens, SCHEMA_VERSION } from './mapper';
 
 /**
- * Tables of the chart model. Indexes are made in finish(), after the bulk load, except the
- * item index (see below).
+ * Tables of the chart model, as chart/tables.ts describes them. Indexes are made in finish(),
+ * after the bulk load, except the item index (see below).
  *  patient  one row per Patient (search columns + the PatientDetail as JSON)
  *  item     one row per patient-linked resource: its chart section, sort keys, the contract
- *           object as JSON (or the raw JSON for unmapped types); pkey is a number standing for
- *           the referenced patient id (the same number the Patient row gets, whenever it comes),
- *           so file order does not matter and nothing is attached by guess
+ *           object as JSON (or the raw JSON for unmapped types)
  *  entity   resources about no patient (Practitioner, Organization, Location, Medication, ...)
  *  bed      bed locations resolved through Location.partOf (bed -> room -> unit)
  *  patient_search  name, birth date and name tokens of each patient, for ranking (search.ts)
@@ -26,20 +28,7 @@ export { nameTokens, SCHEMA_VERSION } from './mapper';
  */
 export function createSchema(db: Database): void {
   db.exec(`
-    CREATE TABLE chart_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE patient(
-      pkey INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, mrn TEXT, birth_date TEXT, sex TEXT, deceased INTEGER NOT NULL,
-      data TEXT NOT NULL, raw TEXT NOT NULL, bed_id TEXT, enc_id TEXT, admit TEXT, attending TEXT);
-    CREATE TABLE ident(value TEXT NOT NULL, pid INTEGER NOT NULL);
-    CREATE TABLE item(
-      pkey INTEGER, section INTEGER NOT NULL, type TEXT NOT NULL, id TEXT NOT NULL, at TEXT, code TEXT, num REAL,
-      link TEXT, title TEXT, data TEXT NOT NULL, aux TEXT, raw TEXT, src INTEGER NOT NULL, line INTEGER NOT NULL);
-    CREATE TABLE entity(type TEXT NOT NULL, id TEXT NOT NULL, name TEXT, raw TEXT NOT NULL);
-    CREATE TABLE bed(loc_id TEXT PRIMARY KEY, bed TEXT NOT NULL, room TEXT, unit_id TEXT, unit_name TEXT, sort TEXT NOT NULL);
-    CREATE TABLE unit(id TEXT PRIMARY KEY, name TEXT NOT NULL, aliases TEXT NOT NULL);
-    CREATE TABLE type_count(type TEXT PRIMARY KEY, n INTEGER NOT NULL);
-    CREATE TABLE protocol(id TEXT PRIMARY KEY, title TEXT NOT NULL, category TEXT NOT NULL, kind TEXT NOT NULL,
-      size INTEGER NOT NULL, text TEXT, bytes BLOB);
+    ${[chartMeta, patientTable, identTable, itemTable, entityTable, bedTable, unitTable, typeCountTable, protocolTable].map((t) => `${t.create};`).join('\n    ')}
     CREATE VIRTUAL TABLE patient_name USING fts5(tokens, content='', columnsize=0, detail=none,
       prefix='1 2 3', tokenize="unicode61 remove_diacritics 2");
     CREATE VIRTUAL TABLE patient_name_vocab USING fts5vocab(patient_name, 'row');
@@ -52,18 +41,26 @@ export function createSchema(db: Database): void {
   createCensusPlaceSchema(db);
 }
 
+/** Where the stored columns start in each record: they follow in the table's order (chart/tables.ts). */
+const PATIENT_FIRST = PATIENT.at[PATIENT_STORED[0]];
+const ENTITY_FIRST = ENTITY.at[ENTITY_STORED[0]];
+const ITEM_FIRST = ITEM.at[ITEM_STORED[0]];
+
 const MAX_REPORTED = 1000;
 
 export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOptions = {}): ContentWriter {
-  const insItem = db.prepare(
-    'INSERT INTO item(pkey,section,type,id,at,code,num,link,title,data,aux,raw,src,line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
-  );
-  const insPatient = db.prepare('INSERT INTO patient(pkey,id,name,mrn,birth_date,sex,deceased,data,raw) VALUES (?,?,?,?,?,?,?,?,?)');
-  const insIdent = db.prepare('INSERT INTO ident(value,pid) VALUES (?,?)');
+  // One argument list per statement, filled for each row: the stored columns of a record in
+  // the table's order, after those the writer adds.
+  const insItem = db.prepare(itemTable.insert(['pkey', 'type', 'src', 'line', 'id', ...ITEM_STORED]));
+  const itemArgs: unknown[] = new Array(5 + ITEM_STORED.length).fill(null);
+  const insPatient = db.prepare(patientTable.insert(['pkey', ...PATIENT_STORED]));
+  const patientArgs: unknown[] = new Array(1 + PATIENT_STORED.length).fill(null);
+  const insEntity = db.prepare(entityTable.insert(['type', ...ENTITY_STORED]));
+  const entityArgs: unknown[] = new Array(1 + ENTITY_STORED.length).fill(null);
+  const insIdent = db.prepare(identTable.insert());
   const insName = db.prepare('INSERT INTO patient_name(rowid,tokens) VALUES (?,?)');
   const insSearch = searchRowWriter(db);
-  const insEntity = db.prepare('INSERT INTO entity(type,id,name,raw) VALUES (?,?,?,?)');
-  const insProtocol = db.prepare('INSERT INTO protocol(id,title,category,kind,size,text,bytes) VALUES (?,?,?,?,?,?,?)');
+  const insProtocol = db.prepare(protocolTable.insert());
   const insProtocolText = db.prepare('INSERT INTO protocol_text(rowid,title,body) VALUES (?,?,?)');
 
   const counts = new Map<string, number>();
@@ -129,23 +126,30 @@ export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOp
     counts.set(type, (counts.get(type) ?? 0) + 1);
     switch (rec[0]) {
       case R.PATIENT: {
-        const [, , id, name, mrn, birthDate, sex, deceased, detail, raw, tokens, idents] = rec;
-        const info = insPatient.run(keyOf(id)[0], id, name, mrn, birthDate, sex, deceased, detail, raw);
-        const rowid = Number(info.lastInsertRowid);
+        const id = rec[PATIENT.at.id];
+        const tokens = rec[PATIENT.at.tokens];
+        patientArgs[0] = keyOf(id)[0];
+        for (let i = 0; i < PATIENT_STORED.length; i++) patientArgs[1 + i] = rec[PATIENT_FIRST + i];
+        const rowid = Number(insPatient.run(patientArgs).lastInsertRowid);
         insName.run(rowid, tokens);
-        insSearch(rowid, name, birthDate, tokens);
-        for (const v of idents) insIdent.run(v, rowid);
+        insSearch(rowid, rec[PATIENT.at.name], rec[PATIENT.at.birth_date], tokens);
+        for (const v of rec[PATIENT.at.idents]) insIdent.run(v, rowid);
         patientIds.add(id);
         return;
       }
       case R.ENTITY: {
-        const [, , id, name, raw, location] = rec;
-        insEntity.run(type, id, name, raw);
-        if (location) locations.set(id, location);
+        const location = rec[ENTITY.at.location];
+        entityArgs[0] = type;
+        for (let i = 0; i < ENTITY_STORED.length; i++) entityArgs[1 + i] = rec[ENTITY_FIRST + i];
+        insEntity.run(entityArgs);
+        if (location) locations.set(rec[ENTITY.at.id], location);
         return;
       }
       case R.ITEM: {
-        const [, line, id, pref, why, section, at, code, num, link, title, data, aux, raw] = rec;
+        const line = rec[ITEM.at.line];
+        const id = rec[ITEM.at.id];
+        const pref = rec[ITEM.at.patient];
+        const why = rec[ITEM.at.problem];
         let pkey: number | null = null;
         if (pref !== null) {
           const k = keyOf(pref);
@@ -155,8 +159,17 @@ export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOp
           unresolvedTotal++;
           problem(unresolved, { file, line, reason: why ?? `${type}: no patient` });
         }
-        insItem.run(pkey, section, type, id, at, code, num, link, title, data, aux, raw, src(file), line);
-        if (section === S.ENCOUNTER && num === 1 && pref !== null && aux !== null) encounters.push({ pref, id, at, aux, data });
+        itemArgs[0] = pkey;
+        itemArgs[1] = type;
+        itemArgs[2] = src(file);
+        itemArgs[3] = line;
+        itemArgs[4] = id;
+        for (let i = 0; i < ITEM_STORED.length; i++) itemArgs[5 + i] = rec[ITEM_FIRST + i];
+        insItem.run(itemArgs);
+        const places = rec[ITEM.at.locations];
+        if (rec[ITEM.at.section] === S.ENCOUNTER && rec[ITEM.at.active] === 1 && pref !== null && places !== null) {
+          encounters.push({ pref, id, at: rec[ITEM.at.at], locations: places, data: rec[ITEM.at.data] });
+        }
         return;
       }
       default:
@@ -215,9 +228,9 @@ export function createWriter(db: Database, meta: SnapshotMeta, options: WriterOp
       }
       buildBeds(db, locations, meta);
       placePatients(db, encounters.filter((e) => patientIds.has(e.pref)), locations);
-      const insCount = db.prepare('INSERT INTO type_count(type,n) VALUES (?,?)');
+      const insCount = db.prepare(typeCountTable.insert());
       for (const [t, n] of counts) insCount.run(t, n);
-      const setMeta = db.prepare('INSERT OR REPLACE INTO chart_meta(key,value) VALUES (?,?)');
+      const setMeta = db.prepare(chartMeta.insert(undefined, 'INSERT OR REPLACE'));
       setMeta.run('schemaVersion', String(SCHEMA_VERSION));
       setMeta.run('asOf', meta.asOf);
       db.exec("INSERT INTO patient_name(patient_name) VALUES ('optimize')");
@@ -272,8 +285,8 @@ function pdfText(bytes: Buffer): string {
 
 /** Beds (Location physicalType bd) with their room and unit, walking partOf. */
 function buildBeds(db: Database, locations: Map<string, LocationInfo>, meta: SnapshotMeta): void {
-  const insBed = db.prepare('INSERT OR IGNORE INTO bed(loc_id,bed,room,unit_id,unit_name,sort) VALUES (?,?,?,?,?,?)');
-  const insUnit = db.prepare('INSERT OR IGNORE INTO unit(id,name,aliases) VALUES (?,?,?)');
+  const insBed = db.prepare(bedTable.insert(undefined, 'INSERT OR IGNORE'));
+  const insUnit = db.prepare(unitTable.insert(undefined, 'INSERT OR IGNORE'));
   const units = new Map<string, LocationInfo>();
   for (const [id, loc] of locations) {
     if (loc.phys !== 'bd' && loc.phys !== 'ro') continue;

@@ -1,8 +1,10 @@
 import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { mapResource, patientRefOf, type EncounterAux } from '../chart/map';
-import { R, mapLine, type LocationInfo } from '../chart/mapper';
+import { mapResource, patientRefOf } from '../chart/map';
+import { R } from '../chart/codes';
+import { mapLine, type LocationInfo } from '../chart/mapper';
+import { ENTITY, ITEM } from '../chart/tables';
 import { placePatient, resolveEncounterPlace } from '../chart/facts/placement';
 import type { EncounterInfo } from '../../shared/contract';
 import { writeFileAtomic } from '../home/layout';
@@ -84,17 +86,21 @@ export async function placePatients(exportDir: string, units: readonly ScopeUnit
       }
       const rec = mapLine(type, line, n);
       if (type === 'Location') {
-        if (rec[0] === R.ENTITY && rec[5]) locations.set(rec[2], rec[5]);
+        if (rec[0] === R.ENTITY) {
+          const location = rec[ENTITY.at.location];
+          if (location) locations.set(rec[ENTITY.at.id], location);
+        }
         continue;
       }
-      if (rec[0] !== R.ITEM || rec[3] === null) continue;
+      if (rec[0] !== R.ITEM) continue;
+      const patient = rec[ITEM.at.patient];
+      if (patient === null) continue;
       const row = mapResource('Encounter', JSON.parse(line) as Record<string, unknown>, line);
-      const aux = row.aux as EncounterAux;
-      if (!aux.active) continue;
+      if (row.active !== 1) continue;
       const data = row.data as EncounterInfo;
-      let list = active.get(rec[3]);
-      if (!list) active.set(rec[3], (list = []));
-      list.push({ id: rec[2], at: row.at, class: data.class, locations: aux.locations, display: data.location?.bed ?? null });
+      let list = active.get(patient);
+      if (!list) active.set(patient, (list = []));
+      list.push({ id: rec[ITEM.at.id], at: row.at ?? null, class: data.class, locations: row.locations ?? [], display: data.location?.bed ?? null });
     }
   }
   // The census's own rule (facts/placement.ts), with the topology's units as the units: a

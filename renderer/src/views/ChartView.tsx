@@ -61,5 +61,8 @@ function SectionBody({ chart, section }: { chart: Chart; section: ChartSection }
       return <CareTeamSection chart={chart} />;
     case 'other':
       return <OtherRecordsSection chart={chart} />;
+    default:
+      // A tab without a view does not compile.
+      return section satisfies never;
   }
 }

@@ -1,11 +1,11 @@
 import type { Allergy, CensusBed, CensusGroup, CensusPatient, HomeQueries, UnitRef } from '../../../shared/contract';
 import { CENSUS_GROUP_LIMIT } from '../../../shared/defaults';
 import { LanternError } from '../../../shared/errors';
-import { S } from '../map';
+import { S } from '../codes';
 import { summarizeAllergies } from '../facts/allergies';
 import { decideBedside, type BedsideEntry } from '../facts/bedside';
 import { NO_BED_RECORDED_RANK } from '../facts/placement';
-import { PATIENT_COLS, PLACED_PATIENT_COLS, bedsideEntry, type PatientRow, type QueryContext } from './context';
+import { PATIENT_COLS, PLACED_PATIENT_COLS, bedsideEntry, type ItemRow, type PatientRow, type QueryContext } from './context';
 
 /** The census: every bed of a unit (or of the hospital) with its patient and bedside facts, then the patients without a bed. */
 export function createCensus(q: QueryContext): HomeQueries['census'] {
@@ -15,7 +15,7 @@ export function createCensus(q: QueryContext): HomeQueries['census'] {
      WHERE b.unit_id = ? OR ? IS NULL ORDER BY b.unit_name, b.sort`,
   );
   const censusFlags = q.db.prepare(
-    `SELECT section, code, num, link, title, at, CASE WHEN section = ${S.ALLERGY} THEN data END AS data FROM item
+    `SELECT ${q.itemCols(['section', 'kind', 'active', 'ends', 'label', 'at'])}, CASE WHEN section = ${S.ALLERGY} THEN data END AS data FROM item
      WHERE pkey = ? AND section IN (${S.ALLERGY}, ${S.FLAG}, ${S.CODESTATUS})`,
   );
   const withoutBed = createWithoutBed(q);
@@ -24,7 +24,7 @@ export function createCensus(q: QueryContext): HomeQueries['census'] {
   function bedsideFlags(pkey: number) {
     const allergies: Allergy[] = [];
     const bedside: BedsideEntry[] = [];
-    type FlagRow = { section: number; code: string | null; num: number | null; link: string | null; title: string | null; at: string | null; data: string | null };
+    type FlagRow = ItemRow<'section' | 'kind' | 'active' | 'ends' | 'label' | 'at'> & { data: string | null };
     for (const r of censusFlags.iterate(pkey) as Iterable<FlagRow>) {
       if (r.section === S.ALLERGY) {
         if (r.data) allergies.push(q.parse<Allergy>(r.data));

@@ -1,36 +1,55 @@
-import type {
-  Administration,
-  Allergy,
-  BedLocation,
-  ChartItem,
-  Condition,
-  EncounterInfo,
-  HomeQueries,
-  MedicationOrder,
-  Note,
-  ObservationValue,
-  Order,
-  PatientDetail,
-  RawRecordRef,
-} from '../../../shared/contract';
-import { S } from '../map';
+import type { BedLocation, Chart, EncounterInfo, HomeQueries, ObservationValue, PatientDetail } from '../../../shared/contract';
+import { S } from '../codes';
 import { summarizeAllergies } from '../facts/allergies';
-import { decideBedside, type BedsideEntry } from '../facts/bedside';
+import { decideBedside } from '../facts/bedside';
 import { latestOfEachKind } from '../facts/latest';
-import { bedsideEntry, byAtDesc, medRank, type ItemRow, type QueryContext } from './context';
+import { SECTION_BY_CODE, type ChartLists, type ChartReading, type ChartRow } from '../sections';
+import { byAtDesc, medRank, type QueryContext } from './context';
 
-/** One patient's whole chart, each stored row routed to its section and sorted for reading. */
+/** How each list of the chart is sorted for reading: newest first unless said otherwise. */
+const ORDER: { [F in keyof ChartLists]: ((a: ChartLists[F][number], b: ChartLists[F][number]) => number) | null } = {
+  /** As the export lists them (the summary decides from all of them). */
+  allergies: null,
+  conditions: (a, b) => (a.clinicalStatus === 'active' ? 0 : 1) - (b.clinicalStatus === 'active' ? 0 : 1) || (b.onset ?? '').localeCompare(a.onset ?? ''),
+  medications: (a, b) => medRank(a) - medRank(b) || a.medication.localeCompare(b.medication),
+  administrations: byAtDesc,
+  vitals: byAtDesc,
+  labs: byAtDesc,
+  otherObservations: byAtDesc,
+  notes: byAtDesc,
+  orders: (a, b) => (b.authoredOn ?? '').localeCompare(a.authoredOn ?? ''),
+  encounters: byAtStart,
+  procedures: byAtDesc,
+  immunizations: byAtDesc,
+  carePlans: byAtDesc,
+  flags: byAtDesc,
+  reports: byAtDesc,
+  careTeam: null,
+  other: null,
+};
+
+const SORTS = (Object.entries(ORDER) as [keyof ChartLists, ((a: unknown, b: unknown) => number) | null][]).filter(
+  (e): e is [keyof ChartLists, (a: unknown, b: unknown) => number] => e[1] !== null,
+);
+
+const emptyLists = (): ChartLists => ({
+  allergies: [], conditions: [], medications: [], administrations: [], vitals: [], labs: [], otherObservations: [], notes: [], orders: [],
+  encounters: [], procedures: [], immunizations: [], carePlans: [], flags: [], reports: [], careTeam: [], other: [],
+});
+
+/** One patient's whole chart, each stored row routed by its section (chart/sections.ts) and sorted for reading. */
 export function createChart(q: QueryContext): HomeQueries['chart'] {
   const itemsOf = q.db.prepare(
-    `SELECT section, type, id, at, code, num, link, title, CASE WHEN section = ${S.RAW} THEN NULL ELSE data END AS data, aux FROM item WHERE pkey = ?`,
+    `SELECT ${q.itemCols(['section', 'type', 'id', 'at', 'active', 'order_id', 'ends', 'location_id', 'kind', 'label'])},
+     CASE WHEN section = ${S.RAW} THEN NULL ELSE data END AS data FROM item WHERE pkey = ?`,
   );
   const bedById = q.db.prepare('SELECT bed, room, unit_id, unit_name FROM bed WHERE loc_id = ?');
   /** Where an encounter took place: its bed, else the named location, else what the encounter said. */
-  const encounterLocation = (link: string | null, fallback: BedLocation | null): BedLocation | null => {
-    if (!link) return fallback;
-    const b = bedById.get(link) as { bed: string; room: string | null; unit_id: string | null; unit_name: string | null } | undefined;
+  const place = (locationId: string | null, fallback: BedLocation | null): BedLocation | null => {
+    if (!locationId) return fallback;
+    const b = bedById.get(locationId) as { bed: string; room: string | null; unit_id: string | null; unit_name: string | null } | undefined;
     if (b) return { unit: b.unit_id ? { id: b.unit_id, name: b.unit_name ?? b.unit_id } : null, room: b.room, bed: b.bed };
-    const n = q.entityName.get(link, 'Location', 'Location') as string | undefined;
+    const n = q.entityName.get(locationId, 'Location', 'Location') as string | undefined;
     return n ? { unit: null, room: null, bed: n } : fallback;
   };
 
@@ -40,118 +59,23 @@ export function createChart(q: QueryContext): HomeQueries['chart'] {
     const location = q.locationOf(p);
     const patient: PatientDetail = { ...detail, location };
     const counts: Record<string, number> = { Patient: 1 };
-    const allergies: Allergy[] = [];
-    const conditions: Condition[] = [];
-    const medications: MedicationOrder[] = [];
-    const administrations: Administration[] = [];
-    const vitals: ObservationValue[] = [];
-    const labs: ObservationValue[] = [];
-    const otherObservations: ObservationValue[] = [];
-    const notes: Note[] = [];
-    const orders: Order[] = [];
-    const encounters: EncounterInfo[] = [];
-    const procedures: ChartItem[] = [];
-    const immunizations: ChartItem[] = [];
-    const carePlans: ChartItem[] = [];
-    const flags: ChartItem[] = [];
-    const reports: ChartItem[] = [];
-    const careTeam: { name: string; role: string | null; team: string | null }[] = [];
-    const inactiveTeam: typeof careTeam = [];
-    const other: RawRecordRef[] = [];
-    const bedside: BedsideEntry[] = [];
-    let current: EncounterInfo | null = null;
-    for (const r of itemsOf.iterate(p.pkey) as Iterable<ItemRow>) {
+    const reading: ChartReading = { q, lists: emptyLists(), bedside: [], inactiveTeam: [], encounterId: p.enc_id, current: null, place };
+    for (const r of itemsOf.iterate(p.pkey) as Iterable<ChartRow>) {
       counts[r.type] = (counts[r.type] ?? 0) + 1;
-      const data = r.data as string;
-      switch (r.section) {
-        case S.RAW:
-          other.push({ type: r.type, id: r.id, summary: r.title ?? r.type });
-          break;
-        case S.ENCOUNTER: {
-          const e = q.parse<EncounterInfo>(data);
-          e.location = encounterLocation(r.link, e.location);
-          encounters.push(e);
-          if (r.id === p.enc_id) current = e;
-          break;
-        }
-        case S.ALLERGY:
-          allergies.push(q.parse<Allergy>(data));
-          break;
-        case S.CONDITION:
-          conditions.push(q.parse<Condition>(data));
-          break;
-        case S.MEDREQ:
-          medications.push(q.parse<MedicationOrder>(data));
-          break;
-        case S.MEDADMIN:
-          administrations.push(q.parseItem<Administration>(S.MEDADMIN, r));
-          break;
-        case S.VITAL: {
-          const o = q.parseItem<ObservationValue>(S.VITAL, r);
-          vitals.push(o);
-          break;
-        }
-        case S.LAB:
-          labs.push(q.parseItem<ObservationValue>(S.LAB, r));
-          break;
-        case S.OBS:
-          otherObservations.push(q.parseItem<ObservationValue>(S.OBS, r));
-          break;
-        case S.CODESTATUS: {
-          const v = q.parse<ObservationValue | ChartItem>(data);
-          if ('code' in v) otherObservations.push(v);
-          else flags.push(v);
-          const e = bedsideEntry(r);
-          if (e) bedside.push(e);
-          break;
-        }
-        case S.REPORT:
-          reports.push(q.parse<ChartItem>(data));
-          break;
-        case S.NOTE:
-          notes.push(q.parse<Note>(data));
-          break;
-        case S.ORDER:
-          orders.push(q.parse<Order>(data));
-          break;
-        case S.CAREPLAN:
-          carePlans.push(q.parse<ChartItem>(data));
-          break;
-        case S.CARETEAM:
-          (r.num === 1 ? careTeam : inactiveTeam).push(...q.parse<typeof careTeam>(data));
-          break;
-        case S.PROCEDURE:
-          procedures.push(q.parse<ChartItem>(data));
-          break;
-        case S.IMMUNIZATION:
-          immunizations.push(q.parse<ChartItem>(data));
-          break;
-        case S.FLAG: {
-          flags.push(q.parse<ChartItem>(data));
-          const e = bedsideEntry(r);
-          if (e) bedside.push(e);
-          break;
-        }
-        default:
-          break;
-      }
+      SECTION_BY_CODE[r.section]?.read(r, reading);
     }
-    if (!current && encounters.length) {
-      const active = encounters.filter((e) => ['in-progress', 'arrived', 'triaged', 'onleave'].includes(e.status ?? ''));
+    const lists = reading.lists;
+    let current = reading.current;
+    if (!current && lists.encounters.length) {
+      const active = lists.encounters.filter((e) => ['in-progress', 'arrived', 'triaged', 'onleave'].includes(e.status ?? ''));
       current = active.sort(byAtStart)[0] ?? null;
     }
-    for (const list of [allergies, administrations, vitals, labs, otherObservations, notes, procedures, immunizations, carePlans, flags, reports]) {
-      (list as { at: string | null }[]).sort(byAtDesc);
-    }
-    medications.sort((a, b) => medRank(a) - medRank(b) || a.medication.localeCompare(b.medication));
-    conditions.sort((a, b) => (a.clinicalStatus === 'active' ? 0 : 1) - (b.clinicalStatus === 'active' ? 0 : 1) || (b.onset ?? '').localeCompare(a.onset ?? ''));
-    orders.sort((a, b) => (b.authoredOn ?? '').localeCompare(a.authoredOn ?? ''));
-    encounters.sort(byAtStart);
+    for (const [field, order] of SORTS) (lists[field] as unknown[]).sort(order);
     const fmt = (o: ObservationValue | null) => (o && o.value ? `${o.value}${o.unit ? ` ${o.unit}` : ''}` : null);
-    const { codeStatus, isolation } = decideBedside(bedside, q.asOf);
-    const latestVitals = latestOfEachKind(vitals);
+    const { codeStatus, isolation } = decideBedside(reading.bedside, q.asOf);
+    const latestVitals = latestOfEachKind(lists.vitals);
     const latestOf = (loinc: string) => latestVitals.find((o) => o.code.code === loinc) ?? null;
-    return {
+    const chart: Chart = {
       patient,
       encounter: current,
       codeStatus,
@@ -161,29 +85,15 @@ export function createChart(q: QueryContext): HomeQueries['chart'] {
       height: fmt(latestOf('8302-2')),
       heightAt: latestOf('8302-2')?.at ?? null,
       attending: current?.attending ?? (p.attending ? q.fix(p.attending) : null),
-      allergies,
-      allergySummary: summarizeAllergies(allergies),
-      conditions,
-      medications,
-      administrations,
-      vitals,
+      ...lists,
+      allergySummary: summarizeAllergies(lists.allergies),
       latestVitals,
-      labs,
-      latestLabs: latestOfEachKind(labs),
-      otherObservations,
-      notes,
-      orders,
-      encounters,
-      procedures,
-      immunizations,
-      carePlans,
-      flags,
-      reports,
-      careTeam: careTeam.length ? careTeam : inactiveTeam,
-      other,
+      latestLabs: latestOfEachKind(lists.labs),
+      careTeam: lists.careTeam.length ? lists.careTeam : reading.inactiveTeam,
       counts,
       asOf: q.asOf,
     };
+    return chart;
   };
 }
 

@@ -2,9 +2,10 @@ import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { BedLocation, MedicationOrder, PatientSummary } from '../../../shared/contract';
 import { LanternError } from '../../../shared/errors';
 import type { SnapshotMeta } from '../../store/content';
+import type { RowOf } from '../../store/table';
 import { decodeItemData } from '../compact';
-import { S } from '../map';
 import type { BedsideEntry } from '../facts/bedside';
+import { bedTable, chartMeta, itemTable, patientTable, type ItemColumns } from '../tables';
 
 /**
  * What every query file shares: the patient and item rows as read, the statements more than one
@@ -12,40 +13,21 @@ import type { BedsideEntry } from '../facts/bedside';
  * organizations and locations referenced without a display are resolved here, once).
  */
 
-export interface PatientRow {
-  rowid: number;
-  pkey: number;
-  id: string;
-  name: string;
-  mrn: string | null;
-  birth_date: string | null;
-  sex: string | null;
-  deceased: number;
-  bed_id: string | null;
-  enc_id: string | null;
-  admit: string | null;
-  attending: string | null;
-  bed: string | null;
-  room: string | null;
-  unit_id: string | null;
-  unit_name: string | null;
-}
+const PATIENT_READ = ['pkey', 'id', 'name', 'mrn', 'birth_date', 'sex', 'deceased', 'bed_id', 'enc_id', 'admit', 'attending'] as const;
+const BED_READ = ['bed', 'room', 'unit_id', 'unit_name'] as const;
 
-export interface ItemRow {
-  section: number;
-  type: string;
-  id: string;
-  at: string | null;
-  code: string | null;
-  num: number | null;
-  link: string | null;
-  title: string | null;
-  data: string | null;
-  aux: string | null;
-}
+/** A patient as the queries read it: its columns, its rowid, and its bed's. */
+export type PatientRow = { rowid: number } & Pick<RowOf<typeof patientTable.columns>, (typeof PATIENT_READ)[number]> &
+  { [K in (typeof BED_READ)[number]]: RowOf<typeof bedTable.columns>[K] | null };
 
-const PATIENT_OWN_COLS = 'p.rowid AS rowid, p.pkey, p.id, p.name, p.mrn, p.birth_date, p.sex, p.deceased, p.bed_id, p.enc_id, p.admit, p.attending';
-export const PATIENT_COLS = `${PATIENT_OWN_COLS}, b.bed, b.room, b.unit_id, b.unit_name`;
+/** The item columns the queries read, and a row of them. */
+export type ItemRead = keyof ItemColumns;
+export type ItemRow<K extends ItemRead = 'section' | 'type' | 'id' | 'at' | 'code' | 'value' | 'active' | 'order_id' | 'ends' | 'location_id' | 'kind' | 'label' | 'data' | 'schedule'> =
+  Pick<ItemColumns, K>;
+export const ITEM_ROW = ['section', 'type', 'id', 'at', 'code', 'value', 'active', 'order_id', 'ends', 'location_id', 'kind', 'label', 'data', 'schedule'] as const satisfies readonly ItemRead[];
+
+const PATIENT_OWN_COLS = `p.rowid AS rowid, ${patientTable.select(PATIENT_READ, { alias: 'p' })}`;
+export const PATIENT_COLS = `${PATIENT_OWN_COLS}, ${bedTable.select(BED_READ, { alias: 'b' })}`;
 /**
  * The patient's columns with their place: the bed's room and unit, else (c = census_place,
  * g = census_group, census-place.ts) the unit and room of their current encounter.
@@ -72,20 +54,23 @@ export function medRank(o: MedicationOrder): number {
 }
 
 /** What a code-status or isolation row says, for decideBedside (facts/bedside.ts); null for other rows. */
-export function bedsideEntry(r: { section: number; code: string | null; num: number | null; link: string | null; title: string | null; at: string | null }): BedsideEntry | null {
-  const kind = r.section === S.CODESTATUS || r.code === 'CODESTATUS' ? 'code-status' : r.section === S.FLAG && r.code === 'ISOLATION' ? 'isolation' : null;
-  // A Flag row's link is its period end.
-  return kind ? { kind, live: r.num === 1, at: r.at, end: r.section === S.FLAG ? r.link : null, text: r.title } : null;
+export function bedsideEntry(r: ItemRow<'kind' | 'active' | 'at' | 'ends' | 'label'>): BedsideEntry | null {
+  return r.kind ? { kind: r.kind, live: r.active === 1, at: r.at, end: r.ends, text: r.label } : null;
 }
 
 export type QueryContext = ReturnType<typeof createQueryContext>;
 
 export function createQueryContext(db: Database, meta: SnapshotMeta) {
+  // A database of schema 2 has the generic columns (code, num, link, title, aux) the item table's
+  // description reads its columns from (chart/tables.ts).
+  const version = Number(db.prepare(`SELECT value FROM ${chartMeta.name} WHERE key = 'schemaVersion'`).pluck().get() ?? 0);
+  /** A SELECT list of item columns for this database. */
+  const itemCols = (names: readonly ItemRead[] = ITEM_ROW): string => itemTable.select(names, { legacy: version < 3 });
   const placed = hasCensusPlaces(db);
   const [cols, join] = placed ? [PLACED_PATIENT_COLS, PLACE_JOIN] : [PATIENT_COLS, ''];
   const patientById = db.prepare(`SELECT ${cols}, p.data FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id ${join} WHERE p.id = ? ORDER BY p.rowid DESC LIMIT 1`);
   const patientByRowid = db.prepare(`SELECT ${cols} FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id ${join} WHERE p.rowid = ?`);
-  const sectionOf = db.prepare('SELECT section, type, id, at, code, num, link, title, data, aux FROM item WHERE pkey = ? AND section = ?');
+  const sectionOf = db.prepare(`SELECT ${itemCols()} FROM item WHERE pkey = ? AND section = ?`);
   const entityName = db.prepare('SELECT name FROM entity WHERE id = ? AND (type = ? OR ? = \'\') LIMIT 1').pluck();
 
   const names = new Map<string, string>();
@@ -121,9 +106,9 @@ export function createQueryContext(db: Database, meta: SnapshotMeta) {
     return data.includes('\\u0001') ? fix(v) : v;
   };
   /** An item's contract object from its row (compact sections too, see compact.ts), names resolved. */
-  const parseItem = <T>(section: number, r: ItemRow): T => {
+  const parseItem = <T>(section: number, r: ItemRow<'id' | 'at' | 'order_id' | 'data'>): T => {
     const data = r.data as string;
-    const v = decodeItemData<T>(section, { id: r.id, at: r.at, link: r.link, data });
+    const v = decodeItemData<T>(section, { id: r.id, at: r.at, order_id: r.order_id, data });
     return data.includes('\\u0001') ? fix(v) : v;
   };
 
@@ -149,5 +134,5 @@ export function createQueryContext(db: Database, meta: SnapshotMeta) {
   /** One patient's rows of one chart section. */
   const rowsOf = (pkey: number, section: number): Iterable<ItemRow> => sectionOf.iterate(pkey, section) as Iterable<ItemRow>;
 
-  return { db, placed, asOf: meta.asOf, asOfMs: Date.parse(meta.asOf), entityName, fix, parse, parseItem, locationOf, summary, requirePatient, patientByRow, rowsOf };
+  return { db, placed, itemCols, asOf: meta.asOf, asOfMs: Date.parse(meta.asOf), entityName, fix, parse, parseItem, locationOf, summary, requirePatient, patientByRow, rowsOf };
 }

@@ -1,7 +1,8 @@
 import type { Administration, HomeQueries, MarRow, MedicationOrder } from '../../../shared/contract';
 import { MAR_HOURS, marWindow } from '../../../shared/defaults';
 import { LanternError } from '../../../shared/errors';
-import { S, type OrderAux } from '../map';
+import { S } from '../codes';
+import type { OrderAux } from '../map';
 import { doseInterval, dueTimes } from '../schedule';
 import { HOUR, medRank, ms, type QueryContext } from './context';
 
@@ -15,9 +16,9 @@ export function createMar(q: QueryContext): HomeQueries['mar'] {
     const fromMs = from ? Date.parse(from) : Math.min(toMs, q.asOfMs) - MAR_HOURS * HOUR;
     if (!(toMs > fromMs)) throw new LanternError('BAD_REQUEST', 'The MAR window must end after it starts.');
     if (toMs - fromMs > 31 * 24 * HOUR) throw new LanternError('BAD_REQUEST', 'The MAR window can be at most 31 days.');
-    const orders = new Map<string, { order: MedicationOrder; aux: OrderAux | null }>();
+    const orders = new Map<string, { order: MedicationOrder; schedule: OrderAux | null }>();
     for (const r of q.rowsOf(p.pkey, S.MEDREQ)) {
-      orders.set(r.id, { order: q.parse<MedicationOrder>(r.data as string), aux: r.aux ? (JSON.parse(r.aux) as OrderAux) : null });
+      orders.set(r.id, { order: q.parse<MedicationOrder>(r.data), schedule: r.schedule ? (JSON.parse(r.schedule) as OrderAux) : null });
     }
     const adminsByOrder = new Map<string, Administration[]>();
     for (const r of q.rowsOf(p.pkey, S.MEDADMIN)) {
@@ -43,7 +44,7 @@ export function createMar(q: QueryContext): HomeQueries['mar'] {
       const lastGiven = lastGivenAdmin?.at ?? null;
       let scheduled: string[] = [];
       let nextDue: string | null = null;
-      const aux = entry?.aux;
+      const aux = entry?.schedule;
       if (aux && !order.prn && live && order.status !== 'on-hold') {
         const start = ms(aux.start) ?? ms(order.authoredOn);
         const end = ms(aux.end);

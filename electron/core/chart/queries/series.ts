@@ -1,6 +1,6 @@
 import type { HomeQueries, ObservationValue } from '../../../shared/contract';
 import { decodeItemData } from '../compact';
-import { S } from '../map';
+import { S } from '../codes';
 import { ms, type QueryContext } from './context';
 
 /** One measurement over time (an observation code, or a component such as systolic pressure). */
@@ -16,8 +16,8 @@ export function createSeries(q: QueryContext): HomeQueries['series'] {
       for (const r of q.rowsOf(p.pkey, section)) {
         const direct = r.code === want;
         // A component's code is only inside the stored object: a cheap text test before decoding.
-        if (!direct && !(r.data as string).includes(want)) continue;
-        const o = decodeItemData<ObservationValue>(section, { id: r.id, at: r.at, link: r.link, data: r.data as string });
+        if (!direct && !r.data.includes(want)) continue;
+        const o = decodeItemData<ObservationValue>(section, r);
         if (!o.at) continue;
         if (direct) {
           if (o.numeric === null) continue;
