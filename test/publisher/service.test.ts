@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chartModel } from '../../electron/core/chart';
@@ -139,6 +139,21 @@ describe('lantern publisher run: one snapshot per unit, and house-wide', () => {
     const bad = await runCli(['publisher', 'run', '--config', file, '--once']);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/keep must be at least 1\./);
+  });
+
+  it('reads the units and recipients from a topology file, its paths relative to it', () => {
+    const dir = path.join(work, 'etc');
+    mkdirSync(path.join(dir, 'certs'), { recursive: true });
+    copyFileSync(pki.files.workstationCert(0), path.join(dir, 'certs', 'ws-a.pem'));
+    const [a] = hospital.units;
+    const { units: _units, house: _house, ...rest } = config();
+    writeFileSync(path.join(dir, 'topology.json'), JSON.stringify({ units: [{ id: a!.id, name: a!.name, recipients: ['certs/'], outbox: ['../out/topo-a'] }], house: { recipients: ['certs/ws-a.pem'], outbox: ['../out/topo-house'] } }));
+    writeFileSync(path.join(dir, 'service.json'), JSON.stringify({ ...rest, topology: 'topology.json' }));
+    const c = readServiceConfig(path.join(dir, 'service.json'));
+    expect(c.units).toEqual([{ id: a!.id, name: a!.name, recipients: [path.join(dir, 'certs')], outbox: [path.join(work, 'out', 'topo-a')] }]);
+    expect(c.house.recipients).toEqual([path.join(dir, 'certs', 'ws-a.pem')]);
+    writeFileSync(path.join(dir, 'topology.json'), JSON.stringify({ units: [{ id: a!.id, name: a!.name, recipients: ['certs/'], outbox: ['x'], colour: 'red' }], house: { recipients: ['c'], outbox: ['o'] } }));
+    expect(() => readServiceConfig(path.join(dir, 'service.json'))).toThrow(/units\.0\.colour is not a setting Lantern knows/);
   });
 
   it('names every wrong key of its configuration in a sentence', () => {

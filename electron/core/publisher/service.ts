@@ -71,6 +71,7 @@ export function readServiceConfig(file: string): ServiceConfig {
   } catch (error) {
     throw new PublishError(`The publisher configuration ${file} is not readable JSON (${(error as Error).message.slice(0, 120)}).`);
   }
+  json = withTopology(json, file);
   const parsed = ServiceConfig.safeParse(json);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => {
@@ -86,6 +87,31 @@ export function readServiceConfig(file: string): ServiceConfig {
     return `${where} ${i.message.replace(/^Invalid input: /, '')}.`;
   });
   throw new PublishError(`The publisher configuration ${file} has ${lines.length} problem(s):\n  ${lines.join('\n  ')}`);
+}
+
+/**
+ * `"topology": FILE` in the configuration: the units and the house-wide recipients kept in a
+ * file of their own (the part that changes as units and workstations do), its relative paths
+ * read from its own folder.
+ */
+function withTopology(json: unknown, configFile: string): unknown {
+  if (!json || typeof json !== 'object' || !('topology' in json)) return json;
+  const { topology, ...rest } = json as Record<string, unknown>;
+  if (typeof topology !== 'string') throw new PublishError(`The publisher configuration ${configFile}: topology must be the path of the topology file.`);
+  if ('units' in rest || 'house' in rest) throw new PublishError(`The publisher configuration ${configFile} names a topology file and units or house too: keep them in one place.`);
+  const file = path.resolve(path.dirname(configFile), topology);
+  let t: unknown;
+  try {
+    t = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new PublishError(`The topology file ${file} is not readable JSON (${(error as Error).message.slice(0, 120)}).`);
+  }
+  const dir = path.dirname(file);
+  const paths = (v: unknown) => (Array.isArray(v) ? v.map((p) => (typeof p === 'string' ? path.resolve(dir, p) : p)) : v);
+  const resolve = (r: unknown) => (r && typeof r === 'object' ? { ...r, recipients: paths((r as Record<string, unknown>)['recipients']), outbox: paths((r as Record<string, unknown>)['outbox']) } : r);
+  const { units, house, ...other } = (t ?? {}) as Record<string, unknown>;
+  // Anything else in the topology file is reported as a key Lantern does not know.
+  return { ...rest, units: Array.isArray(units) ? units.map(resolve) : units, house: resolve(house), ...other };
 }
 
 /** PEM files named, or found in folders named. */
