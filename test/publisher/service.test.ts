@@ -8,6 +8,7 @@ import { openHome } from '../../electron/core/home/open';
 import { readServiceConfig, runCycle, type ServiceConfig } from '../../electron/core/publisher/service';
 import { readResources, rewriteResources } from '../e2e/support/homes';
 import { runCli } from '../support/cli';
+import { startBulkServer } from '../support/bulk-server';
 import { enrollTestHome, makeTestPki, tempDir, type TestPki } from '../support/snapshots';
 
 const NOW = new Date('2026-11-30T12:00:00.000Z');
@@ -139,6 +140,26 @@ describe('lantern publisher run: one snapshot per unit, and house-wide', () => {
     const bad = await runCli(['publisher', 'run', '--config', file, '--once']);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/keep must be at least 1\./);
+  });
+
+  it('pulls from a Bulk Data source: a full pull first, then only what changed, and a full one on demand', async () => {
+    const manifest = JSON.parse(readFileSync(path.join(exportDir, 'manifest.json'), 'utf8')) as { output: Array<{ type: string }> };
+    const resources = Object.fromEntries([...new Set(manifest.output.map((o) => o.type))].map((t) => [t, readResources<object>(exportDir, t)]));
+    const server = await startBulkServer({ resources, transactionTime: NOW.toISOString() });
+    try {
+      const c = config({ source: { base: server.base }, stateDir: path.join(work, 'bulk-state') });
+      const sleep = async () => {};
+      const first = await runCycle(c, { clock, http: { sleep } });
+      expect(first.ok).toBe(true);
+      expect(first.snapshots['house']!.patients).toBe(hospital.patients);
+      await runCycle(c, { clock, http: { sleep } });
+      await runCycle(c, { clock, http: { sleep }, fullRefresh: true });
+      const asked = server.kickOffs().map((k) => new URL(k.path, server.base).searchParams.get('_since'));
+      expect(asked).toEqual([null, NOW.toISOString(), null]);
+      expect(server.deletedJobs()).toHaveLength(3);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('reads the units and recipients from a topology file, its paths relative to it', () => {

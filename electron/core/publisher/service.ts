@@ -179,7 +179,7 @@ function place(file: string, outbox: string, prefix: string, keep: number): void
 const safe = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
 
 /** One cycle; never throws for a unit's failure (it is in the report), throws for none else. */
-export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; http?: { sleep?: (ms: number) => Promise<void> } } = {}): Promise<CycleReport> {
+export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; http?: { sleep?: (ms: number) => Promise<void> }; fullRefresh?: boolean } = {}): Promise<CycleReport> {
   const clock = options.clock ?? (() => new Date());
   const started = clock();
   const t0 = Date.now();
@@ -199,6 +199,7 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
         level: s.group ? { kind: 'group', id: s.group } : { kind: 'system' },
         types: s.types,
         since: 'auto',
+        full: options.fullRefresh === true,
         fullEveryMs: parseDuration(c.fullRefresh)!,
         parallel: s.parallel,
         auth: s.clientId ? { credentials: { clientId: s.clientId, privateKeyPem: readFileSync(s.key!, 'utf8'), kid: s.kid!, alg: (s.alg ?? 'ES384') as 'ES384' | 'RS384' }, tokenUrl: s.tokenUrl } : undefined,

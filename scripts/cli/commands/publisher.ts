@@ -1,7 +1,7 @@
 import { readServiceConfig, runCycle, runService, type CycleReport } from '../../../electron/core/publisher/service';
 import { CliError, EXIT, defineCommand, stringOption, type Io } from '../command';
 
-const USAGE = 'lantern publisher run --config FILE [--once] [--json]';
+const USAGE = 'lantern publisher run --config FILE [--once [--full]] [--json]';
 
 function say(io: Io, r: CycleReport, json: boolean): void {
   if (json) return io.out(JSON.stringify(r));
@@ -20,19 +20,22 @@ export default defineCommand({
   details: [
     '--config FILE   the service configuration (docs/PUBLISHER.md: source, units, recipients, outboxes)',
     '--once          one cycle, then exit (exit 1 when any snapshot failed): for a scheduled task',
+    '--full          with --once: a full pull from the EHR now, instead of what changed (the',
+    '                full refresh also runs by itself every fullRefresh, 7 days by default)',
     '--json          each cycle\'s report as one JSON line',
     'Without --once it runs until stopped, a cycle every intervalMinutes; the health file',
     '(stateDir/health.json) says when it last succeeded and what failed.',
   ].join('\n'),
   positionals: 1,
   required: ['config'],
-  options: { config: { type: 'string' }, once: { type: 'boolean' }, json: { type: 'boolean' } },
+  options: { config: { type: 'string' }, once: { type: 'boolean' }, full: { type: 'boolean' }, json: { type: 'boolean' } },
   run: async ({ values, positionals }, io) => {
     if (positionals[0] !== 'run') throw new CliError(`lantern publisher knows no "${positionals[0]}". Usage: ${USAGE}`, EXIT.USAGE);
     const config = readServiceConfig(stringOption(values, 'config')!);
     const json = values['json'] === true;
+    if (values['full'] && !values['once']) throw new CliError('--full goes with --once: one cycle that pulls everything.', EXIT.USAGE);
     if (values['once']) {
-      const r = await runCycle(config);
+      const r = await runCycle(config, { fullRefresh: values['full'] === true });
       say(io, r, json);
       return r.ok ? EXIT.OK : EXIT.FAILED;
     }
