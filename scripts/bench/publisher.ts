@@ -2,11 +2,11 @@
 // the export into the publisher state, write the merged export, scope it per unit, publish
 // every unit's snapshot and the house-wide one into outboxes; then the same after 1% of the
 // resources changed (an incremental export). Prints numbers only.
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
+import { ndjsonLines } from '../../electron/core/files/folders';
 import { generateHospital } from '../../electron/core/demo';
 import { PublisherState } from '../../electron/core/publisher/pull/state';
 import { runCycle, type CycleReport, type ServiceConfig } from '../../electron/core/publisher/service';
@@ -31,8 +31,8 @@ async function changedExport(exportDir: string, outDir: string, fraction: number
   const every = Math.round(1 / fraction);
   for (const f of manifest.output) {
     const lines: string[] = [];
-    for await (const line of createInterface({ input: createReadStream(path.join(exportDir, f.url)), crlfDelay: Infinity })) {
-      if (!line.trim() || i++ % every !== 0) continue;
+    for await (const line of ndjsonLines(path.join(exportDir, f.url))) {
+      if (i++ % every !== 0) continue;
       const r = JSON.parse(line) as { meta?: Record<string, unknown> };
       r.meta = { ...r.meta, lastUpdated: at };
       lines.push(JSON.stringify(r));

@@ -1,12 +1,12 @@
-import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { mapResource, patientRefOf } from '../chart/map';
 import { R } from '../chart/codes';
 import { mapLine, type LocationInfo } from '../chart/mapper';
 import { ENTITY, ITEM } from '../chart/tables';
 import { placePatient, resolveEncounterPlace } from '../chart/facts/placement';
 import type { EncounterInfo } from '../../shared/contract';
+import { ndjsonLines } from '../files/folders';
 import { writeFileAtomic } from '../home/layout';
 import { PublishError, scanExport } from './publish';
 
@@ -63,10 +63,6 @@ class Sink {
   }
 }
 
-async function* lines(file: string): AsyncGenerator<string> {
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) if (line.trim()) yield line;
-}
-
 /** Each patient's unit id (of the topology), from the export's Locations and Encounters. */
 export async function placePatients(exportDir: string, units: readonly ScopeUnit[]): Promise<{ unitOfPatient: Map<string, string>; patients: number }> {
   const { sources } = scanExport(exportDir);
@@ -78,7 +74,7 @@ export async function placePatients(exportDir: string, units: readonly ScopeUnit
     const type = s.entry.type;
     if (type !== 'Location' && type !== 'Encounter' && type !== 'Patient') continue;
     let n = 0;
-    for await (const line of lines(s.file)) {
+    for await (const line of ndjsonLines(s.file)) {
       n++;
       if (type === 'Patient') {
         patients++;
@@ -150,7 +146,7 @@ export async function partitionExport(exportDir: string, units: readonly ScopeUn
     const type = s.entry.type;
     const name = `${type}.${String(index + 1).padStart(4, '0')}.ndjson`;
     const sinks = new Map(units.map((u) => [u.id, new Sink(path.join(dirOf.get(u.id)!, name))]));
-    for await (const line of lines(s.file)) {
+    for await (const line of ndjsonLines(s.file)) {
       let r: unknown;
       try {
         r = JSON.parse(line);

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameS
 import path from 'node:path';
 import { z } from 'zod';
 import { chartModel } from '../chart';
+import { presentError } from '../home/errors';
 import { fsyncDir, writeFileAtomic } from '../home/layout';
 import { fsyncFile } from '../store/database';
 import { pullIntoState } from './pull/state';
@@ -254,7 +255,7 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
           rmSync(file, { force: true });
           report.snapshots[t.key] = { file: path.basename(file), patients: manifest.counts['Patient'] ?? 0, resources: Object.values(manifest.counts).reduce((a, b) => a + b, 0) };
         } catch (error) {
-          report.snapshots[t.key] = { error: error instanceof PublishError ? error.message : `unexpected ${(error as Error).name ?? 'error'}` };
+          report.snapshots[t.key] = { error: presentError(error).message };
         }
       }
     };
@@ -263,7 +264,7 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
     report.ok = Object.values(report.snapshots).every((s) => !s.error);
     if (!report.ok) report.error = `${Object.values(report.snapshots).filter((s) => s.error).length} snapshot(s) failed: see snapshots`;
   } catch (error) {
-    report.error = error instanceof Error && 'audience' in error ? error.message : `unexpected ${(error as Error).name ?? 'error'}`;
+    report.error = presentError(error).message;
   }
   report.durationsMs['total'] = Date.now() - t0;
   report.finishedAt = clock().toISOString();

@@ -103,7 +103,7 @@ export async function waitForManifest(http: Http, statusUrl: string, token: () =
     }
     if (res && (res.status === 404 || res.status === 410)) {
       await res.body.dump();
-      throw new PullError(`The export job at ${where(statusUrl)} is gone from the server (HTTP ${res.status}: expired or deleted). Run the pull again to start a new export.`);
+      throw new PullError(`The export job at ${where(statusUrl)} is gone from the server (HTTP ${res.status}: expired or deleted). Run the pull again to start a new export.`, { after: 'new' });
     }
     const body = res ? await res.body.text().catch(() => '') : '';
     const busy = !res || res.status === 429 || (res.status >= 500 && (outcomeText(body) === null || isTransientOutcome(body)));
@@ -113,6 +113,7 @@ export async function waitForManifest(http: Http, statusUrl: string, token: () =
         res
           ? `The export failed on the server (HTTP ${res.status}${outcome ? `: ${outcome}` : ''}). Nothing was changed; run the pull again once the EHR team has looked at it.`
           : `The export status at ${where(statusUrl)} could not be reached ${troubles} times. Run the pull again to resume.`,
+        res ? {} : { after: 'resume' },
       );
     }
     await http.sleep(http.delayFor(troubles, res ?? undefined));

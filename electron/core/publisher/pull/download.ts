@@ -101,7 +101,7 @@ export async function downloadFile(
       }
       if (res.status === 404 || res.status === 410) {
         await res.body.dump();
-        throw new PullError(`An export file (${where(job.url)}) is gone from the server (HTTP ${res.status}: its files expired). Run the pull again to start a new export.`);
+        throw new PullError(`An export file (${where(job.url)}) is gone from the server (HTTP ${res.status}: its files expired). Run the pull again to start a new export.`, { after: 'new' });
       }
       if (res.status === 416 && have > 0) {
         // Asked past the end: what is on disk is the whole file only if the server says so.
@@ -157,7 +157,7 @@ export async function downloadFile(
       why = (error as { retryable?: boolean }).retryable ? (error as Error).message : networkWhy(error);
     }
     if (++failures >= http.retry.attempts) {
-      throw new PullError(`An export file (${where(job.url)}) failed ${failures} times in a row (${why}). What was downloaded is kept: run the pull again to resume.`);
+      throw new PullError(`An export file (${where(job.url)}) failed ${failures} times in a row (${why}). What was downloaded is kept: run the pull again to resume.`, { after: 'resume' });
     }
     const delay = http.delayFor(failures, retryAfter);
     events.retry?.(why, delay);

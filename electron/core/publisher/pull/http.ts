@@ -8,10 +8,17 @@ import { LanternError } from '../../../shared/errors';
  * Authorization header never goes past a redirect, and a retry loop that honours Retry-After.
  */
 
+/**
+ * A pull that cannot go on. `after` says what the next run does: `resume` the same job (a
+ * network failure: what was downloaded is kept), or start a `new` export (the job or its files
+ * are gone); absent, the pull is abandoned.
+ */
 export class PullError extends LanternError {
   override name = 'PullError';
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super('UNAVAILABLE', message, { code: 'PULL', audience: 'it', ...options });
+  readonly after: 'resume' | 'new' | null;
+  constructor(message: string, options: { cause?: unknown; after?: 'resume' | 'new' } = {}) {
+    super('UNAVAILABLE', message, { code: 'PULL', audience: 'it', cause: options.cause });
+    this.after = options.after ?? null;
   }
 }
 

@@ -1,6 +1,6 @@
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { ndjsonLines, recoverReplacedFolder, replaceFolder } from '../../files/folders';
 import { writeFileAtomic } from '../../home/layout';
 import { deleteJob, kickOff, waitForManifest, type BulkManifest, type ExportLevel, type ManifestFile } from './bulk';
 import { downloadFile, type PartState } from './download';
@@ -89,14 +89,6 @@ const PARALLEL_MAX = 10;
 
 const requestKey = (o: PullOptions) => JSON.stringify([o.base.replace(/\/+$/, ''), o.level ?? { kind: 'system' }, o.types ?? [], o.since ?? null, o.post ?? false]);
 
-/** Put back a complete export a cut left aside between the two renames of the swap. */
-function recoverSwap(out: string): void {
-  const previous = `${out}.previous`;
-  if (!existsSync(previous)) return;
-  if (existsSync(out)) rmSync(previous, { recursive: true, force: true });
-  else renameSync(previous, out);
-}
-
 function readState(dir: string): PullState | null {
   try {
     const s = JSON.parse(readFileSync(path.join(dir, STATE), 'utf8')) as PullState;
@@ -127,8 +119,7 @@ function localFiles(manifest: BulkManifest): LocalFile[] {
 async function sumSeverities(files: string[]): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const file of files) {
-    for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-      if (!line.trim()) continue;
+    for await (const line of ndjsonLines(file)) {
       let issues: Array<{ severity?: unknown }> = [];
       try {
         const o = JSON.parse(line) as { issue?: unknown };
@@ -150,8 +141,7 @@ async function sumSeverities(files: string[]): Promise<Record<string, number>> {
 async function countDeleted(files: string[]): Promise<number> {
   let n = 0;
   for (const file of files) {
-    for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-      if (!line.trim()) continue;
+    for await (const line of ndjsonLines(file)) {
       try {
         const b = JSON.parse(line) as { entry?: Array<{ request?: { method?: unknown; url?: unknown } }> };
         for (const e of b.entry ?? []) if (e?.request?.method === 'DELETE' && typeof e.request.url === 'string') n++;
@@ -172,7 +162,7 @@ export async function pullExport(o: PullOptions): Promise<PullResult> {
   const out = path.resolve(o.out);
   const work = `${out}.partial`;
   mkdirSync(path.dirname(out), { recursive: true });
-  recoverSwap(out);
+  recoverReplacedFolder(out);
 
   let tokens: TokenSource | null = null;
   if (o.auth) {
@@ -223,7 +213,7 @@ export async function pullExport(o: PullOptions): Promise<PullResult> {
           },
         });
       } catch (error) {
-        if (resumed && error instanceof PullError && /gone from the server/.test(error.message)) {
+        if (resumed && error instanceof PullError && error.after === 'new') {
           // The job the cut left behind expired: a new export, from the start.
           events.note?.('The unfinished export expired on the server; starting a new one.');
           rmSync(work, { recursive: true, force: true });
@@ -291,9 +281,7 @@ export async function pullExport(o: PullOptions): Promise<PullResult> {
       `${JSON.stringify({ transactionTime: manifest.transactionTime, request: manifest.request, requiresAccessToken: false, output: local('output'), deleted: local('deleted'), error: local('error') }, null, 1)}\n`,
     );
     rmSync(path.join(work, STATE), { force: true });
-    if (existsSync(out)) renameSync(out, `${out}.previous`);
-    renameSync(work, out);
-    rmSync(`${out}.previous`, { recursive: true, force: true });
+    replaceFolder(work, out);
 
     const jobDeleted = await deleteJob(http, s.statusUrl, token);
     progress.phase = 'done';
@@ -314,8 +302,7 @@ export async function pullExport(o: PullOptions): Promise<PullResult> {
   } catch (error) {
     // Kept for the next run only when the next run can go on from it: a network failure
     // with the job still on the server. A failed or expired job is abandoned.
-    const resumable = error instanceof PullError && /run the pull again to resume/i.test(error.message);
-    if (!resumable) await abandon(s);
+    if (!(error instanceof PullError && error.after === 'resume')) await abandon(s);
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, fsyncSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { ndjsonLines, replaceFolder } from '../../files/folders';
 import { writeFileAtomic } from '../../home/layout';
 import { openLiveDatabase, type Db } from '../../store/database';
 import { PullError } from './http';
@@ -103,8 +103,7 @@ export class PublisherState {
         else this.db.exec('DELETE FROM resource');
       }
       for (const f of manifest.output) {
-        for await (const line of createInterface({ input: createReadStream(path.join(exportDir, f.url)), crlfDelay: Infinity })) {
-          if (!line.trim()) continue;
+        for await (const line of ndjsonLines(path.join(exportDir, f.url))) {
           let r: { resourceType?: unknown; id?: unknown; meta?: { lastUpdated?: unknown } };
           try {
             r = JSON.parse(line) as typeof r;
@@ -120,8 +119,7 @@ export class PublisherState {
         }
       }
       for (const f of manifest.deleted ?? []) {
-        for await (const line of createInterface({ input: createReadStream(path.join(exportDir, f.url)), crlfDelay: Infinity })) {
-          if (!line.trim()) continue;
+        for await (const line of ndjsonLines(path.join(exportDir, f.url))) {
           let b: { entry?: Array<{ request?: { method?: unknown; url?: unknown } }> };
           try {
             b = JSON.parse(line) as typeof b;
@@ -181,9 +179,7 @@ export class PublisherState {
     }
     close();
     writeFileAtomic(path.join(work, 'manifest.json'), `${JSON.stringify({ transactionTime, request: this.meta('request') ?? '', requiresAccessToken: false, output, error: [] }, null, 1)}\n`, 0o600);
-    if (existsSync(target)) renameSync(target, `${target}.previous`);
-    renameSync(work, target);
-    rmSync(`${target}.previous`, { recursive: true, force: true });
+    replaceFolder(work, target);
   }
 }
 
