@@ -52,12 +52,33 @@ export function helpText(command: Command): string {
   );
 }
 
+/**
+ * `--kid -Xy...` means the value "-Xy...": a string option takes the next word even when it starts
+ * with a dash (a JWK thumbprint, a negative offset), unless that word is itself one of the options.
+ */
+function attachDashedValues(options: Options, argv: string[]): string[] {
+  const known = new Set(['--help', '-h', ...Object.entries(options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])])]);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    const next = argv[i + 1];
+    const name = word.startsWith('--') ? word.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && next?.startsWith('-') && next !== '--' && !known.has(next.split('=')[0]!)) {
+      out.push(`${word}=${next}`);
+      i++;
+    } else {
+      out.push(word);
+    }
+  }
+  return out;
+}
+
 /** Parse argv for one command; usage errors come back as CliError(USAGE). */
 export function parseCommandArgs(command: Command, argv: string[]) {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: attachDashedValues(command.options, argv),
       options: { ...command.options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CliError, defineCommand, parseCommandArgs } from '../../scripts/cli/command';
 import { COMMANDS } from '../../scripts/cli/main';
 import { REPO_ROOT } from '../support/fixtures';
 import { runCli as run } from '../support/cli';
@@ -59,5 +60,30 @@ describe('lantern CLI surface', () => {
     const bad = spawnSync(process.execPath, [bin, 'nope'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toBe('lantern: unknown command "nope". Run lantern --help for the list.');
+  });
+});
+
+describe('option values that start with a dash', () => {
+  const command = defineCommand({
+    name: 'probe',
+    summary: 'probe',
+    usage: 'lantern probe --kid KID [--json]',
+    options: { kid: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string', short: 'o' } },
+    positionals: 0,
+    run: async () => 0,
+  });
+  const parse = (argv: string[]) => {
+    const parsed = parseCommandArgs(command, argv);
+    return parsed.help ? 'help' : parsed.values;
+  };
+
+  it('are taken as the value of a string option (a JWK thumbprint such as "-Xy_1")', () => {
+    expect(parse(['--kid', '-Xy_1', '--json'])).toMatchObject({ kid: '-Xy_1', json: true });
+    expect(parse(['--kid', '--Xy', '-o', 'dir'])).toMatchObject({ kid: '--Xy', out: 'dir' });
+  });
+
+  it('are still read as an option when they name one, so a forgotten value is a usage error', () => {
+    expect(() => parse(['--kid', '--json'])).toThrow(CliError);
+    expect(() => parse(['--kid', '-o', 'dir'])).toThrow(CliError);
   });
 });
