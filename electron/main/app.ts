@@ -7,9 +7,12 @@ import { fail } from '../shared/result';
 import { createHandlers, type Handlers } from '../core/api/handlers';
 import { dispatch } from '../core/api/dispatch';
 import { presentError } from '../core/home/errors';
+import { backgroundPlan, quitWhenWindowsClosed, type BackgroundPlan } from '../core/sync/background';
+import { DEFAULT_STALE_AFTER_MINUTES } from '../shared/defaults';
 import { readAppFile } from '../core/files/static';
 import { locateDesktopHome, openDesktopHome, type DesktopHome } from './home';
 import { createPrinter } from './print';
+import { showTray, type LanternTray } from './tray';
 import {
   APP_ENTRY_URL,
   APP_HOST,
@@ -85,17 +88,38 @@ export function startLantern(options: StartOptions): void {
   }
   app.enableSandbox();
   let mainWindow: BrowserWindow | null = null;
-
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
-  });
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
-  app.on('window-all-closed', () => app.quit());
-
   let home: DesktopHome | null = null;
-  app.on('will-quit', () => void home?.close());
+  let plan: BackgroundPlan | null = null;
+  let tray: LanternTray | null = null;
+
+  /** Show the window, making it again when it was closed (the tray, a second launch, the dock). */
+  const openWindow = () => {
+    if (!home) return; // still starting: the window comes when the home is open
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.show();
+      mainWindow.focus();
+      return;
+    }
+    mainWindow = createMainWindow(options.distDir);
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+      tray?.refresh();
+    });
+  };
+
+  app.on('second-instance', openWindow);
+  app.on('activate', openWindow);
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  // With a sync agent running, closing the window leaves the app syncing in the tray.
+  app.on('window-all-closed', () => {
+    if (quitWhenWindowsClosed(plan)) app.quit();
+  });
+  app.on('will-quit', () => {
+    tray?.destroy();
+    tray = null;
+    void home?.close();
+  });
 
   void app.whenReady().then(async () => {
     hardenSession(session.defaultSession);
@@ -114,9 +138,23 @@ export function startLantern(options: StartOptions): void {
       return;
     }
     registerIpc(createHandlers(home.context), home.location.dir);
-    mainWindow = createMainWindow(options.distDir);
-    mainWindow.on('closed', () => {
-      mainWindow = null;
+    const { location, agent } = home;
+    plan = backgroundPlan({
+      sync: location.sync,
+      agentRunning: agent !== null,
+      platform: process.platform,
+      isPackaged: app.isPackaged,
+      argv: process.argv,
+      wasOpenedAtLogin: process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin,
     });
+    if (plan.loginItem) app.setLoginItemSettings(plan.loginItem);
+    if (plan.tray && agent) {
+      tray = showTray(agent, {
+        staleAfterMinutes: location.staleAfterMinutes ?? DEFAULT_STALE_AFTER_MINUTES,
+        onOpen: openWindow,
+        onQuit: () => app.quit(),
+      });
+    }
+    if (!plan.startHidden) openWindow();
   });
 }

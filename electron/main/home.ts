@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { app } from 'electron';
 import type { ApiContext } from '../core/api/handlers';
+import type { LastFailure } from '../shared/contract';
 import { ensureDemoHome } from '../core/demo/home';
 import { keyFileProtector } from '../core/home/key-file-protector';
 import type { KeyProtector } from '../core/home/key-protector';
@@ -9,6 +10,7 @@ import { homePath } from '../core/home/layout';
 import { resolveHome, type HomeLocation } from '../core/home/locate';
 import { policyPath, readPolicy } from '../core/home/policy';
 import { resealHome } from '../core/home/reseal';
+import { acquireSyncLock, SyncBusyError, type SyncLock } from '../core/home/sync-lock';
 import { useSqliteBinding } from '../core/store/database';
 import { useIngestWorker } from '../core/store/parallel';
 import { startInboxAgent, type InboxAgent } from '../core/sync/inbox';
@@ -19,6 +21,7 @@ import { chartModel } from '../core/chart';
 export interface DesktopHome {
   location: HomeLocation;
   context: ReturnType<typeof openWorkstation>;
+  /** The inbox agent, when an inbox is configured and no other agent syncs this home. */
   agent: InboxAgent | null;
   close(): Promise<void>;
 }
@@ -59,7 +62,8 @@ export function locateDesktopHome(): HomeLocation {
 /**
  * Everything the desktop app opens at start-up in the home `location` names (the demo
  * hospital when none is configured): the key store, the home, and the inbox agent when the
- * policy names an inbox.
+ * policy names an inbox, under the home's sync lock. When another agent holds that lock
+ * (`lantern watch`), the app opens without syncing and its header says who does.
  */
 export async function openDesktopHome(location: HomeLocation, print: ApiContext['print']): Promise<DesktopHome> {
   useSqliteBinding(sqliteBindingPath());
@@ -73,6 +77,16 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
   if (location.demo) await ensureDemoHome(location.dir, { protector });
 
   let agent: InboxAgent | null = null;
+  let lock: SyncLock | null = null;
+  let notSyncing: LastFailure | null = null;
+  if (location.inbox) {
+    try {
+      lock = acquireSyncLock(location.dir, { agent: 'the Lantern app' });
+    } catch (error) {
+      if (!(error instanceof SyncBusyError)) throw error;
+      notSyncing = { at: new Date().toISOString(), code: error.code, message: error.message };
+    }
+  }
   const context = openWorkstation({
     model: chartModel,
     shell: 'desktop',
@@ -84,9 +98,9 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
     protector,
     print,
     // What the inbox agent met even when the home's state could not be written (disk full).
-    localFailure: () => agent?.lastFailure() ?? null,
+    localFailure: () => agent?.lastFailure() ?? notSyncing,
   });
-  agent = location.inbox
+  agent = location.inbox && lock
     ? startInboxAgent({ model: chartModel, homeDir: location.dir, inbox: location.inbox, protector, log: (line) => console.log(line) })
     : null;
   return {
@@ -95,6 +109,7 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
     agent,
     close: async () => {
       await agent?.close();
+      lock?.release();
       context.home?.close();
     },
   };

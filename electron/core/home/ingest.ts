@@ -72,7 +72,8 @@ export class HomeBusyError extends HomeError {
   override readonly code = 'HOME_BUSY';
 }
 
-const isAlive = (pid: number): boolean => {
+/** Whether a process of this host runs (EPERM: it does, under another account). */
+export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;

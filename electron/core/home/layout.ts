@@ -21,6 +21,7 @@ import type { KeyProtector } from './key-protector';
  *   lantern.log           what the inbox and `lantern ingest` did (JSON lines, no PHI; core/home/log.ts)
  *   snapshots/*.db        encrypted snapshot databases
  *   ingest.lock           held while an ingest runs
+ *   sync.lock             held while a sync agent runs (the app, lantern watch; home/sync-lock.ts)
  */
 export const HOME_FILES = {
   config: 'home.json',
@@ -31,6 +32,7 @@ export const HOME_FILES = {
   state: 'state.json',
   snapshots: 'snapshots',
   lock: 'ingest.lock',
+  syncLock: 'sync.lock',
   log: 'lantern.log',
 } as const;
 

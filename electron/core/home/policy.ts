@@ -31,6 +31,21 @@ export const Policy = z
      * workstation). Unpackaged runs (development, `npm start`) always honour them.
      */
     allowEnvironmentOverrides: z.boolean().optional(),
+    /** How the desktop app syncs with no window open (electron/main/tray.ts decides from it). */
+    sync: z
+      .object({
+        startAtSignIn: z
+          .boolean()
+          .optional()
+          .describe('Start Lantern, hidden in the tray, when the workstation account signs in (Windows and macOS; Linux: an autostart entry, see docs/DEPLOYMENT.md).'),
+        keepRunningWhenClosed: z
+          .boolean()
+          .optional()
+          .describe('Keep syncing in the tray after the window is closed (default true); false quits with the window.'),
+      })
+      .strict()
+      .optional()
+      .describe('Sync with no window open: start at sign-in, keep running in the tray.'),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;

@@ -12,6 +12,7 @@ import { ingestSnapshot, updateHomeState, type IngestOptions, type IngestResult 
 import { SnapshotRefusal } from '../snapshot/refusal';
 import { snapshotExtent, type ManifestMemo, type SnapshotExtent } from '../snapshot/verify';
 import { utf8Prefix } from '../files/utf8';
+import { snapshotInUse, type SyncAgent, type SyncStatus } from './status';
 
 export interface InboxAgentOptions {
   homeDir: string;
@@ -42,7 +43,7 @@ export interface InboxAgentOptions {
   ingest?: (dir: string, file: string, options: IngestOptions) => Promise<IngestResult>;
 }
 
-export interface InboxAgent {
+export interface InboxAgent extends SyncAgent {
   /** Resolves once the watcher is in place. */
   readonly ready: Promise<void>;
   /**
@@ -52,6 +53,8 @@ export interface InboxAgent {
   idle(): Promise<void>;
   /** The last local failure this agent met, until it takes a snapshot after it. */
   lastFailure(): LastFailure | null;
+  /** The shape every sync agent shares (sync/status.ts), for the tray and the heartbeat. */
+  status(): SyncStatus;
   close(): Promise<void>;
 }
 
@@ -195,6 +198,8 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
 
   const entries = new Map<string, Entry>();
   let ownFailure: LastFailure | null = null;
+  let lastProblem: SyncStatus['lastProblem'] = null;
+  let inUse: Pick<SyncStatus, 'dataAsOf' | 'sequence'> = { dataAsOf: null, sequence: null };
   let scanFailure: { failures: number; retryAt: number } = { failures: 0, retryAt: 0 };
   let running: Promise<void> | null = null;
   let rerun = false;
@@ -216,6 +221,7 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
     // Another ingest holding the home is a wait, not a failure to show.
     if (code !== 'HOME_BUSY') {
       ownFailure = failure;
+      lastProblem = { at: failure.at, message };
       if (store) updateHomeState(options.homeDir, (state) => ({ ...state, lastFailure: failure }));
     }
     const retry = retryInMs === null ? undefined : Math.ceil(retryInMs / 1000);
@@ -344,6 +350,7 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
   };
 
   const refused = (entry: Entry, file: string, reason: string, code: string) => {
+    lastProblem = { at: clock().toISOString(), message: `A snapshot was refused: ${reason}` };
     const movedTo = fileAway(entry, file, REJECTED_DIR, reason);
     homeLog({ event: 'refused', file: entry.name, code, message: reason, ...(movedTo ? { movedTo } : {}) });
     log(`rejected ${entry.name}: ${reason}`);
@@ -394,6 +401,7 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
       return;
     }
     ownFailure = null;
+    lastProblem = null;
     entry.failures = 0;
     const { manifest, report } = result;
     homeLog({
@@ -497,6 +505,12 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
         settleIdle();
       }),
     lastFailure: () => ownFailure,
+    status: () => {
+      inUse = snapshotInUse(options.homeDir, inUse);
+      // A pending look (a retry, a file being written) is a next check; else it waits on the folder.
+      const nextCheckAt = timer && Number.isFinite(timerAt) ? new Date(clock().getTime() + Math.max(0, timerAt - now())).toISOString() : null;
+      return { ...inUse, nextCheckAt, lastProblem };
+    },
     close: async () => {
       closed = true;
       if (timer) clearTimeout(timer);
