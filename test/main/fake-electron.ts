@@ -29,7 +29,15 @@ export class FakeWebContents extends FakeEmitter {
   }
 }
 
-export function createFakeElectron(options: { singleInstance?: boolean; userData: string; keyStore?: boolean }) {
+/** A menu item as Menu.buildFromTemplate gets it. */
+export interface FakeMenuItem {
+  label?: string;
+  type?: string;
+  enabled?: boolean;
+  click?: () => void;
+}
+
+export function createFakeElectron(options: { singleInstance?: boolean; userData: string; keyStore?: boolean; openedAtLogin?: boolean }) {
   const app = Object.assign(new FakeEmitter(), {
     isPackaged: false,
     requestSingleInstanceLock: vi.fn(() => options.singleInstance ?? true),
@@ -38,6 +46,8 @@ export function createFakeElectron(options: { singleInstance?: boolean; userData
     whenReady: vi.fn(() => Promise.resolve()),
     getPath: vi.fn(() => options.userData),
     getVersion: vi.fn(() => '0.1.0-test'),
+    setLoginItemSettings: vi.fn((_settings: { openAtLogin?: boolean; args?: string[] }) => {}),
+    getLoginItemSettings: vi.fn(() => ({ openAtLogin: false, wasOpenedAtLogin: options.openedAtLogin ?? false })),
   });
   const windows: FakeBrowserWindow[] = [];
   class FakeBrowserWindow extends FakeEmitter {
@@ -55,6 +65,37 @@ export function createFakeElectron(options: { singleInstance?: boolean; userData
     isMinimized = vi.fn(() => false);
     restore = vi.fn();
     focus = vi.fn();
+    /** What the user's closing does: 'closed', then 'window-all-closed' when it was the last. */
+    close() {
+      windows.splice(windows.indexOf(this), 1);
+      this.emit('closed');
+      if (windows.length === 0) app.emit('window-all-closed');
+    }
+  }
+  const trays: FakeTray[] = [];
+  class FakeTray extends FakeEmitter {
+    tooltip = '';
+    menu: FakeMenuItem[] = [];
+    destroyed = false;
+    constructor(readonly image: unknown) {
+      super();
+      trays.push(this);
+    }
+    setToolTip(text: string) {
+      this.tooltip = text;
+    }
+    setContextMenu(menu: { items: FakeMenuItem[] }) {
+      this.menu = menu.items;
+    }
+    destroy() {
+      this.destroyed = true;
+    }
+    /** A menu item by its label's start. */
+    item(start: string): FakeMenuItem {
+      const found = this.menu.find((i) => i.label?.startsWith(start));
+      if (!found) throw new Error(`no tray menu item "${start}" in ${JSON.stringify(this.menu.map((i) => i.label))}`);
+      return found;
+    }
   }
   const ipcHandlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
   const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
@@ -76,6 +117,9 @@ export function createFakeElectron(options: { singleInstance?: boolean; userData
   const module = {
     app,
     BrowserWindow: FakeBrowserWindow,
+    Tray: FakeTray,
+    Menu: { buildFromTemplate: vi.fn((items: FakeMenuItem[]) => ({ items })) },
+    nativeImage: { createFromDataURL: vi.fn((url: string) => ({ dataUrl: url })) },
     ipcMain: { handle: vi.fn((channel: string, fn: (e: unknown, i: unknown) => Promise<unknown>) => ipcHandlers.set(channel, fn)) },
     protocol: {
       registerSchemesAsPrivileged: vi.fn((schemes: unknown[]) => privileged.push(...schemes)),
@@ -98,7 +142,7 @@ export function createFakeElectron(options: { singleInstance?: boolean; userData
       showSaveDialog: vi.fn(async (_w: unknown, o: { defaultPath: string }) => ({ canceled: false, filePath: o.defaultPath })),
     },
   };
-  return { module, app, windows, ipcHandlers, protocolHandlers, privileged, sessionState };
+  return { module, app, windows, trays, ipcHandlers, protocolHandlers, privileged, sessionState };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;

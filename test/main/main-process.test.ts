@@ -9,6 +9,9 @@ import { chartModel } from '../../electron/core/chart';
 import { ingestSnapshot } from '../../electron/core/home/ingest';
 import type * as PolicyModule from '../../electron/core/home/policy';
 import type { Policy } from '../../electron/core/home/policy';
+import type * as BackgroundModule from '../../electron/core/sync/background';
+import { SIGN_IN_ARG } from '../../electron/core/sync/background';
+import { formatStamp } from '../../electron/shared/time-text';
 import { fakePatient } from '../support/patients';
 import { buildSnapshot, DAY_MS, enrollTestHome, makeTestPki, writeTinyExport } from '../support/snapshots';
 import { createFakeElectron, FakeWebContents, type FakeElectron } from './fake-electron';
@@ -16,7 +19,7 @@ import { createFakeElectron, FakeWebContents, type FakeElectron } from './fake-e
 let fake: FakeElectron;
 let distDir: string;
 
-async function start(options: { singleInstance?: boolean; keyStore?: boolean } = {}) {
+async function start(options: { singleInstance?: boolean; keyStore?: boolean; openedAtLogin?: boolean } = {}) {
   const userData = mkdtempSync(path.join(os.tmpdir(), 'lantern-userdata-'));
   fake = createFakeElectron({ ...options, userData });
   vi.doMock('electron', () => fake.module);
@@ -25,7 +28,7 @@ async function start(options: { singleInstance?: boolean; keyStore?: boolean } =
   // Let whenReady() and the home's opening run until the window exists (or start-up gave up).
   await vi.waitFor(
     () => {
-      if (fake.windows.length === 0 && fake.app.quit.mock.calls.length === 0) throw new Error('not started');
+      if (fake.windows.length === 0 && fake.trays.length === 0 && fake.app.quit.mock.calls.length === 0) throw new Error('not started');
     },
     { timeout: 20_000, interval: 20 },
   );
@@ -44,8 +47,11 @@ beforeEach(() => {
   writeFileSync(path.join(distDir, 'secret.txt'), 'outside the renderer folder');
 });
 afterEach(() => {
+  // Quitting closes what the app opened (the inbox agent's watcher, the sync lock).
+  fake?.app.emit('will-quit');
   vi.doUnmock('electron');
   delete process.env['LANTERN_HOME'];
+  delete process.env['LANTERN_INBOX'];
 });
 
 describe('electron/main against a mocked electron', () => {
@@ -251,5 +257,145 @@ describe('electron/main against a mocked electron', () => {
     await start({ singleInstance: false });
     expect(fake.app.quit).toHaveBeenCalled();
     expect(fake.windows).toHaveLength(0);
+  });
+});
+
+/** An enrolled home holding one snapshot (data as of an hour ago), with an inbox for the agent. */
+async function syncedHome(): Promise<{ home: string; inbox: string; asOf: Date }> {
+  const home = process.env['LANTERN_HOME']!;
+  const work = mkdtempSync(path.join(os.tmpdir(), 'lantern-tray-'));
+  const asOf = new Date(Date.now() - 3_600_000);
+  const pki = makeTestPki({ dir: path.join(work, 'pki') });
+  enrollTestHome(home, pki);
+  const { fhir } = writeTinyExport(path.join(work, 'export'));
+  const file = path.join(work, 's7.lantern');
+  await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 7, asOf });
+  await ingestSnapshot(home, file, { model: chartModel });
+  const inbox = path.join(work, 'inbox');
+  process.env['LANTERN_INBOX'] = inbox;
+  return { home, inbox, asOf };
+}
+
+/** Start with this policy (and, for the login item, as if installed on Windows). */
+async function startWith(policy: Policy, options: { asInstalledOnWindows?: boolean; openedAtLogin?: boolean } = {}) {
+  vi.doMock('../../electron/core/home/policy', async (original) => ({
+    ...(await original<typeof PolicyModule>()),
+    readPolicy: (): Policy => policy,
+  }));
+  if (options.asInstalledOnWindows) {
+    vi.doMock('../../electron/core/sync/background', async (original) => {
+      const real = await original<typeof BackgroundModule>();
+      return { ...real, backgroundPlan: (input: Parameters<typeof real.backgroundPlan>[0]) => real.backgroundPlan({ ...input, platform: 'win32', isPackaged: true }) };
+    });
+  }
+  try {
+    return await start({ openedAtLogin: options.openedAtLogin });
+  } finally {
+    vi.doUnmock('../../electron/core/home/policy');
+    vi.doUnmock('../../electron/core/sync/background');
+  }
+}
+
+describe('sync with no window (tray, start at sign-in, one sync per home)', () => {
+  it('keeps syncing in the tray after the window is closed; the tray says the data-as-of time and reopens the window', async () => {
+    const { home, asOf } = await syncedHome();
+    await start();
+    expect(fake.trays).toHaveLength(1);
+    const tray = fake.trays[0]!;
+    expect(fake.module.nativeImage.createFromDataURL).toHaveBeenCalledWith(expect.stringMatching(/^data:image\/png;base64,/));
+    // The data-as-of time with its year, and the sequence; never more than Windows shows.
+    expect(tray.tooltip).toContain(`Data as of ${formatStamp(asOf.toISOString())} (sequence 7)`);
+    expect(tray.tooltip).toContain(String(asOf.getFullYear()));
+    expect(tray.tooltip.length).toBeLessThanOrEqual(127);
+    expect(tray.item('Data as of').enabled).toBe(false);
+    // Its first look at the inbox is due now; after that it waits for files to arrive.
+    expect(tray.item('Next check').label).toMatch(/^Next check (\d{2} \w{3} \d{4} \d{2}:\d{2}|: as soon as a snapshot arrives)$/);
+    expect(tray.item('No problem').enabled).toBe(false);
+    // The app holds the home's sync lock while it runs.
+    expect(JSON.parse(readFileSync(path.join(home, 'sync.lock'), 'utf8'))).toMatchObject({ pid: process.pid, agent: 'the Lantern app' });
+
+    fake.windows[0]!.close();
+    expect(fake.app.quit).not.toHaveBeenCalled();
+    expect(fake.windows).toHaveLength(0);
+
+    tray.emit('click');
+    expect(fake.windows).toHaveLength(1);
+    // "Open Lantern" on an open window brings it forward instead of making a second one.
+    tray.item('Open Lantern').click!();
+    expect(fake.windows).toHaveLength(1);
+    expect(fake.windows[0]!.focus).toHaveBeenCalled();
+
+    // A second launch opens the first one's window, also after it was closed.
+    fake.windows[0]!.close();
+    fake.app.emit('second-instance');
+    expect(fake.windows).toHaveLength(1);
+
+    tray.item('Quit Lantern').click!();
+    expect(fake.app.quit).toHaveBeenCalled();
+    fake.app.emit('will-quit');
+    expect(tray.destroyed).toBe(true);
+    // A development run never registers itself as a login item.
+    expect(fake.app.setLoginItemSettings).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(() => readFileSync(path.join(home, 'sync.lock'))).toThrow(/ENOENT/));
+  });
+
+  it('with nothing to sync (no inbox), or a policy that says so, closing the window quits', async () => {
+    await start();
+    expect(fake.trays).toHaveLength(0);
+    fake.windows[0]!.close();
+    expect(fake.app.quit).toHaveBeenCalledTimes(1);
+
+    fake.app.emit('will-quit');
+    vi.resetModules();
+    const { home, inbox } = await syncedHome();
+    await startWith({ home, inbox, sync: { keepRunningWhenClosed: false } });
+    expect(fake.trays).toHaveLength(0);
+    fake.windows[0]!.close();
+    expect(fake.app.quit).toHaveBeenCalledTimes(1);
+  });
+
+  it('registers the sign-in start the policy asks for, and a start at sign-in stays hidden in the tray until clicked', async () => {
+    const { home, inbox } = await syncedHome();
+    process.argv.push(SIGN_IN_ARG);
+    try {
+      await startWith({ home, inbox, sync: { startAtSignIn: true } }, { asInstalledOnWindows: true });
+    } finally {
+      process.argv.splice(process.argv.indexOf(SIGN_IN_ARG), 1);
+    }
+    expect(fake.app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true, args: [SIGN_IN_ARG] });
+    expect(fake.windows).toHaveLength(0);
+    expect(fake.trays).toHaveLength(1);
+    fake.trays[0]!.emit('click');
+    expect(fake.windows).toHaveLength(1);
+
+    // The policy withdrawn: the sign-in entry is removed; a plain start shows the window.
+    fake.app.emit('will-quit');
+    vi.resetModules();
+    await startWith({ home, inbox }, { asInstalledOnWindows: true });
+    expect(fake.app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: false, args: [SIGN_IN_ARG] });
+    expect(fake.windows).toHaveLength(1);
+  });
+
+  it('asks the OS whether it opened the app at login only on macOS (elsewhere the sign-in entry passes an argument)', async () => {
+    const { home, inbox } = await syncedHome();
+    await startWith({ home, inbox }, { openedAtLogin: true });
+    const mac = process.platform === 'darwin';
+    expect(fake.app.getLoginItemSettings).toHaveBeenCalledTimes(mac ? 1 : 0);
+    expect(fake.windows).toHaveLength(mac ? 0 : 1);
+  });
+
+  it('when lantern watch already syncs the home, opens without syncing and says which process does', async () => {
+    const { home } = await syncedHome();
+    // A live process of this host (the test runner's parent) holds the lock.
+    writeFileSync(path.join(home, 'sync.lock'), JSON.stringify({ pid: process.ppid, host: os.hostname(), agent: 'lantern watch', since: new Date().toISOString() }));
+    await start();
+    expect(fake.trays).toHaveLength(0);
+    const status = await fake.ipcHandlers.get(ipcChannel('status'))!({ senderFrame: appFrame }, {});
+    expect(status).toMatchObject({
+      ok: true,
+      value: { lastFailure: { code: 'SYNC_BUSY', message: expect.stringContaining(`lantern watch (process ${process.ppid} on ${os.hostname()}`) } },
+    });
+    // Its lock is left alone.
+    expect(JSON.parse(readFileSync(path.join(home, 'sync.lock'), 'utf8'))).toMatchObject({ pid: process.ppid });
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { presentError } from '../../../electron/core/home/errors';
 import { homePath } from '../../../electron/core/home/layout';
+import { assertNoSyncAgent } from '../../../electron/core/home/sync-lock';
 import { appendHomeLog, type LogEvent } from '../../../electron/core/home/log';
 import { describeDrop } from '../../../electron/core/snapshot/drop';
 import { SnapshotRefusal } from '../../../electron/core/snapshot/refusal';
@@ -55,6 +56,8 @@ export default defineCommand({
     '--accept-drop  take a snapshot that holds far fewer patients than the one in use, or none',
     '               of a resource type it has (otherwise held back: SUSPECT_DROP, exit 28)',
     '--json         one line: facility, sequence, ingest seconds, counts',
+    'While a sync agent keeps the home (the desktop app, lantern watch: sync.lock), this exits 1',
+    'naming it: hand it the snapshot through its inbox instead.',
   ].join('\n'),
   positionals: 1,
   required: ['home'],
@@ -66,6 +69,7 @@ export default defineCommand({
   run: async ({ values, positionals }, io) => {
     const dir = path.resolve(stringOption(values, 'home')!);
     const file = path.resolve(positionals[0]!);
+    assertNoSyncAgent(dir, 'lantern ingest');
     const started = performance.now();
     const { manifest, report, mappedOn, acceptedDrop } = await loggedIngest(dir, file, () =>
       ingestSnapshot(dir, file, {

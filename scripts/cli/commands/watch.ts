@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startInboxAgent } from '../../../electron/core/sync/inbox';
+import { acquireSyncLock } from '../../../electron/core/home/sync-lock';
 import { defineCommand, stringOption } from '../command';
 import { chartModel } from '../../../electron/core/chart';
 
@@ -14,7 +15,9 @@ export default defineCommand({
     'after a minute without change). A failure of this workstation (disk full, permission',
     'denied, a locked database) leaves the file in the inbox and tries it again later. Links,',
     'folders and other entries that are not files are refused. Every event also goes to the',
-    "home's lantern.log. --poll polls the folder (network shares).",
+    "home's lantern.log. --poll polls the folder (network shares). One sync runs per home: while",
+    'the desktop app or another lantern watch keeps it (sync.lock in the home), this exits 1',
+    'saying which process does.',
   ].join('\n'),
   positionals: 0,
   required: ['home', 'inbox'],
@@ -24,9 +27,11 @@ export default defineCommand({
     poll: { type: 'boolean' },
   },
   run: async ({ values }, io) => {
+    const homeDir = path.resolve(stringOption(values, 'home')!);
+    const lock = acquireSyncLock(homeDir, { agent: 'lantern watch' });
     const agent = startInboxAgent({
       model: chartModel,
-      homeDir: path.resolve(stringOption(values, 'home')!),
+      homeDir,
       inbox: path.resolve(stringOption(values, 'inbox')!),
       usePolling: values['poll'] === true,
       log: (line) => io.out(`${new Date().toISOString()} ${line}`),
@@ -38,6 +43,7 @@ export default defineCommand({
       process.once('SIGTERM', stop);
     });
     await agent.close();
+    lock.release();
     io.out('stopped');
     return 0;
   },
