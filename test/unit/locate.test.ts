@@ -50,4 +50,13 @@ describe('which home and inbox the app opens', () => {
     expect(readPolicy(path.join(REPO_ROOT, 'native/policy/lantern-policy.example.json')).expiredCharts).toBe('acknowledge');
     expect(() => readPolicy('policy.json', () => '{"expiredCharts": "hide"}')).toThrow(/expiredCharts/);
   });
+
+  it('carries the policy’s sync block (start at sign-in, keep running when closed) and names a mistyped key in it', () => {
+    const at = (policy: Policy) => resolveHome({ env: {}, policy, userDataDir: USER_DATA, isPackaged: true }).sync;
+    expect(at(POLICY)).toEqual({});
+    expect(at({ ...POLICY, sync: { startAtSignIn: true, keepRunningWhenClosed: false } })).toEqual({ startAtSignIn: true, keepRunningWhenClosed: false });
+    expect(readPolicy('policy.json', () => '{"sync": {"startAtSignIn": true}}').sync).toEqual({ startAtSignIn: true });
+    expect(() => readPolicy('policy.json', () => '{"sync": {"startAtSignon": true}}')).toThrow(/sync/);
+    expect(() => readPolicy('policy.json', () => '{"sync": {"keepRunningWhenClosed": "yes"}}')).toThrow(/sync\.keepRunningWhenClosed/);
+  });
 });

@@ -153,12 +153,11 @@ export function acquireSyncLock(dir: string, options: SyncLockOptions): SyncLock
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw error;
     }
-    let moved = '';
+    let moved: string;
     try {
       moved = readFileSync(aside, 'utf8');
     } catch {
-      // Unreadable: treat as the stale one.
-      moved = found.text;
+      moved = found.text; // unreadable: it is the stale one
     }
     if (moved !== found.text) renameSync(aside, file);
     else rmSync(aside, { force: true });
