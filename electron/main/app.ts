@@ -91,6 +91,8 @@ export function startLantern(options: StartOptions): void {
   let home: DesktopHome | null = null;
   let plan: BackgroundPlan | null = null;
   let tray: LanternTray | null = null;
+  /** A second launch while this one was still starting: show the window even on a hidden start. */
+  let windowAsked = false;
 
   /** Show the window, making it again when it was closed (the tray, a second launch, the dock). */
   const openWindow = () => {
@@ -108,7 +110,10 @@ export function startLantern(options: StartOptions): void {
     });
   };
 
-  app.on('second-instance', openWindow);
+  app.on('second-instance', () => {
+    windowAsked = true;
+    openWindow();
+  });
   app.on('activate', openWindow);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
   // With a sync agent running, closing the window leaves the app syncing in the tray.
@@ -155,6 +160,6 @@ export function startLantern(options: StartOptions): void {
         onQuit: () => app.quit(),
       });
     }
-    if (!plan.startHidden) openWindow();
+    if (!plan.startHidden || windowAsked) openWindow();
   });
 }
