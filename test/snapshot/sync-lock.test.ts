@@ -90,6 +90,8 @@ describe('one sync per home, across processes', () => {
     expect(ingest.stderr).toContain(`lantern watch (process ${first.child.pid} on ${HOST}`);
     expect(ingest.stderr).toContain('give it the snapshot through its inbox');
     expect(readState(home).current).toBeNull();
+    const status = spawnSync(process.execPath, [LANTERN, 'status', '--home', home, '--json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(JSON.parse(status.stdout)).toMatchObject({ syncedBy: { agent: 'lantern watch', pid: first.child.pid, host: HOST } });
 
     // The watcher itself takes the snapshot through its inbox.
     mkdirSync(inbox, { recursive: true });

@@ -4,6 +4,7 @@ import { copyAgeInDays, fallbackNotice, heldBackNotice } from '../../../electron
 import { ageInDays } from '../../../electron/core/home/expiry';
 import { EXIT, defineCommand, stringOption } from '../command';
 import { presentError } from '../../../electron/core/home/errors';
+import { syncHolder } from '../../../electron/core/home/sync-lock';
 import { chartModel } from '../../../electron/core/chart';
 
 export default defineCommand({
@@ -43,8 +44,10 @@ export default defineCommand({
     /** The age a nurse confirms before an expired copy's chart opens. */
     const expiredAgeDays = snap && expired ? ageInDays(snap.asOf, now) : null;
     const exit = problem ? EXIT.FAILED : EXIT.OK;
+    /** The sync agent that keeps this home (sync.lock), if one runs. */
+    const syncedBy = syncHolder(dir);
     if (values['json'] === true) {
-      io.out(JSON.stringify({ home: dir, now: now.toISOString(), ...status, ageMinutes, stale, expired, expiredAgeDays, problem }, null, 2));
+      io.out(JSON.stringify({ home: dir, now: now.toISOString(), ...status, ageMinutes, stale, expired, expiredAgeDays, problem, syncedBy }, null, 2));
       return exit;
     }
     io.out(`Home ${dir}${status.demo ? ' (DEMO data)' : ''}`);
@@ -79,6 +82,7 @@ export default defineCommand({
     if (status.heldBack) io.out(`  HELD BACK     ${heldBackNotice(status.heldBack, { home: dir })}`);
     const rej = status.lastRejection;
     io.out(rej ? `  last rejection ${rej.at} ${rej.file}: ${rej.reason}` : '  last rejection (none)');
+    io.out(syncedBy ? `  synced by     ${syncedBy.agent} (process ${syncedBy.pid} on ${syncedBy.host}, since ${syncedBy.since})` : '  synced by     (no sync agent runs)');
     const failure = status.lastFailure;
     io.out(failure ? `  last failure  ${failure.at}${failure.file ? ` ${failure.file}` : ''} (${failure.code}): ${failure.message}` : '  last failure  (none)');
     return exit;
