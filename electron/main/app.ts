@@ -143,23 +143,30 @@ export function startLantern(options: StartOptions): void {
       return;
     }
     registerIpc(createHandlers(home.context), home.location.dir);
-    const { location, agent } = home;
-    plan = backgroundPlan({
-      sync: location.sync,
-      agentRunning: agent !== null,
-      platform: process.platform,
-      isPackaged: app.isPackaged,
-      argv: process.argv,
-      wasOpenedAtLogin: process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin,
-    });
-    if (plan.loginItem) app.setLoginItemSettings(plan.loginItem);
-    if (plan.tray && agent) {
-      tray = showTray(agent, {
-        staleAfterMinutes: location.staleAfterMinutes ?? DEFAULT_STALE_AFTER_MINUTES,
-        onOpen: openWindow,
-        onQuit: () => app.quit(),
+    const opened = home;
+    /** What running with no window means now; again when the agent starts late (the lock came free). */
+    const applyPlan = () => {
+      const { location, agent } = opened;
+      plan = backgroundPlan({
+        sync: location.sync,
+        agentRunning: agent !== null,
+        platform: process.platform,
+        isPackaged: app.isPackaged,
+        argv: process.argv,
+        wasOpenedAtLogin: process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin,
       });
-    }
-    if (!plan.startHidden || windowAsked) openWindow();
+      if (plan.tray && agent && !tray) {
+        tray = showTray(agent, {
+          staleAfterMinutes: location.staleAfterMinutes ?? DEFAULT_STALE_AFTER_MINUTES,
+          onOpen: openWindow,
+          onQuit: () => app.quit(),
+        });
+      }
+      return plan;
+    };
+    const first = applyPlan();
+    if (first.loginItem) app.setLoginItemSettings(first.loginItem);
+    opened.onSyncStarted(applyPlan);
+    if (!first.startHidden || windowAsked) openWindow();
   });
 }

@@ -10,7 +10,8 @@ import { homePath } from '../core/home/layout';
 import { resolveHome, type HomeLocation } from '../core/home/locate';
 import { policyPath, readPolicy } from '../core/home/policy';
 import { resealHome } from '../core/home/reseal';
-import { acquireSyncLock, SyncBusyError, type SyncLock } from '../core/home/sync-lock';
+import { presentError } from '../core/home/errors';
+import { takeSyncLockWhenFree, type SyncLock } from '../core/home/sync-lock';
 import { useSqliteBinding } from '../core/store/database';
 import { useIngestWorker } from '../core/store/parallel';
 import { startInboxAgent, type InboxAgent } from '../core/sync/inbox';
@@ -21,8 +22,10 @@ import { chartModel } from '../core/chart';
 export interface DesktopHome {
   location: HomeLocation;
   context: ReturnType<typeof openWorkstation>;
-  /** The inbox agent, when an inbox is configured and no other agent syncs this home. */
-  agent: InboxAgent | null;
+  /** The inbox agent, once an inbox is configured and no other agent syncs this home. */
+  readonly agent: InboxAgent | null;
+  /** Called when the agent starts later (the sync lock was held by another agent at start-up). */
+  onSyncStarted(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -63,7 +66,8 @@ export function locateDesktopHome(): HomeLocation {
  * Everything the desktop app opens at start-up in the home `location` names (the demo
  * hospital when none is configured): the key store, the home, and the inbox agent when the
  * policy names an inbox, under the home's sync lock. When another agent holds that lock
- * (`lantern watch`), the app opens without syncing and its header says who does.
+ * (`lantern watch`), the app opens without syncing, its header says who does, and it starts
+ * syncing once that agent has stopped.
  */
 export async function openDesktopHome(location: HomeLocation, print: ApiContext['print']): Promise<DesktopHome> {
   useSqliteBinding(sqliteBindingPath());
@@ -78,15 +82,9 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
 
   let agent: InboxAgent | null = null;
   let lock: SyncLock | null = null;
+  /** Why this app does not sync (another agent holds the home), for the header. */
   let notSyncing: LastFailure | null = null;
-  if (location.inbox) {
-    try {
-      lock = acquireSyncLock(location.dir, { agent: 'the Lantern app' });
-    } catch (error) {
-      if (!(error instanceof SyncBusyError)) throw error;
-      notSyncing = { at: new Date().toISOString(), code: error.code, message: error.message };
-    }
-  }
+  const syncStarted: Array<() => void> = [];
   const context = openWorkstation({
     model: chartModel,
     shell: 'desktop',
@@ -100,14 +98,31 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
     // What the inbox agent met even when the home's state could not be written (disk full).
     localFailure: () => agent?.lastFailure() ?? notSyncing,
   });
-  agent = location.inbox && lock
-    ? startInboxAgent({ model: chartModel, homeDir: location.dir, inbox: location.inbox, protector, log: (line) => console.log(line) })
+  const inbox = location.inbox;
+  const waiting = inbox
+    ? takeSyncLockWhenFree(location.dir, {
+        agent: 'the Lantern app',
+        onBusy: (error) => {
+          const { code, message } = presentError(error, { surface: 'app', homeDir: location.dir, where: 'sync lock' });
+          notSyncing = { at: new Date().toISOString(), code, message };
+        },
+        onTaken: (taken) => {
+          lock = taken;
+          notSyncing = null;
+          agent = startInboxAgent({ model: chartModel, homeDir: location.dir, inbox, protector, log: (line) => console.log(line) });
+          for (const listener of syncStarted) listener();
+        },
+      })
     : null;
   return {
     location,
     context,
-    agent,
+    get agent() {
+      return agent;
+    },
+    onSyncStarted: (listener) => syncStarted.push(listener),
     close: async () => {
+      waiting?.stop();
       await agent?.close();
       lock?.release();
       context.home?.close();

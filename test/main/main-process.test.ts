@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -397,5 +397,29 @@ describe('sync with no window (tray, start at sign-in, one sync per home)', () =
     });
     // Its lock is left alone.
     expect(JSON.parse(readFileSync(path.join(home, 'sync.lock'), 'utf8'))).toMatchObject({ pid: process.ppid });
+  });
+
+  it('starts syncing, with its tray, once the other agent has stopped', async () => {
+    const { home } = await syncedHome();
+    const lockFile = path.join(home, 'sync.lock');
+    writeFileSync(lockFile, JSON.stringify({ pid: process.ppid, host: os.hostname(), agent: 'lantern watch', since: new Date().toISOString() }));
+    // Only the app's minute-long retry is sped up; the inbox agent's own timers run as they do.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      await start();
+      expect(fake.trays).toHaveLength(0);
+      vi.advanceTimersByTime(60_000);
+      expect(fake.trays).toHaveLength(0); // still held
+      rmSync(lockFile);
+      vi.advanceTimersByTime(60_000);
+      expect(fake.trays).toHaveLength(1);
+      expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: process.pid, agent: 'the Lantern app' });
+      const status = await fake.ipcHandlers.get(ipcChannel('status'))!({ senderFrame: appFrame }, {});
+      expect(status).toMatchObject({ ok: true, value: { lastFailure: null } });
+      fake.windows[0]!.close();
+      expect(fake.app.quit).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -205,3 +205,46 @@ function holdLock(file: string, holder: SyncHolder, text: string, refreshMs: num
   }
   return lock;
 }
+
+export interface SyncLockWait {
+  /** Stop trying (the agent is closing). */
+  stop(): void;
+}
+
+/**
+ * For the desktop app, which opens whether or not it may sync: take the sync lock now, or,
+ * while another agent holds it (an IT `lantern watch`), try again every `retryMs` (default
+ * 1 min) and start syncing once it is free. `onBusy` hears each refusal (for the header);
+ * `onTaken` gets the lock once. A failure other than a busy lock on the first try is thrown.
+ */
+export function takeSyncLockWhenFree(
+  dir: string,
+  options: SyncLockOptions & { retryMs?: number; onTaken: (lock: SyncLock) => void; onBusy: (error: unknown) => void },
+): SyncLockWait {
+  let timer: NodeJS.Timeout | null = null;
+  const attempt = (first: boolean): boolean => {
+    try {
+      options.onTaken(acquireSyncLock(dir, options));
+      return true;
+    } catch (error) {
+      if (first && !(error instanceof SyncBusyError)) throw error;
+      options.onBusy(error);
+      return false;
+    }
+  };
+  if (!attempt(true)) {
+    timer = setInterval(() => {
+      if (attempt(false) && timer) {
+        clearInterval(timer);
+        timer = null;
+      }
+    }, options.retryMs ?? 60_000);
+    timer.unref();
+  }
+  return {
+    stop: () => {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
+}
