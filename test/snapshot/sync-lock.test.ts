@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartModel } from '../../electron/core/chart';
 import { readState } from '../../electron/core/home/layout';
-import { SyncBusyError, acquireSyncLock, assertNoSyncAgent, syncHolder } from '../../electron/core/home/sync-lock';
+import { SyncBusyError, acquireSyncLock, assertNoSyncAgent, syncHolder, takeSyncLockWhenFree, type SyncLock } from '../../electron/core/home/sync-lock';
 import { startInboxAgent } from '../../electron/core/sync/inbox';
 import { REPO_ROOT } from '../support/fixtures';
 import { buildSnapshot, enrollTestHome, makeTestPki, tempDir, writeTinyExport, type TestPki } from '../support/snapshots';
@@ -159,6 +159,40 @@ describe('the sync lock', () => {
     const lock = acquireSyncLock(home, { agent: 'lantern watch' });
     expect(lockOf(home).host).toBe(HOST);
     lock.release();
+  });
+});
+
+describe('waiting for the sync lock (the app, when another agent syncs)', () => {
+  it('tries again until the holder stops; an agent that fails to start frees the lock and is tried again', async () => {
+    const { home } = newHome();
+    const other = acquireSyncLock(home, { agent: 'lantern watch', pid: process.ppid });
+    const busy: string[] = [];
+    let taken: SyncLock | null = null;
+    let starts = 0;
+    const wait = takeSyncLockWhenFree(home, {
+      agent: 'the Lantern app',
+      retryMs: 30,
+      onBusy: (error) => busy.push((error as Error).message),
+      onTaken: (lock) => {
+        starts++;
+        if (starts === 1) throw Object.assign(new Error('inbox share away'), { code: 'ENOENT' });
+        taken = lock;
+      },
+    });
+    try {
+      expect(busy[0]).toMatch(/^lantern watch \(process \d+ on .*\) already keeps/);
+      await until(() => busy.length >= 3, 'a few retries');
+      expect(taken).toBeNull();
+      other.release();
+      await until(() => taken !== null, 'the lock');
+      // The first start failed: its lock was released, and the second start got a fresh one.
+      expect(starts).toBe(2);
+      expect(busy.at(-1)).toBe('inbox share away');
+      expect(syncHolder(home)).toMatchObject({ pid: process.pid, agent: 'the Lantern app' });
+    } finally {
+      wait.stop();
+      (taken as SyncLock | null)?.release();
+    }
   });
 });
 

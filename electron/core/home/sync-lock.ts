@@ -215,7 +215,8 @@ export interface SyncLockWait {
  * For the desktop app, which opens whether or not it may sync: take the sync lock now, or,
  * while another agent holds it (an IT `lantern watch`), try again every `retryMs` (default
  * 1 min) and start syncing once it is free. `onBusy` hears each refusal (for the header);
- * `onTaken` gets the lock once. A failure other than a busy lock on the first try is thrown.
+ * `onTaken` gets the lock once (when it throws, the lock is released and tried again). A
+ * failure other than a busy lock on the first try is thrown.
  */
 export function takeSyncLockWhenFree(
   dir: string,
@@ -223,11 +224,21 @@ export function takeSyncLockWhenFree(
 ): SyncLockWait {
   let timer: NodeJS.Timeout | null = null;
   const attempt = (first: boolean): boolean => {
+    let lock: SyncLock;
     try {
-      options.onTaken(acquireSyncLock(dir, options));
-      return true;
+      lock = acquireSyncLock(dir, options);
     } catch (error) {
       if (first && !(error instanceof SyncBusyError)) throw error;
+      options.onBusy(error);
+      return false;
+    }
+    try {
+      options.onTaken(lock);
+      return true;
+    } catch (error) {
+      // The agent could not start (an inbox share away): free the lock, try again later.
+      lock.release();
+      if (first) throw error;
       options.onBusy(error);
       return false;
     }
