@@ -21,6 +21,8 @@ import type { KeyProtector } from './key-protector';
  *   lantern.log           what the inbox and `lantern ingest` did (JSON lines, no PHI; core/home/log.ts)
  *   snapshots/*.db        encrypted snapshot databases
  *   ingest.lock           held while an ingest runs
+ *   source.json           the HTTPS source's own record (core/sync/https.ts)
+ *   incoming/             snapshots being downloaded from the HTTPS source
  */
 export const HOME_FILES = {
   config: 'home.json',
@@ -32,6 +34,10 @@ export const HOME_FILES = {
   snapshots: 'snapshots',
   lock: 'ingest.lock',
   log: 'lantern.log',
+  /** What the HTTPS source last took (validators, the pointer's sequence and time, a download under way). */
+  source: 'source.json',
+  /** Snapshots being downloaded from the HTTPS source (`NAME.partial` until whole and checked). */
+  incoming: 'incoming',
 } as const;
 
 export const HomeConfig = z.object({
