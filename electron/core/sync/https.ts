@@ -112,8 +112,11 @@ const TLS_WORDS: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate is for another host name',
 };
 
-/** A failed exchange in one sentence (what, where, what to do); nothing the server sent. */
-function networkError(error: unknown, url: string): SourceError {
+/**
+ * A failed exchange in one sentence (what, where, what to do); nothing the server sent.
+ * `during`: how far a download had come, said after the reason.
+ */
+function networkError(error: unknown, url: string, during?: string): SourceError {
   if (error instanceof SourceError) return error;
   const e = error as { code?: unknown; cause?: { code?: unknown } };
   const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : '';
@@ -128,7 +131,8 @@ function networkError(error: unknown, url: string): SourceError {
     : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' ? 'the connection was cut'
     : code ? `the network failed (${code})`
     : 'the network failed';
-  return new SourceError(`The snapshot server ${at} could not be reached: ${why}. Check the network, the proxy and the server.`, { code: 'NETWORK', cause: error });
+  const what = during ? `${why} ${during}` : `${why}. Check the network, the proxy and the server`;
+  return new SourceError(`The snapshot server ${at} could not be reached: ${what}.`, { code: 'NETWORK', cause: error });
 }
 
 const httpError = (status: number, url: string) =>
@@ -345,8 +349,7 @@ export function createHttpsSource(options: HttpsSourceOptions): HttpsSource {
           written += chunk.length;
         }
       } catch (error) {
-        const cut = networkError(error, target);
-        throw new SourceError(`${cut.message.replace(/\.$/, '')} after ${written} of ${want.bytes} bytes of ${want.file}; the next check resumes it.`, { code: cut.code, cause: error });
+        throw networkError(error, target, `after ${written} of ${want.bytes} bytes; the next check resumes it`);
       } finally {
         closeSync(fd);
       }
