@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { app } from 'electron';
+import { app, session } from 'electron';
 import type { ApiContext } from '../core/api/handlers';
 import { ensureDemoHome } from '../core/demo/home';
 import { keyFileProtector } from '../core/home/key-file-protector';
@@ -11,7 +11,9 @@ import { policyPath, readPolicy } from '../core/home/policy';
 import { resealHome } from '../core/home/reseal';
 import { useSqliteBinding } from '../core/store/database';
 import { useIngestWorker } from '../core/store/parallel';
+import { httpsSettingsFromPolicy, startHttpsAgent, type HttpsAgent } from '../core/sync/https';
 import { startInboxAgent, type InboxAgent } from '../core/sync/inbox';
+import { proxyFromPac } from '../core/sync/proxy';
 import { openWorkstation } from '../core/workstation';
 import { safeStorageProtector } from './safe-storage';
 import { chartModel } from '../core/chart';
@@ -20,6 +22,8 @@ export interface DesktopHome {
   location: HomeLocation;
   context: ReturnType<typeof openWorkstation>;
   agent: InboxAgent | null;
+  /** The HTTPS source's agent when the policy names one; its status() is what the tray shows. */
+  source: HttpsAgent | null;
   close(): Promise<void>;
 }
 
@@ -58,8 +62,9 @@ export function locateDesktopHome(): HomeLocation {
 
 /**
  * Everything the desktop app opens at start-up in the home `location` names (the demo
- * hospital when none is configured): the key store, the home, and the inbox agent when the
- * policy names an inbox.
+ * hospital when none is configured): the key store, the home, the inbox agent when the
+ * policy names an inbox, and the HTTPS source's agent when it names a URL (through the proxy
+ * the system's settings give, PAC included, unless the policy names one).
  */
 export async function openDesktopHome(location: HomeLocation, print: ApiContext['print']): Promise<DesktopHome> {
   useSqliteBinding(sqliteBindingPath());
@@ -89,12 +94,17 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
   agent = location.inbox
     ? startInboxAgent({ model: chartModel, homeDir: location.dir, inbox: location.inbox, protector, log: (line) => console.log(line) })
     : null;
+  const systemProxy = async (url: string) => proxyFromPac(await session.defaultSession.resolveProxy(url));
+  const source = location.source
+    ? startHttpsAgent({ model: chartModel, homeDir: location.dir, protector, ...httpsSettingsFromPolicy(location.source, systemProxy), log: (line) => console.log(line) })
+    : null;
   return {
     location,
     context,
     agent,
+    source,
     close: async () => {
-      await agent?.close();
+      await Promise.all([agent?.close(), source?.close()]);
       context.home?.close();
     },
   };

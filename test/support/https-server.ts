@@ -2,8 +2,9 @@ import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import forge from 'node-forge';
 
 /**
@@ -87,7 +88,7 @@ const etagOf = (body: Buffer) => `"${createHash('sha256').update(body).digest('h
 export async function startStaticServer(root: string, tls: TestTls): Promise<StaticServer> {
   const requests: Recorded[] = [];
   const troubles: StaticServerTroubles = {};
-  const sockets = new Set<Socket>();
+  const sockets = new Set<Duplex>();
   const server: Server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
     const name = decodeURIComponent(new URL(req.url ?? '/', 'https://x').pathname).replace(/^\/+/, '');
     const answer = (status: number, headers: Record<string, string | number> = {}, body?: Buffer) => {
@@ -173,12 +174,12 @@ export interface ConnectProxy {
 /** An HTTP proxy that only tunnels (CONNECT), as a hospital's proxy does for HTTPS. */
 export async function startConnectProxy(): Promise<ConnectProxy> {
   const tunnels: string[] = [];
-  const sockets = new Set<Socket>();
+  const sockets = new Set<Duplex>();
   const server = createHttpServer((_req, res) => {
     res.writeHead(405);
     res.end();
   });
-  server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+  server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
     tunnels.push(req.url ?? '');
     const [host, port] = (req.url ?? '').split(':');
     const upstream = connect(Number(port), host!, () => {

@@ -13,7 +13,8 @@ import { appendHomeLog } from '../home/log';
 import { chooseDownload, POINTER_MAX_BYTES, PointerRefusal, verifyPointer, type Pointer } from '../snapshot/pointer';
 import { SnapshotRefusal } from '../snapshot/refusal';
 import type { ContentModel } from '../store/content';
-import { directConnection, type ProxyResolver } from './proxy';
+import { PolicyError, type Policy } from '../home/policy';
+import { directConnection, proxyFromSetting, type ProxyResolver } from './proxy';
 
 /**
  * The HTTPS source: polls the publisher's signed pointer on a web server (any static server:
@@ -577,4 +578,22 @@ export function startHttpsAgent(options: HttpsSourceOptions): HttpsAgent {
       appendHomeLog(options.homeDir, { event: 'stopped-polling', url: at });
     },
   };
+}
+
+/**
+ * The agent's settings from the managed policy's `source`, over the surface's own proxy
+ * resolver (the system's). The CA bundle is read now: one that cannot be read is the policy's
+ * problem, said at start-up rather than at every check.
+ */
+export function httpsSettingsFromPolicy(source: NonNullable<Policy['source']>, system: ProxyResolver): Pick<HttpsSourceOptions, 'url' | 'intervalMs' | 'caBundle' | 'proxy'> {
+  let caBundle: string | null = null;
+  if (source.caBundle) {
+    try {
+      caBundle = readFileSync(source.caBundle, 'utf8');
+    } catch (error) {
+      throw new PolicyError(`The policy's source.caBundle ${source.caBundle} cannot be read.`, { cause: error });
+    }
+    if (!caBundle.includes('-----BEGIN CERTIFICATE-----')) throw new PolicyError(`The policy's source.caBundle ${source.caBundle} holds no PEM certificate.`);
+  }
+  return { url: source.url, intervalMs: (source.intervalSeconds ?? 60) * 1000, caBundle, proxy: proxyFromSetting(source.proxy, system) };
 }
