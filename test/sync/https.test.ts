@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { readState } from '../../electron/core/home/layout';
 import { describeFile, pointerTo } from '../../electron/core/publisher/pointer-file';
 import { loadSigner } from '../../electron/core/publisher/publish';
@@ -219,6 +220,28 @@ describe('the HTTPS source', () => {
     await expect(s.check()).resolves.toMatchObject({ kind: 'refused', message: expect.stringMatching(/NOT_RECIPIENT/) });
     expect(snapshotGets().length).toBe(gets);
     expect(inUse(home())).toEqual(was);
+    await s.close();
+  });
+
+  it('keeps a checked download through a local failure of the ingest, and takes it at the next check without fetching it again', async () => {
+    const fresh = newHome();
+    await publish(8);
+    let fail = true;
+    const s = source(fresh, {
+      ingest: async (dir, file, options) => {
+        if (fail) {
+          fail = false;
+          throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        }
+        return ingestSnapshot(dir, file, options);
+      },
+    });
+    await expect(s.check()).rejects.toThrow(/no space/);
+    expect(inUse(fresh)).toBeNull();
+    expect(readdirSync(path.join(fresh, 'incoming'))).toEqual([path.basename(built.get(8)!.file)]);
+    const gets = snapshotGets().length;
+    await expect(s.check()).resolves.toMatchObject({ kind: 'ingested', sequence: 8 });
+    expect(snapshotGets().length).toBe(gets);
     await s.close();
   });
 

@@ -163,8 +163,8 @@ function readRecord(homeDir: string, url: string): SourceRecord {
   try {
     const parsed = SourceRecord.safeParse(JSON.parse(readFileSync(homePath(homeDir, 'source'), 'utf8')));
     if (!parsed.success) return empty;
-    // Another URL is another pointer: its validators mean nothing here, but the last pointer's time still guards replays.
-    return parsed.data.url === url ? parsed.data : { ...empty, pointer: parsed.data.pointer };
+    // Another URL is another scope's pointer: nothing of it holds here (the sequence high-water mark still guards replays).
+    return parsed.data.url === url ? parsed.data : empty;
   } catch {
     return empty;
   }
