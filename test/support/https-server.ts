@@ -73,6 +73,8 @@ export interface StaticServerTroubles {
   ignoreIfRange?: boolean;
   /** Send bodies chunked, without Content-Length. */
   chunked?: boolean;
+  /** Answer these paths 302 to this location (an object store handing out its own URL). */
+  redirect?: Map<string, string>;
 }
 
 export interface StaticServer {
@@ -101,6 +103,8 @@ export async function startStaticServer(root: string, tls: TestTls): Promise<Sta
     if (failing) troubles.fail5xx!--;
     const go = () => {
       if (failing) return answer(503, { 'content-type': 'text/plain' }, Buffer.from('busy'));
+      const to = troubles.redirect?.get(name);
+      if (to) return answer(302, { location: to });
       const file = path.join(root, name);
       let body: Buffer;
       let mtime: Date;

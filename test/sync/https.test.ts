@@ -245,6 +245,21 @@ describe('the HTTPS source', () => {
     await s.close();
   });
 
+  it('follows a redirect to https://, never to plain http://', async () => {
+    const fresh = newHome();
+    await publish(8);
+    const name = path.basename(built.get(8)!.file);
+    copyFileSync(built.get(8)!.file, path.join(www, 'store-copy.lantern'));
+    server.troubles.redirect = new Map([[name, 'http://127.0.0.1:1/elsewhere.lantern']]);
+    const s = source(fresh);
+    await expect(s.check()).rejects.toThrow(/redirected .* to a plain http:\/\/ address/);
+    server.troubles.redirect = new Map([[name, '/store-copy.lantern']]);
+    await expect(s.check()).resolves.toMatchObject({ kind: 'ingested', sequence: 8 });
+    server.troubles.redirect = undefined;
+    expect(server.requests.some((r) => r.path === '/store-copy.lantern' && r.status === 200)).toBe(true);
+    await s.close();
+  });
+
   it('times out a server that does not answer, and reads it when it does', async () => {
     const fresh = newHome();
     await publish(8);

@@ -230,14 +230,24 @@ export function createHttpsSource(options: HttpsSourceOptions): HttpsSource {
     return d;
   };
 
+  /** One GET; redirects followed (an object store's, a load balancer's), to https:// only, at most five. */
   const get = async (target: string, headers: Record<string, string>) => {
-    try {
-      const res = await request(target, { method: 'GET', headers, dispatcher: await dispatcherFor(target) });
+    let current = target;
+    for (let hop = 0; ; hop++) {
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(current, { method: 'GET', headers, dispatcher: await dispatcherFor(current) });
+      } catch (error) {
+        throw networkError(error, current);
+      }
       const h: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-      return { status: res.statusCode, headers: h, body: res.body };
-    } catch (error) {
-      throw networkError(error, target);
+      if (![301, 302, 303, 307, 308].includes(res.statusCode) || !h['location']) return { status: res.statusCode, headers: h, body: res.body };
+      await res.body.dump();
+      const next = new URL(h['location'], current);
+      if (next.protocol !== 'https:') throw new SourceError(`The snapshot server redirected ${urlForMessages(target)} to a plain http:// address, which Lantern does not follow.`, { code: 'REDIRECT', unreachable: false });
+      if (hop >= 5) throw new SourceError(`The snapshot server redirected ${urlForMessages(target)} more than 5 times.`, { code: 'REDIRECT', unreachable: false });
+      current = next.toString();
     }
   };
 
