@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { app } from 'electron';
+import { app, session } from 'electron';
 import type { ApiContext } from '../core/api/handlers';
 import type { LastFailure } from '../shared/contract';
 import { ensureDemoHome } from '../core/demo/home';
@@ -14,7 +14,10 @@ import { presentError } from '../core/home/errors';
 import { takeSyncLockWhenFree, type SyncLock } from '../core/home/sync-lock';
 import { useSqliteBinding } from '../core/store/database';
 import { useIngestWorker } from '../core/store/parallel';
+import { httpsSettingsFromPolicy, startHttpsAgent } from '../core/sync/https';
 import { startInboxAgent, type InboxAgent } from '../core/sync/inbox';
+import { proxyFromPac } from '../core/sync/proxy';
+import { agentGroup, type SyncAgent } from '../core/sync/status';
 import { openWorkstation } from '../core/workstation';
 import { safeStorageProtector } from './safe-storage';
 import { chartModel } from '../core/chart';
@@ -22,9 +25,9 @@ import { chartModel } from '../core/chart';
 export interface DesktopHome {
   location: HomeLocation;
   context: ReturnType<typeof openWorkstation>;
-  /** The inbox agent, once an inbox is configured and no other agent syncs this home. */
-  readonly agent: InboxAgent | null;
-  /** Called when the agent starts later (the sync lock was held by another agent at start-up). */
+  /** The home's sync agents (inbox and/or HTTPS source) as one, once running under the sync lock. */
+  readonly agent: SyncAgent | null;
+  /** Called when the agents start later (the sync lock was held by another agent at start-up). */
   onSyncStarted(listener: () => void): void;
   close(): Promise<void>;
 }
@@ -64,10 +67,11 @@ export function locateDesktopHome(): HomeLocation {
 
 /**
  * Everything the desktop app opens at start-up in the home `location` names (the demo
- * hospital when none is configured): the key store, the home, and the inbox agent when the
- * policy names an inbox, under the home's sync lock. When another agent holds that lock
- * (`lantern watch`), the app opens without syncing, its header says who does, and it starts
- * syncing once that agent has stopped.
+ * hospital when none is configured): the key store, the home, and its sync agents under the
+ * home's sync lock: the inbox agent when the policy names an inbox, the HTTPS source's agent when
+ * it names a URL (through the proxy the system's settings give, PAC included, unless the policy
+ * names one). When another agent holds that lock (`lantern watch`), the app opens without
+ * syncing, its header says who does, and it starts syncing once that agent has stopped.
  */
 export async function openDesktopHome(location: HomeLocation, print: ApiContext['print']): Promise<DesktopHome> {
   useSqliteBinding(sqliteBindingPath());
@@ -80,7 +84,8 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
   }
   if (location.demo) await ensureDemoHome(location.dir, { protector });
 
-  let agent: InboxAgent | null = null;
+  let inboxAgent: InboxAgent | null = null;
+  let agent: SyncAgent | null = null;
   let lock: SyncLock | null = null;
   /** Why this app does not sync (another agent holds the home), for the header. */
   let notSyncing: LastFailure | null = null;
@@ -96,10 +101,13 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
     protector,
     print,
     // What the inbox agent met even when the home's state could not be written (disk full).
-    localFailure: () => agent?.lastFailure() ?? notSyncing,
+    localFailure: () => inboxAgent?.lastFailure() ?? notSyncing,
   });
-  const inbox = location.inbox;
-  const waiting = inbox
+  const { inbox, source } = location;
+  const systemProxy = async (url: string) => proxyFromPac(await session.defaultSession.resolveProxy(url));
+  // Read before the lock: an unreadable CA bundle is the policy's error, shown at start-up.
+  const sourceSettings = source ? httpsSettingsFromPolicy(source, systemProxy) : null;
+  const waiting = inbox || source
     ? takeSyncLockWhenFree(location.dir, {
         agent: 'the Lantern app',
         onBusy: (error) => {
@@ -109,7 +117,10 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
         onTaken: (taken) => {
           lock = taken;
           notSyncing = null;
-          agent = startInboxAgent({ model: chartModel, homeDir: location.dir, inbox, protector, log: (line) => console.log(line) });
+          const log = (line: string) => console.log(line);
+          inboxAgent = inbox ? startInboxAgent({ model: chartModel, homeDir: location.dir, inbox, protector, log }) : null;
+          const sourceAgent = sourceSettings ? startHttpsAgent({ model: chartModel, homeDir: location.dir, protector, ...sourceSettings, log }) : null;
+          agent = agentGroup([inboxAgent, sourceAgent].filter((a) => a !== null));
           for (const listener of syncStarted) listener();
         },
       })

@@ -113,6 +113,8 @@ export function createFakeElectron(options: { singleInstance?: boolean; userData
     webRequest: {
       onBeforeRequest: (h: typeof sessionState.beforeRequest) => (sessionState.beforeRequest = h),
     },
+    /** The system's proxy for a URL, as Chromium answers (PAC style). */
+    resolveProxy: vi.fn(async (_url: string) => 'DIRECT'),
   };
   const module = {
     app,

@@ -12,6 +12,11 @@ import type { Policy } from '../../electron/core/home/policy';
 import type * as BackgroundModule from '../../electron/core/sync/background';
 import { SIGN_IN_ARG } from '../../electron/core/sync/background';
 import { formatStamp } from '../../electron/shared/time-text';
+import { readState } from '../../electron/core/home/layout';
+import { describeFile, pointerTo } from '../../electron/core/publisher/pointer-file';
+import { loadSigner } from '../../electron/core/publisher/publish';
+import { signPointer } from '../../electron/core/snapshot/pointer';
+import { makeServerTls, startStaticServer } from '../support/https-server';
 import { fakePatient } from '../support/patients';
 import { buildSnapshot, DAY_MS, enrollTestHome, makeTestPki, writeTinyExport } from '../support/snapshots';
 import { createFakeElectron, FakeWebContents, type FakeElectron } from './fake-electron';
@@ -246,6 +251,37 @@ describe('electron/main against a mocked electron', () => {
     expect(await ask('chart', { patientId: 'p1' })).toMatchObject({ ok: false, error: { code: 'SNAPSHOT_EXPIRED', message: expect.stringContaining('policy keeps charts closed') } });
     expect(await ask('acknowledgeExpired', { sequence: 1, ageDays: 9 })).toMatchObject({ ok: false, error: { code: 'SNAPSHOT_EXPIRED' } });
     expect(await ask('search', { text: 'Zzyzxowski' })).toMatchObject({ ok: true, value: [{ id: 'p1' }] });
+  });
+
+  it('polls the HTTPS source the managed policy names, through the proxy the system gives, trusting its CA bundle', async () => {
+    const home = process.env['LANTERN_HOME']!;
+    const work = mkdtempSync(path.join(os.tmpdir(), 'lantern-source-main-'));
+    const now = new Date();
+    const pki = makeTestPki({ now, dir: path.join(work, 'pki') });
+    enrollTestHome(home, pki, { now });
+    const www = path.join(work, 'www');
+    mkdirSync(www);
+    const { fhir } = writeTinyExport(path.join(work, 'export'));
+    const file = path.join(www, 'GH-4W-0000000003.lantern');
+    const manifest = await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 3, asOf: new Date(now.getTime() - 60_000), now });
+    writeFileSync(path.join(www, 'GH-4W-pointer.json'), signPointer(pointerTo(manifest, await describeFile(file, 3), now), loadSigner(pki.publisher.certPem, pki.publisher.keyPem)));
+    const tls = makeServerTls();
+    writeFileSync(path.join(work, 'web-ca.pem'), tls.caPem);
+    const server = await startStaticServer(www, tls);
+    vi.doMock('../../electron/core/home/policy', async (original) => ({
+      ...(await original<typeof PolicyModule>()),
+      readPolicy: (): Policy => ({ home, source: { url: server.url('GH-4W-pointer.json'), caBundle: path.join(work, 'web-ca.pem') } }),
+    }));
+    try {
+      await start();
+      await vi.waitFor(() => expect(readState(home).current?.status.sequence).toBe(3), { timeout: 20_000, interval: 100 });
+    } finally {
+      vi.doUnmock('../../electron/core/home/policy');
+      await server.stop();
+    }
+    expect(fake.module.session.defaultSession.resolveProxy).toHaveBeenCalledWith(server.url('GH-4W-pointer.json'));
+    const ask = (channel: Parameters<typeof ipcChannel>[0], input: unknown) => fake.ipcHandlers.get(ipcChannel(channel))!({ senderFrame: appFrame }, input);
+    expect(await ask('status', {})).toMatchObject({ ok: true, value: { snapshot: { sequence: 3 } } });
   });
 
   it('is single-instance: a second launch quits and focuses the first window', async () => {

@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash, X509Certificate } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chartModel } from '../../electron/core/chart';
@@ -6,6 +7,7 @@ import { generateHospital, type GenerateSummary } from '../../electron/core/demo
 import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { openHome } from '../../electron/core/home/open';
 import { readServiceConfig, runCycle, type ServiceConfig } from '../../electron/core/publisher/service';
+import { verifyPointer } from '../../electron/core/snapshot/pointer';
 import { readResources, rewriteResources } from '../e2e/support/homes';
 import { runCli } from '../support/cli';
 import { startBulkServer } from '../support/bulk-server';
@@ -108,6 +110,16 @@ describe('lantern publisher run: one snapshot per unit, and house-wide', () => {
     expect(second.snapshots[a!.id]!.patients).toBe(a!.occupied - 1);
     await runCycle(config(), { clock: () => new Date(NOW.getTime() + 120_000) });
     expect(readdirSync(path.join(work, 'out', 'a')).filter((f) => f.endsWith('.lantern'))).toHaveLength(2);
+  });
+
+  it('points each outbox\'s signed pointer at its newest snapshot, by size and SHA-256', async () => {
+    const [a] = hospital.units;
+    const outbox = path.join(work, 'out', 'a');
+    const file = latest(outbox);
+    const pointer = verifyPointer(readFileSync(path.join(outbox, `GH-${a!.id}-pointer.json`)), [new X509Certificate(pki.ca.certPem)], new Date(NOW.getTime() + 180_000));
+    expect(pointer).toMatchObject({ facility: { id: 'GH' }, units: [a!.id], full: { file: path.basename(file), bytes: statSync(file).size, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') } });
+    expect(pointer.sequence).toBe(pointer.full.sequence);
+    expect(readdirSync(path.join(work, 'out', 'house'))).toContain('GH-house-pointer.json');
   });
 
   it('one unit failing does not stop the others; its last good snapshot stays; the health file says so without PHI', async () => {

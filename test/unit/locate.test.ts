@@ -59,4 +59,14 @@ describe('which home and inbox the app opens', () => {
     expect(() => readPolicy('policy.json', () => '{"sync": {"startAtSignon": true}}')).toThrow(/sync/);
     expect(() => readPolicy('policy.json', () => '{"sync": {"keepRunningWhenClosed": "yes"}}')).toThrow(/sync\.keepRunningWhenClosed/);
   });
+
+  it('carries the HTTPS source from the policy, refusing one that is not https:// or names an unknown key', () => {
+    const source = { url: 'https://lantern.example.org/4w/GH-4W-pointer.json', intervalSeconds: 30, caBundle: '/etc/lantern/web-ca.pem', proxy: 'direct' as const };
+    expect(resolveHome({ env: {}, policy: { ...POLICY, source }, userDataDir: USER_DATA, isPackaged: true }).source).toEqual(source);
+    expect(resolveHome({ env: {}, policy: POLICY, userDataDir: USER_DATA, isPackaged: true }).source).toBeNull();
+    expect(readPolicy('policy.json', () => JSON.stringify({ source: { url: source.url, proxy: 'http://proxy.example.org:8080' } })).source?.proxy).toBe('http://proxy.example.org:8080');
+    expect(() => readPolicy('policy.json', () => '{"source": {"url": "http://lantern.example.org/p.json"}}')).toThrow(/source\.url: must be an https:\/\/ URL/);
+    expect(() => readPolicy('policy.json', () => '{"source": {"url": "https://lantern.example.org/p.json", "intervalSeconds": 1}}')).toThrow(/source\.intervalSeconds/);
+    expect(() => readPolicy('policy.json', () => '{"source": {"url": "https://lantern.example.org/p.json", "proxie": "direct"}}')).toThrow(/source/);
+  });
 });

@@ -22,6 +22,8 @@ import type { KeyProtector } from './key-protector';
  *   snapshots/*.db        encrypted snapshot databases
  *   ingest.lock           held while an ingest runs
  *   sync.lock             held while a sync agent runs (the app, lantern watch; home/sync-lock.ts)
+ *   source.json           the HTTPS source's own record (core/sync/https.ts)
+ *   incoming/             snapshots being downloaded from the HTTPS source
  */
 export const HOME_FILES = {
   config: 'home.json',
@@ -34,6 +36,10 @@ export const HOME_FILES = {
   lock: 'ingest.lock',
   syncLock: 'sync.lock',
   log: 'lantern.log',
+  /** What the HTTPS source last took (validators, the pointer's sequence and time, a download under way). */
+  source: 'source.json',
+  /** Snapshots being downloaded from the HTTPS source (`NAME.partial` until whole and checked). */
+  incoming: 'incoming',
 } as const;
 
 export const HomeConfig = z.object({

@@ -12,6 +12,8 @@ export interface HomeLocation {
   expiredCharts: ExpiredCharts | null;
   /** The policy's sync block: start at sign-in, keep running when closed. */
   sync: NonNullable<Policy['sync']>;
+  /** The HTTPS source the policy names (null: none). */
+  source: NonNullable<Policy['source']> | null;
 }
 
 /**
@@ -40,6 +42,7 @@ export function resolveHome(input: {
     staleAfterMinutes: input.policy.staleAfterMinutes ?? null,
     expiredCharts: input.policy.expiredCharts ?? null,
     sync: input.policy.sync ?? {},
+    source: input.policy.source ?? null,
   };
   if (configured) return { dir: path.resolve(configured), demo: false, ...common };
   return { dir: path.join(input.userDataDir, 'demo-home'), demo: true, ...common };

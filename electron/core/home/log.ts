@@ -2,7 +2,7 @@ import { appendFileSync, renameSync, statSync } from 'node:fs';
 import { homePath } from './layout';
 
 /** Where the error is shown: the app's window (a nurse reads it) or IT's tools. */
-export type Surface = 'app' | 'cli' | 'inbox' | 'ingest';
+export type Surface = 'app' | 'cli' | 'inbox' | 'ingest' | 'source';
 
 /**
  * The home's log, `lantern.log`: one JSON object per line, each with its ISO time, for every
@@ -18,7 +18,10 @@ export const LOG_MAX_BYTES = 1024 * 1024;
 export type LogEvent =
   | { event: 'watching'; inbox: string }
   | { event: 'stopped'; inbox: string }
-  | { event: 'ingested'; file: string; facility: string; sequence: number; resources: number; by: 'inbox' | 'command' }
+  | { event: 'ingested'; file: string; facility: string; sequence: number; resources: number; by: 'inbox' | 'command' | 'https' }
+  /** The HTTPS source started or stopped polling (the URL without its query). */
+  | { event: 'polling'; url: string }
+  | { event: 'stopped-polling'; url: string }
   | { event: 'refused'; file: string; code: string; message: string; movedTo?: string }
   | { event: 'failed'; file?: string; code: string; message: string; retryInSeconds?: number }
   | { event: 'waiting'; file: string; bytes: number; expectedBytes: number | null }
@@ -59,7 +62,7 @@ export function appendHomeLog(dir: string, entry: LogEvent, options: HomeLogOpti
   const record: Record<string, unknown> = { at: (options.clock?.() ?? new Date()).toISOString() };
   for (const [key, value] of Object.entries(entry)) {
     if (value === undefined) continue;
-    if (key === 'file' || key === 'movedTo' || key === 'inbox') record[key] = fileName(String(value));
+    if (key === 'file' || key === 'movedTo' || key === 'inbox' || key === 'url') record[key] = fileName(String(value));
     else record[key] = typeof value === 'string' ? redact(value) : value;
   }
   const line = `${JSON.stringify(record)}\n`;

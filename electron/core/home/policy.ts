@@ -46,6 +46,23 @@ export const Policy = z
       .strict()
       .optional()
       .describe('Sync with no window open: start at sign-in, keep running in the tray.'),
+    /** A web server the app polls for snapshots (the publisher's signed pointer), instead of or beside the inbox. */
+    source: z
+      .object({
+        url: z
+          .url()
+          .refine((u) => u.startsWith('https://'), 'must be an https:// URL')
+          .describe("The HTTPS URL of the publisher's pointer file for this workstation's unit, e.g. https://lantern.example.org/4w/GH-4W-pointer.json."),
+        intervalSeconds: z.number().int().min(10).max(24 * 60 * 60).optional().describe('Seconds between checks of the pointer (default 60); each check is moved by up to a fifth at random.'),
+        caBundle: z.string().min(1).optional().describe("A PEM file of CA certificates the web server's certificate may chain to, besides the system's."),
+        proxy: z
+          .union([z.literal('system'), z.literal('direct'), z.url()])
+          .optional()
+          .describe('"system" (the default: the operating system\'s proxy settings), "direct" (none), or a proxy URL such as http://proxy.example.org:8080.'),
+      })
+      .strict()
+      .optional()
+      .describe('An HTTPS source of snapshots: a static web server the publisher\'s outbox is served from.'),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;

@@ -7,7 +7,9 @@ import { fsyncDir, writeFileAtomic } from '../home/layout';
 import { fsyncFile } from '../store/database';
 import { pullIntoState } from './pull/state';
 import { SIGNING_ALGS } from './pull/smart';
-import { PublishError, parseDuration, publishSnapshot } from './publish';
+import { PublishError, loadSigner, parseDuration, publishSnapshot } from './publish';
+import { describeFile, pointerTo } from './pointer-file';
+import { signPointer } from '../snapshot/pointer';
 import { partitionExport } from './scope';
 
 /**
@@ -164,8 +166,14 @@ function takeSequence(c: ServiceConfig, now: Date): number {
   return next;
 }
 
-/** Copy a snapshot into an outbox (write, fsync, rename: a watcher sees it whole) and keep the last `keep` of its kind. */
-function place(file: string, outbox: string, prefix: string, keep: number): void {
+/** The signed pointer beside a scope's snapshots in each outbox (docs/SNAPSHOT-FORMAT.md): what an HTTPS source polls. */
+export const pointerName = (prefix: string) => `${prefix}pointer.json`;
+
+/**
+ * Copy a snapshot into an outbox (write, fsync, rename: a watcher sees it whole), then point the
+ * outbox's pointer at it (once it is in place), and keep the last `keep` of its kind.
+ */
+function place(file: string, outbox: string, prefix: string, keep: number, pointer: Buffer): void {
   mkdirSync(outbox, { recursive: true });
   const name = path.basename(file);
   const tmp = path.join(outbox, `.${name}.tmp`);
@@ -173,6 +181,7 @@ function place(file: string, outbox: string, prefix: string, keep: number): void
   fsyncFile(tmp);
   renameSync(tmp, path.join(outbox, name));
   fsyncDir(outbox);
+  writeFileAtomic(path.join(outbox, pointerName(prefix)), pointer, 0o644);
   const mine = readdirSync(outbox).filter((f) => f.startsWith(prefix) && f.endsWith('.lantern')).sort();
   for (const old of mine.slice(0, Math.max(0, mine.length - keep))) rmSync(path.join(outbox, old), { force: true });
 }
@@ -222,6 +231,7 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
     const certPem = readFileSync(c.publisher.cert, 'utf8');
     const keyPem = readFileSync(c.publisher.key, 'utf8');
     const keyPassphrase = c.publisher.keyPassFile ? readFileSync(c.publisher.keyPassFile, 'utf8').replace(/\r?\n$/, '') : undefined;
+    const signer = loadSigner(certPem, keyPem, keyPassphrase);
     const built = path.join(c.stateDir, 'built');
     mkdirSync(built, { recursive: true });
     const targets = [
@@ -251,7 +261,8 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
             clock,
           });
           report.asOf ??= manifest.createdAt;
-          for (const outbox of t.outbox) place(file, outbox, t.prefix, c.keep);
+          const pointer = signPointer(pointerTo(manifest, await describeFile(file, sequence), clock()), signer);
+          for (const outbox of t.outbox) place(file, outbox, t.prefix, c.keep, pointer);
           rmSync(file, { force: true });
           report.snapshots[t.key] = { file: path.basename(file), patients: manifest.counts['Patient'] ?? 0, resources: Object.values(manifest.counts).reduce((a, b) => a + b, 0) };
         } catch (error) {

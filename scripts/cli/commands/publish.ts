@@ -3,7 +3,8 @@ import path from 'node:path';
 import { chartModel } from '../../../electron/core/chart';
 import { HOME_LIMITS } from '../../../electron/core/home/layout';
 import type { Manifest } from '../../../electron/core/snapshot/manifest';
-import { parseDuration, publishSnapshot } from '../../../electron/core/publisher/publish';
+import { loadSigner, parseDuration, publishSnapshot } from '../../../electron/core/publisher/publish';
+import { describeFile, pointerTo, writePointer } from '../../../electron/core/publisher/pointer-file';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
 import { mb, parseRef, readText } from './snapshot-common';
 
@@ -28,7 +29,7 @@ export function publishWarnings(manifest: Manifest, now: Date): string[] {
 
 export default defineCommand({
   name: 'publish',
-  usage: 'lantern publish --fhir DIR [--protocols DIR] --cert FILE --key FILE --recipient FILE [--recipient FILE ...] --facility ID [--unit ID ...] --sequence N [--expires DURATION] [--format 1|2] [--dedupe newest] --out FILE',
+  usage: 'lantern publish --fhir DIR [--protocols DIR] --cert FILE --key FILE --recipient FILE [--recipient FILE ...] --facility ID [--unit ID ...] --sequence N [--expires DURATION] [--format 1|2] [--dedupe newest] --out FILE [--pointer FILE]',
   summary: 'Turn a FHIR export and protocol documents into one signed, encrypted snapshot file.',
   details: [
     '--fhir DIR         FHIR R4 Bulk Data export: NDJSON files + manifest.json (or NDJSON only, with --as-of)',
@@ -50,6 +51,8 @@ export default defineCommand({
     '                   copy with the newest meta.lastUpdated (the later line when they tie or any',
     '                   has none) and drop the others; without it such an export is refused',
     '--out FILE         written atomically (a temporary file, then renamed)',
+    '--pointer FILE     also write the signed pointer naming this snapshot (for workstations that',
+    '                   poll a web server; docs/SNAPSHOT-FORMAT.md): in the same folder as --out',
   ].join('\n'),
   positionals: 0,
   required: ['fhir', 'cert', 'key', 'recipient', 'facility', 'sequence', 'out'],
@@ -68,6 +71,7 @@ export default defineCommand({
     format: { type: 'string' },
     dedupe: { type: 'string' },
     out: { type: 'string' },
+    pointer: { type: 'string' },
   },
   run: async ({ values }, io) => {
     const expires = stringOption(values, 'expires') ?? '7d';
@@ -83,12 +87,18 @@ export default defineCommand({
     let dropped: Record<string, number> = {};
     const passFile = stringOption(values, 'key-pass-file');
     const out = path.resolve(stringOption(values, 'out')!);
+    const pointerOut = stringOption(values, 'pointer') ? path.resolve(stringOption(values, 'pointer')!) : null;
+    // The pointer names its snapshot by file name alone: a web server serves both from one folder.
+    if (pointerOut && path.dirname(pointerOut) !== path.dirname(out)) throw new CliError('--pointer must be in the same folder as --out.', EXIT.USAGE);
+    const certPem = readText(stringOption(values, 'cert')!, 'the certificate');
+    const keyPem = readText(stringOption(values, 'key')!, 'the key');
+    const keyPassphrase = passFile ? readFileSync(passFile, 'utf8').replace(/\r?\n$/, '') : undefined;
     const manifest = await publishSnapshot({
         fhirDir: path.resolve(stringOption(values, 'fhir')!),
         protocolsDir: stringOption(values, 'protocols') ? path.resolve(stringOption(values, 'protocols')!) : undefined,
-        certPem: readText(stringOption(values, 'cert')!, 'the certificate'),
-        keyPem: readText(stringOption(values, 'key')!, 'the key'),
-        keyPassphrase: passFile ? readFileSync(passFile, 'utf8').replace(/\r?\n$/, '') : undefined,
+        certPem,
+        keyPem,
+        keyPassphrase,
         recipients: listOption(values, 'recipient').map((f) => readText(f, 'the recipient certificate')),
         facility: parseRef(stringOption(values, 'facility')!, 'Facility'),
         units: listOption(values, 'unit').map((u) => parseRef(u, 'Unit')),
@@ -104,6 +114,10 @@ export default defineCommand({
     const resources = Object.values(manifest.counts).reduce((a, b) => a + b, 0);
     const protocols = manifest.entries.filter((e) => e.kind === 'protocol').length;
     io.out(`Published ${out}`);
+    if (pointerOut) {
+      writePointer(pointerOut, pointerTo(manifest, await describeFile(out, manifest.sequence), new Date()), loadSigner(certPem, keyPem, keyPassphrase));
+      io.out(`  pointer ${pointerOut}`);
+    }
     io.out(`  facility ${manifest.facility.id}, units ${manifest.units.map((u) => u.id).join(', ') || '(whole facility)'}, sequence ${manifest.sequence}`);
     io.out(`  data as of ${manifest.createdAt}, expires ${manifest.expiresAt}`);
     io.out(`  ${resources} resources in ${Object.keys(manifest.counts).length} types, ${protocols} protocol document(s), ${manifest.recipients.length} recipient(s)`);
