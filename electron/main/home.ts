@@ -5,6 +5,7 @@ import type { ApiContext } from '../core/api/handlers';
 import { ensureDemoHome } from '../core/demo/home';
 import { keyFileProtector } from '../core/home/key-file-protector';
 import type { KeyProtector } from '../core/home/key-protector';
+import { startHeartbeat, type HeartbeatAgent } from '../core/home/heartbeat';
 import { homePath } from '../core/home/layout';
 import { resolveHome, type HomeLocation } from '../core/home/locate';
 import { policyPath, readPolicy } from '../core/home/policy';
@@ -20,6 +21,7 @@ export interface DesktopHome {
   location: HomeLocation;
   context: ReturnType<typeof openWorkstation>;
   agent: InboxAgent | null;
+  heartbeat: HeartbeatAgent | null;
   close(): Promise<void>;
 }
 
@@ -89,11 +91,26 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
   agent = location.inbox
     ? startInboxAgent({ model: chartModel, homeDir: location.dir, inbox: location.inbox, protector, log: (line) => console.log(line) })
     : null;
+  // The demo hospital is never reported to IT's fleet report.
+  const heartbeat =
+    location.heartbeat && !location.demo && context.home
+      ? startHeartbeat({
+          homeDir: location.dir,
+          config: location.heartbeat,
+          appVersion: app.getVersion(),
+          protector,
+          staleAfterMinutes: location.staleAfterMinutes ?? undefined,
+          localFailure: () => agent?.lastFailure() ?? null,
+          log: (line) => console.log(line),
+        })
+      : null;
   return {
     location,
     context,
     agent,
+    heartbeat,
     close: async () => {
+      heartbeat?.close();
       await agent?.close();
       context.home?.close();
     },

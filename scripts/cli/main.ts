@@ -17,6 +17,7 @@ import rollback from './commands/rollback';
 import search from './commands/search';
 import status from './commands/status';
 import watch from './commands/watch';
+import fleet from './commands/fleet';
 
 export const COMMANDS: readonly Command[] = [
   generate,
@@ -35,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   census,
   chart,
   bench,
+  fleet,
 ];
 
 // The `lantern` launcher (scripts/build/cli-bundle.mjs) points ingest at the worker that

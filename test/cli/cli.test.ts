@@ -24,6 +24,7 @@ const CONTRACT = [
   'census',
   'chart',
   'bench',
+  'fleet report',
 ];
 
 describe('lantern CLI surface', () => {

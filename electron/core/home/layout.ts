@@ -18,6 +18,7 @@ import type { KeyProtector } from './key-protector';
  *   database.key.sealed   the database key, wrapped by the KeyProtector
  *   state.json            current snapshot, rollback copies, sequence high-water marks,
  *                         last rejection, last local failure; replaced atomically (the switch)
+ *   heartbeat.json        this station's last signed heartbeat (core/home/heartbeat.ts), when the policy asks for one
  *   lantern.log           what the inbox and `lantern ingest` did (JSON lines, no PHI; core/home/log.ts)
  *   snapshots/*.db        encrypted snapshot databases
  *   ingest.lock           held while an ingest runs
@@ -32,6 +33,7 @@ export const HOME_FILES = {
   snapshots: 'snapshots',
   lock: 'ingest.lock',
   log: 'lantern.log',
+  heartbeat: 'heartbeat.json',
 } as const;
 
 export const HomeConfig = z.object({

@@ -10,6 +10,8 @@ export interface HomeLocation {
   staleAfterMinutes: number | null;
   /** What an expired copy's charts do, as the policy says (null: the default, an acknowledgement). */
   expiredCharts: ExpiredCharts | null;
+  /** Where and how often the station writes its heartbeat (null: it does not). */
+  heartbeat: NonNullable<Policy['heartbeat']> | null;
 }
 
 /**
@@ -37,6 +39,7 @@ export function resolveHome(input: {
     inbox: env['LANTERN_INBOX']?.trim() || input.policy.inbox || null,
     staleAfterMinutes: input.policy.staleAfterMinutes ?? null,
     expiredCharts: input.policy.expiredCharts ?? null,
+    heartbeat: input.policy.heartbeat ?? null,
   };
   if (configured) return { dir: path.resolve(configured), demo: false, ...common };
   return { dir: path.join(input.userDataDir, 'demo-home'), demo: true, ...common };
