@@ -91,7 +91,8 @@ export function classifyStation(hb: Heartbeat, now: Date): { state: StationState
   }
   const ingested = Date.parse(snap.ingestedAt);
   if (hb.lastRefusal && Date.parse(hb.lastRefusal.at) > ingested) {
-    return { state: 'rejecting', why: `refused its last snapshot (${hb.lastRefusal.code}): ${hb.lastRefusal.reason}` };
+    const detail = hb.lastRefusal.reason.replace(/^Snapshot refused \([A-Z_]+\):\s*/, '').replace(/\.$/, '');
+    return { state: 'rejecting', why: `refused its last snapshot (${hb.lastRefusal.code}): ${detail}` };
   }
   if (hb.heldBack && Date.parse(hb.heldBack.at) > ingested) {
     return { state: 'rejecting', why: `held back snapshot sequence ${hb.heldBack.sequence} (SUSPECT_DROP): it holds far less than the copy in use` };
@@ -150,7 +151,7 @@ export function readFleet(dir: string, anchors: X509Certificate[], now: Date): F
       station: hb.station,
       file,
       state,
-      why: why.charAt(0).toUpperCase() + why.slice(1) + '.',
+      why: `${why.charAt(0).toUpperCase()}${why.slice(1).replace(/\.$/, '')}.`,
       signer: check.signer,
       heartbeat: hb,
       heartbeatAgeSeconds: Math.floor((at - Date.parse(hb.at)) / 1000),
