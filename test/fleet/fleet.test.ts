@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,8 @@ import { parseExposition, sampleValue } from '../support/prometheus';
 import { TINY_PATIENTS, tempDir } from '../support/snapshots';
 
 const MIN = 60_000;
+/** Prometheus' own checker, where it is installed (Debian: apt-get install prometheus). */
+const PROMTOOL = spawnSync('promtool', ['--version']).status === 0;
 let fleet: Fleet;
 let anchors: ReturnType<typeof certificatesFromPem>;
 /** The share with the fleet's heartbeats plus a tampered one and one signed under another hospital's CA. */
@@ -205,6 +208,11 @@ describe('the fleet report', () => {
     expect(samples.filter((s) => s.name === 'lantern_snapshot_age_seconds' && ['ws-tampered', 'ws-empty'].includes(s.labels['station']!))).toEqual([]);
     // Every station appears in each state series once.
     expect(samples.filter((s) => s.name === 'lantern_station_state')).toHaveLength(9 * 6);
+  });
+
+  it.runIf(PROMTOOL)('passes promtool check metrics (run only where promtool is installed)', () => {
+    const result = spawnSync('promtool', ['check', 'metrics'], { input: fleetMetrics(report), encoding: 'utf8' });
+    expect([result.status, result.stdout + result.stderr]).toEqual([0, '']);
   });
 
   it('escapes label values the format needs escaped', () => {
