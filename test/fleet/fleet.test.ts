@@ -189,6 +189,21 @@ describe('the fleet report', () => {
     expect(row).toMatchObject({ station: 'ws-other', state: 'untrusted', why: expect.stringMatching(/signed for station ws-fresh but lies in the file of ws-other/) });
   });
 
+  it('calls untrusted every station whose heartbeat is signed by a certificate that signs for another station too', async () => {
+    const dir = tempDir('lantern-shared-cert-');
+    const home = fleet.homes['ws-fresh']!;
+    const identity = { certificate: certificatesFromPem(fleet.pki.workstations[0]!.certPem)[0]!, key: createPrivateKey(fleet.pki.workstations[0]!.keyPem) };
+    for (const station of ['ws-fresh', 'ws-dead']) {
+      const hb = buildHeartbeat({ homeDir: home, station, intervalMinutes: 15, appVersion: '0.1.0', now: at(MIN) });
+      writeFileSync(path.join(dir, heartbeatFileName(station)), signHeartbeat(hb, identity));
+    }
+    const rows = readFleet(dir, anchors, REPORT_AT).stations;
+    expect(rows.map((r) => [r.station, r.state, r.why])).toEqual([
+      ['ws-dead', 'untrusted', 'Not verified: certificate "Lantern Test Workstation 1" signs the heartbeats of ws-dead, ws-fresh; each station must sign with its own.'],
+      ['ws-fresh', 'untrusted', 'Not verified: certificate "Lantern Test Workstation 1" signs the heartbeats of ws-dead, ws-fresh; each station must sign with its own.'],
+    ]);
+  });
+
   it('writes a Prometheus textfile the exposition format allows, with the ages, expiries, sequences and states', () => {
     const { samples, types } = parseExposition(fleetMetrics(report));
     expect(Object.values(types).every((t) => t === 'gauge')).toBe(true);

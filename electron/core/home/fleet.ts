@@ -159,6 +159,24 @@ export function readFleet(dir: string, anchors: X509Certificate[], now: Date): F
       expiresInSeconds: hb.snapshot ? Math.floor((Date.parse(hb.snapshot.expiresAt) - at) / 1000) : null,
     };
   });
+  // Each station signs with its own certificate: one certificate speaking for two stations
+  // means one of them writes the other's file (a live station covering for a dead one).
+  const bySigner = new Map<string, string[]>();
+  for (const row of stations) if (row.heartbeat && row.signer) bySigner.set(row.signer.fingerprint, [...(bySigner.get(row.signer.fingerprint) ?? []), row.station]);
+  for (const [i, row] of stations.entries()) {
+    const shared = row.heartbeat && row.signer ? bySigner.get(row.signer.fingerprint)! : [];
+    if (shared.length > 1) {
+      stations[i] = {
+        ...row,
+        state: 'untrusted',
+        why: `Not verified: certificate "${row.signer!.subject}" signs the heartbeats of ${shared.join(', ')}; each station must sign with its own.`,
+        heartbeat: null,
+        heartbeatAgeSeconds: null,
+        dataAgeSeconds: null,
+        expiresInSeconds: null,
+      };
+    }
+  }
   const rank = (s: StationRow) => STATION_STATES.indexOf(s.state);
   stations.sort((a, b) => rank(a) - rank(b) || (b.dataAgeSeconds ?? Infinity) - (a.dataAgeSeconds ?? Infinity) || (a.station < b.station ? -1 : a.station > b.station ? 1 : 0));
   const counts = Object.fromEntries(STATION_STATES.map((s) => [s, stations.filter((r) => r.state === s).length])) as Record<StationState, number>;
