@@ -18,6 +18,7 @@ import search from './commands/search';
 import status from './commands/status';
 import watch from './commands/watch';
 import fleet from './commands/fleet';
+import fleetReceive from './commands/fleet-receive';
 
 export const COMMANDS: readonly Command[] = [
   generate,
@@ -37,6 +38,7 @@ export const COMMANDS: readonly Command[] = [
   chart,
   bench,
   fleet,
+  fleetReceive,
 ];
 
 // The `lantern` launcher (scripts/build/cli-bundle.mjs) points ingest at the worker that

@@ -25,6 +25,7 @@ const CONTRACT = [
   'chart',
   'bench',
   'fleet report',
+  'fleet receive',
 ];
 
 describe('lantern CLI surface', () => {

@@ -1,10 +1,14 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkHeartbeat, putHeartbeat, startHeartbeat } from '../../electron/core/home/heartbeat';
-import { homePath } from '../../electron/core/home/layout';
+import { buildHeartbeat, checkHeartbeat, putHeartbeat, signHeartbeat, startHeartbeat } from '../../electron/core/home/heartbeat';
+import { startHeartbeatReceiver } from '../../electron/core/home/fleet-receiver';
+import { readFleet } from '../../electron/core/home/fleet';
+import { keyFileProtector } from '../../electron/core/home/key-file-protector';
+import { homePath, readIdentity } from '../../electron/core/home/layout';
+import { issueCertificate } from '../../electron/core/snapshot/pki/throwaway';
 import { certificatesFromPem } from '../../electron/core/snapshot/pki/certs';
-import { startHttpsServer, type TestHttpsServer } from '../support/https-server';
+import { serverCertificate, startHttpsServer, type TestHttpsServer } from '../support/https-server';
 import { enrollTestHome, makeTestPki, tempDir, type TestPki } from '../support/snapshots';
 
 let server: TestHttpsServer;
@@ -52,5 +56,37 @@ describe('the heartbeat over HTTPS', () => {
     // Without the CA file, Node's public CA list does not know the hospital's CA.
     await expect(putHeartbeat(server.url, 'ws-1', '{}')).rejects.toThrow(/could not be sent to .* \(.*\): check the address, the network and the server's certificate \(heartbeat\.caFile\)\./);
     await expect(putHeartbeat(server.url.replace('https:', 'http:'), 'ws-1', '{}')).rejects.toThrow(/is not an https:\/\/ address/);
+  });
+});
+
+describe('lantern fleet receive (the receiving end)', () => {
+  it('stores each verified heartbeat under its station, and refuses what does not verify or names another station', async () => {
+    const now = Date.now();
+    const tlsCa = issueCertificate({ commonName: 'Receiver TLS CA', ca: true, usage: ['keyCertSign'], notBefore: new Date(now - 60_000), notAfter: new Date(now + 3600_000) });
+    const dir = tempDir('lantern-received-');
+    const lines: string[] = [];
+    const receiver = await startHeartbeatReceiver({ dir, anchors: certificatesFromPem(pki.ca.certPem), tls: serverCertificate(tlsCa), host: '127.0.0.1', port: 0, log: (l) => lines.push(l) });
+    try {
+      const hb = buildHeartbeat({ homeDir: home, station: 'ws-recv', intervalMinutes: 15, appVersion: '0.1.0', now: new Date() });
+      const text = signHeartbeat(hb, readIdentity(home, keyFileProtector(home)));
+      await putHeartbeat(`${receiver.url}/beats`, 'ws-recv', text, { ca: tlsCa.certPem });
+      expect(readFileSync(path.join(dir, 'ws-recv.heartbeat.json'), 'utf8')).toBe(text);
+      expect(readFleet(dir, certificatesFromPem(pki.ca.certPem), new Date()).stations.map((s) => [s.station, s.state])).toEqual([['ws-recv', 'expired']]);
+
+      const tampered = JSON.parse(text) as { heartbeat: { appVersion: string } };
+      tampered.heartbeat.appVersion = '6.6.6';
+      await expect(putHeartbeat(receiver.url, 'ws-recv', JSON.stringify(tampered), { ca: tlsCa.certPem })).rejects.toThrow(/answered 403/);
+      await expect(putHeartbeat(receiver.url, 'ws-other', text, { ca: tlsCa.certPem })).rejects.toThrow(/answered 403/);
+      await expect(putHeartbeat(receiver.url, 'ws-big', ' '.repeat(70_000), { ca: tlsCa.certPem })).rejects.toThrow(/answered 413|could not be sent/);
+      expect(lines.filter((l) => l.startsWith('403'))).toEqual([
+        expect.stringMatching(/^403 PUT \/ws-recv\.heartbeat\.json: Heartbeat refused: its signature does not verify/),
+        '403 PUT /ws-other.heartbeat.json: Heartbeat refused: it is signed for station ws-recv, not ws-other.',
+      ]);
+      // Nothing refused was written, and the good one is still the one there.
+      expect(readdirSync(dir)).toEqual(['ws-recv.heartbeat.json']);
+      expect(readFileSync(path.join(dir, 'ws-recv.heartbeat.json'), 'utf8')).toBe(text);
+    } finally {
+      await receiver.close();
+    }
   });
 });

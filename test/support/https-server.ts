@@ -26,7 +26,7 @@ export interface TestHttpsServer {
 }
 
 /** A server certificate for 127.0.0.1 (IP subject alternative name), signed by `ca`. */
-function serverCertificate(ca: KeyAndCert): { cert: string; key: string } {
+export function serverCertificate(ca: KeyAndCert): { cert: string; key: string } {
   const key = newRsaKeyPem(2048);
   const privateKey = forge.pki.privateKeyFromPem(key);
   const cert = forge.pki.createCertificate();
