@@ -189,6 +189,19 @@ describe('the fleet report', () => {
     expect(row).toMatchObject({ station: 'ws-other', state: 'untrusted', why: expect.stringMatching(/signed for station ws-fresh but lies in the file of ws-other/) });
   });
 
+  it("calls untrusted a heartbeat dated well ahead of the report's clock, and takes one a few minutes ahead", () => {
+    const dir = tempDir('lantern-ahead-');
+    const home = fleet.homes['ws-fresh']!;
+    const identity = { certificate: certificatesFromPem(fleet.pki.workstations[0]!.certPem)[0]!, key: createPrivateKey(fleet.pki.workstations[0]!.keyPem) };
+    const write = (minutesAhead: number) => {
+      const hb = buildHeartbeat({ homeDir: home, station: 'ws-fresh', intervalMinutes: 15, appVersion: '0.1.0', now: at(-minutesAhead * MIN) });
+      writeFileSync(path.join(dir, heartbeatFileName('ws-fresh')), signHeartbeat(hb, identity));
+      return readFleet(dir, anchors, REPORT_AT).stations[0]!;
+    };
+    expect(write(5).state).toBe('fresh');
+    expect(write(90)).toMatchObject({ state: 'untrusted', why: expect.stringMatching(/^Not verified: it is dated 1 h 30 min ahead of this computer's clock/) });
+  });
+
   it('calls untrusted every station whose heartbeat is signed by a certificate that signs for another station too', async () => {
     const dir = tempDir('lantern-shared-cert-');
     const home = fleet.homes['ws-fresh']!;

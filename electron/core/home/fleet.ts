@@ -32,6 +32,9 @@ export const STATE_MEANINGS: Record<StationState, string> = {
  */
 export const FLEET_EXIT = { FRESH: 0, REJECTING: 4, ATTENTION: 5 } as const;
 
+/** How far ahead of the report's clock a heartbeat may be dated (clocks drift a little). */
+export const CLOCK_AHEAD_SECONDS = 10 * 60;
+
 export interface StationRow {
   /** The heartbeat's station; for an untrusted one, the name its file gives. */
   station: string;
@@ -146,6 +149,10 @@ export function readFleet(dir: string, anchors: X509Certificate[], now: Date): F
     if (!check.trusted) return untrustedRow(`Not verified: ${check.problem}.`, check.signer);
     const hb = check.heartbeat;
     if (hb.station !== named) return untrustedRow(`Not verified: it is signed for station ${hb.station} but lies in the file of ${named} (copied or replayed).`, check.signer);
+    const ahead = Math.floor((Date.parse(hb.at) - at) / 1000);
+    if (ahead > CLOCK_AHEAD_SECONDS) {
+      return untrustedRow(`Not verified: it is dated ${formatDuration(ahead)} ahead of this computer's clock (check the station's clock); a heartbeat from the future would never fall silent.`, check.signer);
+    }
     const { state, why } = classifyStation(hb, now);
     return {
       station: hb.station,
