@@ -176,7 +176,7 @@ export function readFleet(dir: string, anchors: X509Certificate[], now: Date): F
       stations[i] = {
         ...row,
         state: 'untrusted',
-        why: `Not verified: certificate "${row.signer!.subject}" signs the heartbeats of ${shared.join(', ')}; each station must sign with its own.`,
+        why: `Not verified: certificate "${row.signer!.subject}" signs the heartbeats of ${shared.slice(0, 5).join(', ')}${shared.length > 5 ? ` and ${shared.length - 5} more` : ''}; each station must sign with its own.`,
         heartbeat: null,
         heartbeatAgeSeconds: null,
         dataAgeSeconds: null,
