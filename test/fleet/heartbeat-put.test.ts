@@ -56,6 +56,16 @@ describe('the heartbeat over HTTPS', () => {
     // Without the CA file, Node's public CA list does not know the hospital's CA.
     await expect(putHeartbeat(server.url, 'ws-1', '{}')).rejects.toThrow(/could not be sent to .* \(.*\): check the address, the network and the server's certificate \(heartbeat\.caFile\)\./);
     await expect(putHeartbeat(server.url.replace('https:', 'http:'), 'ws-1', '{}')).rejects.toThrow(/is not an https:\/\/ address/);
+    // A CA file that is not there fails this target, not the station's heartbeat nor its start.
+    const agent = startHeartbeat({ homeDir: home, config: { url: server.url, caFile: '/nonexistent/ca.pem', stationId: 'ws-1' }, appVersion: '1.2.3' });
+    try {
+      expect(await agent.beat()).toEqual([
+        { target: 'home', ok: true },
+        { target: 'url', ok: false, problem: "The heartbeat server's CA file /nonexistent/ca.pem (heartbeat.caFile) cannot be read." },
+      ]);
+    } finally {
+      agent.close();
+    }
   });
 });
 

@@ -261,8 +261,8 @@ export class HeartbeatError extends LanternError {
 export interface HeartbeatTarget {
   dir?: string;
   url?: string;
-  /** PEM text of the CA(s) for the HTTPS server; absent: Node's public CA list. */
-  ca?: string;
+  /** PEM file of the CA(s) for the HTTPS server, read at each delivery; absent: Node's public CA list. */
+  caFile?: string;
   timeoutMs?: number;
 }
 
@@ -328,7 +328,18 @@ export async function deliverHeartbeat(homeDir: string, station: string, text: s
   }
   if (target.url) {
     const url = target.url;
-    done.push(await attempt('url', () => putHeartbeat(url, station, text, { ca: target.ca, timeoutMs: target.timeoutMs })));
+    const caFile = target.caFile;
+    done.push(
+      await attempt('url', () => {
+        let ca: string | undefined;
+        try {
+          ca = caFile ? readFileSync(caFile, 'utf8') : undefined;
+        } catch (error) {
+          throw new HeartbeatError(`The heartbeat server's CA file ${caFile} (heartbeat.caFile) cannot be read.`, { cause: error });
+        }
+        return putHeartbeat(url, station, text, { ca, timeoutMs: target.timeoutMs });
+      }),
+    );
   }
   return done;
 }
@@ -364,7 +375,6 @@ export function startHeartbeat(options: HeartbeatAgentOptions): HeartbeatAgent {
   const clock = options.clock ?? (() => new Date());
   const intervalMinutes = options.config.intervalMinutes ?? DEFAULT_HEARTBEAT_MINUTES;
   const station = stationIdFor(options.config.stationId);
-  const ca = options.config.caFile ? readFileSync(options.config.caFile, 'utf8') : undefined;
   const failing = new Map<Delivery['target'], string>();
   let running: Promise<Delivery[]> | null = null;
 
@@ -386,7 +396,7 @@ export function startHeartbeat(options: HeartbeatAgentOptions): HeartbeatAgent {
       deliveries = await deliverHeartbeat(options.homeDir, station, signHeartbeat(heartbeat, identity), {
         dir: options.config.dir,
         url: options.config.url,
-        ca,
+        caFile: options.config.caFile,
       });
     } catch (error) {
       deliveries = [{ target: 'home', ok: false, problem: presentError(error, { surface: 'cli', homeDir: options.homeDir, where: 'heartbeat' }).message }];
