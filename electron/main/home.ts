@@ -6,6 +6,7 @@ import type { LastFailure } from '../shared/contract';
 import { ensureDemoHome } from '../core/demo/home';
 import { keyFileProtector } from '../core/home/key-file-protector';
 import type { KeyProtector } from '../core/home/key-protector';
+import { startHeartbeat, type HeartbeatAgent } from '../core/home/heartbeat';
 import { homePath } from '../core/home/layout';
 import { resolveHome, type HomeLocation } from '../core/home/locate';
 import { policyPath, readPolicy } from '../core/home/policy';
@@ -29,6 +30,7 @@ export interface DesktopHome {
   readonly agent: SyncAgent | null;
   /** Called when the agents start later (the sync lock was held by another agent at start-up). */
   onSyncStarted(listener: () => void): void;
+  heartbeat: HeartbeatAgent | null;
   close(): Promise<void>;
 }
 
@@ -125,6 +127,20 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
         },
       })
     : null;
+  // The demo hospital is never reported to IT's fleet report.
+  const heartbeat =
+    location.heartbeat && !location.demo && context.home
+      ? startHeartbeat({
+          homeDir: location.dir,
+          config: location.heartbeat,
+          appVersion: app.getVersion(),
+          protector,
+          staleAfterMinutes: location.staleAfterMinutes ?? undefined,
+          localFailure: () => inboxAgent?.lastFailure() ?? notSyncing,
+          sync: () => agent?.status() ?? null,
+          log: (line) => console.log(line),
+        })
+      : null;
   return {
     location,
     context,
@@ -132,7 +148,9 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
       return agent;
     },
     onSyncStarted: (listener) => syncStarted.push(listener),
+    heartbeat,
     close: async () => {
+      heartbeat?.close();
       waiting?.stop();
       await agent?.close();
       lock?.release();

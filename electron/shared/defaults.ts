@@ -6,6 +6,11 @@
 /** Minutes after the data-as-of time when a copy is flagged stale, unless the home or policy says otherwise. */
 export const DEFAULT_STALE_AFTER_MINUTES = 120;
 
+/** Minutes between two heartbeats of a station (docs/FLEET.md), unless the policy says otherwise. */
+export const DEFAULT_HEARTBEAT_MINUTES = 15;
+/** A station whose last heartbeat is older than this many of its intervals is reported silent. */
+export const SILENT_AFTER_INTERVALS = 2;
+
 /** The medication administration record covers the 72 hours up to the data-as-of time... */
 export const MAR_HOURS = 72;
 /** ...and the 12 after it, so that doses falling due are on the page. */

@@ -146,6 +146,18 @@ export function formatStamp(value: string | number | null | undefined, opts: Zon
   return `${dayText(wall)} ${clockText(wall)}`;
 }
 
+/**
+ * "02 Dec 2026 03:45 UTC", "01 Dec 2026 22:45 UTC-05:00": a moment for a reader elsewhere (IT's
+ * fleet report, read from a share in another building or zone), always with its zone.
+ */
+export function formatStampWithZone(value: string | number | null | undefined, opts: ZoneOption = {}): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const p = parse(value);
+  if (!p || p.kind !== 'instant') return formatStamp(value, opts);
+  const wall = wallAt(p.ms, opts.timeZone);
+  return `${dayText(wall)} ${clockText(wall)} ${zoneName(wall.offset)}`;
+}
+
 /** "14:05" (under a heading that gives the date), with the zone when the source's offset differs. */
 export function formatClock(value: string | number, opts: ZoneOption = {}): string {
   const p = parse(value);

@@ -17,6 +17,8 @@ import rollback from './commands/rollback';
 import search from './commands/search';
 import status from './commands/status';
 import watch from './commands/watch';
+import fleet from './commands/fleet';
+import fleetReceive from './commands/fleet-receive';
 
 export const COMMANDS: readonly Command[] = [
   generate,
@@ -35,6 +37,8 @@ export const COMMANDS: readonly Command[] = [
   census,
   chart,
   bench,
+  fleet,
+  fleetReceive,
 ];
 
 // The `lantern` launcher (scripts/build/cli-bundle.mjs) points ingest at the worker that

@@ -24,6 +24,8 @@ const CONTRACT = [
   'census',
   'chart',
   'bench',
+  'fleet report',
+  'fleet receive',
 ];
 
 describe('lantern CLI surface', () => {

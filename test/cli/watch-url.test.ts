@@ -12,7 +12,7 @@ let pki: TestPki;
 let work: string;
 let www: string;
 let server: StaticServer;
-let caFile: string;
+let caBundle: string;
 
 beforeAll(async () => {
   // The PKI is valid around the real clock: the CLI runs on it.
@@ -21,8 +21,8 @@ beforeAll(async () => {
   www = path.join(work, 'www');
   mkdirSync(www);
   const tls = makeServerTls();
-  caFile = path.join(work, 'web-ca.pem');
-  writeFileSync(caFile, tls.caPem);
+  caBundle = path.join(work, 'web-ca.pem');
+  writeFileSync(caBundle, tls.caPem);
   server = await startStaticServer(www, tls);
 });
 
@@ -50,7 +50,7 @@ describe('lantern publish --pointer and lantern watch --url', () => {
   it('watch --url takes the snapshot the pointer names, and stops on a signal', async () => {
     const home = path.join(work, 'home');
     enrollTestHome(home, pki, { now: new Date() });
-    const running = runCli(['watch', '--home', home, '--url', server.url('GH-4W-pointer.json'), '--ca', caFile, '--interval', '10']);
+    const running = runCli(['watch', '--home', home, '--url', server.url('GH-4W-pointer.json'), '--ca', caBundle, '--interval', '10']);
     const end = Date.now() + 20_000;
     while (readState(home).current?.status.sequence !== 41) {
       if (Date.now() > end) throw new Error('the snapshot was not taken within 20 s');

@@ -6,7 +6,9 @@ import { CHANNEL_NAMES, ipcChannel } from '../../electron/shared/contract';
 import { CONTENT_SECURITY_POLICY } from '../../electron/shared/csp';
 import { FOR_IT } from '../../electron/shared/errors';
 import { chartModel } from '../../electron/core/chart';
+import { checkHeartbeat } from '../../electron/core/home/heartbeat';
 import { ingestSnapshot } from '../../electron/core/home/ingest';
+import { certificatesFromPem } from '../../electron/core/snapshot/pki/certs';
 import type * as PolicyModule from '../../electron/core/home/policy';
 import type { Policy } from '../../electron/core/home/policy';
 import type * as BackgroundModule from '../../electron/core/sync/background';
@@ -282,6 +284,30 @@ describe('electron/main against a mocked electron', () => {
     expect(fake.module.session.defaultSession.resolveProxy).toHaveBeenCalledWith(server.url('GH-4W-pointer.json'));
     const ask = (channel: Parameters<typeof ipcChannel>[0], input: unknown) => fake.ipcHandlers.get(ipcChannel(channel))!({ senderFrame: appFrame }, input);
     expect(await ask('status', {})).toMatchObject({ ok: true, value: { snapshot: { sequence: 3 } } });
+  });
+
+  it("writes the station's signed heartbeat to the policy's share, with the key the OS key store now holds", async () => {
+    const home = process.env['LANTERN_HOME']!;
+    const work = mkdtempSync(path.join(os.tmpdir(), 'lantern-heartbeat-main-'));
+    const pki = makeTestPki({ now: new Date(), dir: path.join(work, 'pki') });
+    enrollTestHome(home, pki, { now: new Date() });
+    const share = path.join(work, 'share');
+    mkdirSync(share);
+    vi.doMock('../../electron/core/home/policy', async (original) => ({
+      ...(await original<typeof PolicyModule>()),
+      readPolicy: (): Policy => ({ home, heartbeat: { dir: share, stationId: 'ws-main', intervalMinutes: 5 } }),
+    }));
+    try {
+      await start();
+    } finally {
+      vi.doUnmock('../../electron/core/home/policy');
+    }
+    const file = path.join(share, 'ws-main.heartbeat.json');
+    await vi.waitFor(() => readFileSync(file), { timeout: 10_000, interval: 20 });
+    const check = checkHeartbeat(readFileSync(file), certificatesFromPem(pki.ca.certPem), new Date());
+    expect(check.trusted && [check.heartbeat.station, check.heartbeat.appVersion, check.heartbeat.intervalMinutes]).toEqual(['ws-main', '0.1.0-test', 5]);
+    // The key file is gone: the heartbeat was signed with the key unsealed from the OS key store.
+    expect(readFileSync(path.join(home, 'home.json'), 'utf8')).toContain('"protector": "os-keystore"');
   });
 
   it('is single-instance: a second launch quits and focuses the first window', async () => {

@@ -209,3 +209,36 @@ export async function startConnectProxy(): Promise<ConnectProxy> {
       }),
   };
 }
+
+export interface RecordedPut {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** An HTTPS endpoint that records every request with its body (the heartbeat PUT's receiver). */
+export interface RecordingServer {
+  url: string;
+  tls: TestTls;
+  requests: RecordedPut[];
+  /** The status the next requests are answered with (default 204). */
+  answer: { status: number };
+  close(): Promise<void>;
+}
+
+export async function startRecordingServer(tls: TestTls = makeServerTls()): Promise<RecordingServer> {
+  const requests: RecordedPut[] = [];
+  const answer = { status: 204 };
+  const server: Server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(answer.status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `https://127.0.0.1:${port}`, tls, requests, answer, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}

@@ -18,6 +18,7 @@ import type { KeyProtector } from './key-protector';
  *   database.key.sealed   the database key, wrapped by the KeyProtector
  *   state.json            current snapshot, rollback copies, sequence high-water marks,
  *                         last rejection, last local failure; replaced atomically (the switch)
+ *   heartbeat.json        this station's last signed heartbeat (core/home/heartbeat.ts), when the policy asks for one
  *   lantern.log           what the inbox and `lantern ingest` did (JSON lines, no PHI; core/home/log.ts)
  *   snapshots/*.db        encrypted snapshot databases
  *   ingest.lock           held while an ingest runs
@@ -40,6 +41,7 @@ export const HOME_FILES = {
   source: 'source.json',
   /** Snapshots being downloaded from the HTTPS source (`NAME.partial` until whole and checked). */
   incoming: 'incoming',
+  heartbeat: 'heartbeat.json',
 } as const;
 
 export const HomeConfig = z.object({

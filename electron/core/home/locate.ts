@@ -14,6 +14,8 @@ export interface HomeLocation {
   sync: NonNullable<Policy['sync']>;
   /** The HTTPS source the policy names (null: none). */
   source: NonNullable<Policy['source']> | null;
+  /** Where and how often the station writes its heartbeat (null: it does not). */
+  heartbeat: NonNullable<Policy['heartbeat']> | null;
 }
 
 /**
@@ -43,6 +45,7 @@ export function resolveHome(input: {
     expiredCharts: input.policy.expiredCharts ?? null,
     sync: input.policy.sync ?? {},
     source: input.policy.source ?? null,
+    heartbeat: input.policy.heartbeat ?? null,
   };
   if (configured) return { dir: path.resolve(configured), demo: false, ...common };
   return { dir: path.join(input.userDataDir, 'demo-home'), demo: true, ...common };

@@ -27,6 +27,9 @@ export type LogEvent =
   | { event: 'waiting'; file: string; bytes: number; expectedBytes: number | null }
   /** A nurse confirmed the age of an expired copy to open its charts (home/expiry.ts): which copy, how old. */
   | { event: 'expired-acknowledged'; facility: string; sequence: number; asOf: string; ageDays: number }
+  /** The station's heartbeat (home/heartbeat.ts) could not be delivered to a target, or reaches it again. */
+  | { event: 'heartbeat-failed'; target: 'home' | 'dir' | 'url'; message: string }
+  | { event: 'heartbeat-restored'; target: 'home' | 'dir' | 'url' }
   /** A bug or an error Lantern has no words for (home/errors.ts): its name, code and call stack, never its message. */
   | { event: 'unexpected'; surface: Surface; where?: string; name: string; code: string; stack?: string };
 

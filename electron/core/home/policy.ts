@@ -12,6 +12,9 @@ export class PolicyError extends LanternError {
   }
 }
 
+/** A station id as the heartbeat and the fleet report use it: also its heartbeat's file name. */
+export const STATION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 /** The managed policy IT deploys machine-wide (template: native/policy/). */
 export const Policy = z
   .object({
@@ -63,6 +66,27 @@ export const Policy = z
       .strict()
       .optional()
       .describe('An HTTPS source of snapshots: a static web server the publisher\'s outbox is served from.'),
+    /** The station's heartbeat for IT's fleet report (core/home/heartbeat.ts, docs/FLEET.md). */
+    heartbeat: z
+      .object({
+        dir: z.string().min(1).optional().describe('Share folder where the station replaces its own heartbeat file, STATION.heartbeat.json, every interval.'),
+        url: z
+          .string()
+          .url()
+          .refine((u) => u.startsWith('https://'), 'must be an https:// URL')
+          .optional()
+          .describe('HTTPS address under which the station PUTs its heartbeat (URL/STATION.heartbeat.json) every interval.'),
+        caBundle: z.string().min(1).optional().describe("PEM file of the CA that issued the heartbeat server's HTTPS certificate, when it is the hospital's own."),
+        intervalMinutes: z.number().int().min(1).max(24 * 60).optional().describe('Minutes between two heartbeats (default 15); the report calls a station silent after two intervals without one.'),
+        stationId: z
+          .string()
+          .regex(STATION_ID, 'letters, digits, dot, dash or underscore, up to 64')
+          .optional()
+          .describe("The station's name in the fleet report (default: the computer's host name)."),
+      })
+      .strict()
+      .optional()
+      .describe('Where and how often this station reports its freshness to IT; absent: no heartbeat.'),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;

@@ -4,12 +4,16 @@ import { startInboxAgent, type InboxAgent } from '../../../electron/core/sync/in
 import { acquireSyncLock } from '../../../electron/core/home/sync-lock';
 import { environmentProxy, proxyFromSetting } from '../../../electron/core/sync/proxy';
 import { CliError, EXIT, defineCommand, intOption, stringOption } from '../command';
+import { startHeartbeat } from '../../../electron/core/home/heartbeat';
+import { policyPath, readPolicy } from '../../../electron/core/home/policy';
+import { agentGroup } from '../../../electron/core/sync/status';
+import { version } from '../../../package.json';
 import { chartModel } from '../../../electron/core/chart';
 import { readText } from './snapshot-common';
 
 export default defineCommand({
   name: 'watch',
-  usage: 'lantern watch --home DIR (--inbox DIR [--poll] | --url URL [--ca FILE] [--proxy URL|direct] [--interval S])',
+  usage: 'lantern watch --home DIR (--inbox DIR [--poll] | --url URL [--ca FILE] [--proxy URL|direct] [--interval S]) [--policy FILE]',
   summary: 'Watch an inbox folder, or poll a web server, and ingest new snapshots in sequence order (Ctrl+C stops).',
   details: [
     'With --inbox: each file is ingested once it holds every byte it declares and has not changed',
@@ -31,6 +35,8 @@ export default defineCommand({
     "Both may be given. Every event also goes to the home's lantern.log. One sync runs per home:",
     'while the desktop app or another lantern watch keeps it (sync.lock in the home), this exits 1',
     'saying which process does.',
+    'Where the managed policy (or --policy FILE) has a heartbeat block, a signed heartbeat is',
+    'written at start and every intervalMinutes (docs/FLEET.md).',
   ].join('\n'),
   positionals: 0,
   required: ['home'],
@@ -42,9 +48,11 @@ export default defineCommand({
     ca: { type: 'string' },
     proxy: { type: 'string' },
     interval: { type: 'string' },
+    policy: { type: 'string' },
   },
   run: async ({ values }, io) => {
     const homeDir = path.resolve(stringOption(values, 'home')!);
+    const policy = readPolicy(stringOption(values, 'policy') ?? policyPath(process.platform, process.env));
     const inbox = stringOption(values, 'inbox');
     const url = stringOption(values, 'url');
     if (!inbox && !url) throw new CliError('Give --inbox DIR, --url URL, or both. Usage: lantern watch --help', EXIT.USAGE);
@@ -74,12 +82,25 @@ export default defineCommand({
         log: say,
       });
     }
+    const agents = agentGroup([inboxAgent, httpsAgent].filter((a) => a !== null));
+    const heartbeat = policy.heartbeat
+      ? startHeartbeat({
+          homeDir,
+          config: policy.heartbeat,
+          appVersion: version,
+          staleAfterMinutes: policy.staleAfterMinutes,
+          localFailure: () => inboxAgent?.lastFailure() ?? null,
+          sync: () => agents.status(),
+          log: say,
+        })
+      : null;
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
-    await Promise.all([inboxAgent?.close(), httpsAgent?.close()]);
+    heartbeat?.close();
+    await agents.close();
     lock.release();
     io.out('stopped');
     return 0;

@@ -221,27 +221,33 @@ export interface PublisherPolicy {
  * leave ours out, an RSA >= 2048 or P-256/P-384 key, and, where the home pins publishers,
  * one of its pins. `chain` is the publisher certificate first, then any intermediates.
  */
-export function verifyPublisherChain(chain: X509Certificate[], anchors: X509Certificate[], now: Date, policy: PublisherPolicy = {}): X509Certificate {
-  const leaf = chain[0];
-  if (!leaf) return refuse('MALFORMED', 'no publisher certificate');
+/**
+ * The path from `leaf` up to one of the anchors, through the CA certificates of `intermediates`
+ * (each issuer checked by signature, at most 8 deep): leaf first, anchor last; null when no
+ * path reaches an anchor. Validity and usage are the caller's to check.
+ */
+export function pathToAnchor(leaf: X509Certificate, intermediates: X509Certificate[], anchors: X509Certificate[]): X509Certificate[] | null {
   const anchorPrints = new Set(anchors.map(fingerprint));
   const path: X509Certificate[] = [leaf];
   let current = leaf;
-  let trusted = anchorPrints.has(fingerprint(leaf));
-  for (let depth = 0; !trusted && depth < 8; depth++) {
+  if (anchorPrints.has(fingerprint(leaf))) return path;
+  for (let depth = 0; depth < 8; depth++) {
     const anchor = anchors.find((a) => a.ca && issuedBy(current, a));
-    if (anchor) {
-      path.push(anchor);
-      trusted = true;
-      break;
-    }
-    const next = chain.slice(1).find((c) => c.ca && !path.includes(c) && issuedBy(current, c));
-    if (!next) break;
+    if (anchor) return [...path, anchor];
+    const next = intermediates.find((c) => c.ca && !path.includes(c) && issuedBy(current, c));
+    if (!next) return null;
     path.push(next);
     current = next;
-    if (anchorPrints.has(fingerprint(next))) trusted = true;
+    if (anchorPrints.has(fingerprint(next))) return path;
   }
-  if (!trusted) refuse('UNTRUSTED', `publisher "${subjectName(leaf)}" issued by "${leaf.issuer.replace(/\n/g, ', ').slice(0, 120)}"`);
+  return null;
+}
+
+export function verifyPublisherChain(chain: X509Certificate[], anchors: X509Certificate[], now: Date, policy: PublisherPolicy = {}): X509Certificate {
+  const leaf = chain[0];
+  if (!leaf) return refuse('MALFORMED', 'no publisher certificate');
+  const path = pathToAnchor(leaf, chain.slice(1), anchors);
+  if (!path) return refuse('UNTRUSTED', `publisher "${subjectName(leaf)}" issued by "${leaf.issuer.replace(/\n/g, ', ').slice(0, 120)}"`);
   path.forEach((cert, i) => checkValidity(cert, now, i === 0 ? 'publisher certificate' : 'issuing CA certificate'));
   const name = `publisher "${subjectName(leaf)}"`;
   const usage = keyUsage(leaf);
