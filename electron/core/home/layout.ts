@@ -19,6 +19,7 @@ import type { KeyProtector } from './key-protector';
  *   state.json            current snapshot, rollback copies, sequence high-water marks,
  *                         last rejection, last local failure; replaced atomically (the switch)
  *   lantern.log           what the inbox and `lantern ingest` did (JSON lines, no PHI; core/home/log.ts)
+ *   audit.db              the audit log: who looked at what, hash-chained and signed (encrypted; core/home/audit.ts)
  *   snapshots/*.db        encrypted snapshot databases
  *   ingest.lock           held while an ingest runs
  */
@@ -32,6 +33,7 @@ export const HOME_FILES = {
   snapshots: 'snapshots',
   lock: 'ingest.lock',
   log: 'lantern.log',
+  audit: 'audit.db',
 } as const;
 
 export const HomeConfig = z.object({

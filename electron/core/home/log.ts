@@ -24,6 +24,8 @@ export type LogEvent =
   | { event: 'waiting'; file: string; bytes: number; expectedBytes: number | null }
   /** A nurse confirmed the age of an expired copy to open its charts (home/expiry.ts): which copy, how old. */
   | { event: 'expired-acknowledged'; facility: string; sequence: number; asOf: string; ageDays: number }
+  /** An audit entry could not be written (home/audit.ts): which kind and the error's code, never its content. */
+  | { event: 'audit-failed'; kind?: string; code: string }
   /** A bug or an error Lantern has no words for (home/errors.ts): its name, code and call stack, never its message. */
   | { event: 'unexpected'; surface: Surface; where?: string; name: string; code: string; stack?: string };
 
