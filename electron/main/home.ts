@@ -3,6 +3,7 @@ import path from 'node:path';
 import { app } from 'electron';
 import type { ApiContext } from '../core/api/handlers';
 import { ensureDemoHome } from '../core/demo/home';
+import { tryOpenAuditLog, type ActorProvider, type AuditLog } from '../core/home/audit';
 import { keyFileProtector } from '../core/home/key-file-protector';
 import type { KeyProtector } from '../core/home/key-protector';
 import { homePath } from '../core/home/layout';
@@ -20,6 +21,8 @@ export interface DesktopHome {
   location: HomeLocation;
   context: ReturnType<typeof openWorkstation>;
   agent: InboxAgent | null;
+  /** The home's audit log (null: no enrolled home to keep one in). */
+  audit: AuditLog | null;
   close(): Promise<void>;
 }
 
@@ -61,7 +64,7 @@ export function locateDesktopHome(): HomeLocation {
  * hospital when none is configured): the key store, the home, and the inbox agent when the
  * policy names an inbox.
  */
-export async function openDesktopHome(location: HomeLocation, print: ApiContext['print']): Promise<DesktopHome> {
+export async function openDesktopHome(location: HomeLocation, print: ApiContext['print'], actor?: ActorProvider): Promise<DesktopHome> {
   useSqliteBinding(sqliteBindingPath());
   const worker = ingestWorkerPath();
   useIngestWorker(worker ? { module: worker } : null);
@@ -72,6 +75,8 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
   }
   if (location.demo) await ensureDemoHome(location.dir, { protector });
 
+  // Signed every few minutes by a timer, at each print and emergency access, and on closing.
+  const audit = tryOpenAuditLog(location.dir, { protector, timer: true, checkpointMinutes: location.auditCheckpointMinutes ?? undefined, ...(actor ? { actor } : {}) });
   let agent: InboxAgent | null = null;
   const context = openWorkstation({
     model: chartModel,
@@ -85,17 +90,20 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
     print,
     // What the inbox agent met even when the home's state could not be written (disk full).
     localFailure: () => agent?.lastFailure() ?? null,
+    ...(audit ? { audit } : {}),
   });
   agent = location.inbox
-    ? startInboxAgent({ model: chartModel, homeDir: location.dir, inbox: location.inbox, protector, log: (line) => console.log(line) })
+    ? startInboxAgent({ model: chartModel, homeDir: location.dir, inbox: location.inbox, protector, log: (line) => console.log(line), ...(audit ? { audit } : {}) })
     : null;
   return {
     location,
     context,
     agent,
+    audit,
     close: async () => {
       await agent?.close();
       context.home?.close();
+      audit?.close();
     },
   };
 }

@@ -24,6 +24,9 @@ const CONTRACT = [
   'census',
   'chart',
   'bench',
+  'audit verify',
+  'audit export',
+  'audit prune',
 ];
 
 describe('lantern CLI surface', () => {

@@ -182,7 +182,7 @@ describe('lantern audit verify finds each kind of tampering and names the first 
     tamper(dir2, (db) => {
       const cps = db.prepare('SELECT number, signature FROM audit_checkpoint').all() as Array<{ number: number; signature: string }>;
       const foreignSig = Buffer.from(cps[0]!.signature, 'base64');
-      foreignSig[10] ^= 1;
+      foreignSig[10] = foreignSig[10]! ^ 1;
       db.prepare('UPDATE audit_checkpoint SET signature = ? WHERE number = 1').run(foreignSig.toString('base64'));
     });
     expect(verifyAuditLog(dir2).problem).toEqual({ seq: 1, message: expect.stringMatching(/^Checkpoint 1 \(.+\) does not carry a valid signature/) });

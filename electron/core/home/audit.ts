@@ -337,6 +337,22 @@ export function openAuditLog(dir: string, options: AuditLogOptions = {}): AuditL
   };
 }
 
+/**
+ * The audit log of an enrolled home, or null (written to lantern.log) when it cannot be opened:
+ * a station whose audit log is damaged still shows charts during a downtime; `lantern audit
+ * verify` and the home's log tell IT.
+ */
+export function tryOpenAuditLog(dir: string, options: AuditLogOptions = {}): AuditLog | null {
+  if (!existsSync(homePath(dir, 'config'))) return null;
+  try {
+    return openAuditLog(dir, options);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    appendHomeLog(dir, { event: 'audit-failed', code: typeof code === 'string' ? code : (error as Error).name }, { clock: options.clock });
+    return null;
+  }
+}
+
 function readEntries(db: Db, since?: string): AuditEntry[] {
   const rows = db.prepare('SELECT body FROM audit_entry ORDER BY seq').all() as Array<{ body: string }>;
   const entries = rows.map((r) => JSON.parse(r.body) as AuditEntry);

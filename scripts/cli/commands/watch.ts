@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { tryOpenAuditLog } from '../../../electron/core/home/audit';
 import { startInboxAgent } from '../../../electron/core/sync/inbox';
 import { defineCommand, stringOption } from '../command';
 import { chartModel } from '../../../electron/core/chart';
@@ -24,9 +25,12 @@ export default defineCommand({
     poll: { type: 'boolean' },
   },
   run: async ({ values }, io) => {
+    const homeDir = path.resolve(stringOption(values, 'home')!);
+    const audit = tryOpenAuditLog(homeDir, { timer: true });
     const agent = startInboxAgent({
       model: chartModel,
-      homeDir: path.resolve(stringOption(values, 'home')!),
+      homeDir,
+      ...(audit ? { audit } : {}),
       inbox: path.resolve(stringOption(values, 'inbox')!),
       usePolling: values['poll'] === true,
       log: (line) => io.out(`${new Date().toISOString()} ${line}`),
@@ -38,6 +42,7 @@ export default defineCommand({
       process.once('SIGTERM', stop);
     });
     await agent.close();
+    audit?.close();
     io.out('stopped');
     return 0;
   },
