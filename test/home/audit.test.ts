@@ -1,8 +1,11 @@
 import { readFileSync, copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chainHash, openAuditDatabase, openAuditLog, pruneAuditLog, verifyAuditLog, type AuditActor, type AuditLog } from '../../electron/core/home/audit';
+import { auditOfHomeEvent, chainHash, openAuditDatabase, openAuditLog, pruneAuditLog, verifyAuditLog, type AuditActor, type AuditLog } from '../../electron/core/home/audit';
+import { createExpiryGate } from '../../electron/core/home/expiry';
 import { homePath } from '../../electron/core/home/layout';
+import { readPolicy } from '../../electron/core/home/policy';
+import type { SnapshotStatus } from '../../electron/shared/contract';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { AS_OF, enrollTestHome, makeTestPki, tempDir, type TestPki } from '../support/snapshots';
 
@@ -282,4 +285,50 @@ it('opens with the key-file protector by default (the CLI on a home enrolled fro
   const dir = tempDir('lantern-audit-');
   enrollTestHome(dir, pki);
   expect(() => openAuditDatabase(dir, keyFileProtector(dir)).close()).not.toThrow();
+});
+
+describe('where entries come from', () => {
+  it('two writers on one home (the app and lantern ingest) interleave into one chain that verifies', () => {
+    const dir = tempDir('lantern-audit-');
+    enrollTestHome(dir, pki);
+    const app = openAuditLog(dir, { clock: () => AS_OF, actor: () => NURSE });
+    const cli = openAuditLog(dir, { clock: () => AS_OF });
+    app.record({ kind: 'chart-opened', patient: 'p1', foundVia: 'census' });
+    cli.record({ kind: 'snapshot-taken', file: 's2.lantern', facility: 'GH', sequence: 2, by: 'command' });
+    app.record({ kind: 'section-viewed', patient: 'p1', section: 'mar' });
+    cli.close();
+    app.close();
+    expect(verifyAuditLog(dir)).toMatchObject({ ok: true, entries: 3, first: 1, last: 3 });
+  });
+
+  it('takes snapshots taken and refused from the events the home log gets, and nothing else', () => {
+    expect(auditOfHomeEvent({ event: 'ingested', file: 's1.lantern', facility: 'GH', sequence: 1, resources: 10, by: 'inbox' })).toEqual({
+      kind: 'snapshot-taken',
+      file: 's1.lantern',
+      facility: 'GH',
+      sequence: 1,
+      by: 'inbox',
+    });
+    expect(auditOfHomeEvent({ event: 'refused', file: 'x.lantern', code: 'BAD_SIGNATURE', message: 'The snapshot signature does not verify.' })).toEqual({
+      kind: 'snapshot-refused',
+      file: 'x.lantern',
+      code: 'BAD_SIGNATURE',
+    });
+    expect(auditOfHomeEvent({ event: 'failed', code: 'ENOSPC', message: 'The disk is full.' })).toBeNull();
+  });
+
+  it('records an expired copy\'s acknowledgement with the age confirmed', () => {
+    const recorded: unknown[] = [];
+    const gate = createExpiryGate({ audit: { record: (e) => (recorded.push(e), null) } });
+    const snapshot = { facility: { id: 'GH', name: 'General Hospital' }, sequence: 4, asOf: AS_OF.toISOString(), expiresAt: new Date(AS_OF.getTime() + 7 * 86_400_000).toISOString() } as SnapshotStatus;
+    const now = new Date(AS_OF.getTime() + 9 * 86_400_000);
+    gate.acknowledge(snapshot, { sequence: 4, ageDays: 9 }, now);
+    expect(recorded).toEqual([{ kind: 'expired-acknowledged', facility: 'GH', sequence: 4, asOf: AS_OF.toISOString(), ageDays: 9 }]);
+  });
+
+  it('takes its retention and checkpoint interval from the managed policy, within bounds', () => {
+    expect(readPolicy('p.json', () => '{"audit":{"retentionDays":365,"checkpointMinutes":2}}').audit).toEqual({ retentionDays: 365, checkpointMinutes: 2 });
+    expect(() => readPolicy('p.json', () => '{"audit":{"retentionDays":0}}')).toThrow(/audit\.retentionDays/);
+    expect(() => readPolicy('p.json', () => '{"audit":{"keepForever":true}}')).toThrow(/audit/);
+  });
 });
