@@ -1,6 +1,6 @@
 import { readFileSync, copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditOfHomeEvent, chainHash, openAuditDatabase, openAuditLog, pruneAuditLog, verifyAuditLog, type AuditActor, type AuditLog } from '../../electron/core/home/audit';
 import { createExpiryGate } from '../../electron/core/home/expiry';
 import { homePath } from '../../electron/core/home/layout';
@@ -331,4 +331,30 @@ describe('where entries come from', () => {
     expect(() => readPolicy('p.json', () => '{"audit":{"retentionDays":0}}')).toThrow(/audit\.retentionDays/);
     expect(() => readPolicy('p.json', () => '{"audit":{"keepForever":true}}')).toThrow(/audit/);
   });
+});
+
+it('signs on its own every checkpointMinutes while entries wait (the desktop app\'s timer)', () => {
+  vi.useFakeTimers();
+  try {
+    const dir = tempDir('lantern-audit-');
+    enrollTestHome(dir, pki);
+    let now = AS_OF.getTime();
+    const log = openAuditLog(dir, { clock: () => new Date(now), checkpointMinutes: 2, timer: true });
+    const count = () => (log.db.prepare('SELECT count(*) AS n FROM audit_checkpoint').get() as { n: number }).n;
+    log.record({ kind: 'section-viewed', patient: 'p1', section: 'labs' });
+    now += 60_000;
+    vi.advanceTimersByTime(60_000);
+    expect(count()).toBe(1);
+    now += 60_000;
+    vi.advanceTimersByTime(60_000);
+    expect(count()).toBe(2);
+    // Nothing new: no checkpoint however long it waits.
+    now += 10 * 60_000;
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(count()).toBe(2);
+    log.close();
+    expect(verifyAuditLog(dir)).toMatchObject({ ok: true, unsigned: 0 });
+  } finally {
+    vi.useRealTimers();
+  }
 });
