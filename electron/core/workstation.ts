@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { HomeQueries } from '../shared/contract';
 import type { ApiContext } from './api/handlers';
 import type { AppStatus, ExpiredCharts, LastFailure } from '../shared/contract';
+import type { AuditRecorder } from './home/audit';
 import { createExpiryGate } from './home/expiry';
 import type { KeyProtector } from './home/key-protector';
 import { homePath } from './home/layout';
@@ -29,6 +30,8 @@ export interface WorkstationOptions {
    * written (a full disk): shown until a snapshot is taken after it.
    */
   localFailure?: () => LastFailure | null;
+  /** The home's audit log, opened by the composition root (home/audit.ts openAuditLog). */
+  audit?: AuditRecorder;
 }
 
 /** The newer of two failures, unless a snapshot was taken after it. */
@@ -63,7 +66,8 @@ export function openWorkstation(options: WorkstationOptions): ApiContext & { hom
     version: options.version,
     clock,
     home,
-    expiry: createExpiryGate({ policy: options.expiredCharts, homeDir: home ? options.homeDir : null }),
+    expiry: createExpiryGate({ policy: options.expiredCharts, homeDir: home ? options.homeDir : null, ...(options.audit ? { audit: options.audit } : {}) }),
+    ...(options.audit ? { audit: options.audit } : {}),
     status: () => {
       if (!home) return { ...baseStatus, lastFailure: currentFailure(null, options.localFailure?.() ?? null, null) };
       const status = home.status();

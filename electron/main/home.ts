@@ -4,6 +4,7 @@ import { app, session } from 'electron';
 import type { ApiContext } from '../core/api/handlers';
 import type { LastFailure } from '../shared/contract';
 import { ensureDemoHome } from '../core/demo/home';
+import { tryOpenAuditLog, type ActorProvider, type AuditLog } from '../core/home/audit';
 import { keyFileProtector } from '../core/home/key-file-protector';
 import type { KeyProtector } from '../core/home/key-protector';
 import { startHeartbeat, type HeartbeatAgent } from '../core/home/heartbeat';
@@ -31,6 +32,8 @@ export interface DesktopHome {
   /** Called when the agents start later (the sync lock was held by another agent at start-up). */
   onSyncStarted(listener: () => void): void;
   heartbeat: HeartbeatAgent | null;
+  /** The home's audit log (null: no enrolled home to keep one in). */
+  audit: AuditLog | null;
   close(): Promise<void>;
 }
 
@@ -75,7 +78,7 @@ export function locateDesktopHome(): HomeLocation {
  * names one). When another agent holds that lock (`lantern watch`), the app opens without
  * syncing, its header says who does, and it starts syncing once that agent has stopped.
  */
-export async function openDesktopHome(location: HomeLocation, print: ApiContext['print']): Promise<DesktopHome> {
+export async function openDesktopHome(location: HomeLocation, print: ApiContext['print'], actor?: ActorProvider): Promise<DesktopHome> {
   useSqliteBinding(sqliteBindingPath());
   const worker = ingestWorkerPath();
   useIngestWorker(worker ? { module: worker } : null);
@@ -86,6 +89,8 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
   }
   if (location.demo) await ensureDemoHome(location.dir, { protector });
 
+  // Signed every few minutes by a timer, at each print and emergency access, and on closing.
+  const audit = tryOpenAuditLog(location.dir, { protector, timer: true, checkpointMinutes: location.auditCheckpointMinutes ?? undefined, ...(actor ? { actor } : {}) });
   let inboxAgent: InboxAgent | null = null;
   let agent: SyncAgent | null = null;
   let lock: SyncLock | null = null;
@@ -104,6 +109,7 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
     print,
     // What the inbox agent met even when the home's state could not be written (disk full).
     localFailure: () => inboxAgent?.lastFailure() ?? notSyncing,
+    ...(audit ? { audit } : {}),
   });
   const { inbox, source } = location;
   const systemProxy = async (url: string) => proxyFromPac(await session.defaultSession.resolveProxy(url));
@@ -120,8 +126,9 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
           lock = taken;
           notSyncing = null;
           const log = (line: string) => console.log(line);
-          inboxAgent = inbox ? startInboxAgent({ model: chartModel, homeDir: location.dir, inbox, protector, log }) : null;
-          const sourceAgent = sourceSettings ? startHttpsAgent({ model: chartModel, homeDir: location.dir, protector, ...sourceSettings, log }) : null;
+          const recorder = audit ? { audit } : {};
+          inboxAgent = inbox ? startInboxAgent({ model: chartModel, homeDir: location.dir, inbox, protector, log, ...recorder }) : null;
+          const sourceAgent = sourceSettings ? startHttpsAgent({ model: chartModel, homeDir: location.dir, protector, ...sourceSettings, log, ...recorder }) : null;
           agent = agentGroup([inboxAgent, sourceAgent].filter((a) => a !== null));
           for (const listener of syncStarted) listener();
         },
@@ -149,12 +156,14 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
     },
     onSyncStarted: (listener) => syncStarted.push(listener),
     heartbeat,
+    audit,
     close: async () => {
       heartbeat?.close();
       waiting?.stop();
       await agent?.close();
       lock?.release();
       context.home?.close();
+      audit?.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { presentError } from '../../electron/core/home/errors';
 import { EXIT, helpText, parseCommandArgs, stringOption, type Command, type Io, type Values } from './command';
+import { auditExport, auditPrune, auditVerify } from './commands/audit';
 import bench from './commands/bench';
 import census from './commands/census';
 import chart from './commands/chart';
@@ -39,6 +40,9 @@ export const COMMANDS: readonly Command[] = [
   bench,
   fleet,
   fleetReceive,
+  auditVerify,
+  auditExport,
+  auditPrune,
 ];
 
 // The `lantern` launcher (scripts/build/cli-bundle.mjs) points ingest at the worker that

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDemoHome } from '../../electron/core/demo/home';
+import { tryOpenAuditLog } from '../../electron/core/home/audit';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { openWorkstation } from '../../electron/core/workstation';
 import { ensureRendererBuilt, ROOT } from '../build/build';
@@ -42,10 +43,15 @@ async function run(): Promise<void> {
     const built = await ensureDemoHome(homeDir, { protector: keyFileProtector(homeDir, { create: true }) });
     if (built.built) console.error(`Demo hospital published and ingested into ${homeDir} (sequence ${built.sequence}).`);
   }
-  const context = openWorkstation({ model: chartModel, shell: 'preview', version, homeDir, demo: !values.home });
+  const audit = tryOpenAuditLog(homeDir, { timer: true });
+  const context = openWorkstation({ model: chartModel, shell: 'preview', version, homeDir, demo: !values.home, ...(audit ? { audit } : {}) });
   const server = await startPreviewServer({ context, port, homeDir });
   console.log(`Preview: ${server.url}`);
-  const stop = () => void server.close().then(() => process.exit(0));
+  const stop = () =>
+    void server.close().then(() => {
+      audit?.close();
+      process.exit(0);
+    });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

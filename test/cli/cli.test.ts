@@ -26,6 +26,9 @@ const CONTRACT = [
   'bench',
   'fleet report',
   'fleet receive',
+  'audit verify',
+  'audit export',
+  'audit prune',
 ];
 
 describe('lantern CLI surface', () => {

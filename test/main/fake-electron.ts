@@ -6,6 +6,9 @@ import { vi } from 'vitest';
  */
 type Listener = (...args: unknown[]) => unknown;
 
+/** A PDF's skeleton as Chromium writes one: a page tree node and two pages. */
+export const FAKE_PDF = '%PDF-1.7 fake\n1 0 obj\n<< /Type /Pages /Count 2 >>\n2 0 obj\n<< /Type /Page /Parent 1 0 R >>\n3 0 obj\n<</Type/Page/Parent 1 0 R>>\n';
+
 export class FakeEmitter {
   listeners = new Map<string, Listener[]>();
   on(event: string, listener: Listener) {
@@ -23,7 +26,7 @@ export class FakeEmitter {
 export class FakeWebContents extends FakeEmitter {
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
   print = vi.fn((_options: unknown, callback: (success: boolean) => void) => callback(true));
-  printToPDF = vi.fn(async (_options: unknown) => Buffer.from('%PDF-1.7 fake'));
+  printToPDF = vi.fn(async (_options: unknown) => Buffer.from(FAKE_PDF));
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
     this.windowOpenHandler = handler;
   }

@@ -21,7 +21,7 @@ import { signPointer } from '../../electron/core/snapshot/pointer';
 import { makeServerTls, startStaticServer } from '../support/https-server';
 import { fakePatient } from '../support/patients';
 import { buildSnapshot, DAY_MS, enrollTestHome, makeTestPki, writeTinyExport } from '../support/snapshots';
-import { createFakeElectron, FakeWebContents, type FakeElectron } from './fake-electron';
+import { createFakeElectron, FAKE_PDF, FakeWebContents, type FakeElectron } from './fake-electron';
 
 let fake: FakeElectron;
 let distDir: string;
@@ -167,20 +167,21 @@ describe('electron/main against a mocked electron', () => {
     const contents = fake.windows[0]!.webContents;
     expect(await print({ senderFrame: appFrame }, { mode: 'dialog', title: 'MAR' })).toEqual({
       ok: true,
-      value: { printed: true, savedTo: null },
+      value: { printed: true, savedTo: null, pages: 2 },
     });
     expect(contents.print).toHaveBeenCalledWith(expect.objectContaining({ silent: false }), expect.any(Function));
 
     const saved = await print({ senderFrame: appFrame }, { mode: 'pdf', title: 'MAR 4 West/../x' });
     const savedTo = (saved as { value: { savedTo: string } }).value.savedTo;
     expect(path.basename(savedTo)).toBe('MAR 4 West x.pdf');
-    expect(readFileSync(savedTo, 'utf8')).toBe('%PDF-1.7 fake');
+    expect(readFileSync(savedTo, 'utf8')).toBe(FAKE_PDF);
+    expect(saved).toMatchObject({ value: { printed: true, pages: 2 } });
     expect(contents.printToPDF).toHaveBeenCalledWith(expect.objectContaining({ preferCSSPageSize: true }));
 
     fake.module.dialog.showSaveDialog.mockResolvedValueOnce({ canceled: true, filePath: '' });
     expect(await print({ senderFrame: appFrame }, { mode: 'pdf', title: 'MAR' })).toEqual({
       ok: true,
-      value: { printed: false, savedTo: null },
+      value: { printed: false, savedTo: null, pages: 2 },
     });
   });
 

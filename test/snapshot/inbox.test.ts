@@ -128,9 +128,11 @@ describe('the inbox agent waits for whole files', () => {
     for (let i = 0; i < 100; i++) writeFileSync(path.join(inbox, `huge-${String(i).padStart(3, '0')}.lantern`), `LANTERN-SNAPSHOT 2 33554432 4096 163840\n{"sequence": ${i}`);
     copyFileSync(snapshots[2]!, path.join(inbox, 'zz-valid.lantern'));
     const events: string[] = [];
+    const audited: Array<{ kind: string; file?: string }> = [];
     start({
       homeDir: home,
       inbox,
+      audit: { record: (e) => (audited.push(e as { kind: string; file?: string }), null) },
       onIngested: (f) => events.push(`ingested ${path.basename(f)}`),
       onRejected: (f) => events.push(`rejected ${path.basename(f)}`),
     });
@@ -138,6 +140,9 @@ describe('the inbox agent waits for whole files', () => {
     expect(events[0]).toBe('ingested zz-valid.lantern');
     expect(events.filter((e) => e.startsWith('rejected junk-'))).toHaveLength(100);
     expect(sequenceIn(home)).toBe(2);
+    // The audit log hears each snapshot taken and refused, as the home's log does.
+    expect(audited[0]).toMatchObject({ kind: 'snapshot-taken', file: 'zz-valid.lantern', sequence: 2, by: 'inbox' });
+    expect(audited.filter((e) => e.kind === 'snapshot-refused' && e.file?.startsWith('junk-'))).toHaveLength(100);
     // The huge headers wait for their writer (until the grace period), each read once
     // however often the inbox is looked at.
     expect(waiting(inbox).filter((n) => n.startsWith('huge-'))).toHaveLength(100);

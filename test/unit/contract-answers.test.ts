@@ -52,6 +52,8 @@ describe('the real queries answer within the contract', () => {
     const potassium = await call('series', { patientId: known.id, code: '2823-3' });
     expect(potassium.points).toContainEqual(expect.objectContaining({ at: known.lab.at, numeric: known.lab.value }));
     expect((await call('series', { patientId: known.id, code: '8867-4' })).points.length).toBeGreaterThan(0);
+    // A tab shown only goes to the audit log (none here): the answer is empty.
+    expect(await call('sectionViewed', { patientId: known.id, section: 'labs' })).toEqual({});
   });
 
   it('answers every protocol channel, for documents of each kind', async () => {

@@ -9,6 +9,7 @@ import {
   type QueryChannel,
 } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
+import type { AuditEvent, AuditRecorder } from '../home/audit';
 import { createExpiryGate, type ExpiryGate } from '../home/expiry';
 
 
@@ -28,7 +29,17 @@ export interface ApiContext {
   expiry?: ExpiryGate;
   /** Printing through the shell (the desktop app); absent where the browser prints instead. */
   print?: (request: ParsedRequestOf<'print'>) => Promise<ResponseOf<'print'>>;
+  /** The home's audit log (home/audit.ts): charts opened, parts viewed, prints. Absent: recorded nowhere. */
+  audit?: AuditRecorder;
 }
+
+/** What reading a chart's data tells the audit log, per query channel (the others show no one patient's chart). */
+const AUDITED: { [C in QueryChannel]?: (request: ParsedRequestOf<C>) => AuditEvent } = {
+  chart: (r) => ({ kind: 'chart-opened', patient: r.patientId, foundVia: r.foundVia ?? 'other' }),
+  mar: (r) => ({ kind: 'section-viewed', patient: r.patientId, section: 'mar' }),
+  series: (r) => ({ kind: 'section-viewed', patient: r.patientId, section: `trend:${r.code}` }),
+  record: (r) => ({ kind: 'section-viewed', patient: r.patientId, section: `record:${r.type}` }),
+};
 
 export type Handlers = {
   [C in ChannelName]: (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
@@ -51,7 +62,11 @@ export function createHandlers(ctx: ApiContext): Handlers {
       if (!queries) throw new LanternError('NO_SNAPSHOT', NO_SNAPSHOT);
       // Checked on every query: a copy expires, or a newer one arrives, while a screen is open.
       expiry.check(channel, ctx.status().snapshot, ctx.clock());
-      return queries[channel](request);
+      const answer = queries[channel](request);
+      // Recorded once the data is on its way: a chart that was not found was not seen.
+      const audited = AUDITED[channel] as ((r: ParsedRequestOf<C>) => AuditEvent) | undefined;
+      if (audited) ctx.audit?.record(audited(request));
+      return answer;
     };
   const shell: readonly ChannelName[] = SHELL_CHANNELS;
   const queryChannels = (Object.keys(CHANNELS) as ChannelName[]).filter((c): c is QueryChannel => !shell.includes(c));
@@ -66,11 +81,24 @@ export function createHandlers(ctx: ApiContext): Handlers {
       return { ...status, expired: expiry.state(status.snapshot, now), now: now.toISOString() };
     },
     acknowledgeExpired: (request) => expiry.acknowledge(ctx.status().snapshot, request, ctx.clock()),
-    print: (request) => {
+    print: async (request) => {
       if (!ctx.print) {
         throw new LanternError('UNAVAILABLE', 'Printing here goes through the browser: use its Print command (Ctrl+P).');
       }
-      return ctx.print(request);
+      const result = await ctx.print(request);
+      ctx.audit?.record({
+        kind: 'print',
+        what: request.what ?? 'page',
+        patients: request.patients ?? [],
+        pages: result.pages ?? null,
+        mode: request.mode,
+        printed: result.printed,
+      });
+      return result;
+    },
+    sectionViewed: (request) => {
+      ctx.audit?.record({ kind: 'section-viewed', patient: request.patientId, section: request.section });
+      return {};
     },
     ...delegated,
   };

@@ -1,6 +1,7 @@
 import type { ExpiredCharts, ExpiredCopy, QueryChannel, SnapshotStatus } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
 import { copyAgeInDays, expiredChartsNotice } from '../../shared/notices';
+import type { AuditRecorder } from './audit';
 import { appendHomeLog } from './log';
 
 /** What an expired copy's charts do where neither the policy nor the caller says. */
@@ -78,6 +79,8 @@ export interface ExpiryGateOptions {
   policy?: ExpiredCharts;
   /** The home whose lantern.log records each acknowledgement (absent: recorded nowhere). */
   homeDir?: string | null;
+  /** The home's audit log, which records each acknowledgement too. */
+  audit?: AuditRecorder;
 }
 
 /** One copy, as acknowledgements know it: another facility, sequence or data-as-of is another copy. */
@@ -107,7 +110,8 @@ export function createExpiryGate(options: ExpiryGateOptions = {}): ExpiryGate {
         );
       }
       acknowledged.add(copyKey(snapshot));
-      // No content: when, which copy, and the age confirmed (an audit log takes the same line once there is one).
+      // No content: when, which copy, and the age confirmed; the audit log adds who.
+      options.audit?.record({ kind: 'expired-acknowledged', facility: snapshot.facility.id, sequence: snapshot.sequence, asOf: snapshot.asOf, ageDays: copy.ageDays });
       if (options.homeDir) {
         appendHomeLog(
           options.homeDir,

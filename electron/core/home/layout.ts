@@ -20,6 +20,7 @@ import type { KeyProtector } from './key-protector';
  *                         last rejection, last local failure; replaced atomically (the switch)
  *   heartbeat.json        this station's last signed heartbeat (core/home/heartbeat.ts), when the policy asks for one
  *   lantern.log           what the inbox and `lantern ingest` did (JSON lines, no PHI; core/home/log.ts)
+ *   audit.db              the audit log: who looked at what, hash-chained and signed (encrypted; core/home/audit.ts)
  *   snapshots/*.db        encrypted snapshot databases
  *   ingest.lock           held while an ingest runs
  *   sync.lock             held while a sync agent runs (the app, lantern watch; home/sync-lock.ts)
@@ -42,6 +43,7 @@ export const HOME_FILES = {
   /** Snapshots being downloaded from the HTTPS source (`NAME.partial` until whole and checked). */
   incoming: 'incoming',
   heartbeat: 'heartbeat.json',
+  audit: 'audit.db',
 } as const;
 
 export const HomeConfig = z.object({

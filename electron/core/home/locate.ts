@@ -16,6 +16,8 @@ export interface HomeLocation {
   source: NonNullable<Policy['source']> | null;
   /** Where and how often the station writes its heartbeat (null: it does not). */
   heartbeat: NonNullable<Policy['heartbeat']> | null;
+  /** Minutes between signed audit checkpoints, as the policy says (null: the default). */
+  auditCheckpointMinutes: number | null;
 }
 
 /**
@@ -46,6 +48,7 @@ export function resolveHome(input: {
     sync: input.policy.sync ?? {},
     source: input.policy.source ?? null,
     heartbeat: input.policy.heartbeat ?? null,
+    auditCheckpointMinutes: input.policy.audit?.checkpointMinutes ?? null,
   };
   if (configured) return { dir: path.resolve(configured), demo: false, ...common };
   return { dir: path.join(input.userDataDir, 'demo-home'), demo: true, ...common };

@@ -30,6 +30,8 @@ export type LogEvent =
   /** The station's heartbeat (home/heartbeat.ts) could not be delivered to a target, or reaches it again. */
   | { event: 'heartbeat-failed'; target: 'home' | 'dir' | 'url'; message: string }
   | { event: 'heartbeat-restored'; target: 'home' | 'dir' | 'url' }
+  /** An audit entry could not be written (home/audit.ts): which kind and the error's code, never its content. */
+  | { event: 'audit-failed'; kind?: string; code: string }
   /** A bug or an error Lantern has no words for (home/errors.ts): its name, code and call stack, never its message. */
   | { event: 'unexpected'; surface: Surface; where?: string; name: string; code: string; stack?: string };
 

@@ -87,6 +87,27 @@ export const Policy = z
       .strict()
       .optional()
       .describe('Where and how often this station reports its freshness to IT; absent: no heartbeat.'),
+    /** The audit log (core/home/audit.ts). */
+    audit: z
+      .object({
+        retentionDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(3650)
+          .optional()
+          .describe('Days an audit entry stays on the workstation at least, even after IT confirms its repository received it (default 90).'),
+        checkpointMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(60)
+          .optional()
+          .describe('Minutes between signed checkpoints of the audit log; prints and emergency access are signed at once (default 5).'),
+      })
+      .strict()
+      .optional()
+      .describe('How long audit entries are kept on the workstation and how often the log is signed.'),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;

@@ -9,7 +9,8 @@ import { presentError } from '../home/errors';
 import { ingestSnapshot, updateHomeState, HomeBusyError, type IngestOptions, type IngestResult } from '../home/ingest';
 import type { KeyProtector } from '../home/key-protector';
 import { homeLimits, homePath, readAnchors, readConfig, readState, writeFileAtomic } from '../home/layout';
-import { appendHomeLog } from '../home/log';
+import { auditOfHomeEvent, type AuditRecorder } from '../home/audit';
+import { appendHomeLog, type LogEvent } from '../home/log';
 import { chooseDownload, POINTER_MAX_BYTES, PointerRefusal, verifyPointer, type Pointer } from '../snapshot/pointer';
 import { SnapshotRefusal } from '../snapshot/refusal';
 import type { ContentModel } from '../store/content';
@@ -71,6 +72,8 @@ export interface HttpsSourceOptions {
   timers?: Timers;
   /** One line per event for a console; never PHI. The home's lantern.log gets the events too. */
   log?: (line: string) => void;
+  /** The home's audit log: each snapshot taken or refused is recorded there too. */
+  audit?: AuditRecorder;
   /** How a downloaded snapshot is ingested (tests inject failures); default ingestSnapshot. */
   ingest?: (dir: string, file: string, options: IngestOptions) => Promise<IngestResult>;
   onIngested?: (result: IngestResult) => void;
@@ -487,6 +490,13 @@ export function startHttpsAgent(options: HttpsSourceOptions): HttpsAgent {
     return Math.round(d / 2 + (random() * d) / 2);
   };
 
+  /** To the home's log, and a snapshot taken or refused to the audit log too. */
+  const logEvent = (event: LogEvent) => {
+    appendHomeLog(options.homeDir, event);
+    const audited = auditOfHomeEvent(event);
+    if (audited) options.audit?.record(audited);
+  };
+
   const problem = (error: unknown): { message: string; code: string } => {
     const { code, message } = presentError(error, { surface: 'source', homeDir: options.homeDir, clock });
     lastProblem = { at: clock().toISOString(), message };
@@ -496,7 +506,7 @@ export function startHttpsAgent(options: HttpsSourceOptions): HttpsAgent {
       if (error instanceof PointerRefusal) {
         updateHomeState(options.homeDir, (s) => ({ ...s, lastRejection: { at: clock().toISOString(), file: path.basename(new URL(options.url).pathname), reason: message, code } }));
       }
-      appendHomeLog(options.homeDir, error instanceof PointerRefusal || error instanceof SnapshotRefusal ? { event: 'refused', file: path.basename(new URL(options.url).pathname), code, message } : { event: 'failed', code, message });
+      logEvent(error instanceof PointerRefusal || error instanceof SnapshotRefusal ? { event: 'refused', file: path.basename(new URL(options.url).pathname), code, message } : { event: 'failed', code, message });
     }
     return { message, code };
   };
@@ -516,7 +526,7 @@ export function startHttpsAgent(options: HttpsSourceOptions): HttpsAgent {
         }
         if (outcome.kind === 'ingested') {
           const s = readState(options.homeDir).current?.status;
-          appendHomeLog(options.homeDir, { event: 'ingested', file: outcome.file, facility: s?.facility.id ?? '', sequence: outcome.sequence, resources: Object.values(s?.counts ?? {}).reduce((a, b) => a + b, 0), by: 'https' });
+          logEvent({ event: 'ingested', file: outcome.file, facility: s?.facility.id ?? '', sequence: outcome.sequence, resources: Object.values(s?.counts ?? {}).reduce((a, b) => a + b, 0), by: 'https' });
           log(`ingested ${outcome.file} from ${at}: sequence ${outcome.sequence}${outcome.resumedFrom > 0 ? ` (resumed at byte ${outcome.resumedFrom})` : ''}`);
         }
         wait = steady();

@@ -6,6 +6,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { LastFailure } from '../../shared/contract';
 import { presentError } from '../home/errors';
 import type { KeyProtector } from '../home/key-protector';
+import { auditOfHomeEvent, type AuditRecorder } from '../home/audit';
 import { appendHomeLog, type LogEvent } from '../home/log';
 import type { ContentModel } from '../store/content';
 import { ingestSnapshot, updateHomeState, type IngestOptions, type IngestResult } from '../home/ingest';
@@ -35,6 +36,8 @@ export interface InboxAgentOptions {
   usePolling?: boolean;
   /** One line per event for a console; never PHI. The home's lantern.log gets each event too. */
   log?: (line: string) => void;
+  /** The home's audit log: each snapshot taken or refused is recorded there too. */
+  audit?: AuditRecorder;
   onIngested?: (file: string, result: IngestResult) => void;
   onRejected?: (file: string, reason: string) => void;
   /** A local failure; `retryInMs`: when the file is tried again (null: it is not). */
@@ -184,7 +187,11 @@ function readExtent(file: string, entry: Entry): void {
 export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
   const log = options.log ?? (() => {});
   const clock = options.clock ?? (() => new Date());
-  const homeLog = (event: LogEvent) => appendHomeLog(options.homeDir, event);
+  const homeLog = (event: LogEvent) => {
+    appendHomeLog(options.homeDir, event);
+    const audited = auditOfHomeEvent(event);
+    if (audited) options.audit?.record(audited);
+  };
   const ingest = options.ingest ?? ingestSnapshot;
   const stabilityMs = options.stabilityMs ?? 1000;
   const truncatedAfterMs = Math.max(options.truncatedAfterMs ?? 60_000, stabilityMs);

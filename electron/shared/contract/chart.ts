@@ -380,6 +380,12 @@ export const SearchRequest = z.object({
 }).strict();
 export const CensusRequest = z.object({ unit: Id.optional() }).strict();
 export const PatientRequest = z.object({ patientId: Id }).strict();
+/** How the nurse reached a chart, for the audit log: the census, a patient search, or a link (typed, Back, another screen). */
+export const FoundVia = z.enum(['census', 'search', 'link']);
+export type FoundVia = z.infer<typeof FoundVia>;
+export const ChartRequest = z.object({ patientId: Id, foundVia: FoundVia.optional() }).strict();
+/** A part of an open chart shown on screen (a tab: summary, medications...), for the audit log. */
+export const SectionViewedRequest = z.object({ patientId: Id, section: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/) }).strict();
 export const MarRequest = z.object({
   patientId: Id,
   from: IsoDateTime.optional(),

@@ -23,7 +23,7 @@ export const CHANNELS = {
   status: { request: Empty, response: AppStatus },
   search: { request: chart.SearchRequest, response: z.array(chart.PatientSummary) },
   census: { request: chart.CensusRequest, response: chart.Census },
-  chart: { request: chart.PatientRequest, response: chart.Chart },
+  chart: { request: chart.ChartRequest, response: chart.Chart },
   mar: { request: chart.MarRequest, response: chart.Mar },
   series: { request: chart.SeriesRequest, response: chart.Series },
   record: { request: chart.RecordRequest, response: chart.RawRecord },
@@ -33,6 +33,8 @@ export const CHANNELS = {
   print: { request: PrintRequest, response: PrintResult },
   /** The nurse confirms the age of the expired copy in use; answers its state after (null: not expired). */
   acknowledgeExpired: { request: AcknowledgeExpiredRequest, response: ExpiredCopy.nullable() },
+  /** A tab of an open chart was shown: recorded in the audit log. */
+  sectionViewed: { request: chart.SectionViewedRequest, response: Empty },
 } as const satisfies Record<ChannelName, ChannelDef>;
 
 type Channels = typeof CHANNELS;
@@ -46,7 +48,7 @@ export type LanternApi = {
 };
 
 /** Channels the shell answers itself rather than the home's data. */
-export const SHELL_CHANNELS = ['appInfo', 'status', 'print', 'acknowledgeExpired'] as const satisfies readonly ChannelName[];
+export const SHELL_CHANNELS = ['appInfo', 'status', 'print', 'acknowledgeExpired', 'sectionViewed'] as const satisfies readonly ChannelName[];
 type ShellChannel = (typeof SHELL_CHANNELS)[number];
 /** The chart queries a home answers; every channel except the ones the shell answers itself. */
 export type QueryChannel = Exclude<ChannelName, ShellChannel>;

@@ -17,6 +17,7 @@ export const CHANNEL_NAMES = [
   'protocolOpen',
   'print',
   'acknowledgeExpired',
+  'sectionViewed',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

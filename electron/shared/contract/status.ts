@@ -138,11 +138,16 @@ export const PrintRequest = z
     mode: z.enum(['dialog', 'pdf']),
     /** Suggested file name stem for PDFs, e.g. "MAR 4 West". */
     title: z.string().trim().min(1).max(120),
+    /** For the audit log: which printout, and the patients on it (ids). */
+    what: z.enum(['mar-unit', 'mar', 'summary', 'census', 'census-all', 'protocol']).optional(),
+    patients: z.array(z.string().min(1).max(200)).max(5000).optional(),
   })
   .strict();
 export const PrintResult = z.object({
   /** Where the PDF was saved; null for the print dialog or when the user cancelled. */
   savedTo: z.string().nullable(),
   printed: z.boolean(),
+  /** Pages sent, when the shell could count them. */
+  pages: z.number().int().nonnegative().nullable().optional(),
 });
 export type PrintResult = z.infer<typeof PrintResult>;

@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { PatientSummary } from '../../../electron/shared/contract';
 import { request } from '../api';
 import { dobWithAge, mrnLabel, placeLine, sexLabel } from '../lib/patient';
+import { noteFoundVia } from '../lib/found-via';
 import { navigate } from '../lib/route';
 
 interface Results {
@@ -47,6 +48,7 @@ export function SearchDialog({ onClose, now }: { onClose: () => void; now: numbe
   const openPatient = (p: PatientSummary | undefined) => {
     if (!p) return;
     onClose();
+    noteFoundVia(p.id, 'search');
     navigate({ name: 'chart', patientId: p.id, section: 'summary' });
   };
 

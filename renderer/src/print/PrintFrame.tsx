@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
-import type { AppInfo, AppStatus, SnapshotStatus } from '../../../electron/shared/contract';
+import type { AppInfo, AppStatus, RequestOf, SnapshotStatus } from '../../../electron/shared/contract';
 import { request } from '../api';
 import { goBack, parentRoute, parseRoute } from '../lib/route';
 import { formatAge, formatStamp, freshnessOf } from '../lib/time';
@@ -18,6 +18,8 @@ interface PrintFrameProps {
   ready: boolean;
   /** The patients of the document, in order, each on pages of its own (see patientPagesCss). */
   patients?: PagePatient[];
+  /** For the audit log: which printout, and the ids of the patients on it. */
+  audit: Required<Pick<RequestOf<'print'>, 'what' | 'patients'>>;
   children: ReactNode;
 }
 
@@ -25,7 +27,7 @@ interface PrintFrameProps {
  * A printable document and its toolbar. On paper: the page margins and heads carry the
  * safety lines; the print time is re-stamped at the moment of printing.
  */
-export function PrintFrame({ title, status, snapshot, shell, unit, orientation, ready, patients, children }: PrintFrameProps) {
+export function PrintFrame({ title, status, snapshot, shell, unit, orientation, ready, patients, audit, children }: PrintFrameProps) {
   const [printedAt, setPrintedAt] = useState(() => Date.now());
   const [message, setMessage] = useState<string | null>(null);
   // Decided at the print time, which is re-stamped when printing starts: a preview opened
@@ -76,7 +78,7 @@ export function PrintFrame({ title, status, snapshot, shell, unit, orientation, 
       window.print();
       return;
     }
-    const result = await request('print', { mode, title });
+    const result = await request('print', { mode, title, ...audit });
     if (!result.ok) setMessage(result.error.message);
     else if (result.value.savedTo) setMessage(`Saved to ${result.value.savedTo}`);
   };

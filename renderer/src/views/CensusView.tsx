@@ -5,6 +5,7 @@ import { LoadView } from '../components/LoadState';
 import { UnitSwitcher } from '../components/UnitSwitcher';
 import { useRequest } from '../hooks/useRequest';
 import { ageSex, bedLabel, censusGroupCut, censusGroupNote, censusGroupTitle, mrnLabel, noBedText } from '../lib/patient';
+import { noteFoundVia } from '../lib/found-via';
 import { parseRoute, routeHref } from '../lib/route';
 import { formatDate } from '../lib/time';
 
@@ -169,7 +170,7 @@ function PatientRow({ label, p, now }: { label: string; p: CensusPatient; now: n
     <tr data-testid="census-row">
       <th scope="row">{label}</th>
       <td>
-        <a className="patient-link" href={routeHref({ name: 'chart', patientId: p.id, section: 'summary' })}>
+        <a className="patient-link" href={routeHref({ name: 'chart', patientId: p.id, section: 'summary' })} onClick={() => noteFoundVia(p.id, 'census')}>
           {p.name}
         </a>
         <div className="mrn">{mrnLabel(p.mrn)}</div>

@@ -1,8 +1,10 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { Chart } from '../../../electron/shared/contract';
 import { LoadView } from '../components/LoadState';
 import { PatientBanner } from '../components/PatientBanner';
+import { request } from '../api';
 import { useRequest } from '../hooks/useRequest';
+import { foundViaFor } from '../lib/found-via';
 import type { ChartSection } from '../lib/route';
 import { CareTeamSection } from './chart/CareTeamSection';
 import { LabsSection } from './chart/LabsSection';
@@ -22,7 +24,14 @@ interface ChartViewProps {
 }
 
 export function ChartView({ patientId, section, now, onUnit }: ChartViewProps) {
-  const load = useRequest('chart', { patientId });
+  // How this chart was reached, decided once per patient (the audit log records it with the chart opened).
+  const foundVia = useMemo(() => foundViaFor(patientId), [patientId]);
+  const load = useRequest('chart', { patientId, foundVia });
+  const shown = load.state === 'ready';
+  useEffect(() => {
+    // Each tab shown is recorded in the audit log; nothing to do with the answer.
+    if (shown) void request('sectionViewed', { patientId, section });
+  }, [shown, patientId, section]);
   const unitName = load.state === 'ready' ? (load.value.patient.location?.unit?.name ?? null) : null;
   useEffect(() => onUnit(unitName), [unitName, onUnit]);
   return (

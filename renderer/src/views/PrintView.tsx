@@ -90,7 +90,15 @@ function UnitPrint({ unit, frame, onUnit, what }: { unit: string | null; frame: 
     [charts, mars],
   );
   return (
-    <PrintFrame title={title} unit={unitName} orientation="landscape" ready={ready} patients={patients} {...frame}>
+    <PrintFrame
+      title={title}
+      unit={unitName}
+      orientation="landscape"
+      ready={ready}
+      patients={patients}
+      audit={{ what: what === 'mar' ? 'mar-unit' : unit ? 'census' : 'census-all', patients: ids ?? [] }}
+      {...frame}
+    >
       {error && <ProblemNotice title="Could not prepare this printout." error={error} />}
       {!error && !ready && <Loading what="the printout" />}
       {ready && what === 'census' && <CensusPrint census={(census as { value: Census }).value} now={Date.parse(frame.snapshot.asOf)} />}
@@ -114,6 +122,7 @@ function PatientPrint({ patientId, frame, what }: { patientId: string; frame: Fr
   return (
     <PrintFrame
       patients={patients}
+      audit={{ what, patients: [patientId] }}
       title={`${what === 'mar' ? 'MAR' : 'Summary'} — ${name}`}
       unit={unit}
       orientation={what === 'mar' ? 'landscape' : 'portrait'}
@@ -132,7 +141,7 @@ function ProtocolPrint({ id, frame }: { id: string; frame: FrameProps }) {
   const doc = useRequest('protocolOpen', { id });
   const title = doc.state === 'ready' ? doc.value.title : 'document';
   return (
-    <PrintFrame title={title} unit={null} orientation="portrait" ready={doc.state === 'ready'} {...frame}>
+    <PrintFrame title={title} unit={null} orientation="portrait" ready={doc.state === 'ready'} audit={{ what: 'protocol', patients: [] }} {...frame}>
       {doc.state === 'error' && <ProblemNotice title="Could not prepare this printout." error={doc.error} />}
       {doc.state === 'loading' && <Loading what="the document" />}
       {doc.state === 'ready' && (

@@ -5,6 +5,7 @@ import { presentError } from '../../../electron/core/home/errors';
 import { homePath } from '../../../electron/core/home/layout';
 import { assertNoSyncAgent } from '../../../electron/core/home/sync-lock';
 import { appendHomeLog, type LogEvent } from '../../../electron/core/home/log';
+import { auditOfHomeEvent, tryOpenAuditLog } from '../../../electron/core/home/audit';
 import { describeDrop } from '../../../electron/core/snapshot/drop';
 import { SnapshotRefusal } from '../../../electron/core/snapshot/refusal';
 import { INGEST_STAGES, ingestSnapshot, type IngestResult, type IngestStage } from '../../../electron/core/home/ingest';
@@ -34,7 +35,14 @@ function stageHook(err: (line: string) => void): ((stage: IngestStage) => Promis
 
 /** Each ingest, refusal and failure goes to the home's log (when it is a home). */
 async function loggedIngest<T extends IngestResult>(dir: string, file: string, run: () => Promise<T>): Promise<T> {
-  const log = existsSync(homePath(dir, 'config')) ? (event: LogEvent) => appendHomeLog(dir, event) : () => {};
+  const enrolled = existsSync(homePath(dir, 'config'));
+  const audit = enrolled ? tryOpenAuditLog(dir) : null;
+  const log = (event: LogEvent) => {
+    if (!enrolled) return;
+    appendHomeLog(dir, event);
+    const audited = auditOfHomeEvent(event);
+    if (audited) audit?.record(audited);
+  };
   const name = path.basename(file);
   try {
     const result = await run();
@@ -45,6 +53,8 @@ async function loggedIngest<T extends IngestResult>(dir: string, file: string, r
     const { code, message } = presentError(error, { surface: 'cli', homeDir: dir, where: 'ingest' });
     log(error instanceof SnapshotRefusal ? { event: 'refused', file: name, code, message } : { event: 'failed', file: name, code, message });
     throw error;
+  } finally {
+    audit?.close();
   }
 }
 

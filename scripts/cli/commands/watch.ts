@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { tryOpenAuditLog } from '../../../electron/core/home/audit';
 import { startHttpsAgent, type HttpsAgent } from '../../../electron/core/sync/https';
 import { startInboxAgent, type InboxAgent } from '../../../electron/core/sync/inbox';
 import { acquireSyncLock } from '../../../electron/core/home/sync-lock';
@@ -65,10 +66,12 @@ export default defineCommand({
     const interval = intOption(values, 'interval', 60, 10, 24 * 60 * 60);
 
     const lock = acquireSyncLock(homeDir, { agent: 'lantern watch' });
+    const audit = tryOpenAuditLog(homeDir, { timer: true });
+    const recorder = audit ? { audit } : {};
     let inboxAgent: InboxAgent | null = null;
     let httpsAgent: HttpsAgent | null = null;
     if (inbox) {
-      inboxAgent = startInboxAgent({ model: chartModel, homeDir, inbox: path.resolve(inbox), usePolling: values['poll'] === true, log: say });
+      inboxAgent = startInboxAgent({ model: chartModel, homeDir, inbox: path.resolve(inbox), usePolling: values['poll'] === true, log: say, ...recorder });
       await inboxAgent.ready;
     }
     if (url) {
@@ -80,6 +83,7 @@ export default defineCommand({
         intervalMs: interval * 1000,
         proxy: proxyFromSetting(proxySetting, environmentProxy(process.env)),
         log: say,
+        ...recorder,
       });
     }
     const agents = agentGroup([inboxAgent, httpsAgent].filter((a) => a !== null));
@@ -101,6 +105,7 @@ export default defineCommand({
     });
     heartbeat?.close();
     await agents.close();
+    audit?.close();
     lock.release();
     io.out('stopped');
     return 0;
