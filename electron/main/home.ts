@@ -7,7 +7,7 @@ import { keyFileProtector } from '../core/home/key-file-protector';
 import type { KeyProtector } from '../core/home/key-protector';
 import { homePath } from '../core/home/layout';
 import { resolveHome, type HomeLocation } from '../core/home/locate';
-import { policyPath, readPolicy } from '../core/home/policy';
+import { policyPath, readPolicy, readRegistryPolicy } from '../core/home/policy';
 import { resealHome } from '../core/home/reseal';
 import { useSqliteBinding } from '../core/store/database';
 import { useIngestWorker } from '../core/store/parallel';
@@ -52,7 +52,10 @@ function chooseProtector(location: HomeLocation): KeyProtector {
 
 /** Which home the desktop app opens: the managed policy's, an override it allows, or the demo home. */
 export function locateDesktopHome(): HomeLocation {
-  const policy = readPolicy(policyPath(process.platform, process.env));
+  // On Windows, Group Policy's values (HKLM\Software\Policies\Lantern) win over the file key by key.
+  const policy = readPolicy(policyPath(process.platform, process.env), {
+    ...(process.platform === 'win32' ? { registry: () => readRegistryPolicy() } : {}),
+  });
   return resolveHome({ env: process.env, policy, userDataDir: app.getPath('userData'), isPackaged: app.isPackaged });
 }
 

@@ -9,6 +9,7 @@ import generate from './commands/generate';
 import ingest from './commands/ingest';
 import inspect from './commands/inspect';
 import pkiInit from './commands/pki-init';
+import policyCheck from './commands/policy-check';
 import publish from './commands/publish';
 import publisher from './commands/publisher';
 import pull from './commands/pull';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   census,
   chart,
   bench,
+  policyCheck,
 ];
 
 // The `lantern` launcher (scripts/build/cli-bundle.mjs) points ingest at the worker that

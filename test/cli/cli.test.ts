@@ -24,6 +24,7 @@ const CONTRACT = [
   'census',
   'chart',
   'bench',
+  'policy check',
 ];
 
 describe('lantern CLI surface', () => {
