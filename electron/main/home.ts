@@ -5,7 +5,7 @@ import type { ApiContext } from '../core/api/handlers';
 import { ensureDemoHome } from '../core/demo/home';
 import { keyFileProtector } from '../core/home/key-file-protector';
 import type { KeyProtector } from '../core/home/key-protector';
-import { homePath } from '../core/home/layout';
+import { homePath, readConfig } from '../core/home/layout';
 import { resolveHome, type HomeLocation } from '../core/home/locate';
 import { policyPath, readPolicy, readRegistryPolicy } from '../core/home/policy';
 import { resealHome } from '../core/home/reseal';
@@ -14,6 +14,7 @@ import { useIngestWorker } from '../core/store/parallel';
 import { startInboxAgent, type InboxAgent } from '../core/sync/inbox';
 import { openWorkstation } from '../core/workstation';
 import { safeStorageProtector } from './safe-storage';
+import { startDesktopUpdates } from './updates';
 import { chartModel } from '../core/chart';
 
 export interface DesktopHome {
@@ -92,11 +93,15 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
   agent = location.inbox
     ? startInboxAgent({ model: chartModel, homeDir: location.dir, inbox: location.inbox, protector, log: (line) => console.log(line) })
     : null;
+  // Off unless the policy turns them on; a home not yet enrolled, or the demo, has no units (the broad ring).
+  const enrolled = !location.demo && existsSync(homePath(location.dir, 'config'));
+  const updates = startDesktopUpdates(location, enrolled ? (readConfig(location.dir).units ?? []) : [], (line) => console.log(line));
   return {
     location,
     context,
     agent,
     close: async () => {
+      updates.stop();
       await agent?.close();
       context.home?.close();
     },
