@@ -189,7 +189,7 @@ export interface UpdatesOptions {
 }
 
 export interface Updates {
-  /** One check now: what was decided, for the log and tests. */
+  /** One check now (or the one running): what was decided, for the log and tests. */
   check(): Promise<OfferDecision | InstallDecision | null>;
   stop(): void;
 }
@@ -226,11 +226,9 @@ export function runUpdates(makeUpdater: () => UpdaterLike, options: UpdatesOptio
     };
   }
   const firstSeen = new Map<string, Date>();
-  let busy = false;
+  let running: Promise<OfferDecision | InstallDecision | null> | null = null;
 
-  const check = async (): Promise<OfferDecision | InstallDecision | null> => {
-    if (busy) return null;
-    busy = true;
+  const once = async (): Promise<OfferDecision | InstallDecision | null> => {
     try {
       const result = await updater.checkForUpdates();
       if (!result) return null;
@@ -257,10 +255,10 @@ export function runUpdates(makeUpdater: () => UpdaterLike, options: UpdatesOptio
       updater.autoInstallOnAppQuit = false;
       log(`updates: the check failed (${(error as Error).name}); the next one is in ${Math.round(plan.checkEveryMs / HOUR_MS)} h.`);
       return null;
-    } finally {
-      busy = false;
     }
   };
+  // A check asked for while one runs shares its outcome.
+  const check = () => (running ??= once().finally(() => (running = null)));
   const every =
     options.every ??
     ((run: () => void, ms: number) => {
