@@ -13,5 +13,5 @@ function installDir(): string {
 /** Start the policy's updates: core/home/updates.ts decides, electron-updater downloads and installs. */
 export function startDesktopUpdates(location: HomeLocation, units: readonly string[], log: (line: string) => void): Updates {
   const plan = planUpdates({ policy: { updates: location.updates ?? undefined }, platform: process.platform, isPackaged: app.isPackaged, units });
-  return runUpdates(() => autoUpdater as unknown as UpdaterLike, { plan, platform: process.platform, currentVersion: app.getVersion(), installDir: installDir(), log });
+  return runUpdates(() => autoUpdater as unknown as UpdaterLike, { plan, platform: process.platform, currentVersion: app.getVersion(), installDir: installDir(), log, onQuit: (run) => app.on('will-quit', run) });
 }

@@ -134,6 +134,7 @@ function fakeUpdater(offered: { version: string; releaseDate?: string } | null, 
     setFeedURL: vi.fn(),
     checkForUpdates: vi.fn(async () => (offered ? { updateInfo: offered } : null)),
     downloadUpdate: vi.fn(download),
+    quitAndInstall: vi.fn(),
     verifyUpdateCodeSignature: undefined as UpdaterLike['verifyUpdateCodeSignature'],
   };
   return updater;
@@ -144,7 +145,10 @@ describe('running the updates with the updater mocked (no network)', () => {
   const run = (updater: ReturnType<typeof fakeUpdater>, p: UpdatePlan, extra: { verify?: (file: string, name: string) => Promise<Verification>; canInstallSilently?: boolean; platform?: NodeJS.Platform } = {}) => {
     const log: string[] = [];
     const every = vi.fn(() => ({ stop: vi.fn() }));
+    const quitHooks: (() => void)[] = [];
+    const quit = () => quitHooks.forEach((run) => run());
     const updates = runUpdates(() => updater, {
+      onQuit: (hook) => quitHooks.push(hook),
       plan: p,
       platform: extra.platform ?? 'win32',
       currentVersion: '1.2.0',
@@ -155,14 +159,14 @@ describe('running the updates with the updater mocked (no network)', () => {
       canInstallSilently: () => extra.canInstallSilently ?? true,
       every,
     });
-    return { updates, log, every };
+    return { updates, log, every, quit, quitHooks };
   };
   const pilot = plan({ units: ['4-west'] });
 
   it('does not even make the updater when the plan is off, and says why once', async () => {
     const make = vi.fn();
     const log: string[] = [];
-    const updates = runUpdates(make, { plan: plan({ policy: {} }), platform: 'win32', currentVersion: '1.2.0', installDir: 'x', log: (l) => log.push(l) });
+    const updates = runUpdates(make, { plan: plan({ policy: {} }), platform: 'win32', currentVersion: '1.2.0', installDir: 'x', log: (l) => log.push(l), onQuit: () => {} });
     expect(await updates.check()).toBeNull();
     expect(make).not.toHaveBeenCalled();
     expect(log).toEqual(['updates: Updates are off by policy: IT installs new versions.']);
@@ -179,26 +183,51 @@ describe('running the updates with the updater mocked (no network)', () => {
   it('a verified update on a station that needs no elevation installs when Lantern next quits', async () => {
     const updater = fakeUpdater({ version: '1.3.0', releaseDate: '2026-03-10T11:00:00Z' });
     const verify = vi.fn(async () => ({ ok: true }) as const);
-    const { updates, log } = run(updater, pilot, { verify });
+    const { updates, log, quit } = run(updater, pilot, { verify });
     expect(await updates.check()).toEqual({ kind: 'install-on-quit' });
     expect(verify).toHaveBeenCalledWith('C:\\pending\\Lantern-Setup.exe', 'Example Hospital IT');
-    expect(updater.autoInstallOnAppQuit).toBe(true);
     expect(log).toContain('updates: version 1.3.0 is downloaded and verified; it installs when Lantern next quits.');
+    // electron-updater's own install-on-quit stays off; ours runs the installer silently at quit, not before.
+    expect(updater.autoInstallOnAppQuit).toBe(false);
+    expect(updater.quitAndInstall).not.toHaveBeenCalled();
+    quit();
+    expect(updater.quitAndInstall).toHaveBeenCalledWith(true, false);
+  });
+
+  it('macOS: Squirrel takes the download to install at quit only where no elevation is needed', async () => {
+    const mac = fakeUpdater({ version: '1.3.0' }, async () => {
+      expect(mac.autoInstallOnAppQuit).toBe(true);
+      return [];
+    });
+    const { updates, quitHooks } = run(mac, pilot, { platform: 'darwin' });
+    expect(await updates.check()).toEqual({ kind: 'install-on-quit' });
+    expect(mac.autoInstallOnAppQuit).toBe(true);
+    expect(quitHooks).toEqual([]);
+    const standard = fakeUpdater({ version: '1.3.0' }, async () => {
+      expect(standard.autoInstallOnAppQuit).toBe(false);
+      return [];
+    });
+    expect(await run(standard, pilot, { platform: 'darwin', canInstallSilently: false }).updates.check()).toMatchObject({ kind: 'leave-to-it' });
+    expect(standard.autoInstallOnAppQuit).toBe(false);
   });
 
   it('a verified update on a standard user station is left to IT: nothing installs, no prompt', async () => {
     const updater = fakeUpdater({ version: '1.3.0' });
-    const { updates, log } = run(updater, pilot, { canInstallSilently: false });
+    const { updates, log, quit } = run(updater, pilot, { canInstallSilently: false });
     expect(await updates.check()).toMatchObject({ kind: 'leave-to-it' });
     expect(updater.autoInstallOnAppQuit).toBe(false);
+    quit();
+    expect(updater.quitAndInstall).not.toHaveBeenCalled();
     expect(log.at(-1)).toMatch(/^updates: version 1\.3\.0: Installing needs administrator rights/);
   });
 
   it('an update whose signature fails, or cannot be checked, is refused and never installs', async () => {
     const updater = fakeUpdater({ version: '1.3.0' });
-    const { updates } = run(updater, pilot, { verify: async () => ({ ok: false, reason: 'The update was refused: its signature could not be checked (PowerShell did not run the check).' }) });
+    const { updates, quit } = run(updater, pilot, { verify: async () => ({ ok: false, reason: 'The update was refused: its signature could not be checked (PowerShell did not run the check).' }) });
     expect(await updates.check()).toMatchObject({ kind: 'refuse', reason: expect.stringMatching(/could not be checked/) });
     expect(updater.autoInstallOnAppQuit).toBe(false);
+    quit();
+    expect(updater.quitAndInstall).not.toHaveBeenCalled();
   });
 
   it("electron-updater's own Windows check is ours: it refuses what our verification refuses", async () => {

@@ -171,6 +171,8 @@ export interface UpdaterLike {
   setFeedURL(options: { provider: 'generic'; url: string }): void;
   checkForUpdates(): Promise<{ updateInfo: { version: string; releaseDate?: string } } | null>;
   downloadUpdate(): Promise<string[]>;
+  /** Run the downloaded installer (silently) and quit. */
+  quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
   /** Windows (NsisUpdater) only: the signature check electron-updater runs after a download. */
   verifyUpdateCodeSignature?: (publisherNames: string[], file: string) => Promise<string | null>;
 }
@@ -186,6 +188,8 @@ export interface UpdatesOptions {
   verify?: (file: string, publisherName: string) => Promise<Verification>;
   canInstallSilently?: (dir: string) => boolean;
   every?: (run: () => void, ms: number) => { stop(): void };
+  /** Run this when the app quits (the desktop app: app.on('will-quit')). */
+  onQuit: (run: () => void) => void;
 }
 
 export interface Updates {
@@ -226,6 +230,8 @@ export function runUpdates(makeUpdater: () => UpdaterLike, options: UpdatesOptio
     };
   }
   const firstSeen = new Map<string, Date>();
+  let installOnQuit = false;
+  let quitHooked = false;
   let running: Promise<OfferDecision | InstallDecision | null> | null = null;
 
   const once = async (): Promise<OfferDecision | InstallDecision | null> => {
@@ -240,10 +246,28 @@ export function runUpdates(makeUpdater: () => UpdaterLike, options: UpdatesOptio
         log(`updates: version ${version} is available; this station (${plan.ring} ring) takes it from ${offer.until}.`);
         return offer;
       }
+      const silent = (options.canInstallSilently ?? canWriteWithoutElevation)(options.installDir);
+      // electron-updater registers its own install-on-quit only if this is on when the download
+      // ends, before anything of ours could check it: so it stays off on Windows, where our quit
+      // hook installs a verified update. On macOS Squirrel takes the download only to install it at
+      // quit, after checking its code signature against the running app's.
+      updater.autoInstallOnAppQuit = options.platform === 'darwin' && silent;
       const [file] = await updater.downloadUpdate();
-      const verification = file ? await verify(file, plan.publisherName) : { ok: false as const, reason: 'The update was refused: nothing was downloaded to check.' };
-      const decision = decideInstall({ verification, canInstallSilently: (options.canInstallSilently ?? canWriteWithoutElevation)(options.installDir) });
-      updater.autoInstallOnAppQuit = decision.kind === 'install-on-quit';
+      const verification: Verification =
+        options.platform === 'darwin'
+          ? { ok: true }
+          : file
+            ? await verify(file, plan.publisherName)
+            : { ok: false, reason: 'The update was refused: nothing was downloaded to check.' };
+      const decision = decideInstall({ verification, canInstallSilently: silent });
+      installOnQuit = decision.kind === 'install-on-quit';
+      if (!installOnQuit) updater.autoInstallOnAppQuit = false;
+      if (installOnQuit && options.platform === 'win32' && !quitHooked) {
+        quitHooked = true;
+        options.onQuit(() => {
+          if (installOnQuit) updater.quitAndInstall(true, false);
+        });
+      }
       log(
         decision.kind === 'install-on-quit'
           ? `updates: version ${version} is downloaded and verified; it installs when Lantern next quits.`
@@ -253,6 +277,7 @@ export function runUpdates(makeUpdater: () => UpdaterLike, options: UpdatesOptio
     } catch (error) {
       // The feed unreachable, a download cut: the next check tries again. The updater's message names only its URL and files.
       updater.autoInstallOnAppQuit = false;
+      installOnQuit = false;
       log(`updates: the check failed (${(error as Error).name}); the next one is in ${Math.round(plan.checkEveryMs / HOUR_MS)} h.`);
       return null;
     }
