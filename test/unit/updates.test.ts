@@ -194,6 +194,17 @@ describe('running the updates with the updater mocked (no network)', () => {
     expect(updater.quitAndInstall).toHaveBeenCalledWith(true, false);
   });
 
+  it('a later update that fails verification disarms the install at quit armed by an earlier one', async () => {
+    const updater = fakeUpdater({ version: '1.3.0' });
+    let verdict: Verification = { ok: true };
+    const { updates, quit } = run(updater, pilot, { verify: async () => verdict });
+    expect(await updates.check()).toEqual({ kind: 'install-on-quit' });
+    verdict = { ok: false, reason: 'The update was refused: its signature is not valid (HashMismatch).' };
+    expect(await updates.check()).toMatchObject({ kind: 'refuse' });
+    quit();
+    expect(updater.quitAndInstall).not.toHaveBeenCalled();
+  });
+
   it('macOS: Squirrel takes the download to install at quit only where no elevation is needed', async () => {
     const mac = fakeUpdater({ version: '1.3.0' }, async () => {
       expect(mac.autoInstallOnAppQuit).toBe(true);
