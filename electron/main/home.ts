@@ -8,9 +8,9 @@ import { tryOpenAuditLog, type ActorProvider, type AuditLog } from '../core/home
 import { keyFileProtector } from '../core/home/key-file-protector';
 import type { KeyProtector } from '../core/home/key-protector';
 import { startHeartbeat, type HeartbeatAgent } from '../core/home/heartbeat';
-import { homePath } from '../core/home/layout';
+import { homePath, readConfig } from '../core/home/layout';
 import { resolveHome, type HomeLocation } from '../core/home/locate';
-import { policyPath, readPolicy } from '../core/home/policy';
+import { readMachinePolicy } from '../core/home/policy';
 import { resealHome } from '../core/home/reseal';
 import { presentError } from '../core/home/errors';
 import { takeSyncLockWhenFree, type SyncLock } from '../core/home/sync-lock';
@@ -22,6 +22,7 @@ import { proxyFromPac } from '../core/sync/proxy';
 import { agentGroup, type SyncAgent } from '../core/sync/status';
 import { openWorkstation } from '../core/workstation';
 import { safeStorageProtector } from './safe-storage';
+import { startDesktopUpdates } from './updates';
 import { chartModel } from '../core/chart';
 
 export interface DesktopHome {
@@ -66,8 +67,7 @@ function chooseProtector(location: HomeLocation): KeyProtector {
 
 /** Which home the desktop app opens: the managed policy's, an override it allows, or the demo home. */
 export function locateDesktopHome(): HomeLocation {
-  const policy = readPolicy(policyPath(process.platform, process.env));
-  return resolveHome({ env: process.env, policy, userDataDir: app.getPath('userData'), isPackaged: app.isPackaged });
+  return resolveHome({ env: process.env, policy: readMachinePolicy(), userDataDir: app.getPath('userData'), isPackaged: app.isPackaged });
 }
 
 /**
@@ -148,6 +148,9 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
           log: (line) => console.log(line),
         })
       : null;
+  // Off unless the policy turns them on; a home not yet enrolled, or the demo, has no units (the broad ring).
+  const enrolled = !location.demo && existsSync(homePath(location.dir, 'config'));
+  const updates = startDesktopUpdates(location, enrolled ? (readConfig(location.dir).units ?? []) : [], (line) => console.log(line));
   return {
     location,
     context,
@@ -158,6 +161,7 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
     heartbeat,
     audit,
     close: async () => {
+      updates.stop();
       heartbeat?.close();
       waiting?.stop();
       await agent?.close();

@@ -10,6 +10,7 @@ import generate from './commands/generate';
 import ingest from './commands/ingest';
 import inspect from './commands/inspect';
 import pkiInit from './commands/pki-init';
+import policyCheck from './commands/policy-check';
 import publish from './commands/publish';
 import publisher from './commands/publisher';
 import pull from './commands/pull';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly Command[] = [
   auditVerify,
   auditExport,
   auditPrune,
+  policyCheck,
 ];
 
 // The `lantern` launcher (scripts/build/cli-bundle.mjs) points ingest at the worker that

@@ -29,6 +29,7 @@ const CONTRACT = [
   'audit verify',
   'audit export',
   'audit prune',
+  'policy check',
 ];
 
 describe('lantern CLI surface', () => {

@@ -242,7 +242,7 @@ describe('electron/main against a mocked electron', () => {
     await ingestSnapshot(home, file, { model: chartModel, clock: () => takenAt });
     vi.doMock('../../electron/core/home/policy', async (original) => ({
       ...(await original<typeof PolicyModule>()),
-      readPolicy: (): Policy => ({ home, expiredCharts: 'block' }),
+      readMachinePolicy: (): Policy => ({ home, expiredCharts: 'block' }),
     }));
     try {
       await start();
@@ -273,7 +273,7 @@ describe('electron/main against a mocked electron', () => {
     const server = await startStaticServer(www, tls);
     vi.doMock('../../electron/core/home/policy', async (original) => ({
       ...(await original<typeof PolicyModule>()),
-      readPolicy: (): Policy => ({ home, source: { url: server.url('GH-4W-pointer.json'), caBundle: path.join(work, 'web-ca.pem') } }),
+      readMachinePolicy: (): Policy => ({ home, source: { url: server.url('GH-4W-pointer.json'), caBundle: path.join(work, 'web-ca.pem') } }),
     }));
     try {
       await start();
@@ -296,7 +296,7 @@ describe('electron/main against a mocked electron', () => {
     mkdirSync(share);
     vi.doMock('../../electron/core/home/policy', async (original) => ({
       ...(await original<typeof PolicyModule>()),
-      readPolicy: (): Policy => ({ home, heartbeat: { dir: share, stationId: 'ws-main', intervalMinutes: 5 } }),
+      readMachinePolicy: (): Policy => ({ home, heartbeat: { dir: share, stationId: 'ws-main', intervalMinutes: 5 } }),
     }));
     try {
       await start();
@@ -343,7 +343,7 @@ async function syncedHome(): Promise<{ home: string; inbox: string; asOf: Date }
 async function startWith(policy: Policy, options: { asInstalledOnWindows?: boolean; openedAtLogin?: boolean } = {}) {
   vi.doMock('../../electron/core/home/policy', async (original) => ({
     ...(await original<typeof PolicyModule>()),
-    readPolicy: (): Policy => policy,
+    readMachinePolicy: (): Policy => policy,
   }));
   if (options.asInstalledOnWindows) {
     vi.doMock('../../electron/core/sync/background', async (original) => {

@@ -36,7 +36,7 @@ describe('which home and inbox the app opens', () => {
   });
 
   it('reads the policy template IT starts from, including allowEnvironmentOverrides', () => {
-    const policy = readPolicy(path.join(REPO_ROOT, 'native/policy/lantern-policy.example.json'));
+    const policy = readPolicy(path.join(REPO_ROOT, 'native/policy/lantern-policy.template.jsonc'));
     expect(policy.allowEnvironmentOverrides).toBe(false);
     expect(() => readPolicy('policy.json', () => '{"allowEnvironmentOverrides": "yes"}')).toThrow(/allowEnvironmentOverrides/);
   });
@@ -47,7 +47,7 @@ describe('which home and inbox the app opens', () => {
     expect(at({ ...POLICY, expiredCharts: 'acknowledge' })).toBe('acknowledge');
     expect(at(POLICY)).toBeNull();
     expect(at({ expiredCharts: 'block' })).toBe('block');
-    expect(readPolicy(path.join(REPO_ROOT, 'native/policy/lantern-policy.example.json')).expiredCharts).toBe('acknowledge');
+    expect(readPolicy(path.join(REPO_ROOT, 'native/policy/lantern-policy.template.jsonc')).expiredCharts).toBe('acknowledge');
     expect(() => readPolicy('policy.json', () => '{"expiredCharts": "hide"}')).toThrow(/expiredCharts/);
   });
 
@@ -65,7 +65,7 @@ describe('which home and inbox the app opens', () => {
     expect(resolveHome({ env: {}, policy: { ...POLICY, source }, userDataDir: USER_DATA, isPackaged: true }).source).toEqual(source);
     expect(resolveHome({ env: {}, policy: POLICY, userDataDir: USER_DATA, isPackaged: true }).source).toBeNull();
     expect(readPolicy('policy.json', () => JSON.stringify({ source: { url: source.url, proxy: 'http://proxy.example.org:8080' } })).source?.proxy).toBe('http://proxy.example.org:8080');
-    expect(() => readPolicy('policy.json', () => '{"source": {"url": "http://lantern.example.org/p.json"}}')).toThrow(/source\.url: must be an https:\/\/ URL/);
+    expect(() => readPolicy('policy.json', () => '{"source": {"url": "http://lantern.example.org/p.json"}}')).toThrow(/source\.url must be an https:\/\/ URL/);
     expect(() => readPolicy('policy.json', () => '{"source": {"url": "https://lantern.example.org/p.json", "intervalSeconds": 1}}')).toThrow(/source\.intervalSeconds/);
     expect(() => readPolicy('policy.json', () => '{"source": {"url": "https://lantern.example.org/p.json", "proxie": "direct"}}')).toThrow(/source/);
   });

@@ -18,6 +18,8 @@ export interface HomeLocation {
   heartbeat: NonNullable<Policy['heartbeat']> | null;
   /** Minutes between signed audit checkpoints, as the policy says (null: the default). */
   auditCheckpointMinutes: number | null;
+  /** The policy's updates group (null: not set, updates off). */
+  updates: NonNullable<Policy['updates']> | null;
 }
 
 /**
@@ -49,6 +51,7 @@ export function resolveHome(input: {
     source: input.policy.source ?? null,
     heartbeat: input.policy.heartbeat ?? null,
     auditCheckpointMinutes: input.policy.audit?.checkpointMinutes ?? null,
+    updates: input.policy.updates ?? null,
   };
   if (configured) return { dir: path.resolve(configured), demo: false, ...common };
   return { dir: path.join(input.userDataDir, 'demo-home'), demo: true, ...common };

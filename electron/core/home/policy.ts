@@ -1,8 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ExpiredCharts } from '../../shared/contract';
+import { DEFAULT_STALE_AFTER_MINUTES } from '../../shared/defaults';
 import { LanternError } from '../../shared/errors';
+import { parsePolicyJson, policyProblems } from './policy-fields';
+import { mergePolicyLayers, parseRegQuery, REGISTRY_ROOT, type RegistryPolicy } from './policy-registry';
 
 /** The policy file is there but cannot be used: IT fixes the file (it names it). */
 export class PolicyError extends LanternError {
@@ -15,25 +19,70 @@ export class PolicyError extends LanternError {
 /** A station id as the heartbeat and the fleet report use it: also its heartbeat's file name. */
 export const STATION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** The managed policy IT deploys machine-wide (template: native/policy/). */
+/**
+ * Automatic updates (off unless IT turns them on: IT pushes installers). Where on, the app
+ * takes a newer version from `url`, verified against `publisherName` before install, in rings.
+ */
+const Updates = z
+  .object({
+    enabled: z.boolean().optional().meta({ default: false }).describe('Let Lantern update itself from updates.url; off, IT pushes every new version as an installer.'),
+    url: z
+      .string()
+      .regex(/^https:\/\/[^\s]+$/, 'an https:// address')
+      .optional()
+      .meta({ examples: ['https://lantern-updates.example.org/stable'] })
+      .describe('The HTTPS folder the publisher of Lantern builds serves (latest.yml and the installers, as electron-builder writes them for a generic server).'),
+    publisherName: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ examples: ['Example Hospital IT'] })
+      .describe('The subject name (CN, or the full distinguished name) of the certificate that signs Lantern installers; an update signed by anyone else, or whose signature cannot be checked, is refused.'),
+    pilotUnits: z
+      .array(z.string().min(1))
+      .optional()
+      .meta({ examples: [['4-west']] })
+      .describe('Units whose stations are the pilot ring: they take a new version as soon as it is published.'),
+    ring: z.enum(['pilot', 'broad']).optional().describe("Put this station in a ring whatever its units ('pilot' or 'broad'), for example by Group Policy per organisational unit."),
+    broadDelayHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(90 * 24)
+      .optional()
+      .meta({ default: 72 })
+      .describe('Hours a station outside the pilot ring waits after a version is published before it takes it.'),
+    checkEveryHours: z.number().int().min(1).max(7 * 24).optional().meta({ default: 6 }).describe('Hours between two checks for a newer version.'),
+  })
+  .strict()
+  .superRefine((updates, context) => {
+    if (updates.enabled !== true) return;
+    for (const key of ['url', 'publisherName'] as const) {
+      if (!updates[key]) context.addIssue({ code: 'custom', path: [key], message: 'is required when updates.enabled is true' });
+    }
+  });
+
+/** The managed policy IT deploys machine-wide (template and Group Policy files: native/policy/). */
 export const Policy = z
   .object({
-    /** The workstation's home folder (enrolled with `lantern enroll`). */
-    home: z.string().min(1).optional(),
-    /** Inbox folder (local or a mapped share) the app watches for new snapshots. */
-    inbox: z.string().min(1).optional(),
-    /** Minutes after the data-as-of time when the header turns to a stale warning. */
-    staleAfterMinutes: z.number().int().min(5).max(7 * 24 * 60).optional(),
-    /**
-     * An expired copy keeps protocols, forms, search and the census; its charts open after the
-     * nurse confirms the copy's age ('acknowledge', the default) or stay closed ('block').
-     */
-    expiredCharts: ExpiredCharts.optional(),
-    /**
-     * Let LANTERN_HOME and LANTERN_INBOX override this policy in a packaged build (a test
-     * workstation). Unpackaged runs (development, `npm start`) always honour them.
-     */
-    allowEnvironmentOverrides: z.boolean().optional(),
+    home: z.string().min(1).optional().meta({ examples: ['D:\\Lantern\\home'] }).describe('The workstation\'s home folder, enrolled with lantern enroll; without it the app opens the synthetic demo hospital.'),
+    inbox: z.string().min(1).optional().meta({ examples: ['\\\\fileserver\\lantern\\4-west'] }).describe('The inbox folder (local, or a mapped or UNC share) the app watches for new snapshots.'),
+    staleAfterMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .optional()
+      .meta({ default: DEFAULT_STALE_AFTER_MINUTES })
+      .describe('Minutes after the data-as-of time when the header turns to a stale warning.'),
+    expiredCharts: ExpiredCharts.optional()
+      .meta({ default: 'acknowledge' })
+      .describe("An expired copy keeps protocols, forms, search and the census; its charts open after the nurse confirms the copy's age ('acknowledge') or stay closed ('block')."),
+    allowEnvironmentOverrides: z
+      .boolean()
+      .optional()
+      .meta({ default: false })
+      .describe('Let LANTERN_HOME and LANTERN_INBOX override this policy in the installed app (a test workstation); development runs always honour them.'),
     /** How the desktop app syncs with no window open (electron/main/tray.ts decides from it). */
     sync: z
       .object({
@@ -108,6 +157,7 @@ export const Policy = z
       .strict()
       .optional()
       .describe('How long audit entries are kept on the workstation and how often the log is signed.'),
+    updates: Updates.optional().describe('Automatic updates: off unless enabled here (IT pushes installers).'),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;
@@ -124,28 +174,84 @@ export function policyPath(platform: NodeJS.Platform, env: Record<string, string
   }
 }
 
-/**
- * Read the policy file: absent means no policy (an empty one); present but invalid is an
- * error that names the file, so IT finds the typo instead of the app silently ignoring it.
- */
-export function readPolicy(file: string, read: (file: string) => string = (f) => readFileSync(f, 'utf8')): Policy {
-  let text: string;
+/** A policy file's text: parsed (comments allowed), or an error naming the file. */
+export function parsePolicyFile(file: string, text: string): unknown {
   try {
-    text = read(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new PolicyError(`The Lantern policy file ${file} could not be read.`, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
+    return parsePolicyJson(text);
   } catch {
     throw new PolicyError(`The Lantern policy file ${file} is not valid JSON.`);
   }
-  const parsed = Policy.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PolicyError(`The Lantern policy file ${file} is not valid (${issue?.path.join('.') || 'top level'}: ${issue?.message}).`);
+}
+
+export interface ReadPolicyOptions {
+  read?: (file: string) => string;
+  /** The Group Policy values (Windows: HKLM\Software\Policies\Lantern); they win over the file key by key. */
+  registry?: () => RegistryPolicy | null;
+}
+
+/**
+ * Read the managed policy: the file (absent means none), then the registry's values over it key
+ * by key, then checked. Invalid is an error that names every wrong key and where it came from,
+ * so IT finds the typo instead of the app silently ignoring it.
+ */
+export function readPolicy(file: string, options: ReadPolicyOptions | ((file: string) => string) = {}): Policy {
+  const { read = (f: string) => readFileSync(f, 'utf8'), registry } = typeof options === 'function' ? { read: options } : options;
+  let fromFile: unknown = {};
+  try {
+    fromFile = parsePolicyFile(file, read(file));
+  } catch (error) {
+    if (error instanceof PolicyError) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new PolicyError(`The Lantern policy file ${file} could not be read.`, { cause: error });
+    }
   }
-  return parsed.data;
+  const fromRegistry = registry?.() ?? null;
+  const { merged, origin } = mergePolicyLayers(fromFile, fromRegistry);
+  const problems = policyProblems(Policy, merged, (key) => (origin(key) === 'registry' ? `set in the registry under ${REGISTRY_ROOT}` : ''));
+  if (problems.length > 0) {
+    const source = fromRegistry ? `The Lantern policy (file ${file} and the registry under ${REGISTRY_ROOT})` : `The Lantern policy file ${file}`;
+    throw new PolicyError(`${source} is not valid: ${problems.map((p) => p.message).join(' ')}`);
+  }
+  return Policy.parse(merged);
+}
+
+export interface RegQueryResult {
+  status: number | null;
+  stdout: string;
+  error?: Error;
+}
+
+/** `reg query` through cmd with the UTF-8 code page, so paths with accents come through intact. */
+function runRegQuery(): RegQueryResult {
+  const result = spawnSync('cmd.exe', ['/d', '/s', '/c', `chcp 65001 >nul & reg query "${REGISTRY_ROOT}" /s`], {
+    encoding: 'utf8',
+    timeout: 15_000,
+    windowsHide: true,
+  });
+  return { status: result.status, stdout: result.stdout ?? '', ...(result.error ? { error: result.error } : {}) };
+}
+
+/**
+ * The Group Policy values under HKLM\Software\Policies\Lantern (Windows), by spawning reg.exe
+ * (no native module). No such key (reg exits 1 with nothing printed) is no registry policy; reg
+ * that cannot run is an error, since the app would otherwise run without the policy IT set.
+ */
+export function readRegistryPolicy(run: () => RegQueryResult = runRegQuery): RegistryPolicy | null {
+  const result = run();
+  if (result.error || result.status === null) {
+    throw new PolicyError(`The Lantern policy in the registry (${REGISTRY_ROOT}) could not be read: reg.exe did not run.`, { cause: result.error });
+  }
+  if (result.status !== 0) {
+    if (result.stdout.trim() === '') return null;
+    throw new PolicyError(`The Lantern policy in the registry (${REGISTRY_ROOT}) could not be read: reg.exe exited with ${result.status}.`);
+  }
+  return parseRegQuery(result.stdout, Policy);
+}
+
+/**
+ * The machine's policy as every Lantern process on it reads it (the app, `lantern watch`): the
+ * file at its platform's place, and on Windows Group Policy's values winning key by key.
+ */
+export function readMachinePolicy(platform: NodeJS.Platform = process.platform, env: Record<string, string | undefined> = process.env): Policy {
+  return readPolicy(policyPath(platform, env), platform === 'win32' ? { registry: () => readRegistryPolicy() } : {});
 }

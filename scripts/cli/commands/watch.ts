@@ -6,7 +6,7 @@ import { acquireSyncLock } from '../../../electron/core/home/sync-lock';
 import { environmentProxy, proxyFromSetting } from '../../../electron/core/sync/proxy';
 import { CliError, EXIT, defineCommand, intOption, stringOption } from '../command';
 import { startHeartbeat } from '../../../electron/core/home/heartbeat';
-import { policyPath, readPolicy } from '../../../electron/core/home/policy';
+import { readMachinePolicy, readPolicy } from '../../../electron/core/home/policy';
 import { agentGroup } from '../../../electron/core/sync/status';
 import { version } from '../../../package.json';
 import { chartModel } from '../../../electron/core/chart';
@@ -53,7 +53,8 @@ export default defineCommand({
   },
   run: async ({ values }, io) => {
     const homeDir = path.resolve(stringOption(values, 'home')!);
-    const policy = readPolicy(stringOption(values, 'policy') ?? policyPath(process.platform, process.env));
+    const policyFile = stringOption(values, 'policy');
+    const policy = policyFile ? readPolicy(policyFile) : readMachinePolicy();
     const inbox = stringOption(values, 'inbox');
     const url = stringOption(values, 'url');
     if (!inbox && !url) throw new CliError('Give --inbox DIR, --url URL, or both. Usage: lantern watch --help', EXIT.USAGE);
