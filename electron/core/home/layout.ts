@@ -21,6 +21,8 @@ import type { KeyProtector } from './key-protector';
  *   lantern.log           what the inbox and `lantern ingest` did (JSON lines, no PHI; core/home/log.ts)
  *   snapshots/*.db        encrypted snapshot databases
  *   ingest.lock           held while an ingest runs
+ *   roster.json           the signed roster in use (home/roster.ts)
+ *   signin.json           failed sign-in counters, lockouts, emergency codes used (home/sign-in.ts)
  */
 export const HOME_FILES = {
   config: 'home.json',
@@ -32,6 +34,8 @@ export const HOME_FILES = {
   snapshots: 'snapshots',
   lock: 'ingest.lock',
   log: 'lantern.log',
+  roster: 'roster.json',
+  signIn: 'signin.json',
 } as const;
 
 export const HomeConfig = z.object({

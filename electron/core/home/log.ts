@@ -24,6 +24,8 @@ export type LogEvent =
   | { event: 'waiting'; file: string; bytes: number; expectedBytes: number | null }
   /** A nurse confirmed the age of an expired copy to open its charts (home/expiry.ts): which copy, how old. */
   | { event: 'expired-acknowledged'; facility: string; sequence: number; asOf: string; ageDays: number }
+  /** A signed roster taken into the home (home/roster.ts); a refused one is a `refused` event with its ROSTER_ code. */
+  | { event: 'roster-installed'; file: string; facility: string; sequence: number; users: number }
   /** A bug or an error Lantern has no words for (home/errors.ts): its name, code and call stack, never its message. */
   | { event: 'unexpected'; surface: Surface; where?: string; name: string; code: string; stack?: string };
 

@@ -251,7 +251,8 @@ class ChunkEncryptor extends Transform {
   }
 }
 
-function loadSigner(certPem: string, keyPem: string, passphrase?: string): { chain: X509Certificate[]; key: KeyObject } {
+/** The --cert chain and --key, checked to be a publisher that workstations will take (snapshots and rosters). */
+export function loadSigner(certPem: string, keyPem: string, passphrase?: string): { chain: X509Certificate[]; key: KeyObject } {
   const chain = certificatesFromPem(certPem);
   const leaf = chain[0];
   if (!leaf) throw new PublishError('The --cert file holds no PEM certificate.');

@@ -17,6 +17,11 @@ export const CHANNEL_NAMES = [
   'protocolOpen',
   'print',
   'acknowledgeExpired',
+  'session',
+  'signIn',
+  'signInEmergency',
+  'lock',
+  'touch',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
