@@ -81,6 +81,7 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
     demo: location.demo,
     staleAfterMinutes: location.staleAfterMinutes ?? undefined,
     expiredCharts: location.expiredCharts ?? undefined,
+    signIn: location.signIn,
     protector,
     print,
     // What the inbox agent met even when the home's state could not be written (disk full).

@@ -10,6 +10,8 @@ export interface HomeLocation {
   staleAfterMinutes: number | null;
   /** What an expired copy's charts do, as the policy says (null: the default, an acknowledgement). */
   expiredCharts: ExpiredCharts | null;
+  /** The policy's sign-in rules (null: the defaults). */
+  signIn: Policy['signIn'] | null;
 }
 
 /**
@@ -37,6 +39,7 @@ export function resolveHome(input: {
     inbox: env['LANTERN_INBOX']?.trim() || input.policy.inbox || null,
     staleAfterMinutes: input.policy.staleAfterMinutes ?? null,
     expiredCharts: input.policy.expiredCharts ?? null,
+    signIn: input.policy.signIn ?? null,
   };
   if (configured) return { dir: path.resolve(configured), demo: false, ...common };
   return { dir: path.join(input.userDataDir, 'demo-home'), demo: true, ...common };

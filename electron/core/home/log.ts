@@ -26,6 +26,8 @@ export type LogEvent =
   | { event: 'expired-acknowledged'; facility: string; sequence: number; asOf: string; ageDays: number }
   /** A signed roster taken into the home (home/roster.ts); a refused one is a `refused` event with its ROSTER_ code. */
   | { event: 'roster-installed'; file: string; facility: string; sequence: number; users: number }
+  /** Sign-in at the station (home/sign-in.ts): what happened and to which user id; never a passphrase, a code or a reason's words. */
+  | { event: 'sign-in'; kind: string; user: string; how?: string }
   /** A bug or an error Lantern has no words for (home/errors.ts): its name, code and call stack, never its message. */
   | { event: 'unexpected'; surface: Surface; where?: string; name: string; code: string; stack?: string };
 

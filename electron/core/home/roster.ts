@@ -274,3 +274,30 @@ export function installRoster(dir: string, file: string, options: { clock?: () =
     throw error;
   }
 }
+
+/**
+ * The roster in use as sign-in reads it: read and verified again whenever roster.json
+ * changes (an install by the inbox or the CLI), else from memory. A damaged one is a problem
+ * for IT, and nobody signs in by it.
+ */
+export function rosterSource(dir: string, clock: () => Date = () => new Date()): () => { roster: Roster | null; problem: string | null } {
+  let seen = '';
+  let last: { roster: Roster | null; problem: string | null } = { roster: null, problem: null };
+  return () => {
+    let mark: string;
+    try {
+      const st = statSync(homePath(dir, 'roster'));
+      mark = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      mark = 'none';
+    }
+    if (mark === seen) return last;
+    seen = mark;
+    try {
+      last = { roster: readInstalledRoster(dir, clock())?.roster ?? null, problem: null };
+    } catch (error) {
+      last = { roster: null, problem: error instanceof LanternError ? `The roster in use cannot be read: ${error.message}` : 'The roster in use cannot be read: ask IT to send it again.' };
+    }
+    return last;
+  };
+}

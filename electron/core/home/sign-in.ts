@@ -5,6 +5,7 @@ import { LanternError } from '../../shared/errors';
 import { codeIndex, parseCode } from './emergency';
 import { homePath, writeFileAtomic } from './layout';
 import { checkVerifier } from './passphrase';
+import type { LogEvent } from './log';
 import type { Roster, RosterUser } from './roster';
 
 /**
@@ -36,6 +37,13 @@ export type SignInEvent =
   | { kind: 'emergency-access'; person: Person; reason: string; code: number; until: string }
   | { kind: 'emergency-refused'; reason: 'not-a-code' | 'used' | 'no-chain' }
   | { kind: 'lock'; person: Person; why: NonNullable<SessionState['locked']>['why'] };
+
+/** A sign-in event as the home's lantern.log keeps it: the kind and the user id only. */
+export function signInLogEvent(event: SignInEvent): LogEvent {
+  const user = 'person' in event ? event.person.id : 'user' in event ? event.user : '';
+  const how = 'person' in event ? event.person.how : undefined;
+  return { event: 'sign-in', kind: event.kind, user, ...(how ? { how } : {}) };
+}
 
 /** Who is signed in, for whatever records or prints it (the audit log, printed pages). */
 export interface SignedInProvider {

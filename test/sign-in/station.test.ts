@@ -1,0 +1,90 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandlers } from '../../electron/core/api/handlers';
+import { dispatch } from '../../electron/core/api/dispatch';
+import { readInstalledRoster } from '../../electron/core/home/roster';
+import { startInboxAgent, type InboxAgent } from '../../electron/core/sync/inbox';
+import { openWorkstation } from '../../electron/core/workstation';
+import type { SignInEvent } from '../../electron/core/home/sign-in';
+import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport, type TestPki } from '../support/snapshots';
+import { NURSE, writeTestRoster } from '../support/rosters';
+import { ingestSnapshot } from '../../electron/core/home/ingest';
+
+const NOW = new Date(AS_OF.getTime() + 3_600_000);
+const clock = () => NOW;
+let work: string;
+let pki: TestPki;
+let home: string;
+let agent: InboxAgent | null = null;
+
+beforeAll(async () => {
+  work = tempDir('lantern-station-');
+  pki = makeTestPki({ dir: path.join(work, 'pki') });
+  home = path.join(work, 'home');
+  enrollTestHome(home, pki, { now: AS_OF });
+  const { fhir, protocols } = writeTinyExport(path.join(work, 'export'));
+  const snapshot = path.join(work, 's.lantern');
+  await buildSnapshot({ pki, out: snapshot, fhirDir: fhir, protocolsDir: protocols, sequence: 1, units: ['4W'], now: AS_OF });
+  await ingestSnapshot(home, snapshot, { model: testModel, clock });
+});
+afterAll(async () => {
+  await agent?.close();
+});
+
+describe('a roster through the inbox', () => {
+  it('takes a roster dropped in the inbox, refuses a forged one into rejected/ with its reason, and keeps the one in use', async () => {
+    const inbox = path.join(work, 'inbox');
+    agent = startInboxAgent({ homeDir: home, inbox, model: testModel, clock, stabilityMs: 100 });
+    await agent.ready;
+    await writeTestRoster(path.join(inbox, 'roster-3.json'), pki, { sequence: 3, now: NOW });
+    await new Promise((r) => setTimeout(r, 400));
+    await agent.idle();
+    expect(existsSync(path.join(inbox, 'processed', 'roster-3.json'))).toBe(true);
+    expect(readInstalledRoster(home, NOW)?.roster.sequence).toBe(3);
+
+    const forged = await writeTestRoster(path.join(work, 'forged.json'), pki, { sequence: 4, now: NOW });
+    const env = JSON.parse(readFileSync(forged, 'utf8'));
+    env.signature = Buffer.from('not a signature').toString('base64');
+    writeFileSync(path.join(inbox, 'roster-4.json'), JSON.stringify(env));
+    await new Promise((r) => setTimeout(r, 400));
+    await agent.idle();
+    expect(readFileSync(path.join(inbox, 'rejected', 'roster-4.json.reason.txt'), 'utf8')).toMatch(/^Roster refused \(ROSTER_BAD_SIGNATURE\)/);
+    expect(readInstalledRoster(home, NOW)?.roster.sequence).toBe(3);
+    await agent.close();
+    agent = null;
+  });
+});
+
+describe('the API of a station with a roster', () => {
+  it('answers no query and no print until someone signs in, then answers; a lock closes it again', async () => {
+    const events: SignInEvent[] = [];
+    const ctx = openWorkstation({ shell: 'preview', version: 't', homeDir: home, demo: false, model: testModel, clock, onSignInEvent: (e) => events.push(e) });
+    const handlers = createHandlers(ctx);
+    const call = (channel: string, input: unknown = {}) => dispatch(handlers, channel, input);
+    expect(await call('session')).toMatchObject({ ok: true, value: { required: true, person: null, roster: { sequence: 3, emergency: false } } });
+    expect(await call('search', { text: 'Zzyzxowski' })).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } });
+    expect(await call('census', {})).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } });
+    expect(await call('print', { mode: 'pdf', title: 'MAR' })).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } });
+    expect(await call('signIn', { user: 'jdoe', passphrase: 'wrong passphrase here' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/do not match/) } });
+    expect(await call('signIn', { user: 'jdoe', passphrase: NURSE.passphrase })).toMatchObject({ ok: true, value: { person: { name: 'Jane Doe' } } });
+    expect(await call('search', { text: 'Zzyzxowski' })).toMatchObject({ ok: true });
+    expect(await call('lock', { why: 'switch-user' })).toMatchObject({ ok: true, value: { person: null, locked: { id: 'jdoe', why: 'switch-user' } } });
+    expect(await call('search', { text: 'Zzyzxowski' })).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } });
+    expect(events.map((e) => e.kind)).toEqual(['sign-in-failed', 'sign-in', 'lock']);
+    const log = readFileSync(path.join(home, 'lantern.log'), 'utf8');
+    expect(log).toContain('"event":"sign-in","kind":"sign-in","user":"jdoe","how":"roster"');
+    expect(log).not.toContain(NURSE.passphrase);
+    ctx.home?.close();
+  });
+
+  it('a home with no roster and no policy asking for sign-in answers as before', async () => {
+    const bare = path.join(work, 'bare');
+    enrollTestHome(bare, pki, { now: AS_OF });
+    const ctx = openWorkstation({ shell: 'preview', version: 't', homeDir: bare, demo: false, model: testModel, clock });
+    const handlers = createHandlers(ctx);
+    expect(await dispatch(handlers, 'session', {})).toMatchObject({ ok: true, value: { required: false } });
+    const asked = openWorkstation({ shell: 'preview', version: 't', homeDir: bare, demo: false, model: testModel, clock, signIn: { required: true } });
+    expect(await dispatch(createHandlers(asked), 'session', {})).toMatchObject({ ok: true, value: { required: true, problem: expect.stringMatching(/No roster/) } });
+  });
+});
