@@ -14,6 +14,7 @@ import publisher from './commands/publisher';
 import pull from './commands/pull';
 import resetSequence from './commands/reset-sequence';
 import rollback from './commands/rollback';
+import { ROSTER_COMMANDS } from './commands/roster';
 import search from './commands/search';
 import status from './commands/status';
 import watch from './commands/watch';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   census,
   chart,
   bench,
+  ...ROSTER_COMMANDS,
 ];
 
 // The `lantern` launcher (scripts/build/cli-bundle.mjs) points ingest at the worker that

@@ -24,6 +24,12 @@ const CONTRACT = [
   'census',
   'chart',
   'bench',
+  'roster build',
+  'roster install',
+  'roster seed',
+  'roster codes',
+  'roster verifier',
+  'roster measure',
 ];
 
 describe('lantern CLI surface', () => {

@@ -13,11 +13,11 @@ export interface Argon2Parameters {
 }
 
 /**
- * What `lantern roster build` uses: 64 MiB, 6 passes. One check took 0.5 s on a 2-core
+ * What `lantern roster build` uses: 64 MiB, 5 passes. One check took about 0.5 s on a 2-core
  * virtual machine (`lantern roster measure`; docs/SIGN-IN.md has the numbers): a nurse waits
  * half a second, someone holding a stolen roster pays the same for every guess.
  */
-export const ARGON2_DEFAULTS: Argon2Parameters = { memoryKiB: 65_536, iterations: 6, parallelism: 1 };
+export const ARGON2_DEFAULTS: Argon2Parameters = { memoryKiB: 65_536, iterations: 5, parallelism: 1 };
 
 /** The shortest passphrase a roster takes by default, and the floor `--min-length` cannot go under. */
 export const MIN_PASSPHRASE_DEFAULT = 10;
