@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EmergencySeed, emergencyCodes, makeEmergencySeed, MAX_CODES } from '../../../electron/core/home/emergency';
 import { writeFileAtomic } from '../../../electron/core/home/layout';
