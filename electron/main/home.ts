@@ -70,7 +70,7 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
   if (existsSync(homePath(location.dir, 'config')) && protector.kind !== 'key-file') {
     resealHome(location.dir, keyFileProtector(location.dir), protector);
   }
-  if (location.demo) await ensureDemoHome(location.dir, { protector });
+  if (location.demo) await ensureDemoHome(location.dir, { protector, roster: true });
 
   let agent: InboxAgent | null = null;
   const context = openWorkstation({

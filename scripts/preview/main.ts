@@ -39,7 +39,7 @@ async function run(): Promise<void> {
   if (!values.home) {
     useSourceIngestWorker();
     // The demo hospital (synthetic data): built, or refreshed, through the real snapshot path.
-    const built = await ensureDemoHome(homeDir, { protector: keyFileProtector(homeDir, { create: true }) });
+    const built = await ensureDemoHome(homeDir, { protector: keyFileProtector(homeDir, { create: true }), roster: true });
     if (built.built) console.error(`Demo hospital published and ingested into ${homeDir} (sequence ${built.sequence}).`);
   }
   const context = openWorkstation({ model: chartModel, shell: 'preview', version, homeDir, demo: !values.home });
