@@ -88,3 +88,22 @@ describe('the API of a station with a roster', () => {
     expect(await dispatch(createHandlers(asked), 'session', {})).toMatchObject({ ok: true, value: { required: true, problem: expect.stringMatching(/No roster/) } });
   });
 });
+
+describe('the demo home', () => {
+  it('gets the DEMO roster: the demo user signs in with the documented passphrase, and the DEMO codes open emergency access', async () => {
+    const { ensureDemoHome, DEMO_USER, DEMO_SEED } = await import('../../electron/core/demo/home');
+    const { keyFileProtector } = await import('../../electron/core/home/key-file-protector');
+    const { emergencyCodes } = await import('../../electron/core/home/emergency');
+    const { chartModel } = await import('../../electron/core/chart');
+    const dir = path.join(work, 'demo');
+    await ensureDemoHome(dir, { protector: keyFileProtector(dir, { create: true }), beds: 8, units: 1, roster: true });
+    const ctx = openWorkstation({ shell: 'preview', version: 't', homeDir: dir, demo: true, model: chartModel });
+    const handlers = createHandlers(ctx);
+    expect(await dispatch(handlers, 'session', {})).toMatchObject({ ok: true, value: { required: true, roster: { facility: 'DEMO', emergency: true } } });
+    expect(await dispatch(handlers, 'signIn', { user: DEMO_USER.id, passphrase: DEMO_USER.passphrase })).toMatchObject({ ok: true, value: { person: { name: 'Demo Nurse (DEMO)' } } });
+    expect(await dispatch(handlers, 'lock', { why: 'switch-user' })).toMatchObject({ ok: true });
+    const code = emergencyCodes(DEMO_SEED, 1, 1)[0]!.code;
+    expect(await dispatch(handlers, 'signInEmergency', { code, name: 'Demo Visitor', role: 'RN', reason: 'Forgotten passphrase' })).toMatchObject({ ok: true, value: { person: { how: 'emergency' } } });
+    ctx.home?.close();
+  }, 120_000);
+});
