@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../electron/core/api/handlers';
 import { dispatch } from '../../electron/core/api/dispatch';
-import { readInstalledRoster } from '../../electron/core/home/roster';
+import { installRoster, readInstalledRoster } from '../../electron/core/home/roster';
 import { startInboxAgent, type InboxAgent } from '../../electron/core/sync/inbox';
 import { openWorkstation } from '../../electron/core/workstation';
 import type { SignInEvent } from '../../electron/core/home/sign-in';
@@ -86,6 +86,19 @@ describe('the API of a station with a roster', () => {
     expect(await dispatch(handlers, 'session', {})).toMatchObject({ ok: true, value: { required: false } });
     const asked = openWorkstation({ shell: 'preview', version: 't', homeDir: bare, demo: false, model: testModel, clock, signIn: { required: true } });
     expect(await dispatch(createHandlers(asked), 'session', {})).toMatchObject({ ok: true, value: { required: true, problem: expect.stringMatching(/No roster/) } });
+  });
+});
+
+describe('a damaged roster in the home', () => {
+  it('keeps the station closed (nobody signs in by it) instead of opening the charts', async () => {
+    const dir = path.join(work, 'damaged');
+    enrollTestHome(dir, pki, { now: AS_OF });
+    installRoster(dir, await writeTestRoster(path.join(work, 'd1.json'), pki, { sequence: 1, now: NOW }), { clock });
+    writeFileSync(path.join(dir, 'roster.json'), readFileSync(path.join(dir, 'roster.json'), 'utf8').replace('"body":"', '"body":"AAAA'));
+    const ctx = openWorkstation({ shell: 'preview', version: 't', homeDir: dir, demo: false, model: testModel, clock });
+    const handlers = createHandlers(ctx);
+    expect(await dispatch(handlers, 'session', {})).toMatchObject({ ok: true, value: { required: true, roster: null, problem: expect.stringMatching(/^The roster in use cannot be read: Roster refused \(ROSTER_/) } });
+    expect(await dispatch(handlers, 'signIn', { user: 'jdoe', passphrase: NURSE.passphrase })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 });
 

@@ -147,9 +147,10 @@ export function createSignIn(options: SignInOptions): SignIn {
   /** One check at a time: two attempts at once must both be counted. */
   let queue: Promise<unknown> = Promise.resolve();
 
+  // A roster that is there but cannot be read fails closed: damaging roster.json must not open the charts.
   const required = () => {
-    const { roster } = options.roster();
-    return rules.required || roster !== null;
+    const { roster, problem } = options.roster();
+    return rules.required || roster !== null || problem !== null;
   };
 
   const endSession = (why: NonNullable<SessionState['locked']>['why']) => {
