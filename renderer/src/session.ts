@@ -45,22 +45,30 @@ export function useAutoLock(active: boolean, minutes: number, onLock: () => void
   useEffect(() => {
     if (!active) return;
     let timer = 0;
+    let trailing = 0;
     let lastTouch = Date.now();
     const arm = () => {
       window.clearTimeout(timer);
       timer = window.setTimeout(() => whenNotPrinting(() => lock.current()), minutes * 60_000);
     };
+    const send = () => {
+      trailing = 0;
+      lastTouch = Date.now();
+      touch.current();
+    };
+    // At most one touch per 30 s, the last activity always reported (late rather than never), so
+    // the main side's clock never locks before this one does.
     const activity = () => {
       arm();
-      if (Date.now() - lastTouch >= TOUCH_EVERY_MS) {
-        lastTouch = Date.now();
-        touch.current();
-      }
+      const wait = TOUCH_EVERY_MS - (Date.now() - lastTouch);
+      if (wait <= 0) send();
+      else if (!trailing) trailing = window.setTimeout(send, wait);
     };
     arm();
     for (const e of ACTIVITY) window.addEventListener(e, activity, { capture: true, passive: true });
     return () => {
       window.clearTimeout(timer);
+      window.clearTimeout(trailing);
       for (const e of ACTIVITY) window.removeEventListener(e, activity, { capture: true });
     };
   }, [active, minutes]);
