@@ -5,7 +5,11 @@ import type { AppStatus, ExpiredCharts, LastFailure } from '../shared/contract';
 import type { AuditRecorder } from './home/audit';
 import { createExpiryGate } from './home/expiry';
 import type { KeyProtector } from './home/key-protector';
-import { homePath } from './home/layout';
+import { homePath, readConfig } from './home/layout';
+import type { Policy } from './home/policy';
+import { rosterSource } from './home/roster';
+import { appendHomeLog } from './home/log';
+import { auditOfSignInEvent, createSignIn, homeSignInStore, signInLogEvent, type SignInEvent } from './home/sign-in';
 import { DEFAULT_STALE_AFTER_MINUTES } from '../shared/defaults';
 import { openHome, type OpenedHome } from './home/open';
 import type { ContentModel } from './store/content';
@@ -32,6 +36,10 @@ export interface WorkstationOptions {
   localFailure?: () => LastFailure | null;
   /** The home's audit log, opened by the composition root (home/audit.ts openAuditLog). */
   audit?: AuditRecorder;
+  /** The managed policy's sign-in rules (home/sign-in.ts has the defaults). */
+  signIn?: Policy['signIn'] | null;
+  /** Every sign-in, failure, lockout, emergency access and lock (the audit log gets them too). */
+  onSignInEvent?: (event: SignInEvent) => void;
 }
 
 /** The newer of two failures, unless a snapshot was taken after it. */
@@ -61,11 +69,27 @@ export function openWorkstation(options: WorkstationOptions): ApiContext & { hom
   const home = enrolled
     ? openHome(options.homeDir!, { clock, protector: options.protector, model: options.model })
     : null;
+  // Sign-in needs a home to keep its counters in; the empty state shows no patient data anyway.
+  const signIn = enrolled
+    ? createSignIn({
+        roster: rosterSource(options.homeDir!, clock),
+        homeUnits: readConfig(options.homeDir!).units,
+        rules: options.signIn ?? {},
+        store: homeSignInStore(options.homeDir!),
+        clock,
+        onEvent: (event) => {
+          appendHomeLog(options.homeDir!, signInLogEvent(event), { clock });
+          options.audit?.record(auditOfSignInEvent(event, clock()));
+          options.onSignInEvent?.(event);
+        },
+      })
+    : null;
   return {
     shell: options.shell,
     version: options.version,
     clock,
     home,
+    ...(signIn ? { signIn } : {}),
     expiry: createExpiryGate({ policy: options.expiredCharts, homeDir: home ? options.homeDir : null, ...(options.audit ? { audit: options.audit } : {}) }),
     ...(options.audit ? { audit: options.audit } : {}),
     status: () => {

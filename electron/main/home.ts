@@ -4,7 +4,8 @@ import { app, session } from 'electron';
 import type { ApiContext } from '../core/api/handlers';
 import type { LastFailure } from '../shared/contract';
 import { ensureDemoHome } from '../core/demo/home';
-import { tryOpenAuditLog, type ActorProvider, type AuditLog } from '../core/home/audit';
+import { tryOpenAuditLog, type AuditLog } from '../core/home/audit';
+import { auditActorOf } from '../core/home/sign-in';
 import { keyFileProtector } from '../core/home/key-file-protector';
 import type { KeyProtector } from '../core/home/key-protector';
 import { startHeartbeat, type HeartbeatAgent } from '../core/home/heartbeat';
@@ -78,7 +79,7 @@ export function locateDesktopHome(): HomeLocation {
  * names one). When another agent holds that lock (`lantern watch`), the app opens without
  * syncing, its header says who does, and it starts syncing once that agent has stopped.
  */
-export async function openDesktopHome(location: HomeLocation, print: ApiContext['print'], actor?: ActorProvider): Promise<DesktopHome> {
+export async function openDesktopHome(location: HomeLocation, print: ApiContext['print']): Promise<DesktopHome> {
   useSqliteBinding(sqliteBindingPath());
   const worker = ingestWorkerPath();
   useIngestWorker(worker ? { module: worker } : null);
@@ -87,10 +88,17 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
   if (existsSync(homePath(location.dir, 'config')) && protector.kind !== 'key-file') {
     resealHome(location.dir, keyFileProtector(location.dir), protector);
   }
-  if (location.demo) await ensureDemoHome(location.dir, { protector });
+  if (location.demo) await ensureDemoHome(location.dir, { protector, roster: true });
 
   // Signed every few minutes by a timer, at each print and emergency access, and on closing.
-  const audit = tryOpenAuditLog(location.dir, { protector, timer: true, checkpointMinutes: location.auditCheckpointMinutes ?? undefined, ...(actor ? { actor } : {}) });
+  // It names whoever is signed in at the moment of each entry.
+  const signedIn: { by?: ApiContext['signIn'] } = {};
+  const audit = tryOpenAuditLog(location.dir, {
+    protector,
+    timer: true,
+    checkpointMinutes: location.auditCheckpointMinutes ?? undefined,
+    actor: () => auditActorOf(signedIn.by?.current() ?? null),
+  });
   let inboxAgent: InboxAgent | null = null;
   let agent: SyncAgent | null = null;
   let lock: SyncLock | null = null;
@@ -105,12 +113,14 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
     demo: location.demo,
     staleAfterMinutes: location.staleAfterMinutes ?? undefined,
     expiredCharts: location.expiredCharts ?? undefined,
+    signIn: location.signIn,
     protector,
     print,
     // What the inbox agent met even when the home's state could not be written (disk full).
     localFailure: () => inboxAgent?.lastFailure() ?? notSyncing,
     ...(audit ? { audit } : {}),
   });
+  signedIn.by = context.signIn;
   const { inbox, source } = location;
   const systemProxy = async (url: string) => proxyFromPac(await session.defaultSession.resolveProxy(url));
   // Read before the lock: an unreadable CA bundle is the policy's error, shown at start-up.

@@ -2,7 +2,7 @@ import type { Audience, ErrorCode } from './result';
 
 export type { Audience };
 
-/** Exit codes IT scripts can rely on. Snapshot refusals have their own range, 10-39 (core/snapshot/refusal.ts). */
+/** Exit codes IT scripts can rely on. Snapshot refusals have their own range, 10-39 (core/snapshot/refusal.ts), roster refusals 40-49 (core/home/roster.ts). */
 export const EXIT = {
   OK: 0,
   FAILED: 1,

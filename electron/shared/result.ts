@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'NO_SNAPSHOT'
   | 'SNAPSHOT_EXPIRED'
+  /** Nobody is signed in at this station (locked, timed out): the renderer shows the sign-in screen. */
+  | 'SIGNED_OUT'
   | 'UNAVAILABLE'
   | 'INTERNAL';
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AppInfo, AppStatus, ExpiredCopy } from '../../electron/shared/contract';
+import type { AppInfo, AppStatus, ExpiredCopy, SessionState } from '../../electron/shared/contract';
 import type { ErrorInfo } from '../../electron/shared/result';
 import { request } from './api';
 import { ExpiryContext, type Expiry } from './components/ExpiredGate';
@@ -12,6 +12,13 @@ import { useScreenFocus } from './hooks/useScreenFocus';
 import { useSearchHotkey } from './hooks/useSearchHotkey';
 import { screenTitle } from './lib/route';
 import { Screen } from './Screen';
+import { SessionBar } from './components/SessionBar';
+import { SessionContext, SIGNED_OUT_EVENT, useAutoLock } from './session';
+import { SignInView } from './views/SignInView';
+
+/** The same session, locked here at once (before the main side answers): the screens unmount. */
+const lockedNow = (s: SessionState | null, why: NonNullable<SessionState['locked']>['why']): SessionState | null =>
+  s && s.person ? { ...s, person: null, until: null, locked: { ...s.person, why } } : s;
 
 type StatusLoad = { state: 'loading' } | { state: 'error'; error: ErrorInfo } | { state: 'ready'; status: AppStatus };
 
@@ -27,6 +34,35 @@ export function App() {
   const route = useRoute();
   const [asked, setAsked] = useState(0);
   const refresh = useCallback(() => setAsked((n) => n + 1), []);
+  const [session, setSession] = useState<SessionState | null>(null);
+
+  // Sign-in: read with the status, and at once when an answer says the main side locked.
+  useEffect(() => {
+    void request('session', {}).then((r) => r.ok && setSession(r.value));
+  }, [now, asked]);
+  useEffect(() => {
+    const signedOut = () => {
+      setSession((s) => lockedNow(s, 'inactivity'));
+      void request('session', {}).then((r) => r.ok && setSession(r.value));
+    };
+    window.addEventListener(SIGNED_OUT_EVENT, signedOut);
+    return () => window.removeEventListener(SIGNED_OUT_EVENT, signedOut);
+  }, []);
+  const lock = useCallback((why: 'inactivity' | 'lock' | 'switch-user') => {
+    setSearchOpen(false);
+    setSession((s) => lockedNow(s, why));
+    void request('lock', { why }).then((r) => r.ok && setSession(r.value));
+  }, []);
+  const touch = useCallback(() => void request('touch', {}).then((r) => r.ok && !r.value.person && setSession(r.value)), []);
+  const signedIn = useCallback((next: SessionState) => {
+    setSession((old) => {
+      // Someone else at the station starts from the census, not the last person's patient.
+      if (old?.locked && next.person && old.locked.id !== next.person.id) window.location.hash = '#/census';
+      return next;
+    });
+  }, []);
+  const gated = session !== null && session.required && !session.person;
+  useAutoLock(!!session?.person, session?.autoLockMinutes ?? 10, () => lock('inactivity'), touch);
 
   // Status is re-read with the clock (and when asked): a newly ingested snapshot shows without a restart.
   useEffect(() => {
@@ -68,18 +104,21 @@ export function App() {
   const main = useRef<HTMLElement>(null);
   useScreenFocus(main, route, searchOpen);
   // The window title (the desktop app's title bar follows it) says which screen, never who.
-  const title = !status ? 'Lantern' : !snapshot ? 'No chart data · Lantern' : screenTitle(route, unitName);
+  const title = !status ? 'Lantern' : gated ? 'Sign in · Lantern' : !snapshot ? 'No chart data · Lantern' : screenTitle(route, unitName);
   useEffect(() => {
     document.title = title;
   }, [title]);
 
   return (
-    <div className={`app${status?.demo ? ' demo' : ''}`}>
-      <Header status={status} now={now} unitName={unitName} onSearch={openSearch} />
+    <SessionContext.Provider value={session}>
+    <div className={`app${status?.demo ? ' demo' : ''}${session?.person?.how === 'emergency' ? ' emergency' : ''}`}>
+      <Header status={status} now={now} unitName={gated ? null : unitName} onSearch={openSearch} />
+      {session && <SessionBar session={session} onLock={lock} />}
       <main className="content" id="main" ref={main}>
+        {status && session && gated && <SignInView key={session.locked?.id ?? 'none'} session={session} onSession={signedIn} />}
         {load.state === 'loading' && <Loading what="Lantern" />}
         {load.state === 'error' && <ErrorNotice title="Lantern cannot reach its data." message={load.error.message} audience={load.error.audience} />}
-        {status && !snapshot && (
+        {status && !gated && session && !snapshot && (
           <section className="empty-state" data-testid="empty-state">
             <h1>No chart data on this workstation yet</h1>
             <p>
@@ -88,13 +127,14 @@ export function App() {
             </p>
           </section>
         )}
-        {status && snapshot && (
+        {status && !gated && session && snapshot && (
           <ExpiryContext.Provider value={expiry}>
             <Screen route={route} status={status} snapshot={snapshot} shell={info?.shell ?? 'preview'} now={now} onUnit={setUnitName} />
           </ExpiryContext.Provider>
         )}
       </main>
-      {status && snapshot && searchOpen && <SearchDialog onClose={closeSearch} now={now} />}
+      {status && !gated && session && snapshot && searchOpen && <SearchDialog onClose={closeSearch} now={now} />}
     </div>
+    </SessionContext.Provider>
   );
 }

@@ -1,5 +1,6 @@
 import type { ChannelName, LanternApi, RequestOf, ResponseOf } from '../../electron/shared/contract';
 import type { ErrorInfo, Result } from '../../electron/shared/result';
+import { SIGNED_OUT_EVENT } from './session';
 
 declare global {
   interface Window {
@@ -25,7 +26,10 @@ export async function request<C extends ChannelName>(channel: C, input: RequestO
   if (!api) return { ok: false, error: NO_API };
   try {
     const call = api[channel] as (req: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
-    return await call(input);
+    const result = await call(input);
+    // Locked on the main side (its own timer, a restart): the shell shows the sign-in at once.
+    if (!result.ok && result.error.code === 'SIGNED_OUT') window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+    return result;
   } catch {
     return { ok: false, error: NO_API };
   }

@@ -16,6 +16,7 @@ import publisher from './commands/publisher';
 import pull from './commands/pull';
 import resetSequence from './commands/reset-sequence';
 import rollback from './commands/rollback';
+import { ROSTER_COMMANDS } from './commands/roster';
 import search from './commands/search';
 import status from './commands/status';
 import watch from './commands/watch';
@@ -45,6 +46,7 @@ export const COMMANDS: readonly Command[] = [
   auditExport,
   auditPrune,
   policyCheck,
+  ...ROSTER_COMMANDS,
 ];
 
 // The `lantern` launcher (scripts/build/cli-bundle.mjs) points ingest at the worker that

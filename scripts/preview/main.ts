@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDemoHome } from '../../electron/core/demo/home';
 import { tryOpenAuditLog } from '../../electron/core/home/audit';
+import { auditActorOf } from '../../electron/core/home/sign-in';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { openWorkstation } from '../../electron/core/workstation';
 import { ensureRendererBuilt, ROOT } from '../build/build';
@@ -40,11 +41,14 @@ async function run(): Promise<void> {
   if (!values.home) {
     useSourceIngestWorker();
     // The demo hospital (synthetic data): built, or refreshed, through the real snapshot path.
-    const built = await ensureDemoHome(homeDir, { protector: keyFileProtector(homeDir, { create: true }) });
+    const built = await ensureDemoHome(homeDir, { protector: keyFileProtector(homeDir, { create: true }), roster: true });
     if (built.built) console.error(`Demo hospital published and ingested into ${homeDir} (sequence ${built.sequence}).`);
   }
-  const audit = tryOpenAuditLog(homeDir, { timer: true });
+  // The audit names whoever is signed in at the moment of each entry.
+  const signedIn: { by?: ReturnType<typeof openWorkstation>['signIn'] } = {};
+  const audit = tryOpenAuditLog(homeDir, { timer: true, actor: () => auditActorOf(signedIn.by?.current() ?? null) });
   const context = openWorkstation({ model: chartModel, shell: 'preview', version, homeDir, demo: !values.home, ...(audit ? { audit } : {}) });
+  signedIn.by = context.signIn;
   const server = await startPreviewServer({ context, port, homeDir });
   console.log(`Preview: ${server.url}`);
   const stop = () =>

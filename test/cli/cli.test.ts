@@ -30,6 +30,12 @@ const CONTRACT = [
   'audit export',
   'audit prune',
   'policy check',
+  'roster build',
+  'roster install',
+  'roster seed',
+  'roster codes',
+  'roster verifier',
+  'roster measure',
 ];
 
 describe('lantern CLI surface', () => {

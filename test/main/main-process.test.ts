@@ -1,3 +1,4 @@
+import { DEMO_USER } from '../../electron/core/demo/home';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -190,7 +191,11 @@ describe('electron/main against a mocked electron', () => {
     await start();
     const status = await fake.ipcHandlers.get(ipcChannel('status'))!({ senderFrame: appFrame }, {});
     expect(status).toMatchObject({ ok: true, value: { demo: true, snapshot: { facility: { id: 'DEMO' } } } });
-    const census = await fake.ipcHandlers.get(ipcChannel('census'))!({ senderFrame: appFrame }, {});
+    // The demo home has the DEMO roster: nothing until the demo user signs in.
+    const ask = (channel: Parameters<typeof ipcChannel>[0], input: unknown) => fake.ipcHandlers.get(ipcChannel(channel))!({ senderFrame: appFrame }, input);
+    expect(await ask('census', {})).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } });
+    expect(await ask('signIn', { user: DEMO_USER.id, passphrase: DEMO_USER.passphrase })).toMatchObject({ ok: true, value: { person: { name: DEMO_USER.name } } });
+    const census = await ask('census', {});
     expect((census as { value: { beds: unknown[] } }).value.beds.length).toBeGreaterThan(0);
     expect(fake.module.safeStorage.encryptString).toHaveBeenCalled();
   });

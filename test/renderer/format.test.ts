@@ -92,9 +92,16 @@ describe('printed page margins', () => {
     asOf: '21 Nov 2026 14:05',
     printedAt: '21 Nov 2026 16:40',
     demo: true,
+    printedBy: null,
+    emergency: false,
     orientation: 'landscape',
     freshness: { state: 'fresh', age: '2 h 35 min', expiresAt: '24 Nov 2026 14:05' },
   };
+
+  it('names who printed on every sheet, and an emergency access session', () => {
+    expect(pageCss({ ...page, printedBy: 'Jane Doe (RN)' })).toContain('@bottom-left { content: "Printed 21 Nov 2026 16:40 by Jane Doe (RN)";');
+    expect(pageCss({ ...page, printedBy: 'Sam "Q" Lee (Agency RN)', emergency: true })).toContain('content: "Printed 21 Nov 2026 16:40 by Sam \\"Q\\" Lee (Agency RN) · EMERGENCY ACCESS"; font-family');
+  });
 
   it('puts read-only, as-of, print time and page x of y in the margins, DEMO when demo', () => {
     const css = pageCss(page);

@@ -11,6 +11,7 @@ import {
 import { LanternError } from '../../shared/errors';
 import type { AuditEvent, AuditRecorder } from '../home/audit';
 import { createExpiryGate, type ExpiryGate } from '../home/expiry';
+import type { SignIn } from '../home/sign-in';
 
 
 /** What the handlers need from the outside world, injected so tests can fake any of it. */
@@ -27,6 +28,11 @@ export interface ApiContext {
    * the home's log). Absent: charts behind an acknowledgement, recorded nowhere.
    */
   expiry?: ExpiryGate;
+  /**
+   * Sign-in at this station (home/sign-in.ts). Absent: no sign-in (a test or a shell without
+   * one); present and required: every query and print needs a signed-in person.
+   */
+  signIn?: SignIn;
   /** Printing through the shell (the desktop app); absent where the browser prints instead. */
   print?: (request: ParsedRequestOf<'print'>) => Promise<ResponseOf<'print'>>;
   /** The home's audit log (home/audit.ts): charts opened, parts viewed, prints. Absent: recorded nowhere. */
@@ -55,11 +61,17 @@ const NO_SNAPSHOT =
  */
 export function createHandlers(ctx: ApiContext): Handlers {
   const expiry = ctx.expiry ?? createExpiryGate();
+  const signIn = ctx.signIn;
+  const noSignIn = () => {
+    throw new LanternError('UNAVAILABLE', 'This station has no sign-in.');
+  };
+  const off: ResponseOf<'session'> = { required: false, person: null, until: null, autoLockMinutes: 10, locked: null, roster: null, problem: null };
   const query =
     <C extends QueryChannel>(channel: C) =>
     (request: ParsedRequestOf<C>): ResponseOf<C> => {
       const queries = ctx.queries();
       if (!queries) throw new LanternError('NO_SNAPSHOT', NO_SNAPSHOT);
+      ctx.signIn?.require();
       // Checked on every query: a copy expires, or a newer one arrives, while a screen is open.
       expiry.check(channel, ctx.status().snapshot, ctx.clock());
       const answer = queries[channel](request);
@@ -80,8 +92,12 @@ export function createHandlers(ctx: ApiContext): Handlers {
       const now = ctx.clock();
       return { ...status, expired: expiry.state(status.snapshot, now), now: now.toISOString() };
     },
-    acknowledgeExpired: (request) => expiry.acknowledge(ctx.status().snapshot, request, ctx.clock()),
+    acknowledgeExpired: (request) => {
+      signIn?.require();
+      return expiry.acknowledge(ctx.status().snapshot, request, ctx.clock());
+    },
     print: async (request) => {
+      signIn?.require();
       if (!ctx.print) {
         throw new LanternError('UNAVAILABLE', 'Printing here goes through the browser: use its Print command (Ctrl+P).');
       }
@@ -97,9 +113,15 @@ export function createHandlers(ctx: ApiContext): Handlers {
       return result;
     },
     sectionViewed: (request) => {
+      signIn?.require();
       ctx.audit?.record({ kind: 'section-viewed', patient: request.patientId, section: request.section });
       return {};
     },
+    session: () => signIn?.state() ?? off,
+    signIn: (request) => (signIn ? signIn.signIn(request.user, request.passphrase) : noSignIn()),
+    signInEmergency: (request) => (signIn ? signIn.emergency(request) : noSignIn()),
+    lock: (request) => signIn?.lock(request.why) ?? off,
+    touch: () => signIn?.touch() ?? off,
     ...delegated,
   };
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { enrollHome } from '../home/enroll';
@@ -9,6 +10,9 @@ import { chartModel } from '../chart';
 import { publishSnapshot } from '../publisher/publish';
 import { ingestSnapshot } from '../home/ingest';
 import { generateHospital } from './generate';
+import type { EmergencySeed } from '../home/emergency';
+import { installRoster } from '../home/roster';
+import { buildRoster } from '../publisher/roster-build';
 
 export const DEMO_FACILITY = { id: 'DEMO', name: 'Lantern Demo General Hospital (DEMO)' };
 
@@ -20,7 +24,20 @@ export interface DemoHomeOptions {
   units?: number;
   /** A demo snapshot older than this is replaced by a fresh one at start. */
   refreshAfterMinutes?: number;
+  /** Give the demo home the DEMO roster (DEMO_USER, DEMO_SEED's codes): the app and the preview do. */
+  roster?: boolean;
 }
+
+/** The demo roster's one user (documented in docs/SIGN-IN.md; synthetic data only). */
+export const DEMO_USER = { id: 'demo', name: 'Demo Nurse (DEMO)', role: 'RN', passphrase: 'demo downtime' } as const;
+/** The demo's emergency codes come from this published seed: not a secret, DEMO only. */
+export const DEMO_SEED: EmergencySeed = {
+  format: 'lantern-emergency-seed',
+  version: 1,
+  id: 'de00de00de00de00',
+  seed: createHash('sha256').update('lantern-demo-emergency').digest('hex'),
+  length: 100,
+};
 
 export interface DemoHomeResult {
   built: boolean;
@@ -39,7 +56,7 @@ export async function ensureDemoHome(dir: string, options: DemoHomeOptions): Pro
   const state = existsSync(homePath(dir, 'config')) ? readState(dir) : null;
   const current = state?.current ?? null;
   const refreshMs = (options.refreshAfterMinutes ?? 60) * 60_000;
-  if (current && now.getTime() - Date.parse(current.status.asOf) < refreshMs) {
+  if (current && now.getTime() - Date.parse(current.status.asOf) < refreshMs && (!options.roster || existsSync(homePath(dir, 'roster')))) {
     return { built: false, sequence: current.status.sequence };
   }
 
@@ -88,6 +105,22 @@ export async function ensureDemoHome(dir: string, options: DemoHomeOptions): Pro
       clock,
     });
     await ingestSnapshot(dir, snapshot, { model: chartModel, protector: options.protector, clock });
+    if (options.roster) {
+      const { text } = await buildRoster({
+        rows: [{ line: 2, id: DEMO_USER.id, name: DEMO_USER.name, role: DEMO_USER.role, units: [], expiresAt: null, passphrase: DEMO_USER.passphrase, verifier: null }],
+        certPem: pki.publisher.certPem,
+        keyPem: pki.publisher.keyPem,
+        facility: DEMO_FACILITY,
+        sequence,
+        expiresAfterMs: 30 * 24 * 60 * 60_000,
+        minLength: 8,
+        seed: DEMO_SEED,
+        clock,
+      });
+      const file = path.join(work, 'demo.roster');
+      writeFileSync(file, text);
+      installRoster(dir, file, { clock, file: 'demo.roster' });
+    }
     return { built: true, sequence };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -26,6 +26,8 @@ import type { KeyProtector } from './key-protector';
  *   sync.lock             held while a sync agent runs (the app, lantern watch; home/sync-lock.ts)
  *   source.json           the HTTPS source's own record (core/sync/https.ts)
  *   incoming/             snapshots being downloaded from the HTTPS source
+ *   roster.json           the signed roster in use (home/roster.ts)
+ *   signin.json           failed sign-in counters, lockouts, emergency codes used (home/sign-in.ts)
  */
 export const HOME_FILES = {
   config: 'home.json',
@@ -44,6 +46,8 @@ export const HOME_FILES = {
   incoming: 'incoming',
   heartbeat: 'heartbeat.json',
   audit: 'audit.db',
+  roster: 'roster.json',
+  signIn: 'signin.json',
 } as const;
 
 export const HomeConfig = z.object({

@@ -20,6 +20,8 @@ export interface HomeLocation {
   auditCheckpointMinutes: number | null;
   /** The policy's updates group (null: not set, updates off). */
   updates: NonNullable<Policy['updates']> | null;
+  /** The policy's sign-in rules (null: the defaults). */
+  signIn: Policy['signIn'] | null;
 }
 
 /**
@@ -52,6 +54,7 @@ export function resolveHome(input: {
     heartbeat: input.policy.heartbeat ?? null,
     auditCheckpointMinutes: input.policy.audit?.checkpointMinutes ?? null,
     updates: input.policy.updates ?? null,
+    signIn: input.policy.signIn ?? null,
   };
   if (configured) return { dir: path.resolve(configured), demo: false, ...common };
   return { dir: path.join(input.userDataDir, 'demo-home'), demo: true, ...common };

@@ -32,6 +32,10 @@ export type LogEvent =
   | { event: 'heartbeat-restored'; target: 'home' | 'dir' | 'url' }
   /** An audit entry could not be written (home/audit.ts): which kind and the error's code, never its content. */
   | { event: 'audit-failed'; kind?: string; code: string }
+  /** A signed roster taken into the home (home/roster.ts); a refused one is a `refused` event with its ROSTER_ code. */
+  | { event: 'roster-installed'; file: string; facility: string; sequence: number; users: number }
+  /** Sign-in at the station (home/sign-in.ts): what happened and to which user id; never a passphrase, a code or a reason's words. */
+  | { event: 'sign-in'; kind: string; user: string; how?: string }
   /** A bug or an error Lantern has no words for (home/errors.ts): its name, code and call stack, never its message. */
   | { event: 'unexpected'; surface: Surface; where?: string; name: string; code: string; stack?: string };
 

@@ -157,6 +157,23 @@ export const Policy = z
       .strict()
       .optional()
       .describe('How long audit entries are kept on the workstation and how often the log is signed.'),
+    /** Sign-in at the station (docs/SIGN-IN.md). */
+    signIn: z
+      .object({
+        required: z.boolean().optional().describe('Ask for a sign-in even before a roster has arrived (default: sign-in applies once the home holds a roster).'),
+        maxAttempts: z.number().int().min(1).max(100).optional().describe('Failed passphrases in a row after which that user id is locked on this station (default 5).'),
+        lockMinutes: z.number().int().min(1).max(24 * 60).optional().describe('How long a user id stays locked on this station after too many failures (default 15).'),
+        autoLockMinutes: z.number().int().min(1).max(240).optional().describe('Minutes without a key or a click after which the station hides patient data and asks for a sign-in (default 10).'),
+        emergencyMinutes: z.number().int().min(15).max(24 * 60).optional().describe('How long an emergency access session lasts from the code being taken (default 240).'),
+        cliRoles: z
+          .array(z.string().min(1).max(60))
+          .max(20)
+          .optional()
+          .describe('Roster roles whose members may run lantern search, census and chart on a home where sign-in applies, with --user (default ["IT"]; [] turns those commands off).'),
+      })
+      .strict()
+      .optional()
+      .describe('Sign-in at the station: lockout, automatic lock, emergency access, the CLI query commands.'),
     updates: Updates.optional().describe('Automatic updates: off unless enabled here (IT pushes installers).'),
   })
   .strict();

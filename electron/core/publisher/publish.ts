@@ -251,7 +251,7 @@ class ChunkEncryptor extends Transform {
   }
 }
 
-/** The publisher's certificate chain and key, checked as workstations will check them (also signs pointers). */
+/** The --cert chain and --key, checked to be a publisher that workstations will take (snapshots and rosters). */
 export function loadSigner(certPem: string, keyPem: string, passphrase?: string): { chain: X509Certificate[]; key: KeyObject } {
   const chain = certificatesFromPem(certPem);
   const leaf = chain[0];

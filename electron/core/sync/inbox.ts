@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { watch, type FSWatcher } from 'chokidar';
@@ -11,6 +11,7 @@ import { appendHomeLog, type LogEvent } from '../home/log';
 import type { ContentModel } from '../store/content';
 import { ingestSnapshot, updateHomeState, type IngestOptions, type IngestResult } from '../home/ingest';
 import { SnapshotRefusal } from '../snapshot/refusal';
+import { installRoster, looksLikeRoster, ROSTER_MAGIC, RosterRefusal } from '../home/roster';
 import { snapshotExtent, type ManifestMemo, type SnapshotExtent } from '../snapshot/verify';
 import { utf8Prefix } from '../files/utf8';
 import { snapshotInUse, type SyncAgent, type SyncStatus } from './status';
@@ -125,6 +126,24 @@ function moveInto(file: string, folder: string): string {
   const target = path.join(folder, freeName(folder, path.basename(file)));
   renameSync(file, target);
   return target;
+}
+
+/** Does the file start like a roster (home/roster.ts)? Read without following a link. */
+function isRoster(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, READ_FLAGS);
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(ROSTER_MAGIC.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && looksLikeRoster(head);
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** One inbox entry as last seen: what it is, since when it has not changed, what was decided. */
@@ -389,6 +408,20 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
         lastRejection: { at: clock().toISOString(), file: entry.name, reason: message, code },
       }));
       refused(entry, file, message, code);
+      return;
+    }
+    if (isRoster(file)) {
+      // A roster dropped in the inbox is taken like a snapshot: verified, or refused with its reason.
+      try {
+        const taken = installRoster(options.homeDir, file, { clock, file: entry.name });
+        log(`took roster ${entry.name}: ${taken.facility} sequence ${taken.sequence}, ${taken.users} users`);
+        fileAway(entry, file, PROCESSED_DIR, null);
+      } catch (error) {
+        if (!(error instanceof RosterRefusal)) throw error;
+        const movedTo = fileAway(entry, file, REJECTED_DIR, error.message);
+        log(`rejected ${entry.name}: ${error.message}${movedTo ? '' : ' (left in the inbox)'}`);
+        options.onRejected?.(file, error.message);
+      }
       return;
     }
     let result: IngestResult;

@@ -2,11 +2,13 @@ import { z } from 'zod';
 import type { Result } from '../result';
 import type { ChannelName } from './names';
 import * as chart from './chart';
+import { EmergencyRequest, LockRequest, SessionState, SignInRequest } from './sign-in';
 import { AcknowledgeExpiredRequest, AppInfo, AppStatus, Empty, ExpiredCopy, PrintRequest, PrintResult } from './status';
 
 export * from './names';
 export * from './status';
 export * from './chart';
+export * from './sign-in';
 
 interface ChannelDef {
   request: z.ZodType;
@@ -35,6 +37,14 @@ export const CHANNELS = {
   acknowledgeExpired: { request: AcknowledgeExpiredRequest, response: ExpiredCopy.nullable() },
   /** A tab of an open chart was shown: recorded in the audit log. */
   sectionViewed: { request: chart.SectionViewedRequest, response: Empty },
+  /** Sign-in (docs/SIGN-IN.md): who is on, whether the station is locked; each answers the state after. */
+  session: { request: Empty, response: SessionState },
+  signIn: { request: SignInRequest, response: SessionState },
+  signInEmergency: { request: EmergencyRequest, response: SessionState },
+  /** Lock now (the Lock and Switch user buttons, the renderer's inactivity timer). */
+  lock: { request: LockRequest, response: SessionState },
+  /** The person is still at the station: postpones the automatic lock. */
+  touch: { request: Empty, response: SessionState },
 } as const satisfies Record<ChannelName, ChannelDef>;
 
 type Channels = typeof CHANNELS;
@@ -48,7 +58,7 @@ export type LanternApi = {
 };
 
 /** Channels the shell answers itself rather than the home's data. */
-export const SHELL_CHANNELS = ['appInfo', 'status', 'print', 'acknowledgeExpired', 'sectionViewed'] as const satisfies readonly ChannelName[];
+export const SHELL_CHANNELS = ['appInfo', 'status', 'print', 'acknowledgeExpired', 'sectionViewed', 'session', 'signIn', 'signInEmergency', 'lock', 'touch'] as const satisfies readonly ChannelName[];
 type ShellChannel = (typeof SHELL_CHANNELS)[number];
 /** The chart queries a home answers; every channel except the ones the shell answers itself. */
 export type QueryChannel = Exclude<ChannelName, ShellChannel>;

@@ -18,6 +18,11 @@ export const CHANNEL_NAMES = [
   'print',
   'acknowledgeExpired',
   'sectionViewed',
+  'session',
+  'signIn',
+  'signInEmergency',
+  'lock',
+  'touch',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

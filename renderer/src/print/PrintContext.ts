@@ -10,6 +10,10 @@ export interface PrintInfo {
   /** The print time in ms (ages on paper are computed at it). */
   now: number;
   demo: boolean;
+  /** "Jane Doe (RN)": who is signed in, on every page (null: a station without sign-in). */
+  printedBy: string | null;
+  /** Printed in an emergency access session: said on every page. */
+  emergency: boolean;
   /** Stale or expired at the print time: said on every page. */
   freshness: PrintFreshness;
 }

@@ -6,6 +6,7 @@ import { goBack, parentRoute, parseRoute } from '../lib/route';
 import { formatAge, formatStamp, freshnessOf } from '../lib/time';
 import { applyPageCss, type PagePatient, type PrintFreshness } from './page-css';
 import { PrintContext, type PrintInfo } from './PrintContext';
+import { personLine, useSession, whilePrinting } from '../session';
 
 interface PrintFrameProps {
   title: string;
@@ -30,6 +31,7 @@ interface PrintFrameProps {
 export function PrintFrame({ title, status, snapshot, shell, unit, orientation, ready, patients, audit, children }: PrintFrameProps) {
   const [printedAt, setPrintedAt] = useState(() => Date.now());
   const [message, setMessage] = useState<string | null>(null);
+  const person = useSession()?.person ?? null;
   // Decided at the print time, which is re-stamped when printing starts: a preview opened
   // while the copy was fresh prints STALE or EXPIRED if that is what it is by then.
   const freshness: PrintFreshness = {
@@ -44,6 +46,8 @@ export function PrintFrame({ title, status, snapshot, shell, unit, orientation, 
     printedAt: formatStamp(printedAt),
     now: printedAt,
     demo: status.demo,
+    printedBy: person ? personLine(person) : null,
+    emergency: person?.how === 'emergency',
     freshness,
   };
 
@@ -58,12 +62,14 @@ export function PrintFrame({ title, status, snapshot, shell, unit, orientation, 
           asOf: info.asOf,
           printedAt: info.printedAt,
           demo: info.demo,
+          printedBy: info.printedBy,
+          emergency: info.emergency,
           orientation,
           freshness: JSON.parse(freshnessKey) as PrintFreshness,
         },
         JSON.parse(patientsKey) as PagePatient[],
       ),
-    [info.facility, unit, info.asOf, info.printedAt, info.demo, orientation, patientsKey, freshnessKey],
+    [info.facility, unit, info.asOf, info.printedAt, info.demo, info.printedBy, info.emergency, orientation, patientsKey, freshnessKey],
   );
   useEffect(() => {
     const restamp = () => flushSync(() => setPrintedAt(Date.now()));
@@ -78,7 +84,7 @@ export function PrintFrame({ title, status, snapshot, shell, unit, orientation, 
       window.print();
       return;
     }
-    const result = await request('print', { mode, title, ...audit });
+    const result = await whilePrinting(() => request('print', { mode, title, ...audit }));
     if (!result.ok) setMessage(result.error.message);
     else if (result.value.savedTo) setMessage(`Saved to ${result.value.savedTo}`);
   };

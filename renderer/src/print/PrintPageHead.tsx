@@ -28,7 +28,11 @@ export function PrintPageHead({ title, who, page }: { title: string; who?: Print
         <strong>DOWNTIME COPY — READ ONLY</strong>
         <strong>{title}</strong>
         <span>Data as of {info.asOf}</span>
-        <span>Printed {info.printedAt}</span>
+        <span data-testid="printed-by">
+          Printed {info.printedAt}
+          {info.printedBy && ` by ${info.printedBy}`}
+        </span>
+        {info.emergency && <strong className="print-emergency">EMERGENCY ACCESS</strong>}
         <span>{[info.facility, info.unit].filter(Boolean).join(' · ')}</span>
         {info.demo && <strong>DEMO DATA — NOT REAL PATIENTS</strong>}
         {page && <strong className="print-patient-page">{page}</strong>}

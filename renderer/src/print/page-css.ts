@@ -14,6 +14,8 @@ export interface PageInfo {
   asOf: string;
   printedAt: string;
   demo: boolean;
+  printedBy: string | null;
+  emergency: boolean;
   orientation: 'portrait' | 'landscape';
   freshness: PrintFreshness;
 }
@@ -63,7 +65,7 @@ export function pageCss(info: PageInfo): string {
   }
   ${box('top-center', cssString(info.demo ? 'DEMO DATA — NOT REAL PATIENTS' : where), info.demo ? 'font-weight: 700;' : '')}
   ${box('top-right', cssString(`Data as of ${info.asOf}`), 'font-weight: 700;')}
-  ${box('bottom-left', cssString(`Printed ${info.printedAt}`))}
+  ${box('bottom-left', cssString(`Printed ${info.printedAt}${info.printedBy ? ` by ${info.printedBy}` : ''}${info.emergency ? ' · EMERGENCY ACCESS' : ''}`), info.emergency ? 'font-weight: 800;' : '')}
   ${box('bottom-center', cssString(info.demo ? `${where} · DEMO` : where))}
   ${box('bottom-right', '"Page " counter(page) " of " counter(pages)', 'font-weight: 700;')}
 }`;

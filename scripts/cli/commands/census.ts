@@ -4,22 +4,24 @@ import { isolationText } from '../../../electron/shared/bedside-text';
 import { censusGroupCut, censusGroupNote, censusGroupTitle, noBedText } from '../../../electron/shared/census-text';
 import type { CensusPatient } from '../../../electron/shared/contract';
 import { defineCommand, EXIT, stringOption } from '../command';
-import { age, day, sexLetter, table, withQueries } from './query-common';
+import { age, day, sexLetter, table, withQueries, SIGN_IN_DETAILS, SIGN_IN_OPTIONS } from './query-common';
 
 export default defineCommand({
   name: 'census',
-  usage: 'lantern census --home DIR [--unit ID] [--json]',
+  usage: 'lantern census --home DIR [--unit ID] [--user ID [--pass-file FILE]] [--json]',
   summary: 'A unit’s beds and patients, then its patients without a bed (every unit and every patient when --unit is not given).',
+  details: SIGN_IN_DETAILS,
   positionals: 0,
   required: ['home'],
   options: {
+    ...SIGN_IN_OPTIONS,
     home: { type: 'string' },
     unit: { type: 'string' },
     json: { type: 'boolean' },
   },
   run: async ({ values }, io) => {
     const unit = stringOption(values, 'unit');
-    const { value: census, demo } = await withQueries(values, (q) => q.census(unit ? { unit } : {}));
+    const { value: census, demo } = await withQueries(values, (q) => q.census(unit ? { unit } : {}), 'census');
     if (values['json']) {
       io.out(JSON.stringify(census, null, 2));
       return EXIT.OK;

@@ -3,20 +3,22 @@ import { datedWhenOld, formatStamp } from '../../../electron/shared/time-text';
 import { codeStatusText, isolationText, NOT_RECORDED_TEXT } from '../../../electron/shared/bedside-text';
 import { flagLabel, observationValueParts, quietFlagLabel, rangeText, testName } from '../../../electron/shared/observation-text';
 import { defineCommand, EXIT } from '../command';
-import { age, day, minute, sexLetter, table, withQueries } from './query-common';
+import { age, day, minute, sexLetter, table, withQueries, SIGN_IN_DETAILS, SIGN_IN_OPTIONS } from './query-common';
 
 export default defineCommand({
   name: 'chart',
-  usage: 'lantern chart PATIENT_ID --home DIR [--json]',
+  usage: 'lantern chart PATIENT_ID --home DIR [--user ID [--pass-file FILE]] [--json]',
   summary: 'Print one patient’s whole chart.',
+  details: SIGN_IN_DETAILS,
   positionals: 1,
   required: ['home'],
   options: {
+    ...SIGN_IN_OPTIONS,
     home: { type: 'string' },
     json: { type: 'boolean' },
   },
   run: async ({ values, positionals }, io) => {
-    const { value: c, demo } = await withQueries(values, (q) => q.chart({ patientId: positionals[0] as string }));
+    const { value: c, demo } = await withQueries(values, (q) => q.chart({ patientId: positionals[0] as string }), 'chart');
     if (values['json']) {
       io.out(JSON.stringify(c, null, 2));
       return EXIT.OK;
