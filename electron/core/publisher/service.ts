@@ -9,6 +9,7 @@ import { pullIntoState } from './pull/state';
 import { SIGNING_ALGS } from './pull/smart';
 import { PublishError, parseDuration, publishSnapshot } from './publish';
 import { partitionExport } from './scope';
+import { DeltaState, publishScope, type ScopePublished } from './delta';
 
 /**
  * `lantern publisher run`: the publisher as a service. Every cycle: pull what changed from the
@@ -55,6 +56,14 @@ export const ServiceConfig = z
     protocols: z.string().min(1).optional(),
     expires: Duration.default('7d'),
     keep: z.int().min(1).max(100).default(5),
+    /** Delta snapshots between full ones (docs/PUBLISHER.md); absent: full snapshots only. */
+    delta: z
+      .object({
+        fullEvery: z.int().min(1).max(10_000).default(12),
+        fullAfter: Duration.default('1d'),
+      })
+      .strict()
+      .optional(),
     units: z
       .array(Recipients.extend({ id: z.string().min(1).max(200), name: z.string().min(1), locations: z.array(z.string().min(1)).optional() }).strict())
       .min(1),
@@ -138,7 +147,7 @@ export interface CycleReport {
   patients: number;
   unplaced: number;
   /** Per unit (and 'house'): what was published or the error, in words without PHI. */
-  snapshots: Record<string, { file?: string; patients?: number; resources?: number; error?: string }>;
+  snapshots: Record<string, { file?: string; kind?: 'full' | 'delta'; base?: number; patients?: number; resources?: number; error?: string }>;
   error?: string;
 }
 
@@ -164,7 +173,13 @@ function takeSequence(c: ServiceConfig, now: Date): number {
   return next;
 }
 
-/** Copy a snapshot into an outbox (write, fsync, rename: a watcher sees it whole) and keep the last `keep` of its kind. */
+/** A delta's file name: the full one's, so that both sort by sequence, with .delta before the extension. */
+const DELTA_SUFFIX = '.delta.lantern';
+
+/**
+ * Copy a snapshot into an outbox (write, fsync, rename: a watcher sees it whole) and keep the
+ * last `keep` full ones of its scope, and the deltas after the oldest of those.
+ */
 function place(file: string, outbox: string, prefix: string, keep: number): void {
   mkdirSync(outbox, { recursive: true });
   const name = path.basename(file);
@@ -174,7 +189,9 @@ function place(file: string, outbox: string, prefix: string, keep: number): void
   renameSync(tmp, path.join(outbox, name));
   fsyncDir(outbox);
   const mine = readdirSync(outbox).filter((f) => f.startsWith(prefix) && f.endsWith('.lantern')).sort();
-  for (const old of mine.slice(0, Math.max(0, mine.length - keep))) rmSync(path.join(outbox, old), { force: true });
+  const full = mine.filter((f) => !f.endsWith(DELTA_SUFFIX));
+  const oldest = full[Math.max(0, full.length - keep)] ?? '';
+  for (const old of mine) if (old < oldest) rmSync(path.join(outbox, old), { force: true });
 }
 
 const safe = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
@@ -182,6 +199,7 @@ const safe = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
 /** One cycle; never throws for a unit's failure (it is in the report), throws for none else. */
 export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; http?: { sleep?: (ms: number) => Promise<void> }; fullRefresh?: boolean } = {}): Promise<CycleReport> {
   const clock = options.clock ?? (() => new Date());
+  const fullRefresh = options.fullRefresh === true;
   const started = clock();
   const t0 = Date.now();
   const report: CycleReport = { startedAt: started.toISOString(), finishedAt: '', ok: false, sequence: null, asOf: null, durationsMs: {}, patients: 0, unplaced: 0, snapshots: {} };
@@ -224,6 +242,7 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
     const keyPassphrase = c.publisher.keyPassFile ? readFileSync(c.publisher.keyPassFile, 'utf8').replace(/\r?\n$/, '') : undefined;
     const built = path.join(c.stateDir, 'built');
     mkdirSync(built, { recursive: true });
+    const deltas = c.delta ? DeltaState.open(path.join(c.stateDir, 'delta')) : null;
     const targets = [
       ...c.units.map((u) => ({ key: u.id, units: [{ id: u.id, name: u.name }], dir: scope.units.get(u.id)!.dir, recipients: u.recipients, outbox: u.outbox, prefix: `${safe(c.facility.id)}-${safe(u.id)}-` })),
       { key: 'house', units: [], dir: exportDir, recipients: c.house.recipients, outbox: c.house.outbox, prefix: `${safe(c.facility.id)}-house-` },
@@ -234,8 +253,8 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
     const publishNext = async (): Promise<void> => {
       for (let t = queue.shift(); t; t = queue.shift()) {
         try {
-          const file = path.join(built, `${t.prefix}${String(sequence).padStart(10, '0')}.lantern`);
-          const manifest = await publishSnapshot({
+          const name = `${t.prefix}${String(sequence).padStart(10, '0')}`;
+          const options = {
             fhirDir: t.dir,
             protocolsDir: c.protocols,
             certPem,
@@ -246,20 +265,41 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
             units: t.units,
             sequence,
             expiresAfterMs: parseDuration(c.expires)!,
-            out: file,
             mapper: chartModel.mapper,
             clock,
-          });
+          };
+          const published: Pick<ScopePublished, 'file' | 'manifest'> = deltas
+            ? await publishScope({
+                ...options,
+                scope: t.key,
+                state: deltas,
+                policy: { fullEvery: c.delta!.fullEvery, fullAfterMs: parseDuration(c.delta!.fullAfter)! },
+                fullOut: path.join(built, `${name}.lantern`),
+                deltaOut: path.join(built, `${name}${DELTA_SUFFIX}`),
+                forceFull: fullRefresh,
+              })
+            : { file: path.join(built, `${name}.lantern`), manifest: await publishSnapshot({ ...options, out: path.join(built, `${name}.lantern`) }) };
+          const { file, manifest } = published;
           report.asOf ??= manifest.createdAt;
           for (const outbox of t.outbox) place(file, outbox, t.prefix, c.keep);
           rmSync(file, { force: true });
-          report.snapshots[t.key] = { file: path.basename(file), patients: manifest.counts['Patient'] ?? 0, resources: Object.values(manifest.counts).reduce((a, b) => a + b, 0) };
+          report.snapshots[t.key] = {
+            file: path.basename(file),
+            kind: manifest.delta ? 'delta' : 'full',
+            ...(manifest.delta ? { base: manifest.delta.base.sequence } : {}),
+            patients: manifest.counts['Patient'] ?? 0,
+            resources: Object.values(manifest.counts).reduce((a, b) => a + b, 0),
+          };
         } catch (error) {
           report.snapshots[t.key] = { error: presentError(error).message };
         }
       }
     };
-    await Promise.all([publishNext(), publishNext()]);
+    try {
+      await Promise.all([publishNext(), publishNext()]);
+    } finally {
+      deltas?.close();
+    }
     report.durationsMs['publish'] = Date.now() - t2;
     report.ok = Object.values(report.snapshots).every((s) => !s.error);
     if (!report.ok) report.error = `${Object.values(report.snapshots).filter((s) => s.error).length} snapshot(s) failed: see snapshots`;
