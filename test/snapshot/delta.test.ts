@@ -68,9 +68,9 @@ function removePatient(dir: string, id: string): void {
   }
 }
 
-const newHome = (workstation: number, units: string[] | null): string => {
+const newHome = (workstation: number, units: readonly string[] | null): string => {
   const home = path.join(tempDir('delta-home-'), 'home');
-  enrollTestHome(home, pki, { workstation, units, facility: 'GH', now: NOW });
+  enrollTestHome(home, pki, { workstation, units: units ? [...units] : null, facility: 'GH', now: NOW });
   return home;
 };
 
