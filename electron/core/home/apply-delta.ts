@@ -66,16 +66,11 @@ export interface BaseRecorder {
 }
 
 export function baseRecorder(db: Db, mapper: ContentMapper | undefined): BaseRecorder {
-  const insLine = db.prepare('INSERT INTO lantern_line (path, line, text) VALUES (?, ?, ?)');
-  const insProtocol = db.prepare('INSERT INTO lantern_protocol (path, sha256, bytes) VALUES (?, ?, ?)');
-  const put = (file: string, line: number, text: string) => {
-    try {
-      insLine.run(file, line, text);
-    } catch (error) {
-      if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) refuse('CORRUPT', `${file} gives line ${line} twice`);
-      throw error;
-    }
-  };
+  // A line number given twice is the snapshot's to refuse (its record and line counts); a
+  // base missing a line only makes a delta that keeps it refused (DELTA_BASE).
+  const insLine = db.prepare('INSERT OR REPLACE INTO lantern_line (path, line, text) VALUES (?, ?, ?)');
+  const insProtocol = db.prepare('INSERT OR REPLACE INTO lantern_protocol (path, sha256, bytes) VALUES (?, ?, ?)');
+  const put = (file: string, line: number, text: string) => void insLine.run(file, line, text);
   return {
     records(file, packed) {
       for (const record of splitRecords(packed)) put(file, lineOf(record), record);
