@@ -13,6 +13,7 @@ import { runCycle, type ServiceConfig } from '../../electron/core/publisher/serv
 import { readSnapshotHead } from '../../electron/core/snapshot/verify';
 import { openSnapshotDatabase } from '../../electron/core/store/database';
 import { readResources, rewriteResources } from '../e2e/support/homes';
+import { runCli } from '../support/cli';
 import { enrollTestHome, makeTestPki, tempDir, type TestPki } from '../support/snapshots';
 
 const NOW = new Date('2026-11-30T12:00:00.000Z');
@@ -352,5 +353,25 @@ describe('a delta whose base is not the snapshot in use', () => {
       state.close();
       rmSync(path.join(work, 'old-reader-state'), { recursive: true, force: true });
     }
+  });
+
+  it('lantern publish --delta-state publishes a full snapshot, then a delta of the same scope that a workstation applies', async () => {
+    const stateDir = path.join(work, 'cli-delta-state');
+    const publish = (sequence: number, out: string) =>
+      runCli([
+        'publish', '--fhir', exportDir, '--cert', pki.files.publisherCert, '--key', pki.files.publisherKey, '--recipient', pki.files.workstationCert(0),
+        '--facility', 'GH=General Hospital', '--sequence', String(sequence), '--delta-state', stateDir, '--out', out,
+      ]);
+    const home = newHome(0, null);
+    const first = await publish(40, path.join(work, 'cli-40.lantern'));
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).not.toMatch(/a delta/);
+    await ingestSnapshot(home, path.join(work, 'cli-40.lantern'), { model: chartModel, clock: () => at(40) });
+    touch(40);
+    const second = await publish(41, path.join(work, 'cli-41.lantern'));
+    expect(second.code, second.err).toBe(0);
+    expect(second.out).toMatch(/format 3\n.*a delta against sequence 40: 1 resource\(s\) carried/);
+    const taken = await ingestSnapshot(home, path.join(work, 'cli-41.lantern'), { model: chartModel, clock: () => at(41) });
+    expect(taken.kind).toBe('delta');
   });
 });
