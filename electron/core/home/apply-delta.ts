@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import path from 'node:path';
 import type { SnapshotRecord } from './layout';
 import type { Delta, Manifest } from '../snapshot/manifest';
@@ -11,7 +12,7 @@ import { openSnapshotDatabase, type Db } from '../store/database';
  * Delta snapshots on the workstation (docs/SNAPSHOT-FORMAT.md, version 3). Every snapshot
  * database also keeps what a delta is applied to: each NDJSON line of its snapshot as the
  * record the model's mapper makes of it (or the line itself, for a model without one), by file
- * and line number, and each protocol's bytes. A delta names the runs of those lines the new
+ * and line number (in compressed blocks of consecutive lines), and each protocol's bytes. A delta names the runs of those lines the new
  * snapshot keeps and carries the rest; the new database is built from them exactly as from a
  * full snapshot's lines, in the same order with the same line numbers, so it is the database
  * the full snapshot of that sequence gives. The database in use is only read.
@@ -21,6 +22,9 @@ const RECORD_END = '\u0001';
 const FIELD = '\u0000';
 /** Records handed to the writer at a time. */
 const BATCH_CHARS = 1 << 20;
+/** Lines of the base compressed together: small enough to read a few for a short run, large enough to compress well. */
+const BLOCK_LINES = 256;
+const BLOCK_CHARS = 256 * 1024;
 
 /** What the base keeps: the mapper whose records these are, or 'lines'. */
 const baseKind = (mapper: ContentMapper | undefined): string => (mapper ? mapperId(mapper) : 'lines');
@@ -28,7 +32,8 @@ const baseKind = (mapper: ContentMapper | undefined): string => (mapper ? mapper
 /** The base tables of a new snapshot database (beside lantern_snapshot). */
 export function createBaseTables(db: Db, mapper: ContentMapper | undefined): void {
   db.exec(`
-    CREATE TABLE lantern_line (path TEXT NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY(path, line)) WITHOUT ROWID;
+    CREATE TABLE lantern_line (path TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, data BLOB NOT NULL);
+    CREATE INDEX lantern_line_at ON lantern_line (path, last);
     CREATE TABLE lantern_protocol (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, bytes BLOB NOT NULL);
   `);
   db.prepare('INSERT INTO lantern_snapshot (key, value) VALUES (?, ?)').run('base', baseKind(mapper));
@@ -63,15 +68,51 @@ export interface BaseRecorder {
   records(file: string, packed: string): void;
   line(type: string, file: string, json: string, line: number): void;
   protocol(file: string, bytes: Buffer): void;
+  /** Write the lines still held (before the writer finishes). */
+  flush(): void;
+}
+
+/** A block: each line as its number, its length, then its text (a record or a JSON line may hold anything). */
+function packBlock(lines: Array<[number, string]>): Buffer {
+  return deflateRawSync(Buffer.from(lines.map(([n, text]) => `${n}${FIELD}${text.length}${FIELD}${text}`).join(''), 'utf8'), { level: 1 });
+}
+
+function* unpackBlock(data: Buffer): Generator<[number, string]> {
+  const text = inflateRawSync(data).toString('utf8');
+  for (let at = 0; at < text.length; ) {
+    const a = text.indexOf(FIELD, at);
+    const b = a < 0 ? -1 : text.indexOf(FIELD, a + 1);
+    const line = Number(text.slice(at, a));
+    const length = Number(text.slice(a + 1, b));
+    if (b < 0 || !Number.isSafeInteger(line) || !Number.isSafeInteger(length) || b + 1 + length > text.length) return refuse('DELTA_BASE', 'the base of the snapshot in use does not read back');
+    yield [line, text.slice(b + 1, b + 1 + length)];
+    at = b + 1 + length;
+  }
 }
 
 export function baseRecorder(db: Db, mapper: ContentMapper | undefined): BaseRecorder {
-  // A line number given twice is the snapshot's to refuse (its record and line counts); a
-  // base missing a line only makes a delta that keeps it refused (DELTA_BASE).
-  const insLine = db.prepare('INSERT OR REPLACE INTO lantern_line (path, line, text) VALUES (?, ?, ?)');
+  // A line number given twice or out of order is the snapshot's to refuse (its record and line
+  // counts); a base that does not give a kept line in order only makes the delta refused (DELTA_BASE).
+  const insBlock = db.prepare('INSERT INTO lantern_line (path, first, last, data) VALUES (?, ?, ?, ?)');
   const insProtocol = db.prepare('INSERT OR REPLACE INTO lantern_protocol (path, sha256, bytes) VALUES (?, ?, ?)');
-  const put = (file: string, line: number, text: string) => void insLine.run(file, line, text);
+  const held = new Map<string, { lines: Array<[number, string]>; chars: number }>();
+  const write = (file: string) => {
+    const block = held.get(file);
+    if (!block?.lines.length) return;
+    insBlock.run(file, block.lines[0]![0], block.lines.at(-1)![0], packBlock(block.lines));
+    held.delete(file);
+  };
+  const put = (file: string, line: number, text: string) => {
+    let block = held.get(file);
+    if (!block) held.set(file, (block = { lines: [], chars: 0 }));
+    block.lines.push([line, text]);
+    block.chars += text.length;
+    if (block.lines.length >= BLOCK_LINES || block.chars >= BLOCK_CHARS) write(file);
+  };
   return {
+    flush() {
+      for (const file of [...held.keys()]) write(file);
+    },
     records(file, packed) {
       for (const record of splitRecords(packed)) put(file, lineOf(record), record);
     },
@@ -161,7 +202,16 @@ export async function applyDelta(o: ApplyDelta): Promise<void> {
   const { delta } = o.manifest;
   const carried = await readCarried(o.file, o.payloadOffset, o.manifest, o.contentKey, o.mapper);
   const asRecords = !!(o.mapper && o.mapped);
-  const copy = o.base.prepare('SELECT line, text FROM lantern_line WHERE path = ? AND line >= ? AND line < ? ORDER BY line').raw();
+  const blocks = o.base.prepare('SELECT first, data FROM lantern_line WHERE path = ? AND last >= ? AND first < ? ORDER BY first, last').raw();
+  // Runs mostly follow the base in order: the last block read is often the next run's too.
+  let cached: { key: string; lines: Array<[number, string]> } | null = null;
+  function* baseLines(basePath: string, from: number, to: number): Generator<[number, string]> {
+    for (const [first, data] of blocks.iterate(basePath, from, to) as Iterable<[number, Buffer]>) {
+      const key = `${basePath}\u0000${first}`;
+      if (cached?.key !== key) cached = { key, lines: [...unpackBlock(data)] };
+      for (const entry of cached.lines) if (entry[0] >= from && entry[0] < to) yield entry;
+    }
+  }
   for (const f of delta.files) {
     let batch: string[] = [];
     let batchChars = 0;
@@ -199,7 +249,7 @@ export async function applyDelta(o: ApplyDelta): Promise<void> {
         const basePath = delta.baseFiles[run[3]] ?? refuse('CORRUPT', `a run of ${f.path} names base file ${run[3]}, which the delta does not list`);
         const from = run[4];
         let n = 0;
-        for (const [baseLine, text] of copy.iterate(basePath, from, from + count) as Iterable<[number, string]>) {
+        for (const [baseLine, text] of baseLines(basePath, from, from + count)) {
           if (baseLine !== from + n) break;
           if (asRecords) emitRecord(line + n, text);
           else emitLine(line + n, text);
@@ -221,6 +271,7 @@ export async function applyDelta(o: ApplyDelta): Promise<void> {
     if (taken !== (records ?? lines ?? []).length) refuse('CORRUPT', `${f.path}: the delta carries ${(records ?? lines ?? []).length} lines, its runs take ${taken}`);
     if (emitted !== f.lines) refuse('CORRUPT', `${f.path}: the runs give ${emitted} lines, the delta says ${f.lines}`);
   }
+  o.recorder.flush();
   const known = new Set(delta.files.map((f) => f.path));
   for (const p of new Set([...carried.lines.keys(), ...carried.records.keys()])) if (!known.has(p)) refuse('CORRUPT', `the delta carries lines of ${p}, which it does not list`);
   const baseProtocol = o.base.prepare('SELECT bytes FROM lantern_protocol WHERE path = ? AND sha256 = ?').pluck();

@@ -301,6 +301,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
             progress,
           });
         }
+        recorder.flush();
         report = writer.finish();
         if (report.duplicates && Object.keys(report.duplicates).length) refuse('DUPLICATE_ID', repeatedIdsText(report.duplicates));
         db.exec('COMMIT');
