@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { chartModel } from '../../electron/core/chart';
@@ -12,6 +12,7 @@ import { publishSnapshot } from '../../electron/core/publisher/publish';
 import { runCycle, type ServiceConfig } from '../../electron/core/publisher/service';
 import { readSnapshotHead } from '../../electron/core/snapshot/verify';
 import { openSnapshotDatabase } from '../../electron/core/store/database';
+import { startInboxAgent } from '../../electron/core/sync/inbox';
 import { readResources, rewriteResources } from '../e2e/support/homes';
 import { runCli } from '../support/cli';
 import { enrollTestHome, makeTestPki, tempDir, type TestPki } from '../support/snapshots';
@@ -373,5 +374,47 @@ describe('a delta whose base is not the snapshot in use', () => {
     expect(second.out).toMatch(/format 3\n.*a delta against sequence 40: 1 resource\(s\) carried/);
     const taken = await ingestSnapshot(home, path.join(work, 'cli-41.lantern'), { model: chartModel, clock: () => at(41) });
     expect(taken.kind).toBe('delta');
+  });
+
+  it('through an inbox: a full snapshot and its deltas dropped together are taken in sequence; past a missing link it waits for the next full one', async () => {
+    const state = DeltaState.open(path.join(work, 'inbox-state'));
+    const home = newHome(0, null);
+    const inbox = path.join(work, 'inbox');
+    mkdirSync(inbox, { recursive: true });
+    const logs: string[] = [];
+    const agent = startInboxAgent({ homeDir: home, inbox, model: chartModel, clock: () => at(60), stabilityMs: 100, log: (l) => logs.push(l) });
+    const waitFor = async (check: () => boolean, what: string) => {
+      for (const end = Date.now() + 30_000; !check(); await new Promise((r) => setTimeout(r, 50))) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}; log: ${logs.join(' | ')}`);
+      }
+    };
+    const list = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
+    const current = () => readState(home).current?.status.sequence;
+    try {
+      const published = [];
+      for (let seq = 50; seq <= 52; seq++) {
+        touch(seq);
+        published.push(await publishScope(scopeOptions(state, seq, `inbox-${seq}`)));
+      }
+      expect(published.map((p) => p.kind)).toEqual(['full', 'delta', 'delta']);
+      // Newest first, so the order taken is the agent's, not the copy's.
+      for (const p of [...published].reverse()) copyFileSync(p.file, path.join(inbox, path.basename(p.file)));
+      await waitFor(() => current() === 52, 'the chain to be taken');
+      expect(list(path.join(inbox, 'processed'))).toHaveLength(3);
+      expect(logs.some((l) => /sequence 52 \(a delta on 51\)/.test(l))).toBe(true);
+      touch(53);
+      await publishScope(scopeOptions(state, 53, 'inbox-53')); // never delivered
+      touch(54);
+      const s54 = await publishScope(scopeOptions(state, 54, 'inbox-54'));
+      copyFileSync(s54.file, path.join(inbox, path.basename(s54.file)));
+      await waitFor(() => list(path.join(inbox, 'rejected')).some((f) => f.startsWith(path.basename(s54.file))), 'the delta past the gap to be refused');
+      expect(current()).toBe(52);
+      const s55 = await publishScope(scopeOptions(state, 55, 'inbox-55', { forceFull: true }));
+      copyFileSync(s55.file, path.join(inbox, path.basename(s55.file)));
+      await waitFor(() => current() === 55, 'the next full snapshot');
+    } finally {
+      await agent.close();
+      state.close();
+    }
   });
 });
