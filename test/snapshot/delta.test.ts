@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { chartModel } from '../../electron/core/chart';
@@ -211,6 +211,21 @@ describe('delta snapshots through the publisher service', () => {
     const fulls = files.filter((f) => !f.endsWith('.delta.lantern'));
     expect(fulls).toHaveLength(3);
     expect(files.filter((f) => f.endsWith('.delta.lantern')).every((f) => f > fulls[0]!)).toBe(true);
+  });
+
+  it('publishes a full snapshot for a unit whose last one did not reach its outbox, so no workstation is left without its base', async () => {
+    const [a, b] = hospital.units;
+    const outbox = path.join(work, 'out', 'b');
+    renameSync(outbox, `${outbox}.aside`);
+    writeFileSync(outbox, 'not a folder');
+    const failed = await runCycle(config, { clock: () => at(40) });
+    expect(failed.snapshots[b!.id]!.error).toBeDefined();
+    expect(failed.snapshots[a!.id]!.kind).toBe('delta');
+    rmSync(outbox);
+    renameSync(`${outbox}.aside`, outbox);
+    const next = await runCycle(config, { clock: () => at(41) });
+    expect(next.snapshots[b!.id]!.kind).toBe('full');
+    expect(next.snapshots[a!.id]!.kind).toBe('delta');
   });
 });
 

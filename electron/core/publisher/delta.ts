@@ -119,6 +119,15 @@ export class DeltaState {
     return new Set(rows.map(([p, sha]) => `${p}\u0000${sha}`));
   }
 
+  /** Forget what the scope last published (it did not reach its outboxes): its next snapshot is a full one. */
+  forget(scope: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM scope_base WHERE scope = ?').run(scope);
+      this.clearSlot(scope, 0);
+      this.clearSlot(scope, 1);
+    })();
+  }
+
   /** The staged slot becomes the scope's base (one transaction); the other slot is emptied. */
   commit(scope: string, base: ScopeBase): void {
     this.db.transaction(() => {

@@ -291,6 +291,8 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
             resources: Object.values(manifest.counts).reduce((a, b) => a + b, 0),
           };
         } catch (error) {
+          // A snapshot that did not reach every outbox is no base for the next delta.
+          deltas?.forget(t.key);
           report.snapshots[t.key] = { error: presentError(error).message };
         }
       }
