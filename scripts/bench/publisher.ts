@@ -22,7 +22,7 @@ export interface PublisherBench {
 }
 
 /** An incremental export holding `fraction` of the export's resources, each changed (newer meta.lastUpdated). */
-async function changedExport(exportDir: string, outDir: string, fraction: number, at: string): Promise<number> {
+export async function changedExport(exportDir: string, outDir: string, fraction: number, at: string): Promise<number> {
   const manifest = JSON.parse(readFileSync(path.join(exportDir, 'manifest.json'), 'utf8')) as { output: Array<{ type: string; url: string }> };
   mkdirSync(outDir, { recursive: true });
   const output: Array<{ type: string; url: string; count: number }> = [];

@@ -43,16 +43,20 @@ describe('the pointer', () => {
     expect(() => signed(pointer({ full: { sequence: 12, file: '../etc/passwd', bytes: 1, sha256: sha('a') } }))).toThrow(/plain file name/);
   });
 
-  it('leads to the delta when it starts from the copy in use, else to the full snapshot, else to nothing', () => {
-    const withDelta = pointer({ sequence: 13, delta: { sequence: 13, base: 12, file: 'GH-4W-0000000013.delta.lantern', bytes: 300, sha256: sha('b') } });
-    expect(verifyPointer(signed(withDelta), anchors, now)).toEqual(withDelta);
-    expect(chooseDownload(withDelta, 12)).toMatchObject({ kind: 'delta', sequence: 13, file: 'GH-4W-0000000013.delta.lantern' });
-    // Another base (a workstation that missed a link, or none yet): the full one.
-    expect(chooseDownload(withDelta, 11)).toMatchObject({ kind: 'full', sequence: 12 });
-    expect(chooseDownload(withDelta, null)).toMatchObject({ kind: 'full', sequence: 12 });
-    expect(chooseDownload(withDelta, 13)).toBeNull();
+  it('leads along the chain of deltas from the copy in use, else to the full snapshot, else to nothing', () => {
+    const delta = (sequence: number) => ({ sequence, base: sequence - 1, file: `GH-4W-${String(sequence).padStart(10, '0')}.delta.lantern`, bytes: 300, sha256: sha(sequence === 13 ? 'c' : 'd') });
+    const withDeltas = pointer({ sequence: 14, deltas: [delta(13), delta(14)] });
+    expect(verifyPointer(signed(withDeltas), anchors, now)).toEqual(withDeltas);
+    expect(chooseDownload(withDeltas, 12)).toMatchObject({ kind: 'delta', sequence: 13, file: 'GH-4W-0000000013.delta.lantern' });
+    // One link behind: the next delta, not the full snapshot again.
+    expect(chooseDownload(withDeltas, 13)).toMatchObject({ kind: 'delta', sequence: 14, base: 13 });
+    // Older than the chain (it missed the full one), or none yet: the full one.
+    expect(chooseDownload(withDeltas, 11)).toMatchObject({ kind: 'full', sequence: 12 });
+    expect(chooseDownload(withDeltas, null)).toMatchObject({ kind: 'full', sequence: 12 });
+    expect(chooseDownload(withDeltas, 14)).toBeNull();
     expect(chooseDownload(pointer(), 12)).toBeNull();
-    // A delta that does not lead to the pointer's sequence is not a pointer Lantern writes.
-    expect(() => verifyPointer(signed({ ...withDelta, sequence: 14 }), anchors, now)).toThrow(/Pointer refused \(MALFORMED\)/);
+    // Deltas that do not lead to the pointer's sequence, or skip a link, are not a pointer Lantern writes.
+    expect(() => verifyPointer(signed({ ...withDeltas, sequence: 15 }), anchors, now)).toThrow(/Pointer refused \(MALFORMED\)/);
+    expect(() => verifyPointer(signed(pointer({ sequence: 14, deltas: [delta(14)] })), anchors, now)).toThrow(/one chain/);
   });
 });

@@ -28,7 +28,8 @@ import { checkAdmission, readSnapshotHead, unwrapContentKey, verifySnapshotHead 
 import { DamagedBatchError, mapperId, type ContentModel, type ContentReport, type MappedBatch, type SnapshotMeta } from '../store/content';
 import { repeatedIdsText } from '../store/id-keys';
 import { startMappedRead, type MappedRead } from '../store/parallel';
-import { NEW_DATABASE_CIPHER, createSnapshotDatabase, fsyncFile, removeSecurely, sealSnapshotDatabase, type DatabaseCipher } from '../store/database';
+import { NEW_DATABASE_CIPHER, createSnapshotDatabase, fsyncFile, removeSecurely, sealSnapshotDatabase, type DatabaseCipher, type Db } from '../store/database';
+import { applyDelta, baseRecorder, createBaseTables, openDeltaBase } from './apply-delta';
 
 /** Named points of an ingest, in order (tests stop a process at each one). */
 export const INGEST_STAGES = ['locked', 'verified', 'writing', 'written', 'checked', 'switched', 'done'] as const;
@@ -64,6 +65,8 @@ export interface IngestResult {
   mappedOn: 'publisher' | 'worker' | 'database thread';
   /** The drop from the snapshot replaced, when one was taken on purpose (acceptDrop). */
   acceptedDrop: Drop | null;
+  /** 'delta': the snapshot was a delta, applied to the one in use. */
+  kind: 'full' | 'delta';
 }
 
 /** Another ingest holds the home: try again later (not a refusal of the snapshot). */
@@ -122,7 +125,9 @@ function removeStrays(dir: string, state: HomeState): void {
 
 /** Every NDJSON line must be accounted for: stored, or reported malformed. */
 export function checkCounts(manifest: Manifest, report: ContentReport): void {
-  const typeOfFile = new Map(manifest.entries.flatMap((e) => (e.kind === 'ndjson' ? [[e.path, e.type] as const] : [])));
+  // A delta's counts, files and protocols are those of the snapshot it gives.
+  const files = manifest.delta ? manifest.delta.files : manifest.entries.flatMap((e) => (e.kind === 'ndjson' ? [e] : []));
+  const typeOfFile = new Map(files.map((e) => [e.path, e.type] as const));
   const malformed: Record<string, number> = {};
   for (const p of report.malformed) {
     const type = typeOfFile.get(p.file) ?? p.file;
@@ -134,7 +139,7 @@ export function checkCounts(manifest: Manifest, report: ContentReport): void {
     const got = (report.counts[type] ?? 0) + (malformed[type] ?? 0);
     if (got !== expected) refuse('COUNTS_MISMATCH', `${type}: manifest ${expected}, stored ${report.counts[type] ?? 0} + malformed ${malformed[type] ?? 0}`);
   }
-  const protocols = manifest.entries.filter((e) => e.kind === 'protocol').length;
+  const protocols = manifest.delta ? manifest.delta.protocols.length : manifest.entries.filter((e) => e.kind === 'protocol').length;
   if (report.protocols !== protocols) refuse('COUNTS_MISMATCH', `protocols: manifest ${protocols}, stored ${report.protocols}`);
 }
 
@@ -165,6 +170,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
   let dbFile: string | null = null;
   let reading: MappedRead | null = null;
   let heldBack: HeldBack | null = null;
+  let base: Db | null = null;
   try {
     await stage('locked');
     const state = readState(dir);
@@ -194,11 +200,14 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
         refuse('SUSPECT_DROP', describeDrop(drop));
       }
       const dbKey = unsealDatabaseKey(dir, protector);
+      // A delta is applied to the snapshot in use, and only to the one it names.
+      const { delta } = manifest;
+      if (delta) base = openDeltaBase(dir, state.current, delta, dbKey, model.mapper);
       await stage('verified');
       // Parse and map on the worker thread when the model can (it boots while the database
-      // is prepared); store on this thread either way.
+      // is prepared); store on this thread either way. A delta is small: this thread.
       reading =
-        model.mapper && options.threads !== 1
+        !delta && model.mapper && options.threads !== 1
           ? startMappedRead({ file, payloadOffset: head.payloadOffset, manifest, contentKey, mapper: model.mapper.name, share: options.shareMapping !== false })
           : null;
 
@@ -231,6 +240,10 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
           }
         };
         const writerMapped = writer.mapped?.bind(writer);
+        // What a delta is applied to later: records of this mapper (or lines, without one).
+        const baseMapper = writerMapped ? model.mapper : undefined;
+        createBaseTables(db, baseMapper);
+        const recorder = baseRecorder(db, baseMapper);
         const mapped =
           writerMapped &&
           ((batch: MappedBatch) => {
@@ -245,9 +258,18 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
         const threaded =
           reading && mapped
             ? await reading.consume({
-                batch: mapped,
-                line: (type, json, source) => writer.resource(type, json, source),
-                protocol: (doc) => writer.protocol(doc),
+                batch: (batch) => {
+                  mapped(batch);
+                  recorder.records(batch.file, batch.packed);
+                },
+                line: (type, json, source) => {
+                  writer.resource(type, json, source);
+                  recorder.line(type, source.file, json, source.line);
+                },
+                protocol: (doc) => {
+                  writer.protocol(doc);
+                  recorder.protocol(doc.path, doc.bytes);
+                },
                 progress,
                 seenIds: (seen) => writer.seenIds?.(seen),
               })
@@ -256,15 +278,31 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
         const mapper = model.mapper && mapperId(model.mapper);
         if (mapped && manifest.entries.some((e) => e.kind === 'mapped' && e.mapper === mapper)) mappedOn = 'publisher';
         else if (threaded === 'done') mappedOn = 'worker';
-        if (threaded !== 'done') {
+        if (delta && base) {
+          await applyDelta({ file, payloadOffset: head.payloadOffset, manifest: { ...manifest, delta }, contentKey, base, writer, mapped, recorder, mapper: baseMapper });
+        } else if (threaded !== 'done') {
           await readPayload(file, head.payloadOffset, manifest, contentKey, {
-            line: (entry, json, line) => writer.resource(entry.type, json, { file: entry.path, line }),
-            ...(mapped && mapper ? { mapper, records: (entry, packed) => mapped({ type: entry.type, file: entry.path, packed }) } : {}),
-            protocol: (entry, bytes) =>
-              writer.protocol({ path: entry.path, title: entry.title, category: entry.category, kind: entry.format, bytes }),
+            line: (entry, json, line) => {
+              writer.resource(entry.type, json, { file: entry.path, line });
+              recorder.line(entry.type, entry.path, json, line);
+            },
+            ...(mapped && mapper
+              ? {
+                  mapper,
+                  records: (entry, packed) => {
+                    mapped({ type: entry.type, file: entry.path, packed });
+                    recorder.records(entry.path, packed);
+                  },
+                }
+              : {}),
+            protocol: (entry, bytes) => {
+              writer.protocol({ path: entry.path, title: entry.title, category: entry.category, kind: entry.format, bytes });
+              recorder.protocol(entry.path, bytes);
+            },
             progress,
           });
         }
+        recorder.flush();
         report = writer.finish();
         if (report.duplicates && Object.keys(report.duplicates).length) refuse('DUPLICATE_ID', repeatedIdsText(report.duplicates));
         db.exec('COMMIT');
@@ -308,7 +346,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
       await stage('switched');
       for (const old of kept.slice(config.keepSnapshots - 1)) removeSecurely(path.join(dir, old.db));
       await stage('done');
-      return { record, report, manifest, mappedOn, acceptedDrop: drop };
+      return { record, report, manifest, mappedOn, acceptedDrop: drop, kind: delta ? 'delta' : 'full' };
     } catch (error) {
       if (dbFile) removeSecurely(dbFile);
       if (error instanceof SnapshotRefusal) {
@@ -331,6 +369,7 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
     }
   } finally {
     reading?.cancel();
+    base?.close();
     release();
   }
 }

@@ -220,7 +220,7 @@ export function scanProtocols(dir: string): Source[] {
 }
 
 /** Splits a byte stream into fixed-size plaintext chunks and encrypts each (last one flagged). */
-class ChunkEncryptor extends Transform {
+export class ChunkEncryptor extends Transform {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private index = 0;
@@ -277,7 +277,7 @@ export function loadSigner(certPem: string, keyPem: string, passphrase?: string)
   return { chain, key };
 }
 
-function loadRecipient(pem: string): X509Certificate {
+export function loadRecipient(pem: string): X509Certificate {
   const cert = certificatesFromPem(pem)[0];
   if (!cert) throw new PublishError('A --recipient file holds no PEM certificate.');
   if (cert.publicKey.asymmetricKeyType !== 'rsa') throw new PublishError(`Recipient "${subjectName(cert)}" does not have an RSA key (RSA-OAEP is required).`);
@@ -290,7 +290,7 @@ function loadRecipient(pem: string): X509Certificate {
 const NEWLINE = Buffer.from('\n');
 
 /** Bytes through gzip, as they come. */
-async function* gzipped(content: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+export async function* gzipped(content: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const gzip = createGzip({ level: 6 });
   const fed = pipeline(Readable.from(content), gzip);
   fed.catch(() => {}); // a failure destroys gzip, which the loop below reports
@@ -584,7 +584,6 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
 
     const counts: Record<string, number> = {};
     for (const e of entries) if (e.kind === 'ndjson') counts[e.type] = (counts[e.type] ?? 0) + e.lines;
-    const chainPem = signer.chain.map(certificatePem);
     const manifest: Manifest = {
       format: FORMAT_NAME,
       version,
@@ -595,16 +594,8 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
       publishedAt: clock().toISOString(),
       expiresAt: expiresAt.toISOString(),
       source: { transactionTime: exp.transactionTime, request: exp.request },
-      publisher: { chain: chainPem },
-      recipients: recipients.map((cert) => ({
-        certificate: fingerprint(cert),
-        subject: subjectName(cert),
-        algorithm: 'RSA-OAEP-SHA256' as const,
-        wrappedKey: publicEncrypt(
-          { key: cert.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
-          contentKey,
-        ).toString('base64'),
-      })),
+      publisher: { chain: signer.chain.map(certificatePem) },
+      recipients: wrapContentKey(recipients, contentKey),
       payload: {
         encryption: 'AES-256-GCM',
         compression: 'gzip',
@@ -616,25 +607,43 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
       entries,
       counts,
     };
-    const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 1) + '\n', 'utf8');
-    const signature = sign('sha256', manifestBytes, signer.key);
-    const chainBytes = Buffer.from(chainPem.join(''), 'utf8');
-    const out = createWriteStream(tmpOut, { mode: 0o644 });
-    out.write(headerLine(version, manifestBytes.length, signature.length, chainBytes.length));
-    out.write(manifestBytes);
-    out.write(signature);
-    out.write(chainBytes);
-    await pipeline(createReadStream(tmpPayload, { highWaterMark: 1024 * 1024 }), out);
-    const fh = await open(tmpOut, 'r+');
-    await fh.sync();
-    await fh.close();
-    await rename(tmpOut, options.out);
+    await writeSnapshotFile(options.out, manifest, signer.key, tmpPayload, tmpOut);
     return manifest;
   } finally {
     contentKey.fill(0);
     await rm(tmpPayload, { force: true });
     await rm(tmpOut, { force: true });
   }
+}
+
+/** The content key wrapped for each recipient certificate (RSA-OAEP, SHA-256). */
+export function wrapContentKey(recipients: X509Certificate[], contentKey: Buffer): Manifest['recipients'] {
+  return recipients.map((cert) => ({
+    certificate: fingerprint(cert),
+    subject: subjectName(cert),
+    algorithm: 'RSA-OAEP-SHA256' as const,
+    wrappedKey: publicEncrypt({ key: cert.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, contentKey).toString('base64'),
+  }));
+}
+
+/**
+ * Header, signed manifest, chain, then the encrypted payload from `tmpPayload`, into `tmpOut`,
+ * fsynced and renamed to `out` (a watcher never sees half a file).
+ */
+export async function writeSnapshotFile(out: string, manifest: Manifest, key: KeyObject, tmpPayload: string, tmpOut: string): Promise<void> {
+  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 1) + '\n', 'utf8');
+  const signature = sign('sha256', manifestBytes, key);
+  const chainBytes = Buffer.from(manifest.publisher.chain.join(''), 'utf8');
+  const file = createWriteStream(tmpOut, { mode: 0o644 });
+  file.write(headerLine(manifest.version, manifestBytes.length, signature.length, chainBytes.length));
+  file.write(manifestBytes);
+  file.write(signature);
+  file.write(chainBytes);
+  await pipeline(createReadStream(tmpPayload, { highWaterMark: 1024 * 1024 }), file);
+  const fh = await open(tmpOut, 'r+');
+  await fh.sync();
+  await fh.close();
+  await rename(tmpOut, out);
 }
 
 /** "90m", "36h", "7d", "2w" or ISO 8601 "P7D", "PT12H" -> milliseconds. */

@@ -8,9 +8,10 @@ import { fsyncFile } from '../store/database';
 import { pullIntoState } from './pull/state';
 import { SIGNING_ALGS } from './pull/smart';
 import { PublishError, loadSigner, parseDuration, publishSnapshot } from './publish';
-import { describeFile, pointerTo } from './pointer-file';
+import { pointerForOutbox } from './pointer-file';
 import { signPointer } from '../snapshot/pointer';
 import { partitionExport } from './scope';
+import { DeltaState, publishScope, type ScopePublished } from './delta';
 
 /**
  * `lantern publisher run`: the publisher as a service. Every cycle: pull what changed from the
@@ -57,6 +58,14 @@ export const ServiceConfig = z
     protocols: z.string().min(1).optional(),
     expires: Duration.default('7d'),
     keep: z.int().min(1).max(100).default(5),
+    /** Delta snapshots between full ones (docs/PUBLISHER.md); absent: full snapshots only. */
+    delta: z
+      .object({
+        fullEvery: z.int().min(1).max(10_000).default(12),
+        fullAfter: Duration.default('1d'),
+      })
+      .strict()
+      .optional(),
     units: z
       .array(Recipients.extend({ id: z.string().min(1).max(200), name: z.string().min(1), locations: z.array(z.string().min(1)).optional() }).strict())
       .min(1),
@@ -140,7 +149,7 @@ export interface CycleReport {
   patients: number;
   unplaced: number;
   /** Per unit (and 'house'): what was published or the error, in words without PHI. */
-  snapshots: Record<string, { file?: string; patients?: number; resources?: number; error?: string }>;
+  snapshots: Record<string, { file?: string; kind?: 'full' | 'delta'; base?: number; patients?: number; resources?: number; error?: string }>;
   error?: string;
 }
 
@@ -169,11 +178,14 @@ function takeSequence(c: ServiceConfig, now: Date): number {
 /** The signed pointer beside a scope's snapshots in each outbox (docs/SNAPSHOT-FORMAT.md): what an HTTPS source polls. */
 export const pointerName = (prefix: string) => `${prefix}pointer.json`;
 
+/** A delta's file name: the full one's, so that both sort by sequence, with .delta before the extension. */
+const DELTA_SUFFIX = '.delta.lantern';
+
 /**
- * Copy a snapshot into an outbox (write, fsync, rename: a watcher sees it whole), then point the
- * outbox's pointer at it (once it is in place), and keep the last `keep` of its kind.
+ * Copy a snapshot into an outbox (write, fsync, rename: a watcher sees it whole) and keep the
+ * last `keep` full ones of its scope, and the deltas after the oldest of those.
  */
-function place(file: string, outbox: string, prefix: string, keep: number, pointer: Buffer): void {
+function place(file: string, outbox: string, prefix: string, keep: number): void {
   mkdirSync(outbox, { recursive: true });
   const name = path.basename(file);
   const tmp = path.join(outbox, `.${name}.tmp`);
@@ -181,9 +193,10 @@ function place(file: string, outbox: string, prefix: string, keep: number, point
   fsyncFile(tmp);
   renameSync(tmp, path.join(outbox, name));
   fsyncDir(outbox);
-  writeFileAtomic(path.join(outbox, pointerName(prefix)), pointer, 0o644);
   const mine = readdirSync(outbox).filter((f) => f.startsWith(prefix) && f.endsWith('.lantern')).sort();
-  for (const old of mine.slice(0, Math.max(0, mine.length - keep))) rmSync(path.join(outbox, old), { force: true });
+  const full = mine.filter((f) => !f.endsWith(DELTA_SUFFIX));
+  const oldest = full[Math.max(0, full.length - keep)] ?? '';
+  for (const old of mine) if (old < oldest) rmSync(path.join(outbox, old), { force: true });
 }
 
 const safe = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
@@ -191,6 +204,7 @@ const safe = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
 /** One cycle; never throws for a unit's failure (it is in the report), throws for none else. */
 export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; http?: { sleep?: (ms: number) => Promise<void> }; fullRefresh?: boolean } = {}): Promise<CycleReport> {
   const clock = options.clock ?? (() => new Date());
+  const fullRefresh = options.fullRefresh === true;
   const started = clock();
   const t0 = Date.now();
   const report: CycleReport = { startedAt: started.toISOString(), finishedAt: '', ok: false, sequence: null, asOf: null, durationsMs: {}, patients: 0, unplaced: 0, snapshots: {} };
@@ -234,6 +248,7 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
     const signer = loadSigner(certPem, keyPem, keyPassphrase);
     const built = path.join(c.stateDir, 'built');
     mkdirSync(built, { recursive: true });
+    const deltas = c.delta ? DeltaState.open(path.join(c.stateDir, 'delta')) : null;
     const targets = [
       ...c.units.map((u) => ({ key: u.id, units: [{ id: u.id, name: u.name }], dir: scope.units.get(u.id)!.dir, recipients: u.recipients, outbox: u.outbox, prefix: `${safe(c.facility.id)}-${safe(u.id)}-` })),
       { key: 'house', units: [], dir: exportDir, recipients: c.house.recipients, outbox: c.house.outbox, prefix: `${safe(c.facility.id)}-house-` },
@@ -244,8 +259,8 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
     const publishNext = async (): Promise<void> => {
       for (let t = queue.shift(); t; t = queue.shift()) {
         try {
-          const file = path.join(built, `${t.prefix}${String(sequence).padStart(10, '0')}.lantern`);
-          const manifest = await publishSnapshot({
+          const name = `${t.prefix}${String(sequence).padStart(10, '0')}`;
+          const options = {
             fhirDir: t.dir,
             protocolsDir: c.protocols,
             certPem,
@@ -256,21 +271,48 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
             units: t.units,
             sequence,
             expiresAfterMs: parseDuration(c.expires)!,
-            out: file,
             mapper: chartModel.mapper,
             clock,
-          });
+          };
+          const published: Pick<ScopePublished, 'file' | 'manifest'> = deltas
+            ? await publishScope({
+                ...options,
+                scope: t.key,
+                state: deltas,
+                policy: { fullEvery: c.delta!.fullEvery, fullAfterMs: parseDuration(c.delta!.fullAfter)! },
+                fullOut: path.join(built, `${name}.lantern`),
+                deltaOut: path.join(built, `${name}${DELTA_SUFFIX}`),
+                forceFull: fullRefresh,
+              })
+            : { file: path.join(built, `${name}.lantern`), manifest: await publishSnapshot({ ...options, out: path.join(built, `${name}.lantern`) }) };
+          const { file, manifest } = published;
           report.asOf ??= manifest.createdAt;
-          const pointer = signPointer(pointerTo(manifest, await describeFile(file, sequence), clock()), signer);
-          for (const outbox of t.outbox) place(file, outbox, t.prefix, c.keep, pointer);
+          for (const outbox of t.outbox) {
+            place(file, outbox, t.prefix, c.keep);
+            // Once the snapshot is in place and the old ones pruned: the pointer names only files that are there.
+            const pointer = await pointerForOutbox(outbox, t.prefix, manifest, clock());
+            writeFileAtomic(path.join(outbox, pointerName(t.prefix)), signPointer(pointer, signer), 0o644);
+          }
           rmSync(file, { force: true });
-          report.snapshots[t.key] = { file: path.basename(file), patients: manifest.counts['Patient'] ?? 0, resources: Object.values(manifest.counts).reduce((a, b) => a + b, 0) };
+          report.snapshots[t.key] = {
+            file: path.basename(file),
+            kind: manifest.delta ? 'delta' : 'full',
+            ...(manifest.delta ? { base: manifest.delta.base.sequence } : {}),
+            patients: manifest.counts['Patient'] ?? 0,
+            resources: Object.values(manifest.counts).reduce((a, b) => a + b, 0),
+          };
         } catch (error) {
+          // A snapshot that did not reach every outbox is no base for the next delta.
+          deltas?.forget(t.key);
           report.snapshots[t.key] = { error: presentError(error).message };
         }
       }
     };
-    await Promise.all([publishNext(), publishNext()]);
+    try {
+      await Promise.all([publishNext(), publishNext()]);
+    } finally {
+      deltas?.close();
+    }
     report.durationsMs['publish'] = Date.now() - t2;
     report.ok = Object.values(report.snapshots).every((s) => !s.error);
     if (!report.ok) report.error = `${Object.values(report.snapshots).filter((s) => s.error).length} snapshot(s) failed: see snapshots`;

@@ -8,7 +8,13 @@ export const FORMAT_NAME = 'lantern-snapshot';
  * snapshot without mapped entries is written as 1, which older readers take.
  */
 export const FORMAT_VERSION = 2;
-export const READABLE_VERSIONS: readonly number[] = [1, 2];
+/**
+ * 3: a delta snapshot (manifest.delta): the snapshot of its sequence given as the base
+ * snapshot's lines plus what changed. A version 1 or 2 reader refuses it as UNSUPPORTED_VERSION
+ * and keeps taking full snapshots, which stay version 2.
+ */
+export const DELTA_VERSION = 3;
+export const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const Size = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -74,9 +80,32 @@ export const Recipient = z.object({
 });
 export type Recipient = z.infer<typeof Recipient>;
 
+/**
+ * How a delta's NDJSON file is made, in runs of its non-blank lines: [0, line, count, baseFile,
+ * baseLine] copies `count` lines of the base snapshot (its file `baseFiles[baseFile]`, from
+ * `baseLine`) to `line` onwards; [1, line, count] takes the next `count` lines the delta's
+ * payload carries for this file. Runs never overlap and go up.
+ */
+const Count = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+export const DeltaRun = z.union([z.tuple([z.literal(0), Count, Count, Size, Count]), z.tuple([z.literal(1), Count, Count])]);
+export type DeltaRun = z.infer<typeof DeltaRun>;
+
+/** What a delta stands for: the base it applies to, and the full snapshot's files and protocols it gives. */
+export const Delta = z.object({
+  /** The snapshot this delta applies to: its sequence and the SHA-256 of its signed manifest bytes. */
+  base: z.object({ sequence: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), manifestSha256: Sha256Hex }),
+  /** The base snapshot's NDJSON paths the runs name by index. */
+  baseFiles: z.array(RelPath).max(100_000),
+  /** The full snapshot's NDJSON files, in its order, each with its non-blank line count and its runs. */
+  files: z.array(z.object({ path: RelPath, type: ResourceType, lines: Size, runs: z.array(DeltaRun).max(10_000_000) })).max(100_000),
+  /** The full snapshot's protocols, in its order; `base: true` is the base snapshot's document of that path and hash. */
+  protocols: z.array(ProtocolEntry.omit({ compressedBytes: true }).extend({ base: z.boolean() })).max(100_000),
+});
+export type Delta = z.infer<typeof Delta>;
+
 export const Manifest = z.object({
   format: z.literal(FORMAT_NAME),
-  version: z.union([z.literal(1), z.literal(2)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   facility: Ref,
   units: z.array(Ref).max(1000),
   sequence: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
@@ -97,9 +126,12 @@ export const Manifest = z.object({
     plainBytes: Size,
   }),
   entries: z.array(Entry).max(100_000),
-  /** FHIR resource type -> lines (resources) in the payload. */
+  /** FHIR resource type -> lines (resources) in the payload; in a delta, in the snapshot it gives. */
   counts: z.record(ResourceType, Size),
+  /** Version 3 only: what the delta applies to and gives. */
+  delta: Delta.optional(),
 }).superRefine((m, ctx) => {
+  if ((m.version === DELTA_VERSION) !== (m.delta !== undefined)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['delta'], message: m.delta ? `a delta in a version ${m.version} manifest` : 'a version 3 manifest without its delta' });
   if (m.version >= 2) {
     const missing = m.entries.findIndex((e) => e.compressedBytes === undefined);
     if (missing >= 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['entries', missing], message: 'no compressedBytes' });

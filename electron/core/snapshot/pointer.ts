@@ -42,8 +42,12 @@ export const Pointer = z
     issuedAt: IsoDateTime,
     expiresAt: IsoDateTime,
     full: PointedFile,
-    /** A delta from `base` to `sequence`: taken by a workstation whose copy in use is `base`. */
-    delta: PointedFile.extend({ base: Sequence }).strict().optional(),
+    /**
+     * The deltas published since `full`, oldest first, each from `base` (the one before) to its
+     * `sequence`, the last one to `sequence`: a workstation on any link of the chain catches up
+     * delta by delta instead of downloading the full snapshot again.
+     */
+    deltas: z.array(PointedFile.extend({ base: Sequence }).strict()).max(1000).optional(),
   })
   .strict();
 export type Pointer = z.infer<typeof Pointer>;
@@ -123,7 +127,11 @@ export function verifyPointer(bytes: Buffer, anchors: X509Certificate[], now: Da
     return refusePointer('MALFORMED', `${issue?.path.join('.') || 'the pointer'}: ${issue?.message ?? 'invalid'}`);
   }
   const pointer = parsed.data;
-  if (pointer.delta && pointer.delta.sequence !== pointer.sequence) refusePointer('MALFORMED', 'its delta does not lead to its sequence');
+  const deltas = pointer.deltas ?? [];
+  if (deltas.length > 0 && deltas.at(-1)!.sequence !== pointer.sequence) refusePointer('MALFORMED', 'its last delta does not lead to its sequence');
+  if (deltas.some((d, i) => d.base !== (i === 0 ? pointer.full.sequence : deltas[i - 1]!.sequence) || d.sequence <= d.base)) {
+    refusePointer('MALFORMED', 'its deltas do not form one chain from its full snapshot');
+  }
   if (pointer.full.sequence > pointer.sequence) refusePointer('MALFORMED', 'its full snapshot is newer than its sequence');
   if (Date.parse(pointer.expiresAt) <= now.getTime()) refusePointer('EXPIRED', `it expired ${pointer.expiresAt}; the publisher has not written a newer one`);
   const ahead = Date.parse(pointer.issuedAt) - now.getTime();
@@ -133,10 +141,12 @@ export function verifyPointer(bytes: Buffer, anchors: X509Certificate[], now: Da
 
 /**
  * What a workstation whose copy in use has sequence `current` (null: none) fetches: the delta
- * when it starts from exactly that copy, else the full snapshot; null when neither is newer.
+ * that starts from exactly that copy (the next link of the chain), else the full snapshot when it
+ * is newer; null when neither is.
  */
 export function chooseDownload(pointer: Pointer, current: number | null): (PointedFile & { kind: 'full' | 'delta' }) | null {
-  if (pointer.delta && current !== null && pointer.delta.base === current && pointer.delta.sequence > current) return { ...pointer.delta, kind: 'delta' };
+  const next = current === null ? undefined : pointer.deltas?.find((d) => d.base === current);
+  if (next) return { ...next, kind: 'delta' };
   if (current !== null && pointer.full.sequence <= current) return null;
   return { ...pointer.full, kind: 'full' };
 }

@@ -28,6 +28,7 @@ export const REFUSALS = {
   FUTURE_AS_OF: { exit: 29, text: "the snapshot's data-as-of time is in the future (check the publisher's and this workstation's clocks)" },
   SEQUENCE_JUMP: { exit: 30, text: 'the snapshot sequence number jumps too far ahead of the last one ingested' },
   DUPLICATE_ID: { exit: 31, text: 'the snapshot holds two resources of one type with the same id' },
+  DELTA_BASE: { exit: 32, text: 'the delta snapshot applies to another snapshot than the one in use (a missing link or a different base); the next full snapshot is taken instead' },
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

@@ -452,7 +452,7 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
       resources: Object.values(report.counts).reduce((a, b) => a + b, 0),
       by: 'inbox',
     });
-    log(`ingested ${entry.name}: ${manifest.facility.id} sequence ${manifest.sequence}, data as of ${manifest.createdAt}`);
+    log(`ingested ${entry.name}: ${manifest.facility.id} sequence ${manifest.sequence}${manifest.delta ? ` (a delta on ${manifest.delta.base.sequence})` : ''}, data as of ${manifest.createdAt}`);
     fileAway(entry, file, PROCESSED_DIR, null);
     options.onIngested?.(file, result);
   };

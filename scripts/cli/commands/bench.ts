@@ -2,7 +2,7 @@ import { CliError, EXIT, defineCommand, intOption } from '../command';
 
 export default defineCommand({
   name: 'bench',
-  usage: 'lantern bench [--beds N] [--patients N] [--scale] [--no-print] [--publisher] [--json]',
+  usage: 'lantern bench [--beds N] [--patients N] [--scale] [--no-print] [--publisher] [--delta] [--json]',
   summary: 'Measure publish, ingest, query and print speed on a generated hospital.',
   details: [
     '--beds N     occupied beds of the generated hospital (default 1000), 40 beds per unit',
@@ -13,6 +13,8 @@ export default defineCommand({
     '--no-print   skip printing a unit MAR to PDF in Chromium',
     '--publisher  the publisher service\'s cycle instead: merge, scope per unit, publish every',
     '             unit and house-wide; full, then with 1% of the resources changed',
+    '--delta      full against delta snapshots: bytes of each at 1% of the resources changed,',
+    '             and a house-wide workstation\'s ingest of each',
     '--json       one JSON object (with --scale: an array, one per size)',
     'Progress goes to stderr; the numbers to stdout. See docs/BENCHMARKS.md.',
   ].join('\n'),
@@ -23,6 +25,7 @@ export default defineCommand({
     scale: { type: 'boolean' },
     'no-print': { type: 'boolean' },
     publisher: { type: 'boolean' },
+    delta: { type: 'boolean' },
     json: { type: 'boolean' },
   },
   run: async ({ values }, io) => {
@@ -36,6 +39,12 @@ export default defineCommand({
       const { runPublisherBench, formatPublisherBench } = await import('../../bench/publisher');
       const report = await runPublisherBench({ beds: sizes[0]!, log: (line) => io.err(`bench: ${line}`) });
       io.out(values['json'] ? JSON.stringify(report, null, 2) : formatPublisherBench(report));
+      return 0;
+    }
+    if (values['delta']) {
+      const { runDeltaBench, formatDeltaBench } = await import('../../bench/delta');
+      const report = await runDeltaBench({ beds: sizes[0]!, log: (line) => io.err(`bench: ${line}`) });
+      io.out(values['json'] ? JSON.stringify(report, null, 2) : formatDeltaBench(report));
       return 0;
     }
     // Loaded here, not with the CLI: the bench brings the build tools and a browser driver,

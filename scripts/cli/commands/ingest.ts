@@ -112,6 +112,7 @@ export default defineCommand({
     }
     io.out(`Ingested ${path.basename(file)}: facility ${manifest.facility.id}, sequence ${manifest.sequence}, data as of ${manifest.createdAt}.`);
     if (acceptedDrop) io.out(`  Taken on purpose (--accept-drop): ${describeDrop(acceptedDrop)}.`);
+    if (manifest.delta) io.out(`  A delta, applied to sequence ${manifest.delta.base.sequence} (the snapshot that was in use).`);
     io.out(`  ${resources} resources stored, ${report.malformed.length} malformed line(s), ${report.unresolved.length} unresolved, ${report.protocols} protocol(s). Now in use.`);
     if (report.truncated) {
       const n = report.truncated.values;

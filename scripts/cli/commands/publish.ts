@@ -5,6 +5,7 @@ import { HOME_LIMITS } from '../../../electron/core/home/layout';
 import type { Manifest } from '../../../electron/core/snapshot/manifest';
 import { loadSigner, parseDuration, publishSnapshot } from '../../../electron/core/publisher/publish';
 import { describeFile, pointerTo, writePointer } from '../../../electron/core/publisher/pointer-file';
+import { DeltaState, publishScope } from '../../../electron/core/publisher/delta';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
 import { mb, parseRef, readText } from './snapshot-common';
 
@@ -29,7 +30,7 @@ export function publishWarnings(manifest: Manifest, now: Date): string[] {
 
 export default defineCommand({
   name: 'publish',
-  usage: 'lantern publish --fhir DIR [--protocols DIR] --cert FILE --key FILE --recipient FILE [--recipient FILE ...] --facility ID [--unit ID ...] --sequence N [--expires DURATION] [--format 1|2] [--dedupe newest] --out FILE [--pointer FILE]',
+  usage: 'lantern publish --fhir DIR [--protocols DIR] --cert FILE --key FILE --recipient FILE [--recipient FILE ...] --facility ID [--unit ID ...] --sequence N [--expires DURATION] [--format 1|2] [--dedupe newest] [--delta-state DIR [--full-every N]] --out FILE [--pointer FILE]',
   summary: 'Turn a FHIR export and protocol documents into one signed, encrypted snapshot file.',
   details: [
     '--fhir DIR         FHIR R4 Bulk Data export: NDJSON files + manifest.json (or NDJSON only, with --as-of)',
@@ -50,6 +51,10 @@ export default defineCommand({
     '--dedupe newest    when the export uses one id for more than one resource of a type, keep the',
     '                   copy with the newest meta.lastUpdated (the later line when they tie or any',
     '                   has none) and drop the others; without it such an export is refused',
+    '--delta-state DIR  publish a delta (format 3) against the last snapshot published with this',
+    '                   folder for the same scope, or a full one when none, when --full-every is',
+    '                   reached or when the delta would not pay; the folder keeps hashes, no content',
+    '--full-every N     with --delta-state: a full snapshot at least every N (default 12)',
     '--out FILE         written atomically (a temporary file, then renamed)',
     '--pointer FILE     also write the signed pointer naming this snapshot (for workstations that',
     '                   poll a web server; docs/SNAPSHOT-FORMAT.md): in the same folder as --out',
@@ -70,6 +75,8 @@ export default defineCommand({
     expires: { type: 'string' },
     format: { type: 'string' },
     dedupe: { type: 'string' },
+    'delta-state': { type: 'string' },
+    'full-every': { type: 'string' },
     out: { type: 'string' },
     pointer: { type: 'string' },
   },
@@ -93,7 +100,12 @@ export default defineCommand({
     const certPem = readText(stringOption(values, 'cert')!, 'the certificate');
     const keyPem = readText(stringOption(values, 'key')!, 'the key');
     const keyPassphrase = passFile ? readFileSync(passFile, 'utf8').replace(/\r?\n$/, '') : undefined;
-    const manifest = await publishSnapshot({
+    const deltaDir = stringOption(values, 'delta-state');
+    if (deltaDir && dedupe) throw new CliError('--dedupe and --delta-state do not go together: settle the repeated ids in the export.', EXIT.USAGE);
+    // A pointer with deltas names the chain in an outbox: the publisher service writes those.
+    if (deltaDir && pointerOut) throw new CliError('--pointer and --delta-state do not go together: lantern publisher run writes pointers that name deltas.', EXIT.USAGE);
+    if (deltaDir && format === '1') throw new CliError('--delta-state needs format 2: a delta is for workstations that read format 3.', EXIT.USAGE);
+    const options = {
         fhirDir: path.resolve(stringOption(values, 'fhir')!),
         protocolsDir: stringOption(values, 'protocols') ? path.resolve(stringOption(values, 'protocols')!) : undefined,
         certPem,
@@ -107,12 +119,23 @@ export default defineCommand({
         expiresAfterMs,
         out,
         mapper: format === '2' ? chartModel.mapper : undefined,
-        dedupe: dedupe === 'newest' ? 'newest' : 'refuse',
-        onDropped: (d) => (dropped = d),
-        onProgress: (done, total) => io.err(`publish: ${total ? Math.floor((done / total) * 100) : 100}%`),
-      });
+        dedupe: dedupe === 'newest' ? ('newest' as const) : ('refuse' as const),
+        onDropped: (d: Record<string, number>) => (dropped = d),
+        onProgress: (done: number, total: number) => io.err(`publish: ${total ? Math.floor((done / total) * 100) : 100}%`),
+      };
+    let manifest: Manifest;
+    if (deltaDir) {
+      const state = DeltaState.open(path.resolve(deltaDir));
+      try {
+        const scope = JSON.stringify([options.facility.id, ...options.units.map((u) => u.id)]);
+        const fullEvery = intOption(values, 'full-every', 12, 1, 10_000);
+        ({ manifest } = await publishScope({ ...options, scope, state, policy: { fullEvery, fullAfterMs: Number.MAX_SAFE_INTEGER }, fullOut: out, deltaOut: out }));
+      } finally {
+        state.close();
+      }
+    } else manifest = await publishSnapshot(options);
     const resources = Object.values(manifest.counts).reduce((a, b) => a + b, 0);
-    const protocols = manifest.entries.filter((e) => e.kind === 'protocol').length;
+    const protocols = manifest.delta ? manifest.delta.protocols.length : manifest.entries.filter((e) => e.kind === 'protocol').length;
     io.out(`Published ${out}`);
     if (pointerOut) {
       writePointer(pointerOut, pointerTo(manifest, await describeFile(out, manifest.sequence), new Date()), loadSigner(certPem, keyPem, keyPassphrase));
@@ -122,6 +145,7 @@ export default defineCommand({
     io.out(`  data as of ${manifest.createdAt}, expires ${manifest.expiresAt}`);
     io.out(`  ${resources} resources in ${Object.keys(manifest.counts).length} types, ${protocols} protocol document(s), ${manifest.recipients.length} recipient(s)`);
     io.out(`  ${mb(manifest.payload.plainBytes)} of data, ${mb(manifest.payload.ciphertextBytes)} encrypted, format ${manifest.version}`);
+    if (manifest.delta) io.out(`  a delta against sequence ${manifest.delta.base.sequence}: ${manifest.entries.reduce((n, e) => n + (e.kind === 'ndjson' ? e.lines : 0), 0)} resource(s) carried, the rest kept from it`);
     for (const warning of publishWarnings(manifest, new Date())) io.err(`Warning: ${warning}`);
     const drops = Object.entries(dropped);
     if (drops.length) {
