@@ -224,7 +224,7 @@ describe('delta snapshots through the publisher service', () => {
     expect(cycles.map((c) => c.snapshots['house']!.kind)).toEqual(['full', 'delta', 'delta']);
     const outbox = path.join(work, 'out', 'house');
     const pointer = verifyPointer(readFileSync(path.join(outbox, 'GH-house-pointer.json')), certificatesFromPem(pki.ca.certPem), at(43));
-    const [full, first, second] = cycles.map((c) => c.sequence!);
+    const [full, first, second] = cycles.map((c) => c.sequence!) as [number, number, number];
     expect(pointer.sequence).toBe(second);
     expect(pointer.full).toMatchObject({ sequence: full, file: cycles[0]!.snapshots['house']!.file, bytes: statSync(path.join(outbox, cycles[0]!.snapshots['house']!.file!)).size });
     expect(pointer.deltas?.map((d) => [d.base, d.sequence, d.file])).toEqual([
