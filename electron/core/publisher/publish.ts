@@ -9,7 +9,7 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, readFileSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
@@ -20,27 +20,19 @@ import { DEFAULT_CHUNK_SIZE, encryptChunk, headerLine } from '../snapshot/format
 import {
   FORMAT_NAME,
   FORMAT_VERSION,
-  ResourceType,
   type Entry,
   type Manifest,
   type MappedEntry,
   type NdjsonEntry,
   type ProtocolEntry,
 } from '../snapshot/manifest';
-import { LanternError } from '../../shared/errors';
 import { NdjsonLines } from '../snapshot/lines';
 import { mapperId, type ContentMapper } from '../store/content';
 import { IdKeys, idKey, repeatedIdsText } from '../store/id-keys';
-import { protocolKind, protocolTitle } from './protocols';
-import { OUTSIDE, type Outside, realInside, resolveInside } from '../files/inside';
+import { PublishError } from './errors';
+import { scanExport, scanProtocols, type Source } from './export-folder';
 
-/** A publishing problem: the one line the IT admin sees (no PHI). */
-export class PublishError extends LanternError {
-  override name = 'PublishError';
-  constructor(message: string) {
-    super('BAD_REQUEST', message, { code: 'PUBLISH', audience: 'it' });
-  }
-}
+export { PublishError } from './errors';
 
 export interface PublishOptions {
   fhirDir: string;
@@ -78,145 +70,6 @@ export interface PublishOptions {
   onDropped?: (dropped: Record<string, number>) => void;
   /** Tests only (no command sets it): publish repeated ids as they are, to test that workstations refuse them. */
   keepRepeatedIds?: boolean;
-}
-
-interface Source {
-  file: string;
-  entry: Omit<NdjsonEntry, 'bytes' | 'lines' | 'sha256'> | Omit<ProtocolEntry, 'bytes' | 'sha256'>;
-  size: number;
-}
-
-const NDJSON_TYPE = /([A-Z][A-Za-z0-9]{0,63})/;
-
-/** A manifest's url as the IT admin can recognise it, whatever it holds. */
-const shown = (url: string): string => JSON.stringify(url.length > 200 ? `${url.slice(0, 200)}…` : url);
-
-/**
- * The export-folder reference a Bulk Data manifest's `output[].url` names: an absolute URL
- * (the server's) names its file by its last segment, downloaded into the folder; anything else
- * is a path relative to the folder. Every segment is decoded on its own, so an encoded "/" or
- * "\\" is a refusal, not a separator. A file: URL or a drive letter is an absolute path.
- */
-function exportReference(url: string): { ok: true; reference: string } | { ok: false; why: Outside } {
-  const bare = url.split(/[?#]/)[0]!;
-  if (/^[A-Za-z]:/.test(bare) || /^file:/i.test(bare)) return { ok: false, why: 'absolute' };
-  let raw = bare;
-  if (/^[A-Za-z][A-Za-z0-9+.-]+:/.test(bare) && URL.canParse(bare)) {
-    if (bare.includes('\\')) return { ok: false, why: 'separator' }; // URL parsers read it as "/"
-    raw = new URL(bare).pathname.split('/').pop() ?? '';
-    if (raw === '') return { ok: false, why: 'empty' };
-  }
-  const segments: string[] = [];
-  for (const segment of raw.split('/')) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(segment);
-    } catch {
-      return { ok: false, why: 'encoding' };
-    }
-    if (decoded.includes('/') || decoded.includes('\\') || decoded.includes('\0')) return { ok: false, why: 'separator' };
-    segments.push(decoded);
-  }
-  return { ok: true, reference: segments.join('/') };
-}
-
-/** The NDJSON files of a Bulk Data export: from its manifest.json, else every *.ndjson file. */
-export function scanExport(dir: string): { sources: Source[]; transactionTime: string | null; request: string | null } {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new PublishError(`The FHIR export folder ${dir} does not exist.`);
-  const sources: Source[] = [];
-  const outside = (what: string, why: Outside) =>
-    new PublishError(`${what} ${OUTSIDE[why]}: the publisher reads only files inside the export folder ${dir}. Nothing was written.`);
-  /** `what` names the file for the admin: the manifest entry, or the file's name. */
-  const add = (reference: string, type: string, what: string) => {
-    const inside = resolveInside(dir, reference, { real: true });
-    if (!inside.ok && inside.why === 'missing') throw new PublishError(`${what} names a file that is not in ${dir} (or a symbolic link to nothing).`);
-    if (!inside.ok) throw outside(what, inside.why);
-    if (!statSync(inside.path).isFile()) throw new PublishError(`${what} is not a file.`);
-    if (!ResourceType.safeParse(type).success) throw new PublishError(`"${type.slice(0, 64)}" is not a FHIR resource type (${what}).`);
-    const rel = reference.split('/').filter((s) => s !== '' && s !== '.').join('/');
-    // The real path is what gets read, so a link swapped in after this check is not followed.
-    sources.push({ file: inside.path, size: statSync(inside.path).size, entry: { kind: 'ndjson', path: rel, type } });
-  };
-  const manifest = resolveInside(dir, 'manifest.json', { real: true });
-  if (!manifest.ok && manifest.why !== 'missing') throw outside('The export\'s manifest.json', manifest.why);
-  if (!manifest.ok && lstatSync(path.join(dir, 'manifest.json'), { throwIfNoEntry: false })) {
-    throw new PublishError(`The export's manifest.json in ${dir} is a symbolic link to nothing.`);
-  }
-  if (manifest.ok) {
-    const manifestFile = path.join(dir, 'manifest.json');
-    let json: { transactionTime?: unknown; request?: unknown; output?: Array<{ type?: unknown; url?: unknown }> };
-    try {
-      json = JSON.parse(readFileSync(manifest.path, 'utf8'));
-    } catch {
-      throw new PublishError(`${manifestFile} is not valid JSON.`);
-    }
-    if (!Array.isArray(json.output)) throw new PublishError(`${manifestFile} has no "output" list: is it a Bulk Data completion manifest?`);
-    json.output.forEach((out, i) => {
-      if (typeof out?.type !== 'string' || typeof out.url !== 'string') throw new PublishError(`${manifestFile} has an output entry without type or url.`);
-      const what = `The export manifest's output entry ${i + 1} (${out.type.slice(0, 64)}, url ${shown(out.url)})`;
-      const ref = exportReference(out.url);
-      if (!ref.ok) throw outside(what, ref.why);
-      add(ref.reference, out.type, what);
-    });
-    const tt = typeof json.transactionTime === 'string' ? new Date(json.transactionTime) : null;
-    return {
-      sources,
-      transactionTime: tt && !Number.isNaN(tt.getTime()) ? tt.toISOString() : null,
-      request: typeof json.request === 'string' ? json.request.slice(0, 2000) : null,
-    };
-  }
-  for (const name of readdirSync(dir).sort()) {
-    if (!name.toLowerCase().endsWith('.ndjson') || name.startsWith('.')) continue;
-    const type = NDJSON_TYPE.exec(name.slice(0, -'.ndjson'.length))?.[1];
-    if (!type) throw new PublishError(`Cannot tell the resource type of ${name}: name NDJSON files after their type, e.g. Patient.ndjson.`);
-    add(name, type, name);
-  }
-  if (sources.length === 0) throw new PublishError(`${dir} holds no manifest.json and no .ndjson files.`);
-  return { sources, transactionTime: null, request: null };
-}
-
-const isFolder = (file: string): boolean => {
-  try {
-    return statSync(file).isDirectory();
-  } catch {
-    return false; // a link to nothing or a loop of links: it is no folder to walk
-  }
-};
-
-/** Protocol documents (PDF, Markdown, HTML, text) under a folder; subfolder = category. */
-export function scanProtocols(dir: string): Source[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new PublishError(`The protocols folder ${dir} does not exist.`);
-  const sources: Source[] = [];
-  /** `rel`: the path under dir as listed; `seen`: the real folders it is in, so a link back into one ends. */
-  const walk = (rel: string, seen: string[]) => {
-    const folder = rel ? path.join(dir, rel) : dir;
-    for (const name of readdirSync(folder).sort()) {
-      if (name.startsWith('.')) continue;
-      const relFile = rel ? `${rel}/${name}` : name;
-      const file = path.join(folder, name);
-      const kind = protocolKind(name);
-      if (!kind && !isFolder(file)) continue; // not a document: never read
-      const inside = realInside(dir, file);
-      if (!inside.ok) {
-        if (inside.why === 'missing') throw new PublishError(`protocols/${relFile} is a symbolic link to nothing. Remove it or point it at a file inside ${dir}.`);
-        throw new PublishError(`protocols/${relFile} ${OUTSIDE[inside.why]}: the publisher reads only files inside the protocols folder ${dir}. Nothing was written.`);
-      }
-      const stat = statSync(inside.path);
-      if (stat.isDirectory()) {
-        if (seen.includes(inside.path)) throw new PublishError(`protocols/${relFile} is a symbolic link to a folder it is in, so the folder never ends. Remove the link.`);
-        walk(relFile, [...seen, inside.path]);
-        continue;
-      }
-      if (!kind || !stat.isFile()) continue;
-      if (stat.size > 256 * 1024 * 1024) throw new PublishError(`${name} is larger than 256 MB; protocols must be smaller.`);
-      const parts = relFile.split('/');
-      const category = parts.length > 1 ? parts[0]! : 'General';
-      const title = protocolTitle(name, kind, readFileSync(inside.path));
-      sources.push({ file: inside.path, size: stat.size, entry: { kind: 'protocol', path: relFile, title, category, format: kind } });
-    }
-  };
-  walk('', [realpathSync(dir)]);
-  return sources;
 }
 
 /** Splits a byte stream into fixed-size plaintext chunks and encrypts each (last one flagged). */

@@ -8,7 +8,8 @@ import { placePatient, resolveEncounterPlace } from '../chart/facts/placement';
 import type { EncounterInfo } from '../../shared/contract';
 import { ndjsonLines } from '../files/folders';
 import { writeFileAtomic } from '../home/layout';
-import { PublishError, scanExport } from './publish';
+import { PublishError } from './errors';
+import { scanExport } from './export-folder';
 
 /**
  * Minimum necessary: each unit's snapshot holds only the patients whose current encounter is
