@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ndjsonLines } from '../../electron/core/files/folders';
+import { chartModel } from '../../electron/core/chart';
 import { generateHospital } from '../../electron/core/demo';
 import { PublisherState } from '../../electron/core/publisher/pull/state';
 import { runCycle, type CycleReport, type ServiceConfig } from '../../electron/core/publisher/service';
@@ -75,8 +76,8 @@ export async function runPublisherBench(o: { beds: number; log: (line: string) =
     const state = PublisherState.open(path.join(work, 'state'));
     const cycle = async (from: string, full: boolean) => {
       const t0 = performance.now();
-      await state.apply(from, { full, now: new Date() });
-      state.writeExport(merged);
+      await state.apply(from, { full, now: new Date(), mapper: chartModel.mapper });
+      state.writeExport(merged, chartModel.mapper);
       const mergeSeconds = (performance.now() - t0) / 1000;
       const report = await runCycle(config);
       if (!report.ok) throw new Error(`the publisher cycle failed: ${report.error ?? 'see its report'}`);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ResourceType, type NdjsonEntry, type ProtocolEntry } from '../snapshot/manifest';
 import { OUTSIDE, type Outside, realInside, resolveInside } from '../files/inside';
 import { PublishError } from './errors';
+import { MAPPED_KEY, type MappedFiles } from './mapped-files';
 import { protocolKind, protocolTitle } from './protocols';
 
 /**
@@ -16,6 +17,8 @@ export interface Source {
   file: string;
   entry: Omit<NdjsonEntry, 'bytes' | 'lines' | 'sha256'> | Omit<ProtocolEntry, 'bytes' | 'sha256'>;
   size: number;
+  /** The mapped records beside an NDJSON file (publisher/mapped-files.ts): their file and mapper. */
+  mapped?: { file: string; mapper: string };
 }
 
 const NDJSON_TYPE = /([A-Z][A-Za-z0-9]{0,63})/;
@@ -52,6 +55,20 @@ function exportReference(url: string): { ok: true; reference: string } | { ok: f
   return { ok: true, reference: segments.join('/') };
 }
 
+/**
+ * The mapped records the manifest names for the NDJSON file at `url`, when they are a file inside
+ * the folder made from an NDJSON file of this size; else none (the lines are mapped afresh).
+ */
+function mappedBeside(dir: string, named: unknown, url: string, size: number): Source['mapped'] | undefined {
+  const m = named as Partial<MappedFiles> | undefined;
+  if (typeof m?.mapper !== 'string' || !Array.isArray(m.files)) return undefined;
+  const f = m.files.find((x) => x?.url === url);
+  if (typeof f?.file !== 'string' || f.bytes !== size) return undefined;
+  const inside = resolveInside(dir, f.file, { real: true });
+  if (!inside.ok || !statSync(inside.path).isFile()) return undefined;
+  return { file: inside.path, mapper: m.mapper };
+}
+
 /** The NDJSON files of a Bulk Data export: from its manifest.json, else every *.ndjson file. */
 export function scanExport(dir: string): { sources: Source[]; transactionTime: string | null; request: string | null } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new PublishError(`The FHIR export folder ${dir} does not exist.`);
@@ -76,7 +93,7 @@ export function scanExport(dir: string): { sources: Source[]; transactionTime: s
   }
   if (manifest.ok) {
     const manifestFile = path.join(dir, 'manifest.json');
-    let json: { transactionTime?: unknown; request?: unknown; output?: Array<{ type?: unknown; url?: unknown }> };
+    let json: { transactionTime?: unknown; request?: unknown; output?: Array<{ type?: unknown; url?: unknown }>; [MAPPED_KEY]?: unknown };
     try {
       json = JSON.parse(readFileSync(manifest.path, 'utf8'));
     } catch {
@@ -89,6 +106,8 @@ export function scanExport(dir: string): { sources: Source[]; transactionTime: s
       const ref = exportReference(out.url);
       if (!ref.ok) throw outside(what, ref.why);
       add(ref.reference, out.type, what);
+      const mapped = mappedBeside(dir, json[MAPPED_KEY], out.url, sources.at(-1)!.size);
+      if (mapped) sources.at(-1)!.mapped = mapped;
     });
     const tt = typeof json.transactionTime === 'string' ? new Date(json.transactionTime) : null;
     return {

@@ -278,6 +278,40 @@ async function* mappedRecords(
 }
 
 /**
+ * The mapped entry of an NDJSON file whose records lie beside it (publisher/mapped-files.ts):
+ * that file as it is, hashed and its records counted (-1 when it does not end with a whole
+ * record), their ids given to `ids` a block of whole records at a time.
+ */
+async function* mappedFile(
+  file: string,
+  entry: { path: string },
+  mapper: ContentMapper,
+  done: (entry: MappedEntry) => void,
+  ids: ((packed: string) => void) | null,
+): AsyncGenerator<Buffer> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let records = 0;
+  let carry: Buffer | null = null;
+  let last = 1;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+    for (let i = chunk.indexOf(1); i >= 0; i = chunk.indexOf(1, i + 1)) records++;
+    last = chunk[chunk.length - 1]!;
+    if (ids) {
+      const end = chunk.lastIndexOf(1) + 1;
+      const whole = end === 0 ? null : carry ? Buffer.concat([carry, chunk.subarray(0, end)]) : chunk.subarray(0, end);
+      if (whole) ids(whole.toString('utf8'));
+      const rest = chunk.subarray(end);
+      carry = end === 0 && carry ? Buffer.concat([carry, rest]) : rest.length ? Buffer.from(rest) : null;
+    }
+    yield chunk;
+  }
+  done({ kind: 'mapped', path: entry.path, mapper: mapperId(mapper), bytes, records: last === 1 ? records : -1, sha256: hash.digest('hex') });
+}
+
+/**
  * Write one snapshot: stream each input through its own gzip member and chunked AES-256-GCM
  * into a temporary file beside `out`, then write header + signed manifest + payload and
  * rename into place (so a watcher never sees half a file). Memory stays bounded.
@@ -317,11 +351,16 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
   // Repeated ids: each (type, id) goes through a hash set as the files are read, from the
   // mapper's records or, when nothing maps them, from the lines; the ids whose hash was seen
   // before are then looked up in the export (repeatsOf) before anything is called a repeat.
-  const watch = options.keepRepeatedIds ? null : new IdKeys();
+  let watch = options.keepRepeatedIds ? null : new IdKeys();
   const note = (type: string, id: string | null) => {
     if (watch && id !== null) watch.note(type, id);
   };
   const mapperIds = options.mapper?.id ? options.mapper.id.bind(options.mapper) : null;
+  // Records that lie beside the lines, made by this very mapper, are taken as they are; the
+  // lines are mapped afresh when they do not match the lines after all (see below).
+  const ownMapper = options.mapper ? mapperId(options.mapper) : null;
+  let besideOk = true;
+  const takenBeside = new Set<string>();
   /**
    * One source file's bytes, hashed and (NDJSON) counted in lines: as they are, or with the
    * lines in `drop` left blank (so every other line keeps its number).
@@ -387,8 +426,17 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
       const type = entry.kind === 'ndjson' ? entry.type : '';
       const noteIds = !drops && watch !== null && entry.kind === 'ndjson';
       if (entry.kind === 'ndjson' && options.mapper) {
-        const recordIds = noteIds && mapperIds ? (record: unknown) => note(type, mapperIds(record)) : null;
-        yield* member((done) => mappedRecords(source.file, entry, options.mapper!, tooLong(entry.path), advance, done, drop, recordIds));
+        const mapper = options.mapper;
+        const beside = besideOk && !drop && source.mapped?.mapper === ownMapper && (!noteIds || !!mapper.ids) ? source.mapped.file : null;
+        if (beside) {
+          takenBeside.add(entry.path);
+          const packedIds = noteIds ? (packed: string) => mapper.ids!(packed, (text, start, end) => watch?.note(type, text, start, end)) : null;
+          yield* member((done) => mappedFile(beside, entry, mapper, done, packedIds));
+          advance(source.size);
+        } else {
+          const recordIds = noteIds && mapperIds ? (record: unknown) => note(type, mapperIds(record)) : null;
+          yield* member((done) => mappedRecords(source.file, entry, mapper, tooLong(entry.path), advance, done, drop, recordIds));
+        }
       }
       const lineIds = noteIds && !(options.mapper && mapperIds) ? (json: string) => note(type, resourceOf(type, json)?.id ?? null) : null;
       yield* member((done) => sourceContent(source, done, drop, lineIds));
@@ -416,6 +464,15 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
   };
   try {
     let ciphertext = await writePayload(null);
+    if (takenBeside.size) {
+      const lines = new Map(entries.flatMap((e) => (e.kind === 'ndjson' ? [[e.path, e.lines] as const] : [])));
+      if (entries.some((e) => e.kind === 'mapped' && takenBeside.has(e.path) && e.records !== lines.get(e.path))) {
+        // Records beside the lines that are not one per line: not theirs. All of it again, mapped from the lines.
+        besideOk = false;
+        watch = options.keepRepeatedIds ? null : new IdKeys();
+        ciphertext = await writePayload(null);
+      }
+    }
     const suspects = watch?.repeated() ?? new Set<number>();
     const repeats = suspects.size ? await repeatsOf(exp.sources, suspects) : new Map<string, Occurrence[][]>();
     if (repeats.size) {
