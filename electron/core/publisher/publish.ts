@@ -279,8 +279,9 @@ async function* mappedRecords(
 
 /**
  * The mapped entry of an NDJSON file whose records lie beside it (publisher/mapped-files.ts):
- * that file as it is, hashed and its records counted (-1 when it does not end with a whole
- * record), their ids given to `ids` a block of whole records at a time.
+ * that file as it is, hashed, its records counted, their ids given to `ids` a block of whole
+ * records at a time. The count is -1 when the records do not name lines in order or the file
+ * does not end with a whole record: they are not the lines' own.
  */
 async function* mappedFile(
   file: string,
@@ -292,23 +293,32 @@ async function* mappedFile(
   const hash = createHash('sha256');
   let bytes = 0;
   let records = 0;
+  let lastLine = 0;
+  let inOrder = true;
   let carry: Buffer | null = null;
-  let last = 1;
   for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     bytes += chunk.length;
-    for (let i = chunk.indexOf(1); i >= 0; i = chunk.indexOf(1, i + 1)) records++;
-    last = chunk[chunk.length - 1]!;
-    if (ids) {
-      const end = chunk.lastIndexOf(1) + 1;
-      const whole = end === 0 ? null : carry ? Buffer.concat([carry, chunk.subarray(0, end)]) : chunk.subarray(0, end);
-      if (whole) ids(whole.toString('utf8'));
-      const rest = chunk.subarray(end);
-      carry = end === 0 && carry ? Buffer.concat([carry, rest]) : rest.length ? Buffer.from(rest) : null;
+    const cut = chunk.lastIndexOf(1) + 1;
+    const whole = cut === 0 ? null : carry ? Buffer.concat([carry, chunk.subarray(0, cut)]) : chunk.subarray(0, cut);
+    const rest = chunk.subarray(cut);
+    carry = cut === 0 && carry ? Buffer.concat([carry, rest]) : rest.length ? Buffer.from(rest) : null;
+    if (whole) {
+      for (let at = 0; at < whole.length; ) {
+        const end = whole.indexOf(1, at);
+        const a = whole.indexOf(0, at);
+        const b = a < 0 ? -1 : whole.indexOf(0, a + 1);
+        const line = b < 0 || b > end ? NaN : Number(whole.toString('latin1', a + 1, b));
+        if (!(line > lastLine)) inOrder = false;
+        lastLine = line;
+        records++;
+        at = end + 1;
+      }
+      ids?.(whole.toString('utf8'));
     }
     yield chunk;
   }
-  done({ kind: 'mapped', path: entry.path, mapper: mapperId(mapper), bytes, records: last === 1 ? records : -1, sha256: hash.digest('hex') });
+  done({ kind: 'mapped', path: entry.path, mapper: mapperId(mapper), bytes, records: inOrder && !carry ? records : -1, sha256: hash.digest('hex') });
 }
 
 /**
