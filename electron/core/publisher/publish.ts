@@ -303,27 +303,45 @@ async function* mappedFile(
   let records = 0;
   let lastLine = 0;
   let inOrder = true;
+  /** Whole records buf[start, end): counted, their lines checked, their ids noted in pieces of about 32 KB (young-generation strings, not large ones the old generation must collect). */
+  const whole = (buf: Buffer, start: number, end: number) => {
+    let piece = start;
+    for (let at = start; at < end; ) {
+      const next = buf.indexOf(1, at) + 1;
+      const a = buf.indexOf(0, at);
+      const b = a < 0 ? -1 : buf.indexOf(0, a + 1);
+      const line = b < 0 || b >= next ? NaN : Number(buf.toString('latin1', a + 1, b));
+      if (!(line > lastLine)) inOrder = false;
+      lastLine = line;
+      records++;
+      at = next;
+      if (ids && (at - piece > 32_768 || at === end)) {
+        ids(buf.toString('utf8', piece, at));
+        piece = at;
+      }
+    }
+  };
   let carry: Buffer | null = null;
   for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     bytes += chunk.length;
-    const cut = chunk.lastIndexOf(1) + 1;
-    const whole = cut === 0 ? null : carry ? Buffer.concat([carry, chunk.subarray(0, cut)]) : chunk.subarray(0, cut);
-    const rest = chunk.subarray(cut);
-    carry = cut === 0 && carry ? Buffer.concat([carry, rest]) : rest.length ? Buffer.from(rest) : null;
-    if (whole) {
-      for (let at = 0; at < whole.length; ) {
-        const end = whole.indexOf(1, at);
-        const a = whole.indexOf(0, at);
-        const b = a < 0 ? -1 : whole.indexOf(0, a + 1);
-        const line = b < 0 || b > end ? NaN : Number(whole.toString('latin1', a + 1, b));
-        if (!(line > lastLine)) inOrder = false;
-        lastLine = line;
-        records++;
-        at = end + 1;
+    let from = 0;
+    if (carry) {
+      // The record begun in the chunk before: joined alone, not the whole chunk.
+      const first = chunk.indexOf(1) + 1;
+      if (first === 0) {
+        carry = Buffer.concat([carry, chunk]);
+        yield chunk;
+        continue;
       }
-      ids?.(whole.toString('utf8'));
+      const joined = Buffer.concat([carry, chunk.subarray(0, first)]);
+      whole(joined, 0, joined.length);
+      carry = null;
+      from = first;
     }
+    const cut = Math.max(from, chunk.lastIndexOf(1) + 1);
+    if (cut > from) whole(chunk, from, cut);
+    if (cut < chunk.length) carry = Buffer.from(chunk.subarray(cut));
     yield chunk;
   }
   done({ kind: 'mapped', path: entry.path, mapper: mapperId(mapper), bytes, records: inOrder && !carry ? records : -1, sha256: hash.digest('hex') });
