@@ -119,7 +119,7 @@ function ownerOfPacked(buf: Buffer, start: number, end: number): Owner {
 }
 
 /** A line no record can place, by its JSON: as it always was, so that a unit gets what the house-wide snapshot's workstations would. */
-function ownerOfJson(type: string, json: string): Owner {
+function ownerOfJson(type: string, json: string): Exclude<Owner, 'malformed'> {
   let r: unknown;
   try {
     r = JSON.parse(json);
@@ -191,8 +191,8 @@ async function partition(exportDir: string, units: readonly ScopeUnit[], outDir:
           packed = packRecords([rec]);
           owner = ownerOfRecord(rec);
         }
-        if (owner === 'malformed') owner = ownerOfJson(type, buf.toString('utf8', start, end));
-        const to = owner === 'all' ? all : owner === 'none' ? [] : [sinks.get(unitOfPatient.get(owner.patient) ?? '')].filter((x) => x !== undefined);
+        const placed = owner === 'malformed' ? ownerOfJson(type, buf.toString('utf8', start, end)) : owner;
+        const to = placed === 'all' ? all : placed === 'none' ? [] : [sinks.get(unitOfPatient.get(placed.patient) ?? '')].filter((x) => x !== undefined);
         for (const sink of to) {
           sink.lines.bytes(buf, start, end);
           sink.lines.text('\n');
