@@ -149,13 +149,42 @@ const NEWLINE = Buffer.from('\n');
  */
 const GZIP_LEVEL = 3;
 
-/** Bytes through gzip, as they come. */
+/**
+ * Bytes through gzip, as they come. Each block is asked for once gzip has taken in the one
+ * before, so a source may read every block into the same buffer (fileBlocks): a cycle reads
+ * 700 MB, and a new buffer for each megabyte kept the garbage collector busy.
+ */
 async function* gzipped(content: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const gzip = createGzip({ level: GZIP_LEVEL });
-  const fed = pipeline(Readable.from(content), gzip);
-  fed.catch(() => {}); // a failure destroys gzip, which the loop below reports
-  for await (const chunk of gzip as AsyncIterable<Buffer>) yield chunk;
-  await fed;
+  const out: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => out.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    gzip.once('end', resolve);
+    gzip.once('error', reject);
+  });
+  ended.catch(() => {}); // reported by the write or the wait below
+  try {
+    for await (const chunk of content) {
+      await new Promise<void>((resolve, reject) => gzip.write(chunk, (error) => (error ? reject(error) : resolve())));
+      while (out.length) yield out.shift()!;
+    }
+    gzip.end();
+    await ended;
+    while (out.length) yield out.shift()!;
+  } finally {
+    gzip.destroy();
+  }
+}
+
+/** A file's bytes in blocks of 1 MB, each read into the same buffer: a block is good until the next is asked for. */
+async function* fileBlocks(file: string): AsyncGenerator<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    for (let n; (n = (await fh.read(buf, 0, buf.length, null)).bytesRead) > 0; ) yield buf.subarray(0, n);
+  } finally {
+    await fh.close();
+  }
 }
 
 /** A resource's id as the export gives it (null: not a resource of `type` with an id; the workstation reports such lines). */
@@ -275,7 +304,7 @@ async function* mappedRecords(
     bytes += out.length;
     return out;
   };
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of fileBlocks(file)) {
     lines.push(chunk);
     read(chunk.length);
     if (batch.length) yield packed();
@@ -322,7 +351,7 @@ async function* mappedFile(
     }
   };
   let carry: Buffer | null = null;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of fileBlocks(file)) {
     hash.update(chunk);
     bytes += chunk.length;
     let from = 0;
@@ -434,7 +463,7 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
       out = [];
       return written(chunk);
     };
-    for await (const chunk of createReadStream(source.file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    for await (const chunk of fileBlocks(source.file)) {
       if (source.entry.kind === 'ndjson') lines.push(chunk);
       advance(chunk.length);
       yield drop ? rewritten() : written(chunk);
