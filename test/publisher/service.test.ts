@@ -52,7 +52,7 @@ function config(over: Partial<ServiceConfig> = {}): ServiceConfig {
 const unitPatients = (folder: string): string[] => {
   const dir = path.join(work, 'state', 'units', folder);
   return readdirSync(dir)
-    .filter((f) => f.startsWith('Patient.'))
+    .filter((f) => f.startsWith('Patient.') && f.endsWith('.ndjson'))
     .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id));
 };
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pullExport, type PullOptions } from '../../electron/core/publisher/pull/pull';
 import { PullError } from '../../electron/core/publisher/pull/http';
 import { generateClientKey, type SigningAlg } from '../../electron/core/publisher/pull/smart';
-import { scanExport } from '../../electron/core/publisher/publish';
+import { scanExport } from '../../electron/core/publisher/export-folder';
 import { startBulkServer, type BulkServer, type BulkServerOptions } from '../support/bulk-server';
 import { tempDir } from '../support/snapshots';
 

@@ -117,7 +117,7 @@ describe('delta snapshots through the publisher service', () => {
     const chain = new Map(scopes.map((s) => [s.key, newHome(s.workstation, s.units)]));
     const unitPatients = (folder: string) => {
       const dir = path.join(work, 'state', 'units', folder);
-      const file = readdirSync(dir).find((f) => f.startsWith('Patient.'))!;
+      const file = readdirSync(dir).find((f) => f.startsWith('Patient.') && f.endsWith('.ndjson'))!;
       return readResources<{ id: string }>(dir, file.replace(/\.ndjson$/, '')).map((p) => p.id);
     };
 

@@ -12,9 +12,10 @@ import { mapperId, type ContentMapper } from '../store/content';
 import { openLiveDatabase, type Db } from '../store/database';
 import { writeFileAtomic } from '../home/layout';
 import {
-  ChunkEncryptor, PublishError, gzipped, loadRecipient, loadSigner, publishSnapshot, scanExport, scanProtocols, wrapContentKey, writeSnapshotFile,
+  ChunkEncryptor, PublishError, gzipped, loadRecipient, loadSigner, publishSnapshot, wrapContentKey, writeSnapshotFile,
   type PublishOptions,
 } from './publish';
+import { scanExport, scanProtocols } from './export-folder';
 
 /**
  * Delta snapshots at the publisher (docs/SNAPSHOT-FORMAT.md, version 3). For each scope (a unit,

@@ -229,6 +229,7 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
         auth: s.clientId ? { credentials: { clientId: s.clientId, privateKeyPem: readFileSync(s.key!, 'utf8'), kid: s.kid!, alg: (s.alg ?? 'ES384') as 'ES384' | 'RS384' }, tokenUrl: s.tokenUrl } : undefined,
         clock,
         http: options.http,
+        mapper: chartModel.mapper,
       });
     }
     report.durationsMs['pull'] = Date.now() - t0;
