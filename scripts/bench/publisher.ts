@@ -49,32 +49,58 @@ export async function changedExport(exportDir: string, outDir: string, fraction:
   return n;
 }
 
-export async function runPublisherBench(o: { beds: number; log: (line: string) => void }): Promise<PublisherBench> {
+/** The generated hospital the publisher benches share: its export, throwaway PKI, the service's config and state. */
+export interface PublisherBenchHospital {
+  work: string;
+  exportDir: string;
+  /** The merged export the service publishes from (the state writes it). */
+  merged: string;
+  hospital: Awaited<ReturnType<typeof generateHospital>>;
+  pki: ReturnType<typeof makeThrowawayPki>;
+  config: ServiceConfig;
+  state: PublisherState;
+  close(): void;
+}
+
+export async function publisherBenchHospital(o: { beds: number; log: (line: string) => void; delta?: ServiceConfig['delta'] }): Promise<PublisherBenchHospital> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'lantern-bench-publisher-'));
+  const now = new Date();
+  const units = Math.max(1, Math.round(o.beds / BEDS_PER_UNIT));
+  o.log(`generating ${o.beds} beds in ${units} units`);
+  const exportDir = path.join(work, 'ehr-export');
+  const hospital = await generateHospital({ outDir: exportDir, beds: o.beds, units, now: new Date(now.getTime() - 60_000), seed: 'bench' });
+  const pki = makeThrowawayPki({ workstations: hospital.units.length + 1, now });
+  const pkiDir = path.join(work, 'pki');
+  writeThrowawayPki(pkiDir, pki);
+  const cert = (i: number) => path.join(pkiDir, `workstation-${i + 1}.pem`);
+  const merged = path.join(work, 'merged');
+  const config: ServiceConfig = {
+    source: { exportDir: merged },
+    stateDir: path.join(work, 'service'),
+    intervalMinutes: 1,
+    fullRefresh: '7d',
+    facility: { id: 'BENCH', name: 'Bench Hospital' },
+    publisher: { cert: path.join(pkiDir, 'publisher.pem'), key: path.join(pkiDir, 'publisher.key') },
+    expires: '7d',
+    keep: 2,
+    ...(o.delta ? { delta: o.delta } : {}),
+    units: hospital.units.map((u, i) => ({ id: u.id, name: u.name, recipients: [cert(i)], outbox: [path.join(work, 'out', `u${i}`)] })),
+    house: { recipients: [cert(hospital.units.length)], outbox: [path.join(work, 'out', 'house')] },
+  };
+  const state = PublisherState.open(path.join(work, 'state'));
+  return {
+    work, exportDir, merged, hospital, pki, config, state,
+    close: () => {
+      state.close();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function runPublisherBench(o: { beds: number; log: (line: string) => void }): Promise<PublisherBench> {
+  const { exportDir, merged, hospital, config, state, work, close } = await publisherBenchHospital(o);
   try {
     const now = new Date();
-    const units = Math.max(1, Math.round(o.beds / BEDS_PER_UNIT));
-    o.log(`generating ${o.beds} beds in ${units} units`);
-    const exportDir = path.join(work, 'ehr-export');
-    const hospital = await generateHospital({ outDir: exportDir, beds: o.beds, units, now: new Date(now.getTime() - 60_000), seed: 'bench' });
-    const pki = makeThrowawayPki({ workstations: hospital.units.length + 1, now });
-    const pkiDir = path.join(work, 'pki');
-    writeThrowawayPki(pkiDir, pki);
-    const cert = (i: number) => path.join(pkiDir, `workstation-${i + 1}.pem`);
-    const merged = path.join(work, 'merged');
-    const config: ServiceConfig = {
-      source: { exportDir: merged },
-      stateDir: path.join(work, 'service'),
-      intervalMinutes: 1,
-      fullRefresh: '7d',
-      facility: { id: 'BENCH', name: 'Bench Hospital' },
-      publisher: { cert: path.join(pkiDir, 'publisher.pem'), key: path.join(pkiDir, 'publisher.key') },
-      expires: '7d',
-      keep: 2,
-      units: hospital.units.map((u, i) => ({ id: u.id, name: u.name, recipients: [cert(i)], outbox: [path.join(work, 'out', `u${i}`)] })),
-      house: { recipients: [cert(hospital.units.length)], outbox: [path.join(work, 'out', 'house')] },
-    };
-    const state = PublisherState.open(path.join(work, 'state'));
     const cycle = async (from: string, full: boolean) => {
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
@@ -92,10 +118,9 @@ export async function runPublisherBench(o: { beds: number; log: (line: string) =
     const changedResources = await changedExport(exportDir, changes, 0.01, new Date(now.getTime() + 60_000).toISOString());
     o.log(`cycle with ${changedResources} resources changed`);
     const changed = await cycle(changes, false);
-    state.close();
     return { beds: o.beds, units: hospital.units.length, resources: hospital.resources, full, changed: { resources: changedResources, ...changed } };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    close();
   }
 }
 

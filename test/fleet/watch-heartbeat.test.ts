@@ -33,6 +33,6 @@ describe('lantern watch with a heartbeat in the policy', () => {
     writeFileSync(policy, JSON.stringify({ heartbeat: { url: 'http://example.org/beats' } }));
     const result = await runCli(['watch', '--home', work, '--inbox', work, '--policy', policy]);
     expect(result.code).toBe(1);
-    expect(result.err).toBe(`lantern watch: The Lantern policy file ${policy} is not valid (heartbeat.url: must be an https:// URL).`);
+    expect(result.err).toBe(`lantern watch: The Lantern policy file ${policy} is not valid: heartbeat.url must be an https:// URL.`);
   });
 });

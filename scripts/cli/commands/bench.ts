@@ -2,7 +2,7 @@ import { CliError, EXIT, defineCommand, intOption } from '../command';
 
 export default defineCommand({
   name: 'bench',
-  usage: 'lantern bench [--beds N] [--patients N] [--scale] [--no-print] [--publisher] [--delta] [--json]',
+  usage: 'lantern bench [--beds N] [--patients N] [--scale] [--no-print] [--publisher] [--delta] [--freshness] [--json]',
   summary: 'Measure publish, ingest, query and print speed on a generated hospital.',
   details: [
     '--beds N     occupied beds of the generated hospital (default 1000), 40 beds per unit',
@@ -15,6 +15,10 @@ export default defineCommand({
     '             unit and house-wide; full, then with 1% of the resources changed',
     '--delta      full against delta snapshots: bytes of each at 1% of the resources changed,',
     '             and a house-wide workstation\'s ingest of each',
+    '--freshness  from a change in the EHR export to it being in use on a unit\'s workstation:',
+    '             the publisher\'s cycle, then the HTTPS source (pointer, download, ingest), with',
+    '             a delta and with a full snapshot, the bytes an hour at a one-minute cycle; and',
+    '             the same through an inbox',
     '--json       one JSON object (with --scale: an array, one per size)',
     'Progress goes to stderr; the numbers to stdout. See docs/BENCHMARKS.md.',
   ].join('\n'),
@@ -26,6 +30,7 @@ export default defineCommand({
     'no-print': { type: 'boolean' },
     publisher: { type: 'boolean' },
     delta: { type: 'boolean' },
+    freshness: { type: 'boolean' },
     json: { type: 'boolean' },
   },
   run: async ({ values }, io) => {
@@ -39,6 +44,12 @@ export default defineCommand({
       const { runPublisherBench, formatPublisherBench } = await import('../../bench/publisher');
       const report = await runPublisherBench({ beds: sizes[0]!, log: (line) => io.err(`bench: ${line}`) });
       io.out(values['json'] ? JSON.stringify(report, null, 2) : formatPublisherBench(report));
+      return 0;
+    }
+    if (values['freshness']) {
+      const { runFreshnessBench, formatFreshnessBench } = await import('../../bench/freshness');
+      const report = await runFreshnessBench({ beds: sizes[0]!, log: (line) => io.err(`bench: ${line}`) });
+      io.out(values['json'] ? JSON.stringify(report, null, 2) : formatFreshnessBench(report));
       return 0;
     }
     if (values['delta']) {

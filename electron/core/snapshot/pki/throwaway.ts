@@ -28,6 +28,8 @@ export interface IssueOptions {
   notBefore: Date;
   notAfter: Date;
   organization?: string;
+  /** IP addresses the certificate names (subjectAltName), for a TLS server. */
+  ipAddresses?: string[];
   /** An existing key (PEM); absent makes a new RSA key. */
   keyPem?: string;
   bits?: number;
@@ -80,6 +82,7 @@ export function issueCertificate(options: IssueOptions): KeyAndCert {
     { name: 'keyUsage', critical: true, ...Object.fromEntries(options.usage.map((u) => [u, true])) },
     { name: 'subjectKeyIdentifier' },
     ...(options.purposes ? [purposesExtension(options.purposes)] : []),
+    ...(options.ipAddresses ? [{ name: 'subjectAltName', altNames: options.ipAddresses.map((ip) => ({ type: 7, ip })) }] : []),
   ]);
   cert.sign(issuerKey, forge.md.sha256.create());
   return { name: options.commonName, certPem: forge.pki.certificateToPem(cert), keyPem };
