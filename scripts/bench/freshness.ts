@@ -86,11 +86,12 @@ export async function runFreshnessBench(o: { beds: number; log: (line: string) =
     const prefix = `${config.facility.id}-${unit.id}-`.replace(/[^A-Za-z0-9_-]/g, '_');
     const source = createHttpsSource({ homeDir: homes.https, url: `${server.url}/${pointerName(prefix)}`, model: chartModel, caBundle: tlsCa.certPem });
     try {
-      const cycle = async (from: string, full: boolean): Promise<{ report: CycleReport; seconds: number }> => {
+      // `from` merged into the EHR's copy (a full export replaces it), then published (fullSnapshots: no deltas).
+      const cycle = async (from: string, o: { fullExport: boolean; fullSnapshots: boolean }): Promise<{ report: CycleReport; seconds: number }> => {
         const t0 = performance.now();
-        await state.apply(from, { full, now: new Date(), mapper: chartModel.mapper });
+        await state.apply(from, { full: o.fullExport, now: new Date(), mapper: chartModel.mapper });
         state.writeExport(bench.merged, chartModel.mapper);
-        const report = await runCycle(config, { fullRefresh: full });
+        const report = await runCycle(config, { fullRefresh: o.fullSnapshots });
         if (!report.ok) throw new Error(`the publisher cycle failed: ${report.error ?? 'see its report'}`);
         return { report, seconds: (performance.now() - t0) / 1000 };
       };
@@ -98,7 +99,7 @@ export async function runFreshnessBench(o: { beds: number; log: (line: string) =
       const newest = (report: CycleReport) => path.join(outbox, report.snapshots[unit.id]!.file!);
 
       o.log('first full cycle, and each workstation takes its first copy');
-      const first = await cycle(bench.exportDir, true);
+      const first = await cycle(bench.exportDir, { fullExport: true, fullSnapshots: true });
       await source.check();
       await ingestSnapshot(homes.inbox, newest(first.report), { model: chartModel });
       const t304 = performance.now();
@@ -111,7 +112,7 @@ export async function runFreshnessBench(o: { beds: number; log: (line: string) =
         changedResources = await changedExport(bench.exportDir, changes, 0.01, new Date(Date.now() + step * 60_000).toISOString());
         o.log(`${kind}: ${changedResources} resources changed in the EHR export`);
         // The change is in the EHR export now: from here the clock runs.
-        const { report, seconds: cycleSeconds } = await cycle(changes, kind === 'full');
+        const { report, seconds: cycleSeconds } = await cycle(changes, { fullExport: false, fullSnapshots: kind === 'full' });
         if (report.snapshots[unit.id]!.kind !== kind) throw new Error(`the unit was published ${report.snapshots[unit.id]!.kind}, not ${kind}`);
         const before = server.served();
         const t0 = performance.now();

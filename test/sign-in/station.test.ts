@@ -156,3 +156,26 @@ describe('sign-in and the audit log', () => {
     }
   });
 });
+
+describe('rosters and the audit log', () => {
+  it('records a roster taken and one refused, with its file, sequence and refusal code', async () => {
+    const audit = openAuditLog(home, { clock });
+    try {
+      const good = await writeTestRoster(path.join(work, 'roster-7.json'), pki, { sequence: 7, now: NOW });
+      installRoster(home, good, { clock, file: 'roster-7.json', audit });
+      const forged = await writeTestRoster(path.join(work, 'roster-8.json'), pki, { sequence: 8, now: NOW });
+      const env = JSON.parse(readFileSync(forged, 'utf8'));
+      env.signature = Buffer.from('not a signature').toString('base64');
+      writeFileSync(forged, JSON.stringify(env));
+      expect(() => installRoster(home, forged, { clock, file: 'roster-8.json', audit })).toThrow(/ROSTER_BAD_SIGNATURE/);
+      const rosters = audit.entries().filter((e) => e.kind === 'roster-taken' || e.kind === 'roster-refused');
+      expect(rosters.slice(-2)).toMatchObject([
+        { kind: 'roster-taken', file: 'roster-7.json', sequence: 7 },
+        { kind: 'roster-refused', file: 'roster-8.json', code: 'ROSTER_BAD_SIGNATURE' },
+      ]);
+      expect(readInstalledRoster(home, NOW)?.roster.sequence).toBe(7);
+    } finally {
+      audit.close();
+    }
+  });
+});

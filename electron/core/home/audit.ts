@@ -361,13 +361,15 @@ function readEntries(db: Db, since?: string): AuditEntry[] {
   return entries.filter((e) => Date.parse(e.at) >= from);
 }
 
-/** The audit's view of what the home's log records (snapshots taken and refused): the sync agents and `lantern ingest` send both. */
+/** The audit's view of what the home's log records (snapshots and rosters taken and refused): the sync agents, `lantern ingest` and the roster's install send them. */
 export function auditOfHomeEvent(event: LogEvent): AuditEvent | null {
   switch (event.event) {
     case 'ingested':
       return { kind: 'snapshot-taken', file: event.file, facility: event.facility, sequence: event.sequence, by: event.by };
     case 'refused':
-      return { kind: 'snapshot-refused', file: event.file, code: event.code };
+      return event.code.startsWith('ROSTER_') ? { kind: 'roster-refused', file: event.file, code: event.code } : { kind: 'snapshot-refused', file: event.file, code: event.code };
+    case 'roster-installed':
+      return { kind: 'roster-taken', file: event.file, sequence: event.sequence };
     default:
       return null;
   }

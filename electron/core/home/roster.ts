@@ -7,7 +7,8 @@ import { certificatesFromPem, verifyPublisherChain, type PublisherPolicy } from 
 import { SnapshotRefusal } from '../snapshot/refusal';
 import { EmergencyChain } from './emergency';
 import { homePath, readAnchors, readConfig, readState, writeFileAtomic } from './layout';
-import { appendHomeLog } from './log';
+import { auditOfHomeEvent, type AuditRecorder } from './audit';
+import { appendHomeLog, type LogEvent } from './log';
 
 /**
  * The signed roster (docs/SIGN-IN.md): who may sign in at a unit's stations, with a verifier
@@ -250,9 +251,15 @@ const summary = (r: Roster): InstalledRoster => ({
  * against the home and the roster in use, then replace the home's roster.json atomically. A
  * refusal (RosterRefusal) leaves the roster in use as it was. Both are written to the home's log.
  */
-export function installRoster(dir: string, file: string, options: { clock?: () => Date; file?: string } = {}): InstalledRoster {
+export function installRoster(dir: string, file: string, options: { clock?: () => Date; file?: string; audit?: AuditRecorder } = {}): InstalledRoster {
   const now = (options.clock ?? (() => new Date()))();
   const name = options.file ?? file;
+  // To the home's log, and to the audit log: a roster taken or refused is recorded there too.
+  const log = (event: LogEvent) => {
+    appendHomeLog(dir, event, { clock: () => now });
+    const audited = auditOfHomeEvent(event);
+    if (audited) options.audit?.record(audited);
+  };
   try {
     if (statSync(file).size > ROSTER_MAX_BYTES) refuse('ROSTER_MALFORMED', `larger than ${ROSTER_MAX_BYTES} bytes`);
     const bytes = readFileSync(file);
@@ -267,10 +274,10 @@ export function installRoster(dir: string, file: string, options: { clock?: () =
     checkRosterAdmission(verified.roster, { facility: homeFacility(dir), inUse, clockSkewMinutes: 5 }, now);
     writeFileAtomic(homePath(dir, 'roster'), bytes);
     const taken = summary(verified.roster);
-    appendHomeLog(dir, { event: 'roster-installed', file: name, facility: taken.facility, sequence: taken.sequence, users: taken.users }, { clock: () => now });
+    log({ event: 'roster-installed', file: name, facility: taken.facility, sequence: taken.sequence, users: taken.users });
     return taken;
   } catch (error) {
-    if (error instanceof RosterRefusal) appendHomeLog(dir, { event: 'refused', file: name, code: error.code, message: error.message }, { clock: () => now });
+    if (error instanceof RosterRefusal) log({ event: 'refused', file: name, code: error.code, message: error.message });
     throw error;
   }
 }

@@ -209,7 +209,8 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
   const homeLog = (event: LogEvent) => {
     appendHomeLog(options.homeDir, event);
     const audited = auditOfHomeEvent(event);
-    if (audited) options.audit?.record(audited);
+    // A roster's install records itself (installRoster is handed the audit log).
+    if (audited && audited.kind !== 'roster-refused') options.audit?.record(audited);
   };
   const ingest = options.ingest ?? ingestSnapshot;
   const stabilityMs = options.stabilityMs ?? 1000;
@@ -413,7 +414,7 @@ export function startInboxAgent(options: InboxAgentOptions): InboxAgent {
     if (isRoster(file)) {
       // A roster dropped in the inbox is taken like a snapshot: verified, or refused with its reason.
       try {
-        const taken = installRoster(options.homeDir, file, { clock, file: entry.name });
+        const taken = installRoster(options.homeDir, file, { clock, file: entry.name, ...(options.audit ? { audit: options.audit } : {}) });
         log(`took roster ${entry.name}: ${taken.facility} sequence ${taken.sequence}, ${taken.users} users`);
         fileAway(entry, file, PROCESSED_DIR, null);
       } catch (error) {

@@ -1,3 +1,4 @@
+import { tryOpenAuditLog } from '../../../electron/core/home/audit';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EmergencySeed, emergencyCodes, makeEmergencySeed, MAX_CODES } from '../../../electron/core/home/emergency';
@@ -109,7 +110,14 @@ export const rosterInstall = defineCommand({
   required: ['home'],
   options: { home: { type: 'string' } },
   run: async ({ values, positionals }, io) => {
-    const taken = installRoster(path.resolve(stringOption(values, 'home')!), path.resolve(positionals[0]!));
+    const home = path.resolve(stringOption(values, 'home')!);
+    const audit = tryOpenAuditLog(home);
+    let taken;
+    try {
+      taken = installRoster(home, path.resolve(positionals[0]!), audit ? { audit } : {});
+    } finally {
+      audit?.close();
+    }
     io.out(`Roster taken: ${taken.facility} sequence ${taken.sequence}, ${taken.users} users, expires ${taken.expiresAt}, ${taken.emergencyCodes} emergency codes.`);
     return EXIT.OK;
   },
