@@ -1,8 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { certificatePem } from '../snapshot/pki/certs';
 import { DEFAULT_CHUNK_SIZE } from '../snapshot/format';
 import { NdjsonLines } from '../snapshot/lines';
@@ -12,7 +11,7 @@ import { mapperId, type ContentMapper } from '../store/content';
 import { openLiveDatabase, type Db } from '../store/database';
 import { writeFileAtomic } from '../home/layout';
 import {
-  ChunkEncryptor, PublishError, gzipped, loadRecipient, loadSigner, publishSnapshot, wrapContentKey, writeSnapshotFile,
+  encryptPayload, PublishError, gzipped, loadRecipient, loadSigner, publishSnapshot, wrapContentKey, writeSnapshotFile,
   type PublishOptions,
 } from './publish';
 import { scanExport, scanProtocols } from './export-folder';
@@ -320,16 +319,7 @@ async function writeDelta(
   const tmpPayload = path.join(dir, `.${path.basename(o.deltaOut)}.${randomUUID()}.payload.partial`);
   const tmpOut = path.join(dir, `.${path.basename(o.deltaOut)}.${randomUUID()}.partial`);
   try {
-    const ctHash = createHash('sha256');
-    let ciphertextBytes = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _e, done) {
-        ctHash.update(chunk);
-        ciphertextBytes += chunk.length;
-        done(null, chunk);
-      },
-    });
-    await pipeline(Readable.from(payload()), new ChunkEncryptor(contentKey, chunkSize), meter, createWriteStream(tmpPayload, { mode: 0o600 }));
+    const ciphertext = await encryptPayload(payload(), contentKey, chunkSize, tmpPayload);
     const counts: Record<string, number> = {};
     for (const d of diffs) counts[d.type] = (counts[d.type] ?? 0) + d.lines;
     const manifest: Manifest = {
@@ -344,7 +334,7 @@ async function writeDelta(
       source: { transactionTime: exp.transactionTime, request: exp.request },
       publisher: { chain: signer.chain.map(certificatePem) },
       recipients: wrapContentKey(recipients, contentKey),
-      payload: { encryption: 'AES-256-GCM', compression: 'gzip', chunkSize, ciphertextBytes, ciphertextSha256: ctHash.digest('hex'), plainBytes: entries.reduce((n, e) => n + e.bytes, 0) },
+      payload: { encryption: 'AES-256-GCM', compression: 'gzip', chunkSize, ciphertextBytes: ciphertext.bytes, ciphertextSha256: ciphertext.sha256, plainBytes: entries.reduce((n, e) => n + e.bytes, 0) },
       entries,
       counts,
       delta: {

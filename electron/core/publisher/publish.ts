@@ -143,6 +143,24 @@ export function loadRecipient(pem: string): X509Certificate {
 const NEWLINE = Buffer.from('\n');
 
 /**
+ * Encrypt a payload's plaintext into `file` in chunks (docs/SNAPSHOT-FORMAT.md): the ciphertext's
+ * size and SHA-256, which the manifest names.
+ */
+export async function encryptPayload(plain: AsyncIterable<Buffer>, contentKey: Buffer, chunkSize: number, file: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _e, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  await pipeline(Readable.from(plain), new ChunkEncryptor(contentKey, chunkSize), meter, createWriteStream(file, { mode: 0o600 }));
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+/**
  * gzip level 3: a 1,000-bed hospital's house-wide snapshot (252 MB of lines, 89 MB of mapped
  * records) compresses to 53.9 MB in 1.5 s of CPU, against 48.2 MB in 2.6 s at level 6, and the
  * publisher's cycle compresses every resource twice (its unit's snapshot and the house-wide one)
@@ -516,17 +534,7 @@ export async function publishSnapshot(options: PublishOptions): Promise<Manifest
   const writePayload = async (drops: Drops | null): Promise<{ bytes: number; sha256: string }> => {
     entries.length = 0;
     sourceBytes = 0;
-    const ctHash = createHash('sha256');
-    let ciphertextBytes = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _e, done) {
-        ctHash.update(chunk);
-        ciphertextBytes += chunk.length;
-        done(null, chunk);
-      },
-    });
-    await pipeline(Readable.from(payload(drops)), new ChunkEncryptor(contentKey, chunkSize), meter, createWriteStream(tmpPayload, { mode: 0o600 }));
-    return { bytes: ciphertextBytes, sha256: ctHash.digest('hex') };
+    return encryptPayload(payload(drops), contentKey, chunkSize, tmpPayload);
   };
   try {
     let ciphertext = await writePayload(null);
