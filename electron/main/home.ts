@@ -155,6 +155,7 @@ export async function openDesktopHome(location: HomeLocation, print: ApiContext[
           staleAfterMinutes: location.staleAfterMinutes ?? undefined,
           localFailure: () => inboxAgent?.lastFailure() ?? notSyncing,
           sync: () => agent?.status() ?? null,
+          ...(audit ? { auditBacklog: () => audit.backlog() } : {}),
           log: (line) => console.log(line),
         })
       : null;

@@ -358,3 +358,22 @@ it('signs on its own every checkpointMinutes while entries wait (the desktop app
     vi.useRealTimers();
   }
 });
+
+describe('the audit backlog the heartbeat reports', () => {
+  it('counts the entries no export holds yet: all before the first export, then only those after it', async () => {
+    const { exportAuditLog } = await import('../../electron/core/home/audit-export');
+    const { dir, log } = homeWithLog();
+    try {
+      const before = log.backlog();
+      log.record({ kind: 'chart-opened', patient: 'p1', foundVia: 'census' });
+      log.record({ kind: 'section-viewed', patient: 'p1', section: 'mar' });
+      expect(log.backlog()).toBe(before + 2);
+      exportAuditLog(log, { format: 'syslog', out: path.join(dir, 'audit.log') });
+      expect(log.backlog()).toBe(0);
+      log.record({ kind: 'lock', cause: 'inactivity' });
+      expect(log.backlog()).toBe(1);
+    } finally {
+      log.close();
+    }
+  });
+});

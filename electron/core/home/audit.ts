@@ -179,6 +179,8 @@ export interface AuditLog extends AuditRecorder {
   checkpoint(reason: CheckpointReason, options?: { force?: boolean }): void;
   /** Entries in order, from `since` (an ISO time) on. */
   entries(since?: string): AuditEntry[];
+  /** Entries not yet in any export (lantern audit export): what the heartbeat reports to IT. */
+  backlog(): number;
   /** The database (for prune and export in this module). */
   readonly db: Db;
   readonly signer: Signer;
@@ -327,6 +329,11 @@ export function openAuditLog(dir: string, options: AuditLogOptions = {}): AuditL
       }, event.kind),
     checkpoint,
     entries: (since) => readEntries(db, since),
+    backlog: () => {
+      const exported = db.prepare("SELECT max(json_extract(body, '$.through')) AS through FROM audit_entry WHERE json_extract(body, '$.kind') = 'audit-exported'").get() as { through: number | null };
+      // The export's own entry is news only to the next export.
+      return (db.prepare("SELECT count(*) AS n FROM audit_entry WHERE seq > ? AND json_extract(body, '$.kind') != 'audit-exported'").get(exported.through ?? 0) as { n: number }).n;
+    },
     close: () => {
       if (closed) return;
       closed = true;

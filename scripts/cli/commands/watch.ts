@@ -96,6 +96,7 @@ export default defineCommand({
           staleAfterMinutes: policy.staleAfterMinutes,
           localFailure: () => inboxAgent?.lastFailure() ?? null,
           sync: () => agents.status(),
+          ...(audit ? { auditBacklog: () => audit.backlog() } : {}),
           log: say,
         })
       : null;
