@@ -223,6 +223,8 @@ describe.skipIf(!chromiumPath)('when the copy on screen is not the newest', () =
             'IT: check the EHR export and the publisher; if the change is real, take it on purpose with ' +
             `lantern ingest FILE --home DIR --accept-drop (FILE: ${path.basename(next.file)}, sequence ${next.sequence}).`,
         );
+        // The rows come with the census query's answer, which may follow the table's frame.
+        await page.getByTestId('census-row').filter({ hasText: 'MRN ' }).first().waitFor();
         expect(await page.getByTestId('census-row').filter({ hasText: 'MRN ' }).count()).toBe(inUse);
         await shot(page, 'census-held-back-1280x800');
       } finally {
