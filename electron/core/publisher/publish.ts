@@ -169,12 +169,17 @@ export async function encryptPayload(plain: AsyncIterable<Buffer>, contentKey: B
 const GZIP_LEVEL = 3;
 
 /**
- * Bytes through gzip, as they come. Each block is asked for once gzip has taken in the one
- * before, so a source may read every block into the same buffer (fileBlocks): a cycle reads
- * 700 MB, and a new buffer for each megabyte kept the garbage collector busy.
+ * Bytes through gzip, as they come. While gzip takes in one block (on libuv's thread pool), the
+ * next is asked for: the source reads, parses and hashes it on this thread meanwhile (hashing
+ * and compressing one after the other left one of them idle). Its output comes in pieces of
+ * 256 KB, not zlib's 16 KB: each piece is a turn back to this thread, and with this thread busy
+ * gzip waited for its turns (the overlap gained nothing until then). A block is asked for only once
+ * gzip has taken in the one before the last, so a source may read its blocks into two buffers
+ * in turn (fileBlocks): a cycle reads 700 MB, and a new buffer for each megabyte kept the
+ * garbage collector busy.
  */
 export async function* gzipped(content: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const gzip = createGzip({ level: GZIP_LEVEL });
+  const gzip = createGzip({ level: GZIP_LEVEL, chunkSize: 256 * 1024 });
   const out: Buffer[] = [];
   gzip.on('data', (chunk: Buffer) => out.push(chunk));
   const ended = new Promise<void>((resolve, reject) => {
@@ -182,9 +187,24 @@ export async function* gzipped(content: AsyncIterable<Buffer>): AsyncGenerator<B
     gzip.once('error', reject);
   });
   ended.catch(() => {}); // reported by the write or the wait below
+  const source = content[Symbol.asyncIterator]();
+  const quiet = <T>(p: Promise<T>): Promise<T> => {
+    p.catch(() => {}); // awaited below; until then not an unhandled rejection
+    return p;
+  };
+  let next = quiet(source.next());
+  let writing: Promise<void> = Promise.resolve();
+  let done = false;
   try {
-    for await (const chunk of content) {
-      await new Promise<void>((resolve, reject) => gzip.write(chunk, (error) => (error ? reject(error) : resolve())));
+    for (;;) {
+      const block = await next;
+      await writing; // gzip is done with the block before: its buffer is the source's again
+      if (block.done) {
+        done = true;
+        break;
+      }
+      writing = quiet(new Promise<void>((resolve, reject) => gzip.write(block.value, (error) => (error ? reject(error) : resolve()))));
+      next = quiet(source.next());
       while (out.length) yield out.shift()!;
     }
     gzip.end();
@@ -192,15 +212,20 @@ export async function* gzipped(content: AsyncIterable<Buffer>): AsyncGenerator<B
     while (out.length) yield out.shift()!;
   } finally {
     gzip.destroy();
+    if (!done) {
+      await next.catch(() => {});
+      await writing.catch(() => {});
+      await source.return?.();
+    }
   }
 }
 
-/** A file's bytes in blocks of 1 MB, each read into the same buffer: a block is good until the next is asked for. */
+/** A file's bytes in blocks of 1 MB, read into two buffers in turn: a block is good until the one after next is asked for (gzipped). */
 async function* fileBlocks(file: string): AsyncGenerator<Buffer> {
   const fh = await open(file, 'r');
   try {
-    const buf = Buffer.allocUnsafe(1024 * 1024);
-    for (let n; (n = (await fh.read(buf, 0, buf.length, null)).bytesRead) > 0; ) yield buf.subarray(0, n);
+    const bufs = [Buffer.allocUnsafe(1024 * 1024), Buffer.allocUnsafe(1024 * 1024)];
+    for (let i = 0, n; (n = (await fh.read(bufs[i & 1]!, 0, 1024 * 1024, null)).bytesRead) > 0; i++) yield bufs[i & 1]!.subarray(0, n);
   } finally {
     await fh.close();
   }
