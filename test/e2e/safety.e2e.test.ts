@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateHospital } from '../../electron/core/demo';
@@ -218,9 +218,17 @@ describe.skipIf(!chromiumPath)('when the copy on screen is not the newest', () =
         const page = await openPage(app);
         await page.getByTestId('census-table').waitFor();
         const notice = page.getByTestId('held-back-notice');
-        expect(await notice.textContent()).toBe(
-          `A new snapshot was held back: it has ${arrived} patients where the copy in use has ${inUse}. The copy in use is still shown. ` +
-            'IT: check the EHR export and the publisher; if the change is real, take it on purpose with ' +
+        const text = (await notice.textContent()) ?? '';
+        const said = text.match(/^A new snapshot was held back: it has (\d+) patients where the copy in use has (\d+)(?:, and no (.+) records)?\. The copy in use is still shown\. (.*)$/);
+        expect(said, text).not.toBeNull();
+        expect([Number(said![1]), Number(said![2])]).toEqual([arrived, inUse]);
+        // The types the smaller export lacks altogether, each with its count in the copy in use (which ones depends on the generated day).
+        const types = (dir: string) => new Map(readdirSync(dir).filter((f) => f.endsWith('.ndjson')).map((f) => [f.replace(/\.ndjson$/, ''), readResources(dir, f.replace(/\.ndjson$/, '')).length] as const).filter(([, n]) => n > 0));
+        const [had, got] = [types(home.fhirDir), types(few)];
+        const lacking = [...had].filter(([t]) => !got.has(t)).map(([t, n]) => `${t} (${n.toLocaleString('en-US')} in the copy in use)`).sort();
+        expect((said![3]?.split(/, (?=[A-Z])/) ?? []).sort()).toEqual(lacking);
+        expect(said![4]).toBe(
+          'IT: check the EHR export and the publisher; if the change is real, take it on purpose with ' +
             `lantern ingest FILE --home DIR --accept-drop (FILE: ${path.basename(next.file)}, sequence ${next.sequence}).`,
         );
         // The rows come with the census query's answer, which may follow the table's frame.
