@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { gzipped } from '../../electron/core/publisher/publish';
+import { gzipped } from '../../electron/core/publisher/payload-writer';
 
 // gzipped asks for the next block while gzip takes in the one before: a source that reads its
 // blocks into two buffers in turn (as the publisher's file reader does) must still come out

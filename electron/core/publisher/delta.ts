@@ -10,10 +10,8 @@ import { readSnapshotHead } from '../snapshot/verify';
 import { mapperId, type ContentMapper } from '../store/content';
 import { openLiveDatabase, type Db } from '../store/database';
 import { writeFileAtomic } from '../home/layout';
-import {
-  encryptPayload, PublishError, gzipped, loadRecipient, loadSigner, publishSnapshot, wrapContentKey, writeSnapshotFile,
-  type PublishOptions,
-} from './publish';
+import { PublishError, loadRecipient, loadSigner, publishSnapshot, type PublishOptions } from './publish';
+import { encryptPayload, gzipped, wrapContentKey, writeSnapshotFile } from './payload-writer';
 import { scanExport, scanProtocols } from './export-folder';
 
 /**
