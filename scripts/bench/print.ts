@@ -25,11 +25,12 @@ export async function printUnitMar(
   homeDir: string,
   unitId: string,
   log: (line: string) => void,
+  options: { demo?: boolean } = {},
 ): Promise<UnitMarPrint | { skipped: string }> {
   const executable = findChromium();
   if (!executable) return { skipped: 'no Chromium or Chrome installed' };
   await ensureRendererBuilt(() => {});
-  const context = openWorkstation({ model: chartModel, shell: 'preview', version: 'bench', homeDir, demo: false });
+  const context = openWorkstation({ model: chartModel, shell: 'preview', version: 'bench', homeDir, demo: options.demo ?? false });
   const census = context.queries()!.census({ unit: unitId });
   const beds = census.beds.filter((b) => b.patient).length;
   const server = await startPreviewServer({ context });

@@ -2,7 +2,7 @@ import { CliError, EXIT, defineCommand, intOption } from '../command';
 
 export default defineCommand({
   name: 'bench',
-  usage: 'lantern bench [--beds N] [--patients N] [--scale] [--no-print] [--publisher] [--delta] [--freshness] [--json]',
+  usage: 'lantern bench [--beds N] [--patients N] [--scale] [--no-print] [--publisher] [--delta] [--freshness] [--demo] [--json]',
   summary: 'Measure publish, ingest, query and print speed on a generated hospital.',
   details: [
     '--beds N     occupied beds of the generated hospital (default 1000), 40 beds per unit',
@@ -19,6 +19,8 @@ export default defineCommand({
     '             the publisher\'s cycle, then the HTTPS source (pointer, download, ingest), with',
     '             a delta and with a full snapshot, the bytes an hour at a one-minute cycle; and',
     '             the same through an inbox',
+    '--demo       the demo hospital as `npm start` shows it: each unit\'s MAR printed to PDF,',
+    '             its pages and pages per patient',
     '--json       one JSON object (with --scale: an array, one per size)',
     'Progress goes to stderr; the numbers to stdout. See docs/BENCHMARKS.md.',
   ].join('\n'),
@@ -31,6 +33,7 @@ export default defineCommand({
     publisher: { type: 'boolean' },
     delta: { type: 'boolean' },
     freshness: { type: 'boolean' },
+    demo: { type: 'boolean' },
     json: { type: 'boolean' },
   },
   run: async ({ values }, io) => {
@@ -50,6 +53,12 @@ export default defineCommand({
       const { runFreshnessBench, formatFreshnessBench } = await import('../../bench/freshness');
       const report = await runFreshnessBench({ beds: sizes[0]!, log: (line) => io.err(`bench: ${line}`) });
       io.out(values['json'] ? JSON.stringify(report, null, 2) : formatFreshnessBench(report));
+      return 0;
+    }
+    if (values['demo']) {
+      const { runDemoBench, formatDemoBench } = await import('../../bench/demo');
+      const report = await runDemoBench({ log: (line) => io.err(`bench: ${line}`) });
+      io.out(values['json'] ? JSON.stringify(report, null, 2) : formatDemoBench(report));
       return 0;
     }
     if (values['delta']) {
