@@ -173,16 +173,24 @@ describe.skipIf(!chromiumPath)('printed pages from an old copy', () => {
     const expiresAt = Date.parse(status.snapshot!.expiresAt);
     const unit = home.units[0]!;
     const patient = queries.census({ unit: unit.id }).beds.find((b) => b.patient)!.patient!;
+    const protocols = queries.protocols({});
+    const text = protocols.find((p) => p.kind !== 'pdf')!;
+    const form = protocols.find((p) => p.kind === 'pdf')!;
     for (const [what, hash] of [
       ['census', `#/print/census/${encodeURIComponent(unit.id)}`],
+      ['census of all units', '#/print/census-all/all'],
       ['summary', `#/print/summary/${encodeURIComponent(patient.id)}`],
       ['MAR', `#/print/mar/${encodeURIComponent(patient.id)}`],
       ['unit MAR', `#/print/mar-unit/${encodeURIComponent(unit.id)}`],
+      // Downtime procedures and forms are printed from an old copy above all.
+      ['protocol', `#/print/protocol/${encodeURIComponent(text.id)}`],
+      ['PDF form', `#/print/protocol/${encodeURIComponent(form.id)}`],
     ] as const) {
       // The print view opens while the copy is still usable; the page is printed at `now`.
       const page = await openPage(app, { clockAt: new Date(asOf + MINUTES_OLD * 60_000) });
       await go(page, hash);
       await page.getByTestId('print-ready').waitFor();
+      if (what === 'PDF form') await page.locator('[data-testid="pdf-pages"][data-status="ready"]').waitFor();
       const now = at(asOf, expiresAt);
       await page.clock.setFixedTime(new Date(now));
       check(await pdfPages(await page.pdf({ printBackground: true, preferCSSPageSize: true })), what, now);
@@ -190,7 +198,7 @@ describe.skipIf(!chromiumPath)('printed pages from an old copy', () => {
     }
   };
 
-  it('says STALE with the age of the data on every page of the census, summary and MAR', async () => {
+  it('says STALE with the age of the data on every page of the census, summary, MAR and documents', async () => {
     await printAll(
       (asOf) => asOf + MINUTES_OLD * 60_000 + 7 * 60_000,
       (pages, what, now) => {
