@@ -75,3 +75,13 @@ export function expiredBanner(copy: Pick<ExpiredCopy, 'ageDays'>, asOfText: stri
     'Anything after that time is not shown: check every value against paper records, and call the IT service desk.'
   );
 }
+
+/** The first, bold sentence of the warning on every screen while the copy in use is stale: "STALE DATA — 5 h 7 min old." */
+export const staleHeadline = (ageText: string): string => `STALE DATA — ${ageText} old.`;
+
+/** What the stale warning goes on to say: from when the copy is, and what to do about it. */
+export const staleDetail = (asOfText: string): string =>
+  `This copy is from ${asOfText}. Doses, orders and results after that time are not shown. Confirm with the charge nurse or pharmacy before acting on it.`;
+
+/** The whole stale warning, as one line (the CLI). */
+export const staleBanner = (ageText: string, asOfText: string): string => `${staleHeadline(ageText)} ${staleDetail(asOfText)}`;

@@ -185,3 +185,12 @@ export function datedWhenOld(text: string, at: string | null | undefined, now: n
   const ms = p.kind === 'instant' ? p.ms : p.kind === 'date' ? Date.UTC(p.y, (p.m ?? 12) - 1, p.d ?? 28) : Date.UTC(p.wall.y, p.wall.m - 1, p.wall.d, p.wall.hh, p.wall.mm);
   return now - ms > DAY_MS ? `${text} (${formatDate(at, opts)})` : text;
 }
+
+/** "2 h 13 min", "45 min", "3 d 4 h": how long ago, in words a glance can read. */
+export function formatAge(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}

@@ -50,7 +50,7 @@ describe('the CLI bundle', () => {
     expect(parsed.resources).toBeGreaterThan(100);
     const census = JSON.parse(await run('census', '--home', home, '--json')) as { beds: Array<{ patient: { name: string } | null }> };
     const name = census.beds.find((b) => b.patient)!.patient!.name;
-    const found = JSON.parse(await run('search', name.split(',')[0]!, '--home', home, '--json')) as Array<{ name: string }>;
+    const found = (JSON.parse(await run('search', name.split(',')[0]!, '--home', home, '--json')) as { patients: Array<{ name: string }> }).patients;
     expect(found.map((p) => p.name)).toContain(name);
   });
 

@@ -29,9 +29,9 @@ describe('lantern search, census and chart over an ingested home', () => {
   it('search --json finds a patient by name and by MRN; the table form shows both identifiers', async () => {
     const patient = census.beds.find((b) => b.patient)!.patient!;
     const family = patient.name.split(',')[0]!;
-    const byName = JSON.parse((await run(['search', family, '--home', home, '--json'])).out) as PatientSummary[];
+    const byName = (JSON.parse((await run(['search', family, '--home', home, '--json'])).out) as { patients: PatientSummary[] }).patients;
     expect(byName.map((p) => p.id)).toContain(patient.id);
-    const byMrn = JSON.parse((await run(['search', patient.mrn!, '--home', home, '--json'])).out) as PatientSummary[];
+    const byMrn = (JSON.parse((await run(['search', patient.mrn!, '--home', home, '--json'])).out) as { patients: PatientSummary[] }).patients;
     expect(byMrn[0]).toMatchObject({ id: patient.id, name: patient.name, mrn: patient.mrn, birthDate: patient.birthDate });
     const table = await run(['search', patient.mrn!, '--home', home]);
     expect(table.out).toContain(patient.name);

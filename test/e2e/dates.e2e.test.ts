@@ -138,6 +138,17 @@ describe.skipIf(!chromiumPath)('dates, years and zones', () => {
     await table.evaluate((el) => el.scrollTo(0, el.scrollHeight));
     await expect.poll(async () => squash((await table.textContent()) ?? '')).toContain(squash(TEMPERATURE_SHOWN));
     expect(squash((await table.textContent()) ?? '')).not.toMatch(YEARLESS);
+
+    // The trend plots' time axes: the first and last reading in the tables' words, each with its year.
+    const axes = page.getByTestId('trend').locator('svg text[data-testid^="trend-axis"]');
+    await axes.first().waitFor();
+    const labels = await axes.allTextContents();
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    for (const label of labels) {
+      expect(label).toMatch(new RegExp(`^\\d{2} ${MONTH} \\d{4} \\d{2}:\\d{2}( UTC([+-]\\d{2}:\\d{2})?)?$`));
+      expect(squash(label)).not.toMatch(YEARLESS);
+    }
+    expect(squash((await page.getByTestId('trend').locator('svg').allTextContents()).join(' '))).not.toMatch(YEARLESS);
   });
 
   it('prints the same dates on the summary and years on the MAR', async () => {

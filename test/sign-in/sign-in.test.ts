@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { chainOf, codeIndex, emergencyCodes, formatCode, makeEmergencySeed, parseCode, type EmergencySeed } from '../../electron/core/home/emergency';
 import { installRoster, readInstalledRoster, type Roster } from '../../electron/core/home/roster';
 import { createSignIn, homeSignInStore, memorySignInStore, type SignInEvent, type SignInStore } from '../../electron/core/home/sign-in';
+import { formatDate, formatStamp } from '../../electron/shared/time-text';
 import { AS_OF, enrollTestHome, makeTestPki, tempDir } from '../support/snapshots';
 import { CHARGE, NURSE, row, writeTestRoster } from '../support/rosters';
 
@@ -58,7 +59,10 @@ describe('sign-in with the roster', () => {
     await expect(signIn.signIn('asmith', CHARGE.passphrase)).rejects.toThrow(/may not sign in at this unit's stations/);
     await expect(signIn.signIn('gone', 'expired person words')).resolves.toMatchObject({ person: { id: 'gone' } });
     advance(3 * 86_400_000);
-    await expect(signIn.signIn('gone', 'expired person words')).rejects.toThrow(/access of gone ended/);
+    // The roster's end date, with its year, in the words of every other date (electron/shared/time-text.ts).
+    const ended = formatDate(new Date(AS_OF.getTime() + 2 * 86_400_000).toISOString());
+    expect(ended).toMatch(/^\d{2} [A-Z][a-z]{2} \d{4}$/);
+    await expect(signIn.signIn('gone', 'expired person words')).rejects.toThrow(`The access of gone ended on ${ended}. Ask IT or use an emergency code.`);
   });
 
   it('locks an id after 5 failures for 15 minutes, even with the right passphrase, then lets it in', async () => {
@@ -66,7 +70,10 @@ describe('sign-in with the roster', () => {
     for (let i = 1; i <= 4; i++) await expect(signIn.signIn('jdoe', `guess number ${i}`)).rejects.toThrow(/attempts? left/);
     await expect(signIn.signIn('jdoe', 'guess number 5')).rejects.toThrow(/After 5 failed attempts jdoe cannot sign in at this station for 15 minutes/);
     expect(events.filter((e) => e.kind === 'lockout')).toHaveLength(1);
-    await expect(signIn.signIn('jdoe', NURSE.passphrase)).rejects.toThrow(/Too many failed attempts/);
+    // Locked until 15 minutes after the fifth failure (the station's clock stood at AS_OF + 10 min), with its date and year.
+    const until = formatStamp(AS_OF.getTime() + 25 * MIN);
+    expect(until).toMatch(/^\d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}$/);
+    await expect(signIn.signIn('jdoe', NURSE.passphrase)).rejects.toThrow(`Too many failed attempts: jdoe cannot sign in at this station until ${until}. Use an emergency code if care cannot wait.`);
     advance(14 * MIN);
     await expect(signIn.signIn('jdoe', NURSE.passphrase)).rejects.toThrow(/Too many failed attempts/);
     // Another id is not locked by it.

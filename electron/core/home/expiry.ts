@@ -1,5 +1,6 @@
 import type { ExpiredCharts, ExpiredCopy, QueryChannel, SnapshotStatus } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
+import { freshnessOf, type Freshness } from '../../shared/freshness';
 import { copyAgeInDays, expiredChartsNotice } from '../../shared/notices';
 import type { AuditRecorder } from './audit';
 import { appendHomeLog } from './log';
@@ -49,6 +50,52 @@ export const OPEN_WHEN_EXPIRED = {
 /** Whether `channel` answers on the copy whose state is `copy` (null: not expired). */
 export const queryAllowed = (channel: QueryChannel, copy: ExpiredCopy | null): boolean =>
   copy === null || copy.charts === 'open' || OPEN_WHEN_EXPIRED[channel];
+
+/** How old the copy in use is and what that allows, for a surface that states it beside the data (the CLI). */
+export interface CopyState {
+  /** 'stale': data older than the home's staleAfterMinutes; 'expired': past the copy's expiry time. */
+  state: Freshness;
+  asOf: string;
+  expiresAt: string;
+  staleAfterMinutes: number;
+  /** Whole minutes, and whole days, from the data-as-of time to now. */
+  ageMinutes: number;
+  ageDays: number;
+  /** expiredCopy()'s answer: null while the copy has not expired. */
+  expired: ExpiredCopy | null;
+}
+
+export function copyState(input: { snapshot: CopyOf | null; now: Date; staleAfterMinutes: number; policy: ExpiredCharts; acknowledged: boolean }): CopyState | null {
+  const { snapshot, now } = input;
+  if (!snapshot) return null;
+  return {
+    state: freshnessOf(now.getTime(), snapshot.asOf, snapshot.expiresAt, input.staleAfterMinutes),
+    asOf: snapshot.asOf,
+    expiresAt: snapshot.expiresAt,
+    staleAfterMinutes: input.staleAfterMinutes,
+    ageMinutes: Math.max(0, Math.floor((now.getTime() - Date.parse(snapshot.asOf)) / 60_000)),
+    ageDays: ageInDays(snapshot.asOf, now),
+    expired: expiredCopy(input),
+  };
+}
+
+/**
+ * The command line's rule for an expired copy. Whoever runs it (IT, signed in where the home
+ * asks) reads the copy's age on the EXPIRED line printed above the data, so its queries answer
+ * as the app's do once that age is confirmed; a 'block' policy keeps charts, MARs, trends and
+ * records closed there too, with the app's notice, while search, the census and the protocols
+ * stay available (OPEN_WHEN_EXPIRED).
+ */
+export function commandLineCopy(snapshot: CopyOf | null, now: Date, staleAfterMinutes: number, policy: ExpiredCharts = DEFAULT_EXPIRED_CHARTS): CopyState | null {
+  return copyState({ snapshot, now, staleAfterMinutes, policy, acknowledged: true });
+}
+
+/** Throws the app's ExpiredCopyError where `channel` does not answer on `copy` at the command line. */
+export function checkCommandLineQuery(channel: QueryChannel, copy: CopyState | null): void {
+  const expired = copy?.expired ?? null;
+  if (!expired || queryAllowed(channel, expired)) return;
+  throw new ExpiredCopyError(expiredChartsNotice(expired), expired.charts === 'blocked' ? 'EXPIRED_BLOCKED' : 'EXPIRED_ASK');
+}
 
 /**
  * A query or an acknowledgement that an expired copy does not allow: the renderer turns it

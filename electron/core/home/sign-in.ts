@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Person, SessionState } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
+import { formatDate, formatStamp } from '../../shared/time-text';
 import { codeIndex, parseCode } from './emergency';
 import { homePath, writeFileAtomic } from './layout';
 import { checkVerifier } from './passphrase';
@@ -210,7 +211,7 @@ export function createSignIn(options: SignInOptions): SignIn {
     const counted = file.attempts[key] ?? { failures: 0, lockedUntil: null, lastAt: now.toISOString() };
     if (counted.lockedUntil && Date.parse(counted.lockedUntil) > now.getTime()) {
       emit({ kind: 'sign-in-failed', user: key, reason: 'locked-out', failures: counted.failures });
-      throw new SignInError(`Too many failed attempts: ${typed.trim()} cannot sign in at this station until ${new Date(counted.lockedUntil).toLocaleTimeString()}. Use an emergency code if care cannot wait.`, 'LOCKED_OUT');
+      throw new SignInError(`Too many failed attempts: ${typed.trim()} cannot sign in at this station until ${formatStamp(counted.lockedUntil)}. Use an emergency code if care cannot wait.`, 'LOCKED_OUT');
     }
     const fresh = counted.lockedUntil ? { failures: 0, lockedUntil: null, lastAt: counted.lastAt } : counted;
     const user: RosterUser | undefined = roster.users.find((u) => u.id.toLowerCase() === key);
@@ -241,7 +242,7 @@ export function createSignIn(options: SignInOptions): SignIn {
       emit({ kind: 'sign-in-failed', user: key, reason, failures: fresh.failures });
       throw new SignInError(
         reason === 'user-expired'
-          ? `The access of ${typed.trim()} ended on ${new Date(user!.expiresAt!).toLocaleDateString()}. Ask IT or use an emergency code.`
+          ? `The access of ${typed.trim()} ended on ${formatDate(user!.expiresAt!)}. Ask IT or use an emergency code.`
           : `${typed.trim()} may not sign in at this unit's stations. Ask IT or use an emergency code.`,
         reason === 'user-expired' ? 'USER_EXPIRED' : 'WRONG_UNIT',
       );

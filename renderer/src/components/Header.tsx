@@ -1,5 +1,5 @@
 import type { AppStatus } from '../../../electron/shared/contract';
-import { expiredBanner, fallbackNotice, heldBackNotice } from '../../../electron/shared/notices';
+import { expiredBanner, fallbackNotice, heldBackNotice, staleDetail, staleHeadline } from '../../../electron/shared/notices';
 import { formatAge, formatStamp, freshnessOf } from '../lib/time';
 
 interface HeaderProps {
@@ -76,8 +76,7 @@ export function Header({ status, now, unitName, onSearch }: HeaderProps) {
       )}
       {snapshot && freshness === 'stale' && !status?.expired && (
         <div className="stale-warning" role="alert" data-testid="stale-warning">
-          <strong>STALE DATA — {age} old.</strong> This copy is from {formatStamp(snapshot.asOf)}. Doses, orders and results
-          after that time are not shown. Confirm with the charge nurse or pharmacy before acting on it.
+          <strong>{staleHeadline(age ?? '')}</strong> {staleDetail(formatStamp(snapshot.asOf))}
           {status?.lastRejection && <> The last snapshot received was refused: {status.lastRejection.reason}</>}
         </div>
       )}

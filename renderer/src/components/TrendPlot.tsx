@@ -1,5 +1,5 @@
 import { rangeText, type Trend } from '../lib/series';
-import { formatStamp } from '../lib/time';
+import { formatDateTime } from '../lib/time';
 
 const W = 420;
 const H = 150;
@@ -25,6 +25,10 @@ export function TrendPlot({ trend }: { trend: Trend }) {
   }
   const t0 = Math.min(...points.map((p) => p.at));
   const t1 = Math.max(...points.map((p) => p.at));
+  // The first and last times as the tables show them: with the year, and the zone where the
+  // source's offset differs from the workstation's.
+  const oldest = points.find((p) => p.at === t0)!;
+  const newest = points.find((p) => p.at === t1)!;
   const x = (t: number) => PAD.left + (t1 === t0 ? 0.5 : (t - t0) / (t1 - t0)) * (W - PAD.left - PAD.right);
   const y = (v: number) => PAD.top + (1 - (v - lo) / (hi - lo)) * (H - PAD.top - PAD.bottom);
   const unit = trend.unit ?? '';
@@ -45,11 +49,11 @@ export function TrendPlot({ trend }: { trend: Trend }) {
         <text x={PAD.left - 4} y={y(lo)} textAnchor="end" fontSize="12" fill="#222">
           {round(lo)}
         </text>
-        <text x={PAD.left} y={H - 8} fontSize="12" fill="#222">
-          {formatStamp(t0)}
+        <text x={PAD.left} y={H - 8} fontSize="12" fill="#222" data-testid="trend-axis-start">
+          {formatDateTime(oldest.when)}
         </text>
-        <text x={W - PAD.right} y={H - 8} textAnchor="end" fontSize="12" fill="#222">
-          {formatStamp(t1)}
+        <text x={W - PAD.right} y={H - 8} textAnchor="end" fontSize="12" fill="#222" data-testid="trend-axis-end">
+          {formatDateTime(newest.when)}
         </text>
         {trend.lines.map((line, i) => (
           <g key={line.label}>

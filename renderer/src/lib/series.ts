@@ -5,7 +5,8 @@ import { unitText } from '../../../electron/shared/unit-text';
 /** One line on a trend plot. */
 export interface TrendLine {
   label: string;
-  points: Array<{ at: number; value: number; abnormal: boolean }>;
+  /** `at`: the moment, for the x axis; `when`: the time as the source wrote it, for the axis labels (its zone). */
+  points: Array<{ at: number; when: string; value: number; abnormal: boolean }>;
 }
 
 /** A trend plot: one measurement (or a pair, like systolic/diastolic) over time. */
@@ -37,7 +38,7 @@ export function trendsOf(observations: ObservationValue[], minPoints = 2): Trend
   const trends: Trend[] = [];
   for (const [key, obs] of groups) {
     const timed = obs
-      .map((o) => ({ o, at: o.at ? Date.parse(o.at) : NaN }))
+      .map((o) => ({ o, when: o.at ?? '', at: o.at ? Date.parse(o.at) : NaN }))
       .filter((x) => !Number.isNaN(x.at))
       .sort((a, b) => a.at - b.at);
     const first = obs[0]!;
@@ -51,17 +52,17 @@ export function trendsOf(observations: ObservationValue[], minPoints = 2): Trend
         unit: unitText(first.unit),
         latest: observationValueText(numeric.at(-1)!.o),
         referenceRange: first.referenceRange,
-        lines: [{ label: name.name, points: numeric.map((x) => ({ at: x.at, value: x.o.numeric!, abnormal: x.o.abnormal })) }],
+        lines: [{ label: name.name, points: numeric.map((x) => ({ at: x.at, when: x.when, value: x.o.numeric!, abnormal: x.o.abnormal })) }],
       });
       continue;
     }
     const componentLines = new Map<string, TrendLine>();
-    for (const { o, at } of timed) {
+    for (const { o, at, when } of timed) {
       for (const c of o.components) {
         if (c.numeric === null) continue;
         const label = testName(c.code).name;
         const line = componentLines.get(label) ?? { label, points: [] };
-        line.points.push({ at, value: c.numeric, abnormal: o.abnormal });
+        line.points.push({ at, when, value: c.numeric, abnormal: o.abnormal });
         componentLines.set(label, line);
       }
     }

@@ -4,28 +4,30 @@ import { isolationText } from '../../../electron/shared/bedside-text';
 import { censusGroupCut, censusGroupNote, censusGroupTitle, noBedText } from '../../../electron/shared/census-text';
 import type { CensusPatient } from '../../../electron/shared/contract';
 import { defineCommand, EXIT, stringOption } from '../command';
-import { age, day, sexLetter, table, withQueries, SIGN_IN_DETAILS, SIGN_IN_OPTIONS } from './query-common';
+import { age, copyLine, day, sexLetter, table, withQueries, QUERY_DETAILS, QUERY_OPTIONS } from './query-common';
 
 export default defineCommand({
   name: 'census',
-  usage: 'lantern census --home DIR [--unit ID] [--user ID [--pass-file FILE]] [--json]',
+  usage: 'lantern census --home DIR [--unit ID] [--user ID [--pass-file FILE]] [--policy FILE] [--json]',
   summary: 'A unit’s beds and patients, then its patients without a bed (every unit and every patient when --unit is not given).',
-  details: SIGN_IN_DETAILS,
+  details: QUERY_DETAILS,
   positionals: 0,
   required: ['home'],
   options: {
-    ...SIGN_IN_OPTIONS,
+    ...QUERY_OPTIONS,
     home: { type: 'string' },
     unit: { type: 'string' },
     json: { type: 'boolean' },
   },
   run: async ({ values }, io) => {
     const unit = stringOption(values, 'unit');
-    const { value: census, demo } = await withQueries(values, (q) => q.census(unit ? { unit } : {}), 'census');
+    const { value: census, demo, copy } = await withQueries(values, (q) => q.census(unit ? { unit } : {}), 'census');
     if (values['json']) {
-      io.out(JSON.stringify(census, null, 2));
+      io.out(JSON.stringify({ ...census, copy }, null, 2));
       return EXIT.OK;
     }
+    const old = copyLine(copy);
+    if (old) io.out(old);
     if (demo) io.out('DEMO DATA — not real patients');
     io.out(`Census: ${census.unit?.name ?? 'all units'} — data as of ${formatStamp(census.asOf)} — DOWNTIME COPY, READ ONLY`);
     io.out(`Units: ${census.units.map((u) => `${u.id} (${u.name})`).join(', ')}`);

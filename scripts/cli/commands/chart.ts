@@ -3,28 +3,30 @@ import { datedWhenOld, formatStamp } from '../../../electron/shared/time-text';
 import { codeStatusText, isolationText, NOT_RECORDED_TEXT } from '../../../electron/shared/bedside-text';
 import { flagLabel, observationValueParts, quietFlagLabel, rangeText, testName } from '../../../electron/shared/observation-text';
 import { defineCommand, EXIT } from '../command';
-import { age, day, minute, sexLetter, table, withQueries, SIGN_IN_DETAILS, SIGN_IN_OPTIONS } from './query-common';
+import { age, copyLine, day, minute, sexLetter, table, withQueries, QUERY_DETAILS, QUERY_OPTIONS } from './query-common';
 
 export default defineCommand({
   name: 'chart',
-  usage: 'lantern chart PATIENT_ID --home DIR [--user ID [--pass-file FILE]] [--json]',
+  usage: 'lantern chart PATIENT_ID --home DIR [--user ID [--pass-file FILE]] [--policy FILE] [--json]',
   summary: 'Print one patient’s whole chart.',
-  details: SIGN_IN_DETAILS,
+  details: QUERY_DETAILS,
   positionals: 1,
   required: ['home'],
   options: {
-    ...SIGN_IN_OPTIONS,
+    ...QUERY_OPTIONS,
     home: { type: 'string' },
     json: { type: 'boolean' },
   },
   run: async ({ values, positionals }, io) => {
-    const { value: c, demo } = await withQueries(values, (q) => q.chart({ patientId: positionals[0] as string }), 'chart');
+    const { value: c, demo, copy } = await withQueries(values, (q) => q.chart({ patientId: positionals[0] as string }), 'chart');
     if (values['json']) {
-      io.out(JSON.stringify(c, null, 2));
+      io.out(JSON.stringify({ ...c, copy }, null, 2));
       return EXIT.OK;
     }
     const p = c.patient;
     const out = (s = '') => io.out(s);
+    const old = copyLine(copy);
+    if (old) out(old);
     if (demo) out('DEMO DATA — not a real patient');
     out(`${p.name}   MRN ${p.mrn ?? 'not recorded'}   DOB ${day(p.birthDate)} (${age(p.birthDate, c.asOf)}${sexLetter(p.sex)})${p.deceased ? `   DECEASED ${day(p.deceasedAt)}` : ''}`);
     out(`Data as of ${formatStamp(c.asOf)} — DOWNTIME COPY, READ ONLY`);

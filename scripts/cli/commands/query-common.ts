@@ -3,17 +3,29 @@ import path from 'node:path';
 import { appendHomeLog } from '../../../electron/core/home/log';
 import { policyPath, readPolicy, type Policy } from '../../../electron/core/home/policy';
 import { rosterSource } from '../../../electron/core/home/roster';
-import { createSignIn, homeSignInStore, signInLogEvent } from '../../../electron/core/home/sign-in';
-import type { HomeQueries } from '../../../electron/shared/contract';
+import { auditActorOf, createSignIn, homeSignInStore, signInLogEvent } from '../../../electron/core/home/sign-in';
+import { checkCommandLineQuery, commandLineCopy, type CopyState } from '../../../electron/core/home/expiry';
+import { tryOpenAuditLog } from '../../../electron/core/home/audit';
+import type { HomeQueries, Person, QueryChannel } from '../../../electron/shared/contract';
+import { expiredBanner, staleBanner } from '../../../electron/shared/notices';
 import { openHome } from '../../../electron/core/home/open';
 import { CliError, EXIT, stringOption, type Values } from '../command';
 import { chartModel } from '../../../electron/core/chart';
-import { formatDate, formatDateTime } from '../../../electron/shared/time-text';
+import { formatAge, formatDate, formatDateTime, formatStamp } from '../../../electron/shared/time-text';
 
 /** The options every query command takes for a home where sign-in applies. */
 export const SIGN_IN_OPTIONS = { user: { type: 'string' }, 'pass-file': { type: 'string' } } as const;
 export const SIGN_IN_DETAILS =
   'On a home with a roster: --user ID of a roster user whose role the policy allows (signIn.cliRoles, default IT), the passphrase on standard input or in --pass-file; failures count towards the same lockout as the station\'s.';
+
+/** The options of every query command: sign-in, and the managed policy to apply. */
+export const QUERY_OPTIONS = { ...SIGN_IN_OPTIONS, policy: { type: 'string' } } as const;
+export const QUERY_DETAILS = [
+  SIGN_IN_DETAILS,
+  'A stale or expired copy is said first, in the words of the app\'s banner (--json: the "copy" field). On an expired copy a chart',
+  'prints under the EXPIRED line; where the managed policy (or --policy FILE) sets "expiredCharts": "block", lantern chart refuses',
+  'with the app\'s notice and exits 1, while search and the census still answer, as in the app.',
+].join('\n');
 
 /** The passphrase from --pass-file or the first line of standard input. */
 async function readPassphrase(values: Values): Promise<string> {
@@ -30,9 +42,9 @@ async function readPassphrase(values: Values): Promise<string> {
  * station (same counters, same lockout, the same record in the home's log); with
  * `signIn.cliRoles: []` they are off.
  */
-export async function checkQueryAccess(dir: string, values: Values, policy: Policy, command: string): Promise<void> {
+export async function checkQueryAccess(dir: string, values: Values, policy: Policy, command: string): Promise<Person | null> {
   const roster = rosterSource(dir);
-  if (!roster().roster && !policy.signIn?.required) return;
+  if (!roster().roster && !policy.signIn?.required) return null;
   const roles = policy.signIn?.cliRoles ?? ['IT'];
   if (roles.length === 0) throw new CliError(`lantern ${command} is off on this home by policy (signIn.cliRoles is empty): charts are read in the app, after signing in.`);
   const user = stringOption(values, 'user');
@@ -48,20 +60,65 @@ export async function checkQueryAccess(dir: string, values: Values, policy: Poli
   if (!person || !roles.some((r) => r.toLowerCase() === person.role.toLowerCase())) {
     throw new CliError(`${user} signed in, but the role ${person?.role ?? '?'} may not run lantern ${command} on this home (policy signIn.cliRoles: ${roles.join(', ')}).`);
   }
+  return person;
 }
 
-/** Open --home, run one query over the snapshot in use, close. */
-export async function withQueries<T>(values: Values, run: (q: HomeQueries) => T, command = 'query'): Promise<{ value: T; demo: boolean }> {
+/** What a query command prints and sends: the answer, whether the home is the demo's, how old the copy is. */
+export interface QueryResult<T> {
+  value: T;
+  demo: boolean;
+  /** The copy's state, decided in core (home/expiry.ts commandLineCopy); --json carries it as "copy". */
+  copy: CopyState | null;
+}
+
+/**
+ * Open --home, run one query over the snapshot in use, close. On an expired copy the query
+ * answers by the command line's rule (core: checkCommandLineQuery), so a 'block' policy closes
+ * charts here as in the app. A chart read is recorded in the home's audit log, as the app
+ * records a chart opened, with the person signed in (where the home asks for a sign-in).
+ */
+export async function withQueries<T>(values: Values, run: (q: HomeQueries) => T, channel: QueryChannel & string): Promise<QueryResult<T>> {
   const dir = path.resolve(stringOption(values, 'home') as string);
-  await checkQueryAccess(dir, values, readPolicy(policyPath(process.platform, process.env)), command);
+  const policy = readPolicy(stringOption(values, 'policy') ?? policyPath(process.platform, process.env));
+  const person = await checkQueryAccess(dir, values, policy, channel);
   const home = openHome(dir, { model: chartModel });
+  let result: QueryResult<T>;
   try {
     const queries = home.queries();
     if (!queries) throw new CliError(`No snapshot has been ingested into ${dir} yet. Run lantern ingest first.`, EXIT.FAILED);
-    return { value: run(queries), demo: home.status().demo };
+    const status = home.status();
+    const copy = commandLineCopy(status.snapshot, new Date(), status.staleAfterMinutes, policy.expiredCharts);
+    checkCommandLineQuery(channel, copy);
+    result = { value: run(queries), demo: status.demo, copy };
   } finally {
     home.close();
   }
+  if (channel === 'chart') recordChartRead(dir, person, result.value as { patient: { id: string } });
+  return result;
+}
+
+/** The audit log's "chart-opened" for a chart printed here (none where the home keeps no audit log). */
+function recordChartRead(dir: string, person: Person | null, chart: { patient: { id: string } }): void {
+  const actor = auditActorOf(person);
+  const audit = tryOpenAuditLog(dir, { actor: () => actor });
+  if (!audit) return;
+  try {
+    audit.record({ kind: 'chart-opened', patient: chart.patient.id, foundVia: 'other' });
+  } finally {
+    audit.close();
+  }
+}
+
+/**
+ * The line every query command's human output begins with on a stale or expired copy: the
+ * words of the app's banner (electron/shared/notices.ts). Null for a fresh copy.
+ */
+export function copyLine(copy: CopyState | null): string | null {
+  if (!copy) return null;
+  const asOf = formatStamp(copy.asOf);
+  if (copy.expired) return expiredBanner(copy.expired, asOf);
+  if (copy.state === 'stale') return staleBanner(formatAge(copy.ageMinutes * 60_000), asOf);
+  return null;
 }
 
 /** A plain-text table: columns padded to their widest cell. */

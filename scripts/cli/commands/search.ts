@@ -1,27 +1,29 @@
 import { NO_BED_RECORDED } from '../../../electron/shared/census-text';
 import { defineCommand, EXIT } from '../command';
-import { day, table, withQueries, SIGN_IN_DETAILS, SIGN_IN_OPTIONS } from './query-common';
+import { copyLine, day, table, withQueries, QUERY_DETAILS, QUERY_OPTIONS } from './query-common';
 
 export default defineCommand({
   name: 'search',
-  usage: 'lantern search TEXT --home DIR [--limit N] [--user ID [--pass-file FILE]] [--json]',
+  usage: 'lantern search TEXT --home DIR [--limit N] [--user ID [--pass-file FILE]] [--policy FILE] [--json]',
   summary: 'Find patients by name, MRN, birth date or room/bed.',
-  details: 'TEXT: any order of name parts (prefixes and small typos are fine), an MRN, a birth date (1957-03-04 or 03/04/1957) or a room or bed.\n' + SIGN_IN_DETAILS,
+  details: 'TEXT: any order of name parts (prefixes and small typos are fine), an MRN, a birth date (1957-03-04 or 03/04/1957) or a room or bed.\n' + QUERY_DETAILS,
   positionals: 1,
   required: ['home'],
   options: {
-    ...SIGN_IN_OPTIONS,
+    ...QUERY_OPTIONS,
     home: { type: 'string' },
     limit: { type: 'string' },
     json: { type: 'boolean' },
   },
   run: async ({ values, positionals }, io) => {
     const limit = Math.max(1, Math.min(200, Number(values['limit'] ?? 25) || 25));
-    const { value: found, demo } = await withQueries(values, (q) => q.search({ text: positionals[0] as string, limit }), 'search');
+    const { value: found, demo, copy } = await withQueries(values, (q) => q.search({ text: positionals[0] as string, limit }), 'search');
     if (values['json']) {
-      io.out(JSON.stringify(found, null, 2));
+      io.out(JSON.stringify({ copy, patients: found }, null, 2));
       return EXIT.OK;
     }
+    const old = copyLine(copy);
+    if (old) io.out(old);
     if (demo) io.out('DEMO DATA — not real patients');
     if (!found.length) {
       io.out('No patient matches.');

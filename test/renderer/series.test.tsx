@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ObservationValue } from '../../electron/shared/contract';
 import { buildFlowsheet } from '../../renderer/src/lib/flowsheet';
 import { flagLabel, quietFlagLabel, trendsOf } from '../../renderer/src/lib/series';
-import { parseRange } from '../../renderer/src/components/TrendPlot';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { parseRange, TrendPlot } from '../../renderer/src/components/TrendPlot';
+import { formatDateTime } from '../../renderer/src/lib/time';
 
 const obs = (code: string, at: string, numeric: number | null, extra: Partial<ObservationValue> = {}): ObservationValue => ({
   id: `${code}-${at}`, code: { code, system: 'http://loinc.org', display: code === '8867-4' ? 'Heart rate' : code }, category: 'vital-signs', at,
@@ -70,3 +72,19 @@ describe('vitals and lab trends', () => {
     expect(parseRange('<200')).toBeNull();
   });
 });
+
+describe('a trend plot’s time axis', () => {
+  it('labels its first and last reading as the tables do: with the year, and the zone where the source’s offset differs', () => {
+    // An offset no workstation keeps, so the zone must be named; the newest in UTC.
+    const OLDEST = '2015-04-30T21:48:00+13:45';
+    const NEWEST = '2026-11-21T10:00:00Z';
+    const [trend] = trendsOf([obs('8867-4', NEWEST, 80), obs('8867-4', OLDEST, 110)]);
+    const html = renderToStaticMarkup(<TrendPlot trend={trend!} />);
+    const label = (id: string) => new RegExp(`data-testid="${id}"[^>]*>([^<]*)<`).exec(html)?.[1];
+    expect(label('trend-axis-start')).toBe(formatDateTime(OLDEST));
+    expect(label('trend-axis-start')).toMatch(/^\d{2} Apr 2015 \d{2}:\d{2} UTC([+-]\d{2}:\d{2})?$/);
+    expect(label('trend-axis-end')).toBe(formatDateTime(NEWEST));
+    expect(label('trend-axis-end')).toMatch(/^\d{2} Nov 2026 \d{2}:\d{2}( UTC([+-]\d{2}:\d{2})?)?$/);
+  });
+});
+
