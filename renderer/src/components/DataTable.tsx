@@ -10,6 +10,12 @@ export interface Column<T> {
   title?: string;
   /** CSS grid track for the virtualized layout, e.g. "2fr" or "9rem". */
   width?: string;
+  /**
+   * Kept on one line in the plain table (a date and time with its zone): the column widens to
+   * its text instead of wrapping a time under its date. The virtualized grid wraps it within
+   * its track.
+   */
+  nowrap?: boolean;
   cell: (row: T) => ReactNode;
 }
 
@@ -47,7 +53,9 @@ export function DataTable<T>({ label, columns, rows, rowKey, rowClass, empty, vi
           {rows.map((r) => (
             <tr key={rowKey(r)} className={rowClass?.(r)}>
               {columns.map((c) => (
-                <td key={c.key ?? c.header}>{c.cell(r)}</td>
+                <td key={c.key ?? c.header} style={c.nowrap ? NOWRAP : undefined}>
+                  {c.cell(r)}
+                </td>
               ))}
             </tr>
           ))}
@@ -61,6 +69,8 @@ export function DataTable<T>({ label, columns, rows, rowKey, rowClass, empty, vi
 function Header<T>({ column }: { column: Column<T> }) {
   return column.title && column.title !== column.header ? <NameDisclosure name={column.header} full={column.title} /> : <>{column.header}</>;
 }
+
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
 /**
  * A column given a fixed width ("9rem": a time, a flag) has at least that in the plain table
