@@ -25,8 +25,15 @@ export function marWindow(asOf: string): { from: string; to: string } {
 }
 
 /**
- * The most patients one census group lists (by name) on the screen, the printed census and the
- * CLI; the group says how many it holds, and search finds every patient. A health system's
- * export can hold thousands of outpatients with no bed.
+ * The most patients one census group lists (by name) on the screen and in the CLI unless the
+ * request asks for more; the group says how many it holds, and search finds every patient. A
+ * health system's export can hold thousands of outpatients with no bed.
  */
 export const CENSUS_GROUP_LIMIT = 200;
+
+/**
+ * The most a census request may ask one group to list (`groupLimit`): the printed census asks
+ * for this many, so paper lists every patient of a group (some 180 pages at this bound) — beyond
+ * it, the page says how many it leaves out and that search finds them, as the screen does.
+ */
+export const CENSUS_GROUP_MAX = 5_000;

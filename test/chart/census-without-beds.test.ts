@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueries } from '../../electron/core/chart/queries';
 import { generateHospital } from '../../electron/core/demo';
-import { censusGroupTitle, noBedText, placeLine } from '../../electron/shared/census-text';
-import { CHANNELS, type Census } from '../../electron/shared/contract';
-import { CENSUS_GROUP_LIMIT } from '../../electron/shared/defaults';
+import { censusGroupCut, censusGroupTitle, noBedText, placeLine } from '../../electron/shared/census-text';
+import { CensusRequest, CHANNELS, type Census } from '../../electron/shared/contract';
+import { CENSUS_GROUP_LIMIT, CENSUS_GROUP_MAX } from '../../electron/shared/defaults';
 import { buildChartDb, type ChartDb } from '../support/chart-db';
 import { HAS_SYNTHEA, SYNTHEA_DIR } from '../support/fixtures';
 import { removeBeds, WALK_IN, type BedlessPatient } from '../support/without-beds';
@@ -127,7 +127,7 @@ describe('the census of an export without bed Locations', () => {
 });
 
 describe('a health system’s export', () => {
-  it('lists at most CENSUS_GROUP_LIMIT patients of a group, by name, and counts them all', async () => {
+  it('lists at most CENSUS_GROUP_LIMIT patients of a group on screen, by name, counts them all, and every one for the printed census', async () => {
     const big = mkdtempSync(path.join(tmpdir(), 'lantern-nobed-index-'));
     try {
       await generateHospital({ outDir: big, beds: 6, units: 1, days: 1, seed: 'index', now: NOW, indexPatients: CENSUS_GROUP_LIMIT + 40 });
@@ -140,6 +140,23 @@ describe('a health system’s export', () => {
       expect(noBed!.patients).toHaveLength(CENSUS_GROUP_LIMIT);
       const all = readingOrder(t.db.prepare('SELECT name FROM patient WHERE bed_id IS NULL').pluck().all() as string[]);
       expect(noBed!.patients.map((p) => p.name)).toEqual(all.slice(0, CENSUS_GROUP_LIMIT));
+      expect(censusGroupCut(noBed!)).toBe(`Showing the first ${CENSUS_GROUP_LIMIT} of ${CENSUS_GROUP_LIMIT + 40} (by name) — find the others with Search.`);
+
+      // The printed census asks for every patient of the group (up to CENSUS_GROUP_MAX): all of them, by name, no cut line.
+      const printed = t.queries.census({ groupLimit: CENSUS_GROUP_MAX });
+      const [everyone] = printed.groups;
+      expect(everyone).toMatchObject({ kind: 'no-bed-recorded', total: CENSUS_GROUP_LIMIT + 40 });
+      expect(everyone!.patients.map((p) => p.name)).toEqual(all);
+      expect(new Set(everyone!.patients.map((p) => p.id)).size).toBe(CENSUS_GROUP_LIMIT + 40);
+      expect(censusGroupCut(everyone!)).toBeNull();
+      // A smaller limit is a limit; past the hard maximum the request is refused, and core holds a direct caller to it.
+      expect(t.queries.census({ groupLimit: 10 }).groups[0]!.patients.map((p) => p.name)).toEqual(all.slice(0, 10));
+      expect(CensusRequest.safeParse({ groupLimit: CENSUS_GROUP_MAX }).success).toBe(true);
+      expect(CensusRequest.safeParse({ groupLimit: CENSUS_GROUP_MAX + 1 }).success).toBe(false);
+      expect(CensusRequest.safeParse({ groupLimit: 0 }).success).toBe(false);
+      expect(CensusRequest.safeParse({ groupLimit: 1.5 }).success).toBe(false);
+      expect(t.queries.census({ groupLimit: CENSUS_GROUP_MAX * 10 }).groups[0]!.patients).toHaveLength(CENSUS_GROUP_LIMIT + 40);
+
       // A unit's census does not carry the hospital's outpatients; it says how many there are.
       const unit = t.queries.census({ unit: census.units[0]!.id });
       expect(unit.groups).toEqual([]);

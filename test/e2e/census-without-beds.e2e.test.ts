@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CENSUS_GROUP_LIMIT } from '../../electron/shared/defaults';
 import { formatDate, formatDateTime } from '../../renderer/src/lib/time';
 import { chromiumPath, go, openPage, pdfPageTexts, shot, squash, startApp, VIEWPORTS, type App } from './support/app';
 import { generatedHome, type E2eHome } from './support/homes';
@@ -140,6 +143,73 @@ describe.skipIf(!chromiumPath)('census of an export without beds', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('banner-name').textContent()).toBe(icu.name);
     expect(await page.getByTestId('patient-banner').textContent()).toContain(`Medical ICU · No bed recorded (room ${icu.room})`);
+    expect(page.errors).toEqual([]);
+  });
+});
+
+/**
+ * A health system's export: more patients without a bed than the screen lists. The screen shows
+ * the first CENSUS_GROUP_LIMIT with the way to the others; the printed census lists every one.
+ */
+describe.skipIf(!chromiumPath)('printed census of more patients without a bed than the screen lists', () => {
+  const EXTRA = 40;
+  let home: E2eHome;
+  let app: App;
+  /** Name, MRN and birth date of every Patient the export sent, by id. */
+  const sent = new Map<string, { name: string; mrn: string; birthDate: string }>();
+
+  beforeAll(async () => {
+    home = await generatedHome({
+      beds: 6,
+      units: 1,
+      indexPatients: CENSUS_GROUP_LIMIT + EXTRA,
+      edit: (dir) => {
+        for (const line of readFileSync(path.join(dir, 'Patient.ndjson'), 'utf8').split('\n').filter(Boolean)) {
+          const p = JSON.parse(line) as { id: string; name: Array<{ family: string; given: string[] }>; identifier: Array<{ value: string; type?: { coding?: Array<{ code?: string }> } }>; birthDate: string };
+          const mrn = p.identifier.find((i) => i.type?.coding?.some((c) => c.code === 'MR')) ?? p.identifier[0]!;
+          sent.set(p.id, { name: `${p.name[0]!.family}, ${p.name[0]!.given.join(' ')}`, mrn: mrn.value, birthDate: p.birthDate });
+        }
+      },
+    });
+    app = await startApp(home.context);
+  });
+  afterAll(async () => {
+    await app?.close();
+    home?.close();
+  });
+
+  it('shows the first CENSUS_GROUP_LIMIT on screen and prints every patient of the group with name, MRN and birth date', async () => {
+    const queries = home.context.queries()!;
+    const inBeds = new Set(queries.census({}).beds.flatMap((b) => (b.patient ? [b.patient.id] : [])));
+    const without = [...sent].filter(([id]) => !inBeds.has(id)).map(([, p]) => p);
+    expect(without).toHaveLength(CENSUS_GROUP_LIMIT + EXTRA);
+
+    const page = await openPage(app, { viewport: VIEWPORTS.station });
+    await go(page, '#/all-patients');
+    const group = page.getByTestId('census-group').filter({ hasText: 'No bed recorded' });
+    await group.waitFor();
+    expect(await group.getByTestId('census-group-cut').textContent()).toBe(
+      `Showing the first ${CENSUS_GROUP_LIMIT} of ${CENSUS_GROUP_LIMIT + EXTRA} (by name) — find the others with Search. (Ctrl+K or /)`,
+    );
+    expect(await group.getByTestId('census-row').count()).toBe(CENSUS_GROUP_LIMIT);
+
+    await page.getByRole('link', { name: 'Print census' }).click();
+    await page.getByTestId('print-ready').waitFor();
+    const printedGroup = page.getByTestId('census-print-group');
+    expect(await printedGroup.count()).toBe(1);
+    // A heading row, then one row per patient, and no "Showing the first" line.
+    const rows = await printedGroup.locator('tr').allTextContents();
+    expect(rows[0]).toContain(`No bed recorded — ${CENSUS_GROUP_LIMIT + EXTRA} patients without a bed`);
+    expect(rows.slice(1)).toHaveLength(CENSUS_GROUP_LIMIT + EXTRA);
+    expect(rows.join(' ')).not.toContain('Showing the first');
+
+    const all = squash((await pdfPageTexts(await page.pdf({ printBackground: true, preferCSSPageSize: true }))).join(' '));
+    for (const p of without) {
+      expect(all, p.name).toContain(squash(p.name));
+      expect(all, p.name).toContain(squash(`MRN ${p.mrn}`));
+      expect(all, p.name).toContain(squash(formatDate(p.birthDate)));
+    }
+    expect(all).not.toContain(squash('Showing the first'));
     expect(page.errors).toEqual([]);
   });
 });

@@ -134,10 +134,18 @@ describe.skipIf(!chromiumPath)('vitals and labs say what the export says', () =>
     const table = page.getByTestId('vitals-table');
     await table.waitFor();
     const headers = (await table.getByRole('columnheader').allTextContents()).map((h) => h.trim());
-    // Short names, never LOINC long names, as column headers; the long name and code on hover.
+    // Short names, never LOINC long names, as column headers; the long name and code one click on the header away.
     expect(headers).toEqual(expect.arrayContaining(['Time', 'Heart rate', 'Blood pressure', 'Body temperature', 'SpO₂']));
     for (const h of headers) expect(h).not.toMatch(/\[|panel|by Pulse oximetry/);
-    expect(await table.getByRole('columnheader', { name: 'Blood pressure' }).getAttribute('title')).toBe('Blood pressure panel with all children optional (LOINC 85354-9)');
+    const bpHeader = table.getByRole('columnheader', { name: 'Blood pressure' }).getByRole('button', { name: 'Blood pressure' });
+    expect(await bpHeader.getAttribute('aria-expanded')).toBe('false');
+    await bpHeader.click();
+    expect(await bpHeader.getAttribute('aria-expanded')).toBe('true');
+    const bpFull = table.getByTestId('name-full');
+    expect(await text(bpFull)).toBe('Blood pressure panel with all children optional (LOINC 85354-9)');
+    // A second click hides it again.
+    await bpHeader.click();
+    await expect.poll(() => bpFull.count()).toBe(0);
     const cells = (await table.getByRole('row').nth(1).getByRole('cell').allTextContents()).map((c) => c.replace(/\s+/g, ' ').trim());
     const cell = (name: string) => cells[headers.indexOf(name)];
     expect(cell('Blood pressure')).toBe(`${SYS}/${DIA} mmHg HIGH`);
@@ -164,7 +172,33 @@ describe.skipIf(!chromiumPath)('vitals and labs say what the export says', () =>
     expect(await row('eGFR')).toEqual(['eGFR', `${EGFR} mL/min/1.73 m²`, 'no flag given', 'no range given']);
     expect(await row('WBC')).toEqual(['WBC', `${WBC} ×10³/µL`, 'HIGH', '4.5–11 ×10³/µL']);
     expect(await row('Anion gap')).toEqual(['Anion gap', `${GAP} (no unit given)`, 'no flag given', 'no range given']);
-    expect(await table.getByText('eGFR', { exact: true }).getAttribute('title')).toBe('Glomerular filtration rate/1.73 sq M.predicted (LOINC 33914-3)');
+
+    // The full LOINC long name the export sent, and its code, one click (or Enter) on the short name away; Esc hides it.
+    const full = table.getByTestId('name-full');
+    expect(await full.count()).toBe(0);
+    // The planted result, the newest row of its name.
+    const wbc = table.getByRole('button', { name: 'WBC', exact: true }).first();
+    expect(await wbc.getAttribute('aria-expanded')).toBe('false');
+    await wbc.click();
+    await full.waitFor();
+    expect(await full.isVisible()).toBe(true);
+    expect(await text(full)).toBe('Leukocytes [#/volume] in Blood by Automated count (LOINC 6690-2)');
+    expect(await wbc.getAttribute('aria-expanded')).toBe('true');
+    expect(await wbc.getAttribute('aria-controls')).toBe(await full.getAttribute('id'));
+    await page.keyboard.press('Escape');
+    await expect.poll(() => full.count()).toBe(0);
+    expect(await wbc.getAttribute('aria-expanded')).toBe('false');
+    expect(page.url()).toContain('/labs');
+
+    const egfr = table.getByRole('button', { name: 'eGFR', exact: true }).first();
+    await egfr.focus();
+    await page.keyboard.press('Enter');
+    expect(await text(full)).toBe('Glomerular filtration rate/1.73 sq M.predicted (LOINC 33914-3)');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => full.count()).toBe(0);
+    // The focus stays on the name, as after any disclosure.
+    expect(await egfr.evaluate((b) => b === document.activeElement)).toBe(true);
+    expect(page.errors).toEqual([]);
   });
 
   it('lists on the summary the latest vitals with units and only the results marked abnormal', async () => {

@@ -29,7 +29,14 @@ const writeNdjson = (file: string, rows: Json[]) => writeFileSync(file, rows.map
 /** The local short name an EHR puts in code.text ("Potassium"), in place of the LOINC long name. */
 const shortName = (long: string) => long.split(/ \[| - |, /)[0]!;
 
-/** The generated export, made harder: one long patient name, one long unit name, labs named as an EHR names them. */
+/** The same instant written at another offset: "2015-05-01T05:48:00Z", -240 -> "2015-05-01T01:48:00-04:00". */
+function atOffset(utc: string, minutes: number): string {
+  const wall = new Date(Date.parse(utc) + minutes * 60_000).toISOString().slice(0, 19);
+  const abs = Math.abs(minutes);
+  return `${wall}${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** The generated export, made harder: observation times at another zone than the workstation's, one long patient name, one long unit name, labs named as an EHR names them. */
 function lengthen(fhirDir: string, unitId: string): { patientId: string; labNames: Map<string, string> } {
   const patientsFile = path.join(fhirDir, 'Patient.ndjson');
   const patients = readNdjson(patientsFile);
@@ -46,6 +53,9 @@ function lengthen(fhirDir: string, unitId: string): { patientId: string; labName
   const obsFile = path.join(fhirDir, 'Observation.ndjson');
   const observations = readNdjson(obsFile);
   for (const o of observations) {
+    // Sent from a clinic four hours behind the workstation (UTC): each time carries its zone.
+    const at = o['effectiveDateTime'];
+    if (typeof at === 'string' && at.endsWith('Z')) o['effectiveDateTime'] = atOffset(at, -4 * 60);
     const categories = JSON.stringify(o['category'] ?? '');
     if (!categories.includes('"laboratory"')) continue;
     const code = o['code'] as { text?: string };
@@ -245,6 +255,35 @@ describe.skipIf(!chromiumPath)('screens on the ward PC (1366x768, 100% and 150%)
       await refused.scrollIntoViewIfNeeded();
       await shot(page, name);
       expect(await textCollisions(page, '[data-testid="mar-grid"], .app-header, [data-testid="patient-banner"]'), name).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('keeps the text of the labs and vitals tables and of the patient banner apart at 1366 px and at 150%, a time with its zone included', async () => {
+    for (const [viewport, deviceScaleFactor, size] of [
+      [VIEWPORTS.ward, 1, '1366x768'],
+      [VIEWPORTS.wardZoomed, 1.5, '911x512-at-150'],
+    ] as const) {
+      // A workstation at UTC+05:30, the longest zone name a time can carry.
+      const page = await openPage(app, { viewport, deviceScaleFactor, timezoneId: 'Asia/Kolkata' });
+      for (const [section, table] of [
+        ['labs', 'labs-table'],
+        ['vitals', 'vitals-table'],
+      ] as const) {
+        const name = `chart-${section}-zones-${size}`;
+        await go(page, `#/patient/${encodeURIComponent(known.patient.id)}/${section}`);
+        await page.getByTestId(table).waitFor();
+        // The source's times are at UTC-04:00, the workstation's clock another: shown in the workstation's, its zone named.
+        expect(await page.getByTestId(table).locator('tbody tr').first().locator('td').first().textContent(), name).toMatch(/^\d\d \w{3} \d{4} \d\d:\d\d UTC\+05:30$/);
+        await shot(page, name);
+        expect(await textCollisions(page, `[data-testid="${table}"], [data-testid="patient-banner"], .app-header`), name).toEqual([]);
+        // Scrolled, the rows pass under the banner's strip: still no text on text.
+        await page.evaluate(() => {
+          document.querySelector('#main')!.scrollTop += 400;
+        });
+        expect(await textCollisions(page, `[data-testid="${table}"], [data-testid="patient-banner"], .app-header`), `${name} scrolled`).toEqual([]);
+      }
+      expect(page.errors).toEqual([]);
       await page.close();
     }
   });

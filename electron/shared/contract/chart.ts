@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CENSUS_GROUP_MAX } from '../defaults';
 import { IsoDateTime, UnitRef } from './status';
 
 /**
@@ -291,7 +292,8 @@ export type CensusBed = z.infer<typeof CensusBed>;
  *   v3 ActCode, IMP, EMER, OBSENC, AMB ..., or the class as the export sent it; null: none given)
  *   and its unit where its location resolves to one;
  * - no-bed-recorded: no current encounter at all.
- * `patients` holds at most CENSUS_GROUP_LIMIT of the group, by name; `total` counts them all.
+ * `patients` holds at most the request's groupLimit (CENSUS_GROUP_LIMIT unless asked) of the
+ * group, by name; `total` counts them all.
  */
 export const CensusGroup = z.object({
   kind: z.enum(['encounter', 'no-bed-recorded']),
@@ -378,7 +380,13 @@ export const SearchRequest = z.object({
   text: z.string().trim().min(1).max(100),
   limit: z.number().int().min(1).max(200).default(25),
 }).strict();
-export const CensusRequest = z.object({ unit: Id.optional() }).strict();
+export const CensusRequest = z
+  .object({
+    unit: Id.optional(),
+    /** How many patients each group without a bed lists, by name (default CENSUS_GROUP_LIMIT); the printed census asks for CENSUS_GROUP_MAX. */
+    groupLimit: z.number().int().min(1).max(CENSUS_GROUP_MAX).optional(),
+  })
+  .strict();
 export const PatientRequest = z.object({ patientId: Id }).strict();
 /** How the nurse reached a chart, for the audit log: the census, a patient search, or a link (typed, Back, another screen). */
 export const FoundVia = z.enum(['census', 'search', 'link']);

@@ -1,14 +1,21 @@
 import { useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { NameDisclosure } from './TestName';
 
 export interface Column<T> {
   header: string;
   /** React key when two headers may read the same (defaults to the header). */
   key?: string;
-  /** Shown on hover over the header: the full name behind a short one. */
+  /** The full name behind a short header, one click on the header away. */
   title?: string;
   /** CSS grid track for the virtualized layout, e.g. "2fr" or "9rem". */
   width?: string;
+  /**
+   * Kept on one line in the plain table (a date and time with its zone): the column widens to
+   * its text instead of wrapping a time under its date. The virtualized grid wraps it within
+   * its track.
+   */
+  nowrap?: boolean;
   cell: (row: T) => ReactNode;
 }
 
@@ -36,8 +43,8 @@ export function DataTable<T>({ label, columns, rows, rowKey, rowClass, empty, vi
         <thead>
           <tr>
             {columns.map((c) => (
-              <th key={c.key ?? c.header} scope="col" title={c.title} style={fixedWidth(c.width)}>
-                {c.header}
+              <th key={c.key ?? c.header} scope="col" style={fixedWidth(c.width)}>
+                <Header column={c} />
               </th>
             ))}
           </tr>
@@ -46,7 +53,9 @@ export function DataTable<T>({ label, columns, rows, rowKey, rowClass, empty, vi
           {rows.map((r) => (
             <tr key={rowKey(r)} className={rowClass?.(r)}>
               {columns.map((c) => (
-                <td key={c.key ?? c.header}>{c.cell(r)}</td>
+                <td key={c.key ?? c.header} style={c.nowrap ? NOWRAP : undefined}>
+                  {c.cell(r)}
+                </td>
               ))}
             </tr>
           ))}
@@ -56,6 +65,12 @@ export function DataTable<T>({ label, columns, rows, rowKey, rowClass, empty, vi
   }
   return <VirtualTable label={label} columns={columns} rows={rows} rowKey={rowKey} rowClass={rowClass} testId={testId} />;
 }
+
+function Header<T>({ column }: { column: Column<T> }) {
+  return column.title && column.title !== column.header ? <NameDisclosure name={column.header} full={column.title} /> : <>{column.header}</>;
+}
+
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
 /**
  * A column given a fixed width ("9rem": a time, a flag) has at least that in the plain table
@@ -87,8 +102,8 @@ function VirtualTable<T>({ label, columns, rows, rowKey, rowClass, testId }: Omi
     >
       <div className="vtable-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
         {columns.map((c) => (
-          <div key={c.key ?? c.header} role="columnheader" className="vtable-cell" title={c.title}>
-            {c.header}
+          <div key={c.key ?? c.header} role="columnheader" className="vtable-cell">
+            <Header column={c} />
           </div>
         ))}
       </div>

@@ -1,5 +1,6 @@
 import { rangeText, type Trend } from '../lib/series';
 import { formatDateTime } from '../lib/time';
+import { NameDisclosure } from './TestName';
 
 const W = 420;
 const H = 150;
@@ -34,8 +35,8 @@ export function TrendPlot({ trend }: { trend: Trend }) {
   const unit = trend.unit ?? '';
   return (
     <figure className="trend" data-testid="trend">
-      <h3 title={trend.fullName}>
-        {trend.title} <span className="muted">{unit}</span>
+      <h3>
+        <NameDisclosure name={trend.title} full={trend.fullName} /> <span className="muted">{unit}</span>
       </h3>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${trend.title} trend, ${points.length} values; latest ${trend.latest}`}>
         {range && (

@@ -6,7 +6,7 @@ export interface FlowsheetColumn {
   key: string;
   /** The short name (the export's own, else the usual one for its code). */
   label: string;
-  /** The full name and code, one hover away. */
+  /** The full name and code, one click on the header away. */
   title: string;
 }
 export interface FlowsheetCell {

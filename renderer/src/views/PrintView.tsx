@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import type { AppInfo, AppStatus, Census, SnapshotStatus } from '../../../electron/shared/contract';
+import { CENSUS_GROUP_MAX } from '../../../electron/shared/defaults';
 import { Loading, ProblemNotice } from '../components/LoadState';
 import { ProtocolBody } from '../components/ProtocolBody';
 import { useRequest, useRequests, type Load } from '../hooks/useRequest';
@@ -61,7 +62,8 @@ function firstError(...loads: Load<unknown>[]) {
 }
 
 function UnitPrint({ unit, frame, onUnit, what }: { unit: string | null; frame: FrameProps; onUnit: (n: string | null) => void; what: 'mar' | 'census' }) {
-  const census = useRequest('census', unit ? { unit } : {});
+  // Paper lists every patient of each group without a bed (the screen lists the first CENSUS_GROUP_LIMIT), and a unit's MAR covers them all.
+  const census = useRequest('census', unit ? { unit, groupLimit: CENSUS_GROUP_MAX } : { groupLimit: CENSUS_GROUP_MAX });
   // A unit's MAR covers its patients without a bed too (the groups of a unit's census are all on it).
   const ids = useMemo(
     () =>

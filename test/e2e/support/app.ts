@@ -48,11 +48,13 @@ export interface OpenOptions {
   deviceScaleFactor?: number;
   /** Install Playwright's fake clock at this time before the app loads. */
   clockAt?: Date;
+  /** The workstation's time zone (IANA); UTC when not given. */
+  timezoneId?: string;
 }
 
 /** A fresh page on the app (census), with uncaught page errors collected. */
 export async function openPage(app: App, options: OpenOptions = {}): Promise<Page & { errors: string[] }> {
-  const context = await app.browser.newContext({ viewport: options.viewport ?? VIEWPORTS.laptop, deviceScaleFactor: options.deviceScaleFactor, timezoneId: 'UTC', locale: 'en-GB' });
+  const context = await app.browser.newContext({ viewport: options.viewport ?? VIEWPORTS.laptop, deviceScaleFactor: options.deviceScaleFactor, timezoneId: options.timezoneId ?? 'UTC', locale: 'en-GB' });
   const page = (await context.newPage()) as Page & { errors: string[] };
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));

@@ -172,6 +172,8 @@ export interface GeneratedHomeOptions {
   seed?: string;
   /** The managed policy for an expired copy's charts. */
   expiredCharts?: ExpiredCharts;
+  /** Patients of the health system's index with no encounter (no bed), beyond the hospital's. */
+  indexPatients?: number;
 }
 
 /** The generator's hospital (units, beds, MAR, vitals, labs, notes, protocols) as of 40 minutes ago. */
@@ -179,7 +181,7 @@ export async function generatedHome(options: GeneratedHomeOptions = {}): Promise
   const work = tempDir('lantern-e2e-');
   const asOf = new Date(Math.floor((Date.now() - (options.ageMinutes ?? 40) * 60_000) / 60_000) * 60_000);
   const fhirDir = path.join(work, 'export');
-  const summary = await generateHospital({ outDir: fhirDir, beds: options.beds ?? 16, units: options.units ?? 2, days: 3, seed: options.seed ?? 'e2e', now: asOf });
+  const summary = await generateHospital({ outDir: fhirDir, beds: options.beds ?? 16, units: options.units ?? 2, days: 3, seed: options.seed ?? 'e2e', now: asOf, indexPatients: options.indexPatients });
   const hostilePatientId = addHostileNotes(fhirDir);
   options.edit?.(fhirDir);
   const home = await homeFrom({

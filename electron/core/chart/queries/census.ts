@@ -1,5 +1,5 @@
 import type { Allergy, CensusBed, CensusGroup, CensusPatient, HomeQueries, UnitRef } from '../../../shared/contract';
-import { CENSUS_GROUP_LIMIT } from '../../../shared/defaults';
+import { CENSUS_GROUP_LIMIT, CENSUS_GROUP_MAX } from '../../../shared/defaults';
 import { LanternError } from '../../../shared/errors';
 import { S } from '../codes';
 import { summarizeAllergies } from '../facts/allergies';
@@ -46,7 +46,9 @@ export function createCensus(q: QueryContext): HomeQueries['census'] {
     return (unitsAll.all() as { id: string; name: string; aliases: string }[]).map((u) => ({ id: u.id, name: u.name, aliases: JSON.parse(u.aliases) as string[] }));
   }
 
-  return ({ unit }) => {
+  return ({ unit, groupLimit }) => {
+    // The contract bounds the request; a caller in core (the CLI, the bench) is held to the same bound.
+    const limit = Math.min(Math.max(1, Math.floor(groupLimit ?? CENSUS_GROUP_LIMIT)), CENSUS_GROUP_MAX);
     const all = units();
     let chosen: UnitRef | null = null;
     if (unit) {
@@ -63,7 +65,7 @@ export function createCensus(q: QueryContext): HomeQueries['census'] {
       }
       beds.push({ locationId: r.loc_id, room: r.roomname, bed: r.bedname, patient: censusPatient(r) });
     }
-    const { groups, withoutUnit } = withoutBed(chosen, censusPatient);
+    const { groups, withoutUnit } = withoutBed(chosen, censusPatient, limit);
     return { unit: chosen, units: all.map((u) => ({ id: u.id, name: u.name })), beds, groups, withoutUnit, asOf: q.asOf };
   };
 }
@@ -72,7 +74,7 @@ type PlacedRow = PatientRow & { place: string | null };
 
 /**
  * The groups of patients without a bed (census-place.ts wrote them at ingest), each listing at
- * most CENSUS_GROUP_LIMIT by name. A database written before those tables lists every patient
+ * most `limit` by name. A database written before those tables lists every patient
  * without a bed in one "no bed recorded" group.
  */
 function createWithoutBed(q: QueryContext) {
@@ -81,10 +83,10 @@ function createWithoutBed(q: QueryContext) {
     const rows = q.db.prepare(
       `SELECT ${PATIENT_COLS}, NULL AS place FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id WHERE p.bed_id IS NULL ORDER BY lower(p.name), p.birth_date LIMIT ?`,
     );
-    return (chosen: UnitRef | null, row: (r: PatientRow) => CensusPatient): { groups: CensusGroup[]; withoutUnit: number } => {
+    return (chosen: UnitRef | null, row: (r: PatientRow) => CensusPatient, limit: number): { groups: CensusGroup[]; withoutUnit: number } => {
       const total = count.get() as number;
       if (chosen || total === 0) return { groups: [], withoutUnit: total };
-      const patients = (rows.all(CENSUS_GROUP_LIMIT) as PlacedRow[]).map((r) => ({ ...row(r), place: null }));
+      const patients = (rows.all(limit) as PlacedRow[]).map((r) => ({ ...row(r), place: null }));
       return { groups: [{ kind: 'no-bed-recorded', encounterClass: null, unit: null, total, patients }], withoutUnit: total };
     };
   }
@@ -97,7 +99,7 @@ function createWithoutBed(q: QueryContext) {
      LEFT JOIN bed b ON b.loc_id = p.bed_id WHERE c.grp = ? ORDER BY c.sort LIMIT ?`,
   );
   type GroupRow = { id: number; rank: number; class: string | null; unit_id: string | null; unit_name: string | null; n: number };
-  return (chosen: UnitRef | null, row: (r: PatientRow) => CensusPatient): { groups: CensusGroup[]; withoutUnit: number } => {
+  return (chosen: UnitRef | null, row: (r: PatientRow) => CensusPatient, limit: number): { groups: CensusGroup[]; withoutUnit: number } => {
     const groups: CensusGroup[] = [];
     for (const g of groupsOf.all(chosen?.id ?? null, chosen?.id ?? null) as GroupRow[]) {
       groups.push({
@@ -105,7 +107,7 @@ function createWithoutBed(q: QueryContext) {
         encounterClass: g.class,
         unit: g.unit_id ? { id: g.unit_id, name: g.unit_name ?? g.unit_id } : null,
         total: g.n,
-        patients: (members.all(g.id, CENSUS_GROUP_LIMIT) as PlacedRow[]).map((r) => ({ ...row(r), place: r.place })),
+        patients: (members.all(g.id, limit) as PlacedRow[]).map((r) => ({ ...row(r), place: r.place })),
       });
     }
     return { groups, withoutUnit: withoutUnit.get() as number };

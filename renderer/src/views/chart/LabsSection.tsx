@@ -26,7 +26,7 @@ export function LabsSection({ chart }: { chart: Chart }) {
         rowClass={(l) => (l.abnormal ? 'abnormal' : undefined)}
         empty="No laboratory results in this snapshot."
         columns={[
-          { header: 'Collected', width: '9rem', cell: (l) => formatDateTime(l.at) },
+          { header: 'Collected', width: '9rem', nowrap: true, cell: (l) => formatDateTime(l.at) },
           {
             header: 'Test',
             width: '2.2fr',

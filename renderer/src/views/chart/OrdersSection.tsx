@@ -16,7 +16,7 @@ export function OrdersSection({ chart }: { chart: Chart }) {
         rowKey={(o) => o.id}
         empty="No orders in this snapshot."
         columns={[
-          { header: 'Ordered', width: '9rem', cell: (o) => formatDateTime(o.authoredOn) },
+          { header: 'Ordered', width: '9rem', nowrap: true, cell: (o) => formatDateTime(o.authoredOn) },
           { header: 'Kind', width: '8rem', cell: (o) => o.kind },
           { header: 'Order', width: '3fr', cell: (o) => <strong>{o.code.display}</strong> },
           { header: 'Details', width: '2fr', cell: (o) => o.details ?? '—' },

@@ -30,7 +30,7 @@ export function OtherRecordsSection({ chart }: { chart: Chart }) {
         rowKey={(o) => o.id}
         empty="None."
         columns={[
-          { header: 'Time', width: '9rem', cell: (o) => formatDateTime(o.at) },
+          { header: 'Time', width: '9rem', nowrap: true, cell: (o) => formatDateTime(o.at) },
           { header: 'Observation', width: '2fr', cell: (o) => <TestName code={o.code} /> },
           { header: 'Value', width: '2fr', cell: (o) => observationValueText(o) },
           { header: 'Category', width: '1fr', cell: (o) => o.category },
@@ -43,8 +43,8 @@ export function OtherRecordsSection({ chart }: { chart: Chart }) {
         rowKey={(e) => e.id}
         empty="None."
         columns={[
-          { header: 'Start', width: '9rem', cell: (e) => formatDateTime(e.start) },
-          { header: 'End', width: '9rem', cell: (e) => formatDateTime(e.end) },
+          { header: 'Start', width: '9rem', nowrap: true, cell: (e) => formatDateTime(e.start) },
+          { header: 'End', width: '9rem', nowrap: true, cell: (e) => formatDateTime(e.end) },
           { header: 'Type', width: '2fr', cell: (e) => [e.class, e.type].filter(Boolean).join(' · ') || '—' },
           { header: 'Reason', width: '2fr', cell: (e) => e.reason ?? '—' },
           { header: 'Status', width: '7rem', cell: (e) => e.status ?? '—' },
@@ -99,7 +99,7 @@ function ItemTable({ title, items }: { title: string; items: ChartItem[] }) {
         rowKey={(i) => i.id}
         empty="None."
         columns={[
-          { header: 'Date', width: '9rem', cell: (i) => formatDateTime(i.at) },
+          { header: 'Date', width: '9rem', nowrap: true, cell: (i) => formatDateTime(i.at) },
           { header: 'Item', width: '2fr', cell: (i) => <strong>{i.title}</strong> },
           { header: 'Detail', width: '2fr', cell: (i) => i.detail ?? '—' },
           { header: 'Status', width: '7rem', cell: (i) => i.status ?? '—' },

@@ -21,7 +21,7 @@ export function VitalsSection({ chart }: { chart: Chart }) {
         rowClass={(r) => (Object.values(r.cells).some((c) => c.flag) ? 'abnormal' : undefined)}
         empty="No vital signs in this snapshot."
         columns={[
-          { header: 'Time', width: '9rem', cell: (r) => formatDateTime(r.at) },
+          { header: 'Time', width: '9rem', nowrap: true, cell: (r) => formatDateTime(r.at) },
           ...sheet.columns.map((c) => ({
             header: c.label,
             key: c.key,
