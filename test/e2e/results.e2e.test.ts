@@ -25,6 +25,10 @@ const GAP = 7;
 /** What patient A's export says at the bedside: a code-status Observation and an isolation Flag, in words of the test's choosing. */
 const CODE_STATUS = 'DNR/DNI';
 const ISOLATION = 'Contact precautions';
+/** A's other flags: one in force, one inactive, one whose period ended before the extract. */
+const ACTIVE_FLAG = 'Bleeding risk';
+const INACTIVE_FLAG = 'Difficult airway';
+const ENDED_FLAG = 'Wandering risk';
 
 /** The planted readings, newest of the patient's: the summary's latest and the tables' first rows. */
 function planted(patientId: string, at: string): object[] {
@@ -55,8 +59,18 @@ function planted(patientId: string, at: string): object[] {
   ];
 }
 
-/** A's code status (the LOINC code-status observation, its value as text) and isolation (an active Flag, period open). */
-function bedside(patientId: string, at: string): { observation: object; flag: object } {
+/** A's code status (the LOINC code-status observation, its value as text), isolation (an active Flag, period open) and other flags. */
+function bedside(patientId: string, at: string): { observation: object; flags: object[] } {
+  const flag = (id: string, text: string, status: string, period: { start: string; end?: string }) => ({
+    resourceType: 'Flag',
+    id,
+    status,
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'safety', display: 'Safety' }] }],
+    code: { text },
+    subject: { reference: `Patient/${patientId}` },
+    period,
+  });
+  const before = (hours: number) => new Date(Date.parse(at) - hours * 3_600_000).toISOString();
   return {
     observation: {
       resourceType: 'Observation',
@@ -68,15 +82,12 @@ function bedside(patientId: string, at: string): { observation: object; flag: ob
       effectiveDateTime: at,
       valueCodeableConcept: { text: CODE_STATUS },
     },
-    flag: {
-      resourceType: 'Flag',
-      id: 'e2e-isolation',
-      status: 'active',
-      category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'safety', display: 'Safety' }] }],
-      code: { text: ISOLATION },
-      subject: { reference: `Patient/${patientId}` },
-      period: { start: at },
-    },
+    flags: [
+      flag('e2e-isolation', ISOLATION, 'active', { start: at }),
+      flag('e2e-flag-active', ACTIVE_FLAG, 'active', { start: before(2) }),
+      flag('e2e-flag-inactive', INACTIVE_FLAG, 'inactive', { start: before(3) }),
+      flag('e2e-flag-ended', ENDED_FLAG, 'active', { start: before(5), end: before(4) }),
+    ],
   };
 }
 
@@ -122,12 +133,12 @@ describe.skipIf(!chromiumPath)('vitals and labs say what the export says', () =>
         const of = (r: Sent, id: string) => r.subject?.reference === `Patient/${id}`;
         const [bp, temp, egfr, wbc, gap] = planted(ids.a, at);
         const egfrB = { ...(egfr as object), id: 'e2e-egfr-b', subject: { reference: `Patient/${ids.b}` } };
-        const { observation, flag } = bedside(ids.a, at);
+        const { observation, flags } = bedside(ids.a, at);
         // A's generated code status and flags give way to the planted ones; B keeps none, so its export says nothing of either.
         const keepObservation = (r: Sent) =>
           !(of(r, ids.a) && ((r.effectiveDateTime ?? '') >= at || isGeneratedCodeStatus(r))) && !(of(r, ids.b) && (isLab(r) || isGeneratedCodeStatus(r)));
         rewriteResources<Sent>(dir, 'Observation', (rs) => [...rs.filter(keepObservation), bp!, temp!, egfr!, wbc!, gap!, egfrB, observation]);
-        rewriteResources<Sent>(dir, 'Flag', (rs) => [...rs.filter((r) => !of(r, ids.a) && !of(r, ids.b)), flag]);
+        rewriteResources<Sent>(dir, 'Flag', (rs) => [...rs.filter((r) => !of(r, ids.a) && !of(r, ids.b)), ...flags]);
       },
     });
     app = await startApp(home.context);
@@ -165,6 +176,25 @@ describe.skipIf(!chromiumPath)('vitals and labs say what the export says', () =>
     await expect.poll(async () => (await page.getByTestId('banner-mrn').textContent()) ?? '').toBe(`MRN ${chartB.patient.mrn}`);
     expect(await text(page.getByTestId('banner-code-status'))).toBe('not recorded');
     expect(await text(page.getByTestId('banner-isolation'))).toBe('not recorded');
+    expect(page.errors).toEqual([]);
+  });
+
+  it('lists as alerts on the summary only the flags in force: not the inactive one, not the ended one', async () => {
+    // All four reached the chart's full list; core decided which are alerts.
+    expect(chartA.flags.map((f) => f.title).sort()).toEqual([ACTIVE_FLAG, ISOLATION, INACTIVE_FLAG, ENDED_FLAG].sort());
+    expect(chartA.alerts.map((f) => f.title).sort()).toEqual([ACTIVE_FLAG, ISOLATION].sort());
+    const page = await openPage(app);
+    await go(page, `#/patient/${encodeURIComponent(ids.a)}/summary`);
+    const alerts = page.getByTestId('summary-alerts');
+    await alerts.waitFor();
+    expect((await alerts.getByRole('listitem').allTextContents()).map((t) => t.trim()).sort()).toEqual([ACTIVE_FLAG, ISOLATION].sort());
+    const screen = await text(page.locator('.summary-grid'));
+    expect(screen).not.toContain(INACTIVE_FLAG);
+    expect(screen).not.toContain(ENDED_FLAG);
+    // B's export has no flags: no alerts.
+    await go(page, `#/patient/${encodeURIComponent(ids.b)}/summary`);
+    await expect.poll(async () => (await page.getByTestId('banner-mrn').textContent()) ?? '').toBe(`MRN ${chartB.patient.mrn}`);
+    expect(await page.getByTestId('summary-alerts').count()).toBe(0);
     expect(page.errors).toEqual([]);
   });
 
@@ -243,6 +273,11 @@ describe.skipIf(!chromiumPath)('vitals and labs say what the export says', () =>
     expect(printed).not.toMatch(/eGFR[^·]*·normal|normal—|mm\[Hg\]|10\*3|\d(Cel|\{)/);
     expect(printed).toContain(paper(`Code status: ${CODE_STATUS}`));
     expect(printed).toContain(paper(`Isolation: ${ISOLATION}`));
+    // The alerts in force, as on the screen; neither the inactive nor the ended flag.
+    // Newest first: the isolation flag was raised at the planted time, the bleeding risk two hours before.
+    expect(printed).toContain(paper(`Alerts: ${ISOLATION}; ${ACTIVE_FLAG}`));
+    expect(printed).not.toContain(paper(INACTIVE_FLAG));
+    expect(printed).not.toContain(paper(ENDED_FLAG));
 
     await go(page, `#/print/summary/${encodeURIComponent(ids.b)}`);
     await page.getByTestId('print-ready').waitFor();
@@ -250,6 +285,7 @@ describe.skipIf(!chromiumPath)('vitals and labs say what the export says', () =>
     expect(printedB).toContain(paper(`eGFR ${EGFR} mL/min/1.73 m² · no range given ·`));
     expect(printedB).toContain(paper('Code status: not recorded'));
     expect(printedB).toContain(paper('Isolation: not recorded'));
+    expect(printedB).not.toContain(paper('Alerts:'));
   });
 
   it('prints the same in the CLI', async () => {
