@@ -1,11 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chart, HomeQueries } from '../../electron/shared/contract';
 import { runCli } from '../support/cli';
 import { chromiumPath, go, openPage, pdfPageTexts, squash, startApp, type App } from './support/app';
-import { generatedHome, type E2eHome } from './support/homes';
+import { generatedHome, rewriteResources, type E2eHome } from './support/homes';
 
 const LOINC = 'http://loinc.org';
 const UCUM = 'http://unitsofmeasure.org';
@@ -22,6 +22,13 @@ const TEMP = 38.9;
 const EGFR = 16.55;
 const WBC = 14.2;
 const GAP = 7;
+/** What patient A's export says at the bedside: a code-status Observation and an isolation Flag, in words of the test's choosing. */
+const CODE_STATUS = 'DNR/DNI';
+const ISOLATION = 'Contact precautions';
+/** A's other flags: one in force, one inactive, one whose period ended before the extract. */
+const ACTIVE_FLAG = 'Bleeding risk';
+const INACTIVE_FLAG = 'Difficult airway';
+const ENDED_FLAG = 'Wandering risk';
 
 /** The planted readings, newest of the patient's: the summary's latest and the tables' first rows. */
 function planted(patientId: string, at: string): object[] {
@@ -52,32 +59,56 @@ function planted(patientId: string, at: string): object[] {
   ];
 }
 
+/** A's code status (the LOINC code-status observation, its value as text), isolation (an active Flag, period open) and other flags. */
+function bedside(patientId: string, at: string): { observation: object; flags: object[] } {
+  const flag = (id: string, text: string, status: string, period: { start: string; end?: string }) => ({
+    resourceType: 'Flag',
+    id,
+    status,
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'safety', display: 'Safety' }] }],
+    code: { text },
+    subject: { reference: `Patient/${patientId}` },
+    period,
+  });
+  const before = (hours: number) => new Date(Date.parse(at) - hours * 3_600_000).toISOString();
+  return {
+    observation: {
+      resourceType: 'Observation',
+      id: 'e2e-code-status',
+      status: 'final',
+      category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey' }] }],
+      code: cc('100822-6', 'Cardiopulmonary resuscitation orders', 'Code status'),
+      subject: { reference: `Patient/${patientId}` },
+      effectiveDateTime: at,
+      valueCodeableConcept: { text: CODE_STATUS },
+    },
+    flags: [
+      flag('e2e-isolation', ISOLATION, 'active', { start: at }),
+      flag('e2e-flag-active', ACTIVE_FLAG, 'active', { start: before(2) }),
+      flag('e2e-flag-inactive', INACTIVE_FLAG, 'inactive', { start: before(3) }),
+      flag('e2e-flag-ended', ENDED_FLAG, 'active', { start: before(5), end: before(4) }),
+    ],
+  };
+}
+
 interface Sent {
   resourceType: string;
   subject?: { reference?: string };
   effectiveDateTime?: string;
   category?: Array<{ coding?: Array<{ code?: string }> }>;
-}
-
-/** Rewrite one NDJSON file of the export (keep what `keep` says, append `add`) and its manifest count. */
-function rewrite(fhirDir: string, type: string, keep: (r: Sent) => boolean, add: object[]): void {
-  const file = path.join(fhirDir, `${type}.ndjson`);
-  const kept = readFileSync(file, 'utf8').split('\n').filter(Boolean).filter((l) => keep(JSON.parse(l) as Sent));
-  const lines = [...kept, ...add.map((r) => JSON.stringify(r))];
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  const manifestFile = path.join(fhirDir, 'manifest.json');
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { output: Array<{ type: string; count?: number }> };
-  for (const o of manifest.output) if (o.type === type && typeof o.count === 'number') o.count = lines.length;
-  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+  code?: { text?: string; coding?: Array<{ code?: string }> };
 }
 
 const isLab = (r: Sent) => r.category?.some((c) => c.coding?.some((x) => x.code === 'laboratory')) ?? false;
+/** The generator's code-status statement (an Observation coded LOINC 75320-2, demo/generate.ts). */
+const isGeneratedCodeStatus = (r: Sent) => r.code?.coding?.some((c) => c.code === '75320-2') ?? false;
 
 /**
  * Vitals and labs read true: blood pressure as systolic/diastolic with its unit, units as people
  * read them, "no range given" instead of "normal", and an abnormal list that counts only what
  * the source or the range marks — in the vitals and labs tables, the summary, the printed summary
- * and the CLI, against the FHIR this test made.
+ * and the CLI, against the FHIR this test made. Code status and isolation read as A's export
+ * states them, and "not recorded" where B's says nothing.
  */
 describe.skipIf(!chromiumPath)('vitals and labs say what the export says', () => {
   /** A: the planted readings are the newest. B: the eGFR is the only lab. */
@@ -102,7 +133,12 @@ describe.skipIf(!chromiumPath)('vitals and labs say what the export says', () =>
         const of = (r: Sent, id: string) => r.subject?.reference === `Patient/${id}`;
         const [bp, temp, egfr, wbc, gap] = planted(ids.a, at);
         const egfrB = { ...(egfr as object), id: 'e2e-egfr-b', subject: { reference: `Patient/${ids.b}` } };
-        rewrite(dir, 'Observation', (r) => !(of(r, ids.a) && (r.effectiveDateTime ?? '') >= at) && !(of(r, ids.b) && isLab(r)), [bp!, temp!, egfr!, wbc!, gap!, egfrB]);
+        const { observation, flags } = bedside(ids.a, at);
+        // A's generated code status and flags give way to the planted ones; B keeps none, so its export says nothing of either.
+        const keepObservation = (r: Sent) =>
+          !(of(r, ids.a) && ((r.effectiveDateTime ?? '') >= at || isGeneratedCodeStatus(r))) && !(of(r, ids.b) && (isLab(r) || isGeneratedCodeStatus(r)));
+        rewriteResources<Sent>(dir, 'Observation', (rs) => [...rs.filter(keepObservation), bp!, temp!, egfr!, wbc!, gap!, egfrB, observation]);
+        rewriteResources<Sent>(dir, 'Flag', (rs) => [...rs.filter((r) => !of(r, ids.a) && !of(r, ids.b)), ...flags]);
       },
     });
     app = await startApp(home.context);
@@ -126,6 +162,40 @@ describe.skipIf(!chromiumPath)('vitals and labs say what the export says', () =>
     expect(byId.get('e2e-egfr')).toMatchObject({ referenceRange: null, flag: 'no-flag-given', abnormal: false });
     expect(byId.get('e2e-wbc')).toMatchObject({ flag: 'high', abnormal: true });
     expect(chartB.labs.map((l) => [l.id, l.flag])).toEqual([['e2e-egfr-b', 'no-flag-given']]);
+  });
+
+  it('shows in the banner the code status and isolation A\'s export states, and "not recorded" for B\'s silence', async () => {
+    expect([chartA.codeStatus, chartA.isolation]).toEqual([CODE_STATUS, [ISOLATION]]);
+    expect([chartB.codeStatus, chartB.isolation]).toEqual([null, []]);
+    const page = await openPage(app);
+    await go(page, `#/patient/${encodeURIComponent(ids.a)}/summary`);
+    await expect.poll(async () => (await page.getByTestId('banner-mrn').textContent()) ?? '').toBe(`MRN ${chartA.patient.mrn}`);
+    expect(await text(page.getByTestId('banner-code-status'))).toBe(CODE_STATUS);
+    expect(await text(page.getByTestId('banner-isolation'))).toBe(ISOLATION);
+    await go(page, `#/patient/${encodeURIComponent(ids.b)}/summary`);
+    await expect.poll(async () => (await page.getByTestId('banner-mrn').textContent()) ?? '').toBe(`MRN ${chartB.patient.mrn}`);
+    expect(await text(page.getByTestId('banner-code-status'))).toBe('not recorded');
+    expect(await text(page.getByTestId('banner-isolation'))).toBe('not recorded');
+    expect(page.errors).toEqual([]);
+  });
+
+  it('lists as alerts on the summary only the flags in force: not the inactive one, not the ended one', async () => {
+    // All four reached the chart's full list; core decided which are alerts.
+    expect(chartA.flags.map((f) => f.title).sort()).toEqual([ACTIVE_FLAG, ISOLATION, INACTIVE_FLAG, ENDED_FLAG].sort());
+    expect(chartA.alerts.map((f) => f.title).sort()).toEqual([ACTIVE_FLAG, ISOLATION].sort());
+    const page = await openPage(app);
+    await go(page, `#/patient/${encodeURIComponent(ids.a)}/summary`);
+    const alerts = page.getByTestId('summary-alerts');
+    await alerts.waitFor();
+    expect((await alerts.getByRole('listitem').allTextContents()).map((t) => t.trim()).sort()).toEqual([ACTIVE_FLAG, ISOLATION].sort());
+    const screen = await text(page.locator('.summary-grid'));
+    expect(screen).not.toContain(INACTIVE_FLAG);
+    expect(screen).not.toContain(ENDED_FLAG);
+    // B's export has no flags: no alerts.
+    await go(page, `#/patient/${encodeURIComponent(ids.b)}/summary`);
+    await expect.poll(async () => (await page.getByTestId('banner-mrn').textContent()) ?? '').toBe(`MRN ${chartB.patient.mrn}`);
+    expect(await page.getByTestId('summary-alerts').count()).toBe(0);
+    expect(page.errors).toEqual([]);
   });
 
   it('shows blood pressure as systolic/diastolic mmHg with its flag, and readable units, in the vitals table and trend', async () => {
@@ -224,7 +294,7 @@ describe.skipIf(!chromiumPath)('vitals and labs say what the export says', () =>
     expect(page.errors).toEqual([]);
   });
 
-  it('prints the same on the summary: blood pressure, units, "no range given", isolation not recorded', async () => {
+  it('prints the same on the summary: blood pressure, units, "no range given", code status and isolation as sent or not recorded', async () => {
     const page = await openPage(app);
     await go(page, `#/print/summary/${encodeURIComponent(ids.a)}`);
     await page.getByTestId('print-ready').waitFor();
@@ -235,13 +305,21 @@ describe.skipIf(!chromiumPath)('vitals and labs say what the export says', () =>
     expect(printed).toContain(paper(`WBC ${WBC} ×10³/µL · HIGH · range 4.5–11 ×10³/µL ·`));
     expect(printed).toContain(paper(`Anion gap ${GAP} (no unit given) · no range given ·`));
     expect(printed).not.toMatch(/eGFR[^·]*·normal|normal—|mm\[Hg\]|10\*3|\d(Cel|\{)/);
-    expect(printed).toContain(paper(`Isolation: ${chartA.isolation.join(', ') || 'not recorded'}`));
+    expect(printed).toContain(paper(`Code status: ${CODE_STATUS}`));
+    expect(printed).toContain(paper(`Isolation: ${ISOLATION}`));
+    // The alerts in force, as on the screen; neither the inactive nor the ended flag.
+    // Newest first: the isolation flag was raised at the planted time, the bleeding risk two hours before.
+    expect(printed).toContain(paper(`Alerts: ${ISOLATION}; ${ACTIVE_FLAG}`));
+    expect(printed).not.toContain(paper(INACTIVE_FLAG));
+    expect(printed).not.toContain(paper(ENDED_FLAG));
 
     await go(page, `#/print/summary/${encodeURIComponent(ids.b)}`);
     await page.getByTestId('print-ready').waitFor();
     const printedB = paper((await pdfPageTexts(await page.pdf({ preferCSSPageSize: true }))).join(' '));
     expect(printedB).toContain(paper(`eGFR ${EGFR} mL/min/1.73 m² · no range given ·`));
-    expect(printedB).toContain(paper(`Isolation: ${chartB.isolation.join(', ') || 'not recorded'}`));
+    expect(printedB).toContain(paper('Code status: not recorded'));
+    expect(printedB).toContain(paper('Isolation: not recorded'));
+    expect(printedB).not.toContain(paper('Alerts:'));
   });
 
   it('prints the same in the CLI', async () => {
@@ -254,6 +332,9 @@ describe.skipIf(!chromiumPath)('vitals and labs say what the export says', () =>
     expect(cols(line('eGFR')).slice(2)).toEqual([`${EGFR}`, 'mL/min/1.73 m²', 'no range given', 'no flag given']);
     expect(cols(line('WBC')).slice(2)).toEqual([`${WBC}`, '×10³/µL', '4.5–11 ×10³/µL', 'HIGH']);
     expect(cols(line('Anion gap')).slice(2)).toEqual([`${GAP}`, 'no unit given', 'no range given', 'no flag given']);
-    expect(result.out).toContain(`Isolation: ${chartA.isolation.join('; ') || 'not recorded'}`);
+    expect(result.out).toContain(`Code status: ${CODE_STATUS}   Isolation: ${ISOLATION}   `);
+    const resultB = await runCli(['chart', ids.b, '--home', home.dir]);
+    expect(resultB.code).toBe(0);
+    expect(resultB.out).toContain('Code status: not recorded   Isolation: not recorded   ');
   });
 });

@@ -1,6 +1,7 @@
 import type { Chart, ChartItem, EncounterInfo, ObservationValue } from '../../shared/contract';
 import type { ChartSectionName } from '../../shared/contract/sections';
 import { S, type SectionCode } from './codes';
+import type { FlagEntry } from './facts/alerts';
 import type { BedsideEntry } from './facts/bedside';
 import { bedsideEntry, type ItemRow, type QueryContext } from './queries/context';
 
@@ -13,7 +14,7 @@ import { bedsideEntry, type ItemRow, type QueryContext } from './queries/context
 
 /** The fields of Chart that are lists of what the rows stand for. */
 export type ListField = { [K in keyof Chart]: Chart[K] extends readonly unknown[] ? K : never }[keyof Chart];
-export type ChartLists = { [F in Exclude<ListField, 'latestVitals' | 'latestLabs' | 'isolation'>]: Chart[F] };
+export type ChartLists = { [F in Exclude<ListField, 'latestVitals' | 'latestLabs' | 'isolation' | 'alerts'>]: Chart[F] };
 
 /** A row as the chart query reads it (an unmapped record's data is left in the database). */
 export type ChartRow = ItemRow<'section' | 'type' | 'id' | 'at' | 'active' | 'order_id' | 'ends' | 'location_id' | 'kind' | 'label'> & { data: string | null };
@@ -24,6 +25,8 @@ export interface ChartReading {
   readonly lists: ChartLists;
   /** Code-status and isolation statements, for decideBedside. */
   readonly bedside: BedsideEntry[];
+  /** Every listed flag with whether it is active as sent and when it ends, for decideAlerts. */
+  readonly flagEntries: FlagEntry<ChartItem>[];
   /** Members of care teams no longer in force: shown only when no team is. */
   readonly inactiveTeam: Chart['careTeam'];
   /** The encounter the patient is placed by (patient.enc_id), and once read, it. */
@@ -55,7 +58,11 @@ const bedside = (r: ChartRow, c: ChartReading) => {
   if (e) c.bedside.push(e);
 };
 
-const flags = listed('flags');
+/** A flag for the full list, and with its status and end for decideAlerts. */
+const flag = (item: ChartItem, r: ChartRow, c: ChartReading) => {
+  c.lists.flags.push(item);
+  c.flagEntries.push({ item, live: r.active === 1, end: r.ends });
+};
 
 export const SECTIONS = {
   unmapped: {
@@ -91,7 +98,7 @@ export const SECTIONS = {
   flag: {
     code: S.FLAG,
     read: (r, c) => {
-      flags(r, c);
+      flag(c.q.parse<ChartItem>(r.data as string), r, c);
       bedside(r, c);
     },
   },
@@ -101,7 +108,7 @@ export const SECTIONS = {
       // An Observation stating the code status is listed with the observations, a Consent with the flags.
       const v = c.q.parse<ObservationValue | ChartItem>(r.data as string);
       if ('code' in v) c.lists.otherObservations.push(v);
-      else c.lists.flags.push(v);
+      else flag(v, r, c);
       bedside(r, c);
     },
   },

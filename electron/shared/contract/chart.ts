@@ -257,7 +257,10 @@ export const Chart = z.object({
   procedures: z.array(ChartItem),
   immunizations: z.array(ChartItem),
   carePlans: z.array(ChartItem),
+  /** Every flag as sent (Flag resources, and code-status Consents), with its status. */
   flags: z.array(ChartItem),
+  /** The flags in force as of the snapshot, decided in core (chart/facts/alerts.ts): what the summary and its print list as alerts. */
+  alerts: z.array(ChartItem),
   reports: z.array(ChartItem),
   careTeam: z.array(CareTeamMember),
   other: z.array(RawRecordRef),

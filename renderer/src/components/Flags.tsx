@@ -1,3 +1,4 @@
+import { isolationText, NOT_RECORDED_TEXT } from '../../../electron/shared/bedside-text';
 import type { AllergySummary } from '../../../electron/shared/contract';
 import { ALLERGY_CONFLICT_TEXT, activeAllergyText, allergySummaryText, pastAllergiesText, withdrawnAllergiesText } from '../lib/patient';
 
@@ -66,12 +67,12 @@ export function AllergyDetail({ summary }: { summary: AllergySummary }) {
 }
 
 export function CodeStatus({ value }: { value: string | null }) {
-  if (!value) return <span className="muted">Not recorded</span>;
+  if (!value?.trim()) return <span className="muted">{NOT_RECORDED_TEXT}</span>;
   const limited = !/^full/i.test(value.trim());
   return <span className={limited ? 'flag flag-code' : 'code-full'}>{value}</span>;
 }
 
 export function Isolation({ values }: { values: string[] }) {
-  if (values.length === 0) return <span className="muted">Not recorded</span>;
-  return <span className="flag flag-isolation">{values.join(', ')}</span>;
+  if (values.length === 0) return <span className="muted">{NOT_RECORDED_TEXT}</span>;
+  return <span className="flag flag-isolation">{isolationText(values)}</span>;
 }

@@ -46,7 +46,7 @@ export function PatientBanner({ chart, section, now }: { chart: Chart; section: 
             </div>
             <div>
               <dt>Isolation</dt>
-              <dd>
+              <dd data-testid="banner-isolation">
                 <Isolation values={chart.isolation} />
               </dd>
             </div>

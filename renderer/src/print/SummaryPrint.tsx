@@ -46,7 +46,7 @@ export function SummaryPrint({ chart }: { chart: Chart }) {
           ) : (
             <p>No current encounter in this snapshot.</p>
           )}
-          {chart.flags.length > 0 && <p>Alerts: {chart.flags.map((f) => f.title).join('; ')}</p>}
+          {chart.alerts.length > 0 && <p>Alerts: {chart.alerts.map((f) => f.title).join('; ')}</p>}
         </Block>
         <Block title="Allergies">
           <AllergyDetail summary={chart.allergySummary} />

@@ -121,8 +121,8 @@ export function readResources<T = Record<string, unknown>>(fhirDir: string, type
 }
 
 /** Rewrite one type's NDJSON file of an export (and its count in manifest.json): what an EHR could have sent instead. */
-export function rewriteResources(fhirDir: string, type: string, change: (resources: Array<Record<string, unknown>>) => object[]): void {
-  const resources = change(readResources(fhirDir, type));
+export function rewriteResources<T = Record<string, unknown>>(fhirDir: string, type: string, change: (resources: T[]) => object[]): void {
+  const resources = change(readResources<T>(fhirDir, type));
   writeFileSync(path.join(fhirDir, `${type}.ndjson`), resources.map((r) => `${JSON.stringify(r)}\n`).join(''));
   const manifestFile = path.join(fhirDir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { output: Array<{ type: string; count?: number }> };

@@ -4,6 +4,8 @@
  * whether it is current). The export's silence stays null / empty: screens say "not
  * recorded", never "Full code" or "None".
  */
+import { isInForce } from './alerts';
+
 export interface BedsideEntry {
   kind: 'code-status' | 'isolation';
   /** Active as sent (status active / final, not entered-in-error). */
@@ -25,7 +27,7 @@ export function decideBedside(entries: Iterable<BedsideEntry>, asOf: string): Be
   let code: { at: string | null; text: string } | null = null;
   const isolation: string[] = [];
   for (const e of entries) {
-    if (!e.live || !e.text || (e.end !== null && e.end < asOf)) continue;
+    if (!e.text || !isInForce(e, asOf)) continue;
     if (e.kind === 'isolation') {
       if (!isolation.includes(e.text)) isolation.push(e.text);
     } else if (!code || (e.at ?? '') >= (code.at ?? '')) code = { at: e.at, text: e.text };

@@ -1,5 +1,6 @@
 import type { BedLocation, Chart, EncounterInfo, HomeQueries, ObservationValue, PatientDetail } from '../../../shared/contract';
 import { S } from '../codes';
+import { decideAlerts } from '../facts/alerts';
 import { summarizeAllergies } from '../facts/allergies';
 import { decideBedside } from '../facts/bedside';
 import { latestOfEachKind } from '../facts/latest';
@@ -59,7 +60,7 @@ export function createChart(q: QueryContext): HomeQueries['chart'] {
     const location = q.locationOf(p);
     const patient: PatientDetail = { ...detail, location };
     const counts: Record<string, number> = { Patient: 1 };
-    const reading: ChartReading = { q, lists: emptyLists(), bedside: [], inactiveTeam: [], encounterId: p.enc_id, current: null, place };
+    const reading: ChartReading = { q, lists: emptyLists(), bedside: [], flagEntries: [], inactiveTeam: [], encounterId: p.enc_id, current: null, place };
     for (const r of itemsOf.iterate(p.pkey) as Iterable<ChartRow>) {
       counts[r.type] = (counts[r.type] ?? 0) + 1;
       SECTION_BY_CODE[r.section]?.read(r, reading);
@@ -86,6 +87,7 @@ export function createChart(q: QueryContext): HomeQueries['chart'] {
       heightAt: latestOf('8302-2')?.at ?? null,
       attending: current?.attending ?? (p.attending ? q.fix(p.attending) : null),
       ...lists,
+      alerts: decideAlerts(reading.flagEntries, q.asOf).sort(byAtDesc),
       allergySummary: summarizeAllergies(lists.allergies),
       latestVitals,
       latestLabs: latestOfEachKind(lists.labs),

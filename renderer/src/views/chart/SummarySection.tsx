@@ -14,7 +14,8 @@ export function SummarySection({ chart }: { chart: Chart }) {
   // Only what the lab's interpretation or the reference range marks abnormal (chart/facts/flag.ts).
   const abnormalLabs = newestFirst(chart.labs).filter((l) => l.abnormal).slice(0, 10);
   const unjudged = unjudgedCount(chart.labs);
-  const flags = chart.flags.filter((f) => f.status !== 'inactive');
+  // The flags in force, as core decided them (chart/facts/alerts.ts).
+  const alerts = chart.alerts;
   return (
     <div className="summary-grid">
       <div>
@@ -33,11 +34,11 @@ export function SummarySection({ chart }: { chart: Chart }) {
         ) : (
           <p className="empty">No current encounter in this snapshot.</p>
         )}
-        {flags.length > 0 && (
+        {alerts.length > 0 && (
           <>
             <h2>Alerts</h2>
-            <ul>
-              {flags.map((f) => (
+            <ul data-testid="summary-alerts">
+              {alerts.map((f) => (
                 <li key={f.id}>
                   <strong>{f.title}</strong>
                 </li>
