@@ -7,11 +7,12 @@ import { installRoster, readInstalledRoster } from '../../electron/core/home/ros
 import { startInboxAgent, type InboxAgent } from '../../electron/core/sync/inbox';
 import { openWorkstation } from '../../electron/core/workstation';
 import type { SignInEvent } from '../../electron/core/home/sign-in';
-import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport, type TestPki } from '../support/snapshots';
+import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, writeTinyExport, type TestPki } from '../support/snapshots';
 import { NURSE, writeTestRoster } from '../support/rosters';
 import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { openAuditLog } from '../../electron/core/home/audit';
 import { auditActorOf } from '../../electron/core/home/sign-in';
+import { chartModel } from '../../electron/core/chart';
 
 const NOW = new Date(AS_OF.getTime() + 3_600_000);
 const clock = () => NOW;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   const { fhir, protocols } = writeTinyExport(path.join(work, 'export'));
   const snapshot = path.join(work, 's.lantern');
   await buildSnapshot({ pki, out: snapshot, fhirDir: fhir, protocolsDir: protocols, sequence: 1, units: ['4W'], now: AS_OF });
-  await ingestSnapshot(home, snapshot, { model: testModel, clock });
+  await ingestSnapshot(home, snapshot, { model: chartModel, clock });
 });
 afterAll(async () => {
   await agent?.close();
@@ -37,7 +38,7 @@ afterAll(async () => {
 describe('a roster through the inbox', () => {
   it('takes a roster dropped in the inbox, refuses a forged one into rejected/ with its reason, and keeps the one in use', async () => {
     const inbox = path.join(work, 'inbox');
-    agent = startInboxAgent({ homeDir: home, inbox, model: testModel, clock, stabilityMs: 100 });
+    agent = startInboxAgent({ homeDir: home, inbox, model: chartModel, clock, stabilityMs: 100 });
     await agent.ready;
     await writeTestRoster(path.join(inbox, 'roster-3.json'), pki, { sequence: 3, now: NOW });
     await new Promise((r) => setTimeout(r, 400));
@@ -61,7 +62,7 @@ describe('a roster through the inbox', () => {
 describe('the API of a station with a roster', () => {
   it('answers no query and no print until someone signs in, then answers; a lock closes it again', async () => {
     const events: SignInEvent[] = [];
-    const ctx = openWorkstation({ shell: 'preview', version: 't', homeDir: home, demo: false, model: testModel, clock, onSignInEvent: (e) => events.push(e) });
+    const ctx = openWorkstation({ shell: 'preview', version: 't', homeDir: home, demo: false, model: chartModel, clock, onSignInEvent: (e) => events.push(e) });
     const handlers = createHandlers(ctx);
     const call = (channel: string, input: unknown = {}) => dispatch(handlers, channel, input);
     expect(await call('session')).toMatchObject({ ok: true, value: { required: true, person: null, roster: { sequence: 3, emergency: false } } });
@@ -83,10 +84,10 @@ describe('the API of a station with a roster', () => {
   it('a home with no roster and no policy asking for sign-in answers as before', async () => {
     const bare = path.join(work, 'bare');
     enrollTestHome(bare, pki, { now: AS_OF });
-    const ctx = openWorkstation({ shell: 'preview', version: 't', homeDir: bare, demo: false, model: testModel, clock });
+    const ctx = openWorkstation({ shell: 'preview', version: 't', homeDir: bare, demo: false, model: chartModel, clock });
     const handlers = createHandlers(ctx);
     expect(await dispatch(handlers, 'session', {})).toMatchObject({ ok: true, value: { required: false } });
-    const asked = openWorkstation({ shell: 'preview', version: 't', homeDir: bare, demo: false, model: testModel, clock, signIn: { required: true } });
+    const asked = openWorkstation({ shell: 'preview', version: 't', homeDir: bare, demo: false, model: chartModel, clock, signIn: { required: true } });
     expect(await dispatch(createHandlers(asked), 'session', {})).toMatchObject({ ok: true, value: { required: true, problem: expect.stringMatching(/No roster/) } });
   });
 });
@@ -97,7 +98,7 @@ describe('a damaged roster in the home', () => {
     enrollTestHome(dir, pki, { now: AS_OF });
     installRoster(dir, await writeTestRoster(path.join(work, 'd1.json'), pki, { sequence: 1, now: NOW }), { clock });
     writeFileSync(path.join(dir, 'roster.json'), readFileSync(path.join(dir, 'roster.json'), 'utf8').replace('"body":"', '"body":"AAAA'));
-    const ctx = openWorkstation({ shell: 'preview', version: 't', homeDir: dir, demo: false, model: testModel, clock });
+    const ctx = openWorkstation({ shell: 'preview', version: 't', homeDir: dir, demo: false, model: chartModel, clock });
     const handlers = createHandlers(ctx);
     expect(await dispatch(handlers, 'session', {})).toMatchObject({ ok: true, value: { required: true, roster: null, problem: expect.stringMatching(/^The roster in use cannot be read: Roster refused \(ROSTER_/) } });
     expect(await dispatch(handlers, 'signIn', { user: 'jdoe', passphrase: NURSE.passphrase })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
@@ -127,7 +128,7 @@ describe('sign-in and the audit log', () => {
   it('records each sign-in, failure and lock, and names the signed-in person on what they view', async () => {
     const signedIn: { by?: ReturnType<typeof openWorkstation>['signIn'] } = {};
     const audit = openAuditLog(home, { clock, actor: () => auditActorOf(signedIn.by?.current() ?? null) });
-    const ctx = openWorkstation({ shell: 'preview', version: 't', homeDir: home, demo: false, model: testModel, clock, audit });
+    const ctx = openWorkstation({ shell: 'preview', version: 't', homeDir: home, demo: false, model: chartModel, clock, audit });
     signedIn.by = ctx.signIn;
     const call = (channel: string, input: unknown = {}) => dispatch(createHandlers(ctx), channel, input);
     try {

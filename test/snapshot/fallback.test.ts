@@ -11,7 +11,7 @@ import type { SnapshotRefusal } from '../../electron/core/snapshot/refusal';
 import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { fallbackNotice } from '../../electron/shared/notices';
 import { runCli as run } from '../support/cli';
-import { DAY_MS, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport, type TestPki } from '../support/snapshots';
+import { DAY_MS, buildSnapshot, enrollTestHome, makeTestPki, tempDir, writeTinyExport, type TestPki } from '../support/snapshots';
 
 // Real time: the lantern commands run here use the real clock.
 const NOW = new Date();
@@ -32,8 +32,8 @@ async function snapshotFile(seq: number): Promise<string> {
   return out;
 }
 
-/** A home that has ingested sequences 1..n and keeps `keep` of them (the test model unless told). */
-async function homeWith(name: string, n: number, keep: number, model = testModel) {
+/** A home that has ingested sequences 1..n and keeps `keep` of them. */
+async function homeWith(name: string, n: number, keep: number, model = chartModel) {
   const home = path.join(work, name);
   enrollTestHome(home, pki, { keepSnapshots: keep, now: NOW });
   for (let seq = 1; seq <= n; seq++) await ingestSnapshot(home, await snapshotFile(seq), { model, clock });
@@ -61,7 +61,8 @@ function damageHeader(file: string): void {
   writeFileSync(file, bytes);
 }
 
-const familyOf = (home: ReturnType<typeof openHome>) => home.queries()!.search({ text: 'kin', limit: 5 })[0]?.name.split(' ').pop();
+/** The family name of the census's first patient: which sequence the home is serving. */
+const familyOf = (home: ReturnType<typeof openHome>) => home.queries()!.census({}).groups[0]?.patients[0]?.name.split(',')[0];
 
 beforeAll(() => {
   pki = makeTestPki({ now: new Date(NOW.getTime() - DAY_MS) });
@@ -72,11 +73,11 @@ describe('a damaged snapshot in use', () => {
   it('a missing database: the home switches to the newest intact copy, says so, and every process follows', async () => {
     const home = await homeWith('home-missing', 3, 3);
     // Another process already has sequence 3 open.
-    const other = openHome(home, { model: testModel, clock });
+    const other = openHome(home, { model: chartModel, clock });
     expect(familyOf(other)).toBe('Corwinkin');
 
     rmSync(dbOf(home));
-    const opened = openHome(home, { model: testModel, clock });
+    const opened = openHome(home, { model: chartModel, clock });
     expect(familyOf(opened)).toBe('Brandtkin');
     const status = opened.status();
     expect(status.snapshot?.sequence).toBe(2);
@@ -94,15 +95,15 @@ describe('a damaged snapshot in use', () => {
     other.close();
 
     // The failed snapshot cannot come back by replay; a new one clears the note.
-    const replay = await ingestSnapshot(home, await snapshotFile(3), { model: testModel, clock }).catch((e: unknown) => e);
+    const replay = await ingestSnapshot(home, await snapshotFile(3), { model: chartModel, clock }).catch((e: unknown) => e);
     expect((replay as SnapshotRefusal).code).toBe('ROLLBACK');
-    await ingestSnapshot(home, await snapshotFile(4), { model: testModel, clock });
+    await ingestSnapshot(home, await snapshotFile(4), { model: chartModel, clock });
     expect(readState(home).fallback).toBeNull();
   });
 
   it('a damaged page met by a query: that query runs again on the previous copy', async () => {
     const home = await homeWith('home-pages', 2, 2);
-    const opened = openHome(home, { model: testModel, clock });
+    const opened = openHome(home, { model: chartModel, clock });
     expect(opened.status().snapshot?.sequence).toBe(2); // sequence 2 is open
     damagePages(dbOf(home));
     expect(familyOf(opened)).toBe('Ashbykin');
@@ -115,7 +116,7 @@ describe('a damaged snapshot in use', () => {
   it('a damaged header (the key no longer opens it): the previous copy, from the first call', async () => {
     const home = await homeWith('home-header', 2, 2);
     damageHeader(dbOf(home));
-    const opened = openHome(home, { model: testModel, clock });
+    const opened = openHome(home, { model: chartModel, clock });
     const status = opened.status();
     expect(status.snapshot?.sequence).toBe(1);
     expect(status.fallback?.reason).toMatch(/does not open with this home's key|damaged/);
@@ -128,8 +129,8 @@ describe('a damaged snapshot in use', () => {
     rmSync(dbOf(home, 0));
     damagePages(dbOf(home));
     const stateBefore = readFileSync(path.join(home, 'state.json'), 'utf8');
-    const opened = openHome(home, { model: testModel, clock });
-    expect(() => opened.queries()!.search({ text: 'kin', limit: 5 })).toThrow(NO_INTACT_COPY);
+    const opened = openHome(home, { model: chartModel, clock });
+    expect(() => opened.queries()!.census({})).toThrow(NO_INTACT_COPY);
     // The screen gets the sentence, not "something went wrong".
     const handlers = createHandlers({ shell: 'preview', version: 't', clock, status: () => opened.status(), queries: () => opened.queries() });
     expect(await dispatch(handlers, 'search', { text: 'kin', limit: 5 })).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: NO_INTACT_COPY, audience: 'nurse' } });
@@ -139,7 +140,7 @@ describe('a damaged snapshot in use', () => {
   });
 
   it('lantern status and lantern search switch by themselves and say so; with nothing intact status exits 1', async () => {
-    const home = await homeWith('home-cli', 2, 2, chartModel);
+    const home = await homeWith('home-cli', 2, 2);
     rmSync(dbOf(home));
     const status = await run(['status', '--home', home]);
     expect(status.code).toBe(0);
@@ -167,7 +168,7 @@ describe('lantern rollback', () => {
   it('switches to the previous kept snapshot, drops the one rolled back from, and keeps the high-water mark', async () => {
     const home = await homeWith('home-rollback', 3, 3);
     const newest = dbOf(home);
-    const result = rollbackHome(home, { model: testModel, clock });
+    const result = rollbackHome(home, { model: chartModel, clock });
     expect(result.from.sequence).toBe(3);
     expect(result.to.sequence).toBe(2);
     const state = readState(home);
@@ -176,27 +177,27 @@ describe('lantern rollback', () => {
     expect(state.fallback).toMatchObject({ kind: 'rollback', from: { sequence: 3 } });
     expect(existsSync(newest)).toBe(false);
     expect(readdirSync(path.join(home, 'snapshots'))).toHaveLength(2);
-    const opened = openHome(home, { model: testModel, clock });
+    const opened = openHome(home, { model: chartModel, clock });
     expect(familyOf(opened)).toBe('Brandtkin');
     expect(fallbackNotice(opened.status().fallback!, 'NOW')).toBe('IT switched back to an earlier copy of the chart; showing data as of NOW.');
     opened.close();
-    const replay = await ingestSnapshot(home, await snapshotFile(3), { model: testModel, clock }).catch((e: unknown) => e);
+    const replay = await ingestSnapshot(home, await snapshotFile(3), { model: chartModel, clock }).catch((e: unknown) => e);
     expect((replay as SnapshotRefusal).code).toBe('ROLLBACK');
   });
 
   it('passes over a damaged earlier copy, and refuses when nothing is left to go back to', async () => {
     const home = await homeWith('home-rollback-damaged', 3, 3);
     rmSync(dbOf(home, 0));
-    const result = rollbackHome(home, { model: testModel, clock });
+    const result = rollbackHome(home, { model: chartModel, clock });
     expect(result.to.sequence).toBe(1);
     expect(result.skipped.map((s) => [s.status.sequence, s.reason])).toEqual([[2, 'the database file is missing']]);
     const stateBefore = readFileSync(path.join(home, 'state.json'), 'utf8');
-    expect(() => rollbackHome(home, { model: testModel, clock })).toThrow(/No earlier snapshot is kept .*keepSnapshots is 3.*The snapshot in use stays\./);
+    expect(() => rollbackHome(home, { model: chartModel, clock })).toThrow(/No earlier snapshot is kept .*keepSnapshots is 3.*The snapshot in use stays\./);
     expect(readFileSync(path.join(home, 'state.json'), 'utf8')).toBe(stateBefore);
   });
 
   it('prints what it switched from and to', async () => {
-    const home = await homeWith('home-rollback-cli', 2, 2, chartModel);
+    const home = await homeWith('home-rollback-cli', 2, 2);
     const state = readState(home);
     const rolled = await run(['rollback', '--home', home]);
     expect(rolled.code).toBe(0);
@@ -219,7 +220,7 @@ describe('a fallback while an ingest runs in the same process', () => {
     let paused: () => void = () => {};
     const reached = new Promise<void>((r) => (paused = r));
     const ingest = ingestSnapshot(home, await snapshotFile(3), {
-      model: testModel,
+      model: chartModel,
       clock,
       onStage: (stage) => {
         if (stage !== 'verified') return;
@@ -229,7 +230,7 @@ describe('a fallback while an ingest runs in the same process', () => {
     });
     await reached;
     const stateDuring = readFileSync(path.join(home, 'state.json'), 'utf8');
-    const opened = openHome(home, { model: testModel, clock });
+    const opened = openHome(home, { model: chartModel, clock });
     expect(familyOf(opened)).toBe('Ashbykin');
     expect(opened.status().fallback).toMatchObject({ kind: 'damaged', from: { sequence: 2 } });
     expect(readFileSync(path.join(home, 'state.json'), 'utf8')).toBe(stateDuring);

@@ -16,10 +16,10 @@ import {
   homeFingerprint,
   makeTestPki,
   tempDir,
-  testModel,
   writeTinyExport,
   type TestPki,
 } from '../support/snapshots';
+import { chartModel } from '../../electron/core/chart';
 
 // Real time throughout: the lantern commands run here use the real clock.
 const NOW = new Date();
@@ -46,7 +46,7 @@ async function snapshot(name: string, fhirDir: string, sequence: number, extra: 
 
 async function refusalOf(home: string, file: string, options: { acceptDrop?: boolean; now?: Date } = {}): Promise<SnapshotRefusal> {
   try {
-    await ingestSnapshot(home, file, { model: testModel, clock: () => options.now ?? NOW, acceptDrop: options.acceptDrop });
+    await ingestSnapshot(home, file, { model: chartModel, clock: () => options.now ?? NOW, acceptDrop: options.acceptDrop });
   } catch (error) {
     if (error instanceof SnapshotRefusal) return error;
     throw error;
@@ -63,7 +63,7 @@ async function homeWith(name: string, patients = TINY_PATIENTS, options: { minPa
     const limits = { ...config.limits, ...options };
     writeFileSync(path.join(home, 'home.json'), JSON.stringify({ ...config, limits }));
   }
-  await ingestSnapshot(home, await snapshot(`${name}-1`, exportOf(`${name}-export-1`, patients), 1), { model: testModel, clock });
+  await ingestSnapshot(home, await snapshot(`${name}-1`, exportOf(`${name}-export-1`, patients), 1), { model: chartModel, clock });
   return home;
 }
 
@@ -92,7 +92,7 @@ describe('a snapshot that loses most of the hospital is held back', () => {
     const withoutNotes = (text: string) => text.replace(/"heldBack":.*?,"highWater"/, '"heldBack":null,"highWater"');
     expect(withoutNotes(homeFingerprint(home))).toBe(before);
 
-    const opened = openHome(home, { model: testModel, clock });
+    const opened = openHome(home, { model: chartModel, clock });
     try {
       const status = opened.status();
       expect(status.snapshot?.sequence).toBe(1);
@@ -100,7 +100,7 @@ describe('a snapshot that loses most of the hospital is held back', () => {
       expect(heldBackNotice(status.heldBack!)).toMatch(
         /^A new snapshot was held back: it has 0 patients where the copy in use has 412, and no Observation \(824 in the copy in use\) records\. The copy in use is still shown\. IT: .*lantern ingest FILE --home DIR --accept-drop \(FILE: empty\.lantern, sequence 2\)\.$/,
       );
-      expect(opened.queries()!.search({ text: 'Family411', limit: 5 }).map((p) => p.id)).toEqual(['m411']);
+      expect(opened.queries()!.chart({ patientId: 'm411' }).patient.name).toBe('Family411, Patient');
     } finally {
       opened.close();
     }
@@ -119,7 +119,7 @@ describe('a snapshot that loses most of the hospital is held back', () => {
     expect(refusal.message).toContain('5 patients where the snapshot in use has 12');
     expect(readdirSync(path.join(home, 'snapshots'))).toHaveLength(1);
     // Half of them is still within the default fraction (0.5).
-    expect((await ingestSnapshot(home, await snapshot('six', exportOf('export-six', many(6)), 3), { model: testModel, clock })).record.status.sequence).toBe(3);
+    expect((await ingestSnapshot(home, await snapshot('six', exportOf('export-six', many(6)), 3), { model: chartModel, clock })).record.status.sequence).toBe(3);
   });
 
   it('holds back a snapshot in which a resource type the copy in use has is gone', async () => {
@@ -132,7 +132,7 @@ describe('a snapshot that loses most of the hospital is held back', () => {
 
   it("follows the home's minPatientFraction", async () => {
     const off = await homeWith('home-off', many(10), { minPatientFraction: 0 });
-    expect((await ingestSnapshot(off, await snapshot('off-2', exportOf('export-off-2', many(1)), 2), { model: testModel, clock })).record.status.counts['Patient']).toBe(1);
+    expect((await ingestSnapshot(off, await snapshot('off-2', exportOf('export-off-2', many(1)), 2), { model: chartModel, clock })).record.status.counts['Patient']).toBe(1);
     const strict = await homeWith('home-strict', many(10), { minPatientFraction: 0.95 });
     expect((await refusalOf(strict, await snapshot('strict-2', exportOf('export-strict-2', many(9)), 2))).code).toBe('SUSPECT_DROP');
   });
@@ -142,13 +142,13 @@ describe('a snapshot that loses most of the hospital is held back', () => {
     const small = await snapshot('accept-2', exportOf('export-accept-2', many(3)), 2);
     await refusalOf(home, small);
     expect(readState(home).heldBack?.sequence).toBe(2);
-    const result = await ingestSnapshot(home, small, { model: testModel, clock, acceptDrop: true });
+    const result = await ingestSnapshot(home, small, { model: chartModel, clock, acceptDrop: true });
     expect(result.acceptedDrop).toEqual({ patients: { snapshot: 3, inUse: 40 }, missing: [] });
     const state = readState(home);
     expect(state.current?.status.sequence).toBe(2);
     expect(state.heldBack).toBeNull();
     // From now on the smaller hospital is the measure.
-    expect((await ingestSnapshot(home, await snapshot('accept-3', exportOf('export-accept-3', many(3)), 3), { model: testModel, clock })).acceptedDrop).toBeNull();
+    expect((await ingestSnapshot(home, await snapshot('accept-3', exportOf('export-accept-3', many(3)), 3), { model: chartModel, clock })).acceptedDrop).toBeNull();
   });
 
   it('lantern ingest exits 28 with the reason, --accept-drop takes it; lantern status says it was held back', async () => {
@@ -195,7 +195,7 @@ describe('a snapshot that loses most of the hospital is held back', () => {
     writeFileSync(path.join(inbox, 'small.lantern'), readFileSync(await snapshot('inbox-2', exportOf('export-inbox-2', many(1)), 2)));
     let rejected: (reason: string) => void = () => {};
     const told = new Promise<string>((resolve) => (rejected = resolve));
-    const agent = startInboxAgent({ homeDir: home, inbox, model: testModel, clock, stabilityMs: 50, onRejected: (_file, reason) => rejected(reason) });
+    const agent = startInboxAgent({ homeDir: home, inbox, model: chartModel, clock, stabilityMs: 50, onRejected: (_file, reason) => rejected(reason) });
     try {
       expect(await told).toContain('SUSPECT_DROP');
       await agent.idle();
@@ -237,15 +237,15 @@ describe('a data-as-of time in the future', () => {
     expect(homeFingerprint(home)).toBe(before);
     // A few minutes of skew pass; so does the refused one once the clock has caught up.
     const near = await snapshot('near', exportOf('export-near'), 2, { asOf: new Date(NOW.getTime() + 4 * 60_000) });
-    expect((await ingestSnapshot(home, near, { model: testModel, clock })).record.status.sequence).toBe(2);
+    expect((await ingestSnapshot(home, near, { model: chartModel, clock })).record.status.sequence).toBe(2);
     const later = () => new Date(NOW.getTime() + 6 * 60_000);
-    expect((await ingestSnapshot(home, ahead, { model: testModel, clock: later })).record.status.sequence).toBe(3);
+    expect((await ingestSnapshot(home, ahead, { model: chartModel, clock: later })).record.status.sequence).toBe(3);
   });
 
   it("follows the home's clockSkewMinutes", async () => {
     const home = await homeWith('home-skew', TINY_PATIENTS, { clockSkewMinutes: 0 });
     const soon = await snapshot('soon', exportOf('export-soon'), 2, { asOf: new Date(NOW.getTime() + 2 * 60_000) });
     expect((await refusalOf(home, soon)).message).toContain('0 min allowed');
-    expect((await ingestSnapshot(home, soon, { model: testModel, clock: () => new Date(NOW.getTime() + 2 * 60_000) })).record.status.sequence).toBe(2);
+    expect((await ingestSnapshot(home, soon, { model: chartModel, clock: () => new Date(NOW.getTime() + 2 * 60_000) })).record.status.sequence).toBe(2);
   });
 });

@@ -10,7 +10,8 @@ import { openHome } from '../../electron/core/home/open';
 import { ingestSnapshot, type IngestOptions } from '../../electron/core/home/ingest';
 import { fitName, NAME_MAX, startInboxAgent, type InboxAgent, type InboxAgentOptions } from '../../electron/core/sync/inbox';
 import { fakePatient } from '../support/patients';
-import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport, type TestPki } from '../support/snapshots';
+import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, writeTinyExport, type TestPki } from '../support/snapshots';
+import { chartModel } from '../../electron/core/chart';
 
 // Every file the code under test opens, counted by name (passed through unchanged).
 const opened = vi.hoisted(() => new Map<string, number>());
@@ -45,7 +46,7 @@ const list = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 const waiting = (inbox: string) => list(inbox).filter((n) => n !== 'processed' && n !== 'rejected');
 
 function sequenceIn(home: string): number | null {
-  const opened = openHome(home, { model: testModel, clock });
+  const opened = openHome(home, { model: chartModel, clock });
   try {
     return opened.status().snapshot?.sequence ?? null;
   } finally {
@@ -63,7 +64,7 @@ function setup(name: string): { home: string; inbox: string } {
 
 function start(o: Partial<InboxAgentOptions> & { homeDir: string; inbox: string }): InboxAgent {
   logs = [];
-  agent = startInboxAgent({ model: testModel, clock, stabilityMs: 150, log: (l) => logs.push(l), ...o });
+  agent = startInboxAgent({ model: chartModel, clock, stabilityMs: 150, log: (l) => logs.push(l), ...o });
   return agent;
 }
 

@@ -6,7 +6,8 @@ import { readState } from '../../electron/core/home/layout';
 import { openHome } from '../../electron/core/home/open';
 import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { REPO_ROOT } from '../support/fixtures';
-import { TINY_PATIENTS, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport, type TestPki } from '../support/snapshots';
+import { TINY_PATIENTS, buildSnapshot, enrollTestHome, makeTestPki, tempDir, writeTinyExport, type TestPki } from '../support/snapshots';
+import { chartModel } from '../../electron/core/chart';
 
 // Real time: the lantern command run here uses the real clock.
 const NOW = new Date();
@@ -44,10 +45,12 @@ function killAt(args: string[], stage: string): Promise<void> {
 const childArgs = (file: string) => ['--import', 'tsx', path.join(REPO_ROOT, 'test/support/ingest-child.ts'), home, file, NOW.toISOString()];
 
 function expectServing(sequence: number, patients = sequence === 2 ? 400 : 3) {
-  const opened = openHome(home, { model: testModel, clock: () => NOW });
+  const opened = openHome(home, { model: chartModel, clock: () => NOW });
   try {
     expect(opened.status().snapshot?.sequence).toBe(sequence);
-    expect(opened.queries()!.search({ text: 'Patient', limit: 500 }).length).toBe(patients);
+    // Every patient is on the census: in a bed, or in a group of patients without one.
+    const census = opened.queries()!.census({});
+    expect(census.beds.filter((b) => b.patient).length + census.groups.reduce((n, g) => n + g.total, 0)).toBe(patients);
     const current = readState(home).current!;
     expect(existsSync(path.join(home, current.db))).toBe(true);
   } finally {
@@ -63,7 +66,7 @@ beforeAll(async () => {
   const small = writeTinyExport(path.join(work, 'small'), TINY_PATIENTS.map((p) => ({ ...p, given: 'Patient' })));
   const first = path.join(work, 'first.lantern');
   await buildSnapshot({ pki, out: first, fhirDir: small.fhir, sequence: 1, asOf, now: NOW });
-  await ingestSnapshot(home, first, { model: testModel, clock: () => NOW });
+  await ingestSnapshot(home, first, { model: chartModel, clock: () => NOW });
   const many = Array.from({ length: 400 }, (_, i) => ({ id: `m${i}`, family: `Family${i}`, given: 'Patient' }));
   const big = writeTinyExport(path.join(work, 'big'), many);
   second = path.join(work, 'second.lantern');
@@ -91,7 +94,7 @@ describe('an ingest killed at any moment', () => {
     const third = path.join(work, 'third.lantern');
     await buildSnapshot({ pki, out: third, fhirDir: fhir, sequence: 3, asOf, now: NOW });
     // 400 patients down to 3: taken on purpose, or it would be held back.
-    await ingestSnapshot(home, third, { model: testModel, clock: () => NOW, acceptDrop: true });
+    await ingestSnapshot(home, third, { model: chartModel, clock: () => NOW, acceptDrop: true });
     expectServing(3);
     const state = readState(home);
     expect(readdirSync(path.join(home, 'snapshots')).sort()).toEqual(

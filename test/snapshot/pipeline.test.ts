@@ -23,7 +23,6 @@ import {
   enrollTestHome,
   makeTestPki,
   tempDir,
-  testModel,
   writeTinyExport,
   type TestPki,
 } from '../support/snapshots';
@@ -59,10 +58,10 @@ describe('publish and ingest', () => {
       'General/Fall risk/text',
       'General/Sepsis Bundle (adult)/pdf',
     ]);
-    const result = await ingestSnapshot(home, file, { model: testModel, clock });
-    expect(result.report.malformed).toEqual([{ file: 'Observation.ndjson', line: 7, reason: 'not JSON' }]);
+    const result = await ingestSnapshot(home, file, { model: chartModel, clock });
+    expect(result.report.malformed).toEqual([{ file: 'Observation.ndjson', line: 7, reason: 'not valid JSON' }]);
 
-    const ws = openWorkstation({ shell: 'preview', version: 't', homeDir: home, demo: false, clock, model: testModel });
+    const ws = openWorkstation({ shell: 'preview', version: 't', homeDir: home, demo: false, clock, model: chartModel });
     const status = ws.status();
     expect(status.snapshot).toMatchObject({
       facility: { id: 'GH' },
@@ -73,7 +72,7 @@ describe('publish and ingest', () => {
       counts: { Patient: 3, Observation: 6 },
     });
     expect(status.staleAfterMinutes).toBe(120);
-    expect(ws.queries()!.search({ text: 'Vandermolen', limit: 5 })[0]?.name).toBe('Cordelia Vandermolen');
+    expect(ws.queries()!.search({ text: 'Vandermolen', limit: 5 })[0]?.name).toBe('Vandermolen, Cordelia');
     expect(ws.queries()!.protocols({}).map((p) => p.id)).toContain('sepsis.pdf');
     ws.home?.close();
   });
@@ -84,11 +83,11 @@ describe('publish and ingest', () => {
     enrollTestHome(home, pki);
     const file = path.join(work, 'enc.lantern');
     await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 1 });
-    const { record } = await ingestSnapshot(home, file, { model: testModel, clock });
+    const { record } = await ingestSnapshot(home, file, { model: chartModel, clock });
     const dbFile = path.join(home, record.db);
     const raw = readFileSync(dbFile);
     expect(raw.length).toBeGreaterThan(4096);
-    for (const needle of ['Zzyzxowski', 'Quillfeather', 'Anneliese', 'SQLite format 3', 'patients_fts']) {
+    for (const needle of ['Zzyzxowski', 'Quillfeather', 'Anneliese', 'SQLite format 3', 'patient_name']) {
       expect(raw.includes(Buffer.from(needle)), needle).toBe(false);
       expect(raw.includes(Buffer.from(needle, 'utf16le')), needle).toBe(false);
     }
@@ -99,7 +98,7 @@ describe('publish and ingest', () => {
       if (statSync(f).isFile()) expect(readFileSync(f).includes(Buffer.from('Zzyzxowski')), name).toBe(false);
     }
     const plain = new Database(dbFile, { readonly: true });
-    expect(() => plain.prepare('SELECT * FROM patients').all()).toThrow(/not a database/);
+    expect(() => plain.prepare('SELECT * FROM patient').all()).toThrow(/not a database/);
     plain.close();
     expect(record.cipher).toBe('aegis256');
     expect(() => openSnapshotDatabase(dbFile, Buffer.alloc(32), record.cipher)).toThrow(/not a database/);
@@ -123,9 +122,9 @@ describe('publish and ingest', () => {
     const protectorKey = readFileSync(path.join(home, 'protector.key'));
     expect(statSync(path.join(home, 'protector.key')).mode & 0o777).toBe(0o600);
     writeFileSync(path.join(home, 'protector.key'), 'ab'.repeat(32) + '\n', { mode: 0o600 });
-    expect(() => openHome(home, { model: testModel })).toThrow(/does not unseal|cannot be unsealed/);
+    expect(() => openHome(home, { model: chartModel })).toThrow(/does not unseal|cannot be unsealed/);
     writeFileSync(path.join(home, 'protector.key'), protectorKey, { mode: 0o600 });
-    const opened = openHome(home, { model: testModel, clock });
+    const opened = openHome(home, { model: chartModel, clock });
     expect(opened.queries()!.search({ text: 'Zzyzx', limit: 5 })).toHaveLength(1);
     opened.close();
   });
@@ -136,7 +135,7 @@ describe('publish and ingest', () => {
     enrollTestHome(home, pki);
     const file = path.join(work, 'legacy.lantern');
     await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: 1 });
-    const { record } = await ingestSnapshot(home, file, { model: testModel, clock, cipher: 'sqlcipher4' });
+    const { record } = await ingestSnapshot(home, file, { model: chartModel, clock, cipher: 'sqlcipher4' });
     // The state as the earlier versions wrote it: no cipher named.
     const key = unsealDatabaseKey(home, keyFileProtector(home));
     const stateFile = path.join(home, 'state.json');
@@ -145,7 +144,7 @@ describe('publish and ingest', () => {
     writeFileSync(stateFile, JSON.stringify(state));
     expect(readState(home).current!.cipher).toBe('sqlcipher4');
     expect(() => openSnapshotDatabase(path.join(home, record.db), key, 'aegis256')).toThrow(/not a database/);
-    const opened = openHome(home, { model: testModel, clock });
+    const opened = openHome(home, { model: chartModel, clock });
     expect(opened.queries()!.search({ text: 'Zzyzx', limit: 5 })).toHaveLength(1);
     opened.close();
   });
@@ -154,12 +153,12 @@ describe('publish and ingest', () => {
     const { fhir } = writeTinyExport(path.join(work, 'keep'));
     const home = path.join(work, 'home-keep');
     enrollTestHome(home, pki, { keepSnapshots: 2 });
-    const opened = openHome(home, { model: testModel, clock });
+    const opened = openHome(home, { model: chartModel, clock });
     expect(opened.queries()).toBeNull();
     for (const seq of [1, 2, 3, 4]) {
       const file = path.join(work, `keep-${seq}.lantern`);
       await buildSnapshot({ pki, out: file, fhirDir: fhir, sequence: seq });
-      await ingestSnapshot(home, file, { model: testModel, clock });
+      await ingestSnapshot(home, file, { model: chartModel, clock });
       expect(opened.status().snapshot?.sequence).toBe(seq);
       expect(opened.queries()!.search({ text: 'Quill', limit: 5 })).toHaveLength(1);
     }
@@ -180,8 +179,8 @@ describe('publish and ingest', () => {
     await expect(buildSnapshot({ pki, out: a, fhirDir: fhir, sequence: 1 })).rejects.toThrow(/--as-of/);
     await buildSnapshot({ pki, out: a, fhirDir: fhir, sequence: 1, facility: 'EAST', asOf: AS_OF });
     await buildSnapshot({ pki, out: b, fhirDir: fhir, sequence: 2, facility: 'WEST', asOf: AS_OF });
-    await ingestSnapshot(home, a, { model: testModel, clock });
-    const refusal = await ingestSnapshot(home, b, { model: testModel, clock }).catch((e: unknown) => e);
+    await ingestSnapshot(home, a, { model: chartModel, clock });
+    const refusal = await ingestSnapshot(home, b, { model: chartModel, clock }).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(SnapshotRefusal);
     expect((refusal as SnapshotRefusal).code).toBe('WRONG_FACILITY');
   });
@@ -198,12 +197,19 @@ describe.skipIf(!HAS_SYNTHEA)('the shared Synthea export', () => {
       output: Array<{ type: string; count?: number }>;
     };
     for (const out of exportManifest.output) if (out.count !== undefined) expect(manifest.counts[out.type], out.type).toBe(out.count);
-    const { report } = await ingestSnapshot(home, file, { model: testModel, clock });
+    const { report } = await ingestSnapshot(home, file, { model: chartModel, clock });
     expect(report.counts).toEqual(manifest.counts);
     expect(report.malformed).toEqual([]);
-    const opened = openHome(home, { model: testModel, clock });
+    const opened = openHome(home, { model: chartModel, clock });
     expect(opened.status().snapshot?.counts['Patient']).toBe(manifest.counts['Patient']);
-    expect(opened.queries()!.search({ text: ' ', limit: 200 }).length).toBe(manifest.counts['Patient']);
+    // Every patient of the export has a chart, and search finds them by name.
+    const patients = readFileSync(path.join(SYNTHEA_DIR, 'Patient.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(patients).toHaveLength(manifest.counts['Patient']!);
+    const q = opened.queries()!;
+    for (const id of patients) {
+      const { patient } = q.chart({ patientId: id });
+      expect(q.search({ text: patient.name, limit: 25 }).map((p) => p.id), patient.name).toContain(id);
+    }
     opened.close();
   });
 });
@@ -243,7 +249,7 @@ describe('certificates from other CAs and the command line', () => {
       keyPem: readFileSync(path.join(dir, 'pub.key'), 'utf8'),
       recipients: [readFileSync(path.join(dir, 'ws.pem'), 'utf8')],
     });
-    const result = await ingestSnapshot(home, file, { model: testModel, clock: () => new Date(now.getTime() + 1000) });
+    const result = await ingestSnapshot(home, file, { model: chartModel, clock: () => new Date(now.getTime() + 1000) });
     expect(result.report.counts['Patient']).toBe(3);
   });
 

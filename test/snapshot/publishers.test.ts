@@ -29,10 +29,10 @@ import {
   makeTestPki,
   resignSnapshot,
   tempDir,
-  testModel,
   writeTinyExport,
   type TestPki,
 } from '../support/snapshots';
+import { chartModel } from '../../electron/core/chart';
 
 const clock = () => new Date(AS_OF.getTime() + 60_000);
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
@@ -71,7 +71,7 @@ async function snapshotBy(signer: KeyAndCert, intermediates: KeyAndCert[] = []):
 async function refusal(home: string, file: string): Promise<SnapshotRefusal> {
   const before = homeFingerprint(home);
   try {
-    await ingestSnapshot(home, file, { model: testModel, clock });
+    await ingestSnapshot(home, file, { model: chartModel, clock });
   } catch (error) {
     if (!(error instanceof SnapshotRefusal)) throw error;
     expect(homeFingerprint(home)).toBe(before);
@@ -80,7 +80,7 @@ async function refusal(home: string, file: string): Promise<SnapshotRefusal> {
   throw new Error('the snapshot was accepted');
 }
 
-const accepted = async (home: string, file: string) => (await ingestSnapshot(home, file, { model: testModel, clock })).record.status.sequence;
+const accepted = async (home: string, file: string) => (await ingestSnapshot(home, file, { model: chartModel, clock })).record.status.sequence;
 
 describe('the Lantern publisher purpose', () => {
   it('the throwaway PKI gives the publisher the purpose and workstations none; Node (OpenSSL) reads the same purposes', () => {
@@ -145,7 +145,7 @@ describe('the Lantern publisher purpose', () => {
     sequence++;
     const out = path.join(work, `recipe-${sequence}.lantern`);
     await buildSnapshot({ pki, out, fhirDir: fhir, sequence, certPem: publisher.certPem, keyPem: publisher.keyPem, asOf: now, now });
-    const result = await ingestSnapshot(home, out, { model: testModel, clock: () => new Date(now.getTime() + 1000) });
+    const result = await ingestSnapshot(home, out, { model: chartModel, clock: () => new Date(now.getTime() + 1000) });
     expect(result.record.status.sequence).toBe(sequence);
   });
 });

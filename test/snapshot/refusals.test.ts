@@ -19,7 +19,6 @@ import {
   makeTestPki,
   resignSnapshot,
   tempDir,
-  testModel,
   writeTinyExport,
   type TestPki,
 } from '../support/snapshots';
@@ -47,11 +46,13 @@ async function refusalWith(file: string, model: ContentModel): Promise<SnapshotR
 }
 
 /**
- * The refusal on one thread (the test model has no mapper), and again through the ingest
- * worker (the chart model reads, parses and maps there): the same code and message.
+ * The refusal on one thread (the chart model without its mapper: every line goes to the
+ * writer), and again through the ingest worker (the chart model reads, parses and maps there):
+ * the same code and message.
  */
+const oneThread: ContentModel = { ...chartModel, mapper: undefined };
 async function refusalOf(file: string): Promise<RefusalCode> {
-  const single = await refusalWith(file, testModel);
+  const single = await refusalWith(file, oneThread);
   expect(homeFingerprint(home)).toBe(before);
   const threaded = await refusalWith(file, chartModel);
   expect(threaded.message).toBe(single.message);
@@ -62,7 +63,7 @@ async function refusalOf(file: string): Promise<RefusalCode> {
 /** The refusal left the home as it was: same files, same state, and the old snapshot answers. */
 function expectHomeUnchanged(code?: RefusalCode) {
   expect(homeFingerprint(home)).toBe(before);
-  const opened = openHome(home, { model: testModel, clock });
+  const opened = openHome(home, { model: chartModel, clock });
   try {
     const status = opened.status();
     expect(status.snapshot?.sequence).toBe(1);
@@ -87,7 +88,7 @@ beforeAll(async () => {
   enrollTestHome(home, pki);
   const first = path.join(work, 'first.lantern');
   await buildSnapshot({ pki, out: first, fhirDir: fhir, protocolsDir: protocols, sequence: 1 });
-  await ingestSnapshot(home, first, { model: testModel, clock });
+  await ingestSnapshot(home, first, { model: chartModel, clock });
   good = path.join(work, 'good.lantern');
   // Small chunks so the payload spans several authenticated chunks.
   await buildSnapshot({ pki, out: good, fhirDir: fhir, protocolsDir: protocols, sequence: 2, chunkSize: 1024 });
@@ -192,7 +193,7 @@ describe('snapshot refusals (each leaves the home as it was)', () => {
   it('refuses a publisher certificate without the digitalSignature key usage', async () => {
     const file = signedBy('Encrypt-only', { usage: ['keyEncipherment'], purposes: [LANTERN_PUBLISHER_EKU] });
     await expectRefused(file, 'CERT_USAGE');
-    expect((await refusalWith(file, testModel)).message).toMatch(/"Encrypt-only" has no digitalSignature key usage/);
+    expect((await refusalWith(file, chartModel)).message).toMatch(/"Encrypt-only" has no digitalSignature key usage/);
   });
 
   it('refuses a publisher certificate without the Lantern publisher purpose: a TLS server certificate, none, or any purpose', async () => {
@@ -200,9 +201,9 @@ describe('snapshot refusals (each leaves the home as it was)', () => {
     const none = signedBy('No Purpose', { usage: ['digitalSignature'] });
     const any = signedBy('All Purposes', { usage: ['digitalSignature'], purposes: [ANY_EXTENDED_KEY_USAGE] });
     for (const file of [tls, none, any]) await expectRefused(file, 'CERT_USAGE');
-    expect((await refusalWith(tls, testModel)).message).toContain(`"ehr.general-hospital.example" is for serverAuth, not the Lantern publisher purpose ${LANTERN_PUBLISHER_EKU}`);
-    expect((await refusalWith(none, testModel)).message).toContain(`"No Purpose" has no extended key usage; it needs the Lantern publisher purpose ${LANTERN_PUBLISHER_EKU}`);
-    expect((await refusalWith(any, testModel)).message).toContain('"All Purposes" is for anyExtendedKeyUsage, not the Lantern publisher purpose');
+    expect((await refusalWith(tls, chartModel)).message).toContain(`"ehr.general-hospital.example" is for serverAuth, not the Lantern publisher purpose ${LANTERN_PUBLISHER_EKU}`);
+    expect((await refusalWith(none, chartModel)).message).toContain(`"No Purpose" has no extended key usage; it needs the Lantern publisher purpose ${LANTERN_PUBLISHER_EKU}`);
+    expect((await refusalWith(any, chartModel)).message).toContain('"All Purposes" is for anyExtendedKeyUsage, not the Lantern publisher purpose');
   });
 
   it('refuses a snapshot past its expires-at', async () => {
@@ -227,7 +228,7 @@ describe('snapshot refusals (each leaves the home as it was)', () => {
     await buildSnapshot({ pki, out: far, fhirDir: fhir, sequence: 1 + 1_000_001 });
     await expectRefused(runaway, 'SEQUENCE_JUMP');
     await expectRefused(far, 'SEQUENCE_JUMP');
-    expect((await refusalWith(far, testModel)).message).toContain('sequence 1000002, last ingested 1: a step of 1000001, this home takes at most 1000000');
+    expect((await refusalWith(far, chartModel)).message).toContain('sequence 1000002, last ingested 1: a step of 1000001, this home takes at most 1000000');
   });
 
   it('refuses a sequence number beyond what a JSON number holds exactly', async () => {
@@ -356,7 +357,7 @@ describe('snapshot refusals (each leaves the home as it was)', () => {
   }, 120_000);
 
   it('still ingests the good snapshot afterwards', async () => {
-    const result = await ingestSnapshot(home, good, { model: testModel, clock });
+    const result = await ingestSnapshot(home, good, { model: chartModel, clock });
     expect(result.record.status.sequence).toBe(2);
     expect(result.report.counts).toEqual({ Patient: 3, Observation: 6 });
   });

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHome } from '../../electron/core/home/open';
 import { startInboxAgent, type InboxAgent } from '../../electron/core/sync/inbox';
-import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport, type TestPki } from '../support/snapshots';
+import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, writeTinyExport, type TestPki } from '../support/snapshots';
+import { chartModel } from '../../electron/core/chart';
 
 const clock = () => new Date(AS_OF.getTime() + 60_000);
 let pki: TestPki;
@@ -24,7 +25,7 @@ async function waitFor(check: () => boolean, what: string, ms = 15_000): Promise
 
 const list = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 const sequence = () => {
-  const opened = openHome(home, { model: testModel, clock });
+  const opened = openHome(home, { model: chartModel, clock });
   try {
     return opened.status().snapshot?.sequence ?? null;
   } finally {
@@ -55,7 +56,7 @@ describe('the inbox agent', () => {
       copyFileSync(path.join(work, from!), path.join(inbox, to!));
     }
     writeFileSync(path.join(inbox, 'notes.txt'), 'hello\n');
-    agent = startInboxAgent({ homeDir: home, inbox, model: testModel, clock, stabilityMs: 300, log: (l) => logs.push(l) });
+    agent = startInboxAgent({ homeDir: home, inbox, model: chartModel, clock, stabilityMs: 300, log: (l) => logs.push(l) });
     await agent.ready;
     await waitFor(() => list(path.join(inbox, 'processed')).length === 2 && list(path.join(inbox, 'rejected')).length === 4, 'the first batch');
     expect(list(path.join(inbox, 'processed'))).toEqual(['b-second.lantern', 'c-first.lantern']);
@@ -81,7 +82,7 @@ describe('the inbox agent', () => {
     copyFileSync(path.join(work, 's1.lantern'), path.join(inbox, 'e-replay.lantern'));
     await waitFor(() => list(path.join(inbox, 'rejected')).includes('e-replay.lantern.reason.txt'), 'the replay rejection');
     expect(readFileSync(path.join(inbox, 'rejected', 'e-replay.lantern.reason.txt'), 'utf8')).toMatch(/ROLLBACK/);
-    const opened = openHome(home, { model: testModel, clock });
+    const opened = openHome(home, { model: chartModel, clock });
     expect(opened.status().lastRejection?.file).toBe('e-replay.lantern');
     expect(opened.status().snapshot?.sequence).toBe(3);
     opened.close();

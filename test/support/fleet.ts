@@ -4,7 +4,8 @@ import { buildHeartbeat, deliverHeartbeat, signHeartbeat } from '../../electron/
 import { ingestSnapshot } from '../../electron/core/home/ingest';
 import { readIdentity } from '../../electron/core/home/layout';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
-import { AS_OF, DAY_MS, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport, type TestPki } from './snapshots';
+import { AS_OF, DAY_MS, buildSnapshot, enrollTestHome, makeTestPki, tempDir, writeTinyExport, type TestPki } from './snapshots';
+import { chartModel } from '../../electron/core/chart';
 
 /**
  * A fleet for the heartbeat and report tests: real homes, each enrolled with its own
@@ -79,8 +80,8 @@ export async function makeFleet(plans: StationPlan[] = PLANS): Promise<Fleet> {
         expiresAfterMs: plan.snapshot.expiresAfterMs,
         mapper: null,
       });
-      await ingestSnapshot(home, file, { model: testModel, clock: () => plan.snapshot!.ingestAt });
-      if (plan.offerAgainAt) await ingestSnapshot(home, file, { model: testModel, clock: () => plan.offerAgainAt! }).catch(() => undefined);
+      await ingestSnapshot(home, file, { model: chartModel, clock: () => plan.snapshot!.ingestAt });
+      if (plan.offerAgainAt) await ingestSnapshot(home, file, { model: chartModel, clock: () => plan.offerAgainAt! }).catch(() => undefined);
     }
     const heartbeat = buildHeartbeat({ homeDir: home, station: plan.station, intervalMinutes: plan.intervalMinutes ?? 15, appVersion: '0.1.0', now: plan.heartbeatAt });
     const text = signHeartbeat(heartbeat, readIdentity(home, keyFileProtector(home)));

@@ -2,20 +2,19 @@ import { createHash, sign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { HomeQueries } from '../../electron/shared/contract';
 import { enrollHome } from '../../electron/core/home/enroll';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { makeThrowawayPki, writeThrowawayPki, type ThrowawayPki } from '../../electron/core/snapshot/pki/throwaway';
 import { chartModel } from '../../electron/core/chart';
 import { publishSnapshot, type PublishOptions } from '../../electron/core/publisher/publish';
 import type { HomeConfig } from '../../electron/core/home/layout';
-import type { ContentMapper, ContentModel, ContentProblem } from '../../electron/core/store/content';
+import type { ContentMapper } from '../../electron/core/store/content';
 
 /**
  * Test support for anything that needs snapshots: a throwaway PKI (keys from Node's
- * crypto, certificates from node-forge), a tiny FHIR export, a publish helper, an enrolled
- * home, and a small content model that keeps raw lines and patient names (so pipeline
- * tests do not depend on the chart model).
+ * crypto, certificates from node-forge), a tiny FHIR export, a publish helper and an enrolled
+ * home. Homes open with the chart model itself (electron/core/chart), so every query a test
+ * asks is answered by the code the workstation runs.
  */
 
 export const tempDir = (prefix = 'lantern-test-'): string => mkdtempSync(path.join(tmpdir(), prefix));
@@ -169,76 +168,6 @@ export function enrollTestHome(
     clock: () => options.now ?? AS_OF,
   });
 }
-
-/** A content model for pipeline tests: raw lines, patient names (indexed and in FTS), protocols. */
-export const testModel: ContentModel = {
-  schemaVersion: 1,
-  createSchema(db) {
-    db.exec(`
-      CREATE TABLE resources (type TEXT NOT NULL, id TEXT, json TEXT NOT NULL);
-      CREATE TABLE patients (id TEXT PRIMARY KEY, name TEXT NOT NULL);
-      CREATE INDEX patients_name ON patients (name);
-      CREATE VIRTUAL TABLE patients_fts USING fts5 (name);
-      CREATE TABLE protocols (path TEXT PRIMARY KEY, title TEXT, category TEXT, kind TEXT, size INTEGER, bytes BLOB);
-    `);
-  },
-  writer(db) {
-    const insertResource = db.prepare('INSERT INTO resources (type, id, json) VALUES (?, ?, ?)');
-    const insertPatient = db.prepare('INSERT INTO patients (id, name) VALUES (?, ?)');
-    const insertFts = db.prepare('INSERT INTO patients_fts (name) VALUES (?)');
-    const insertProtocol = db.prepare('INSERT INTO protocols VALUES (?, ?, ?, ?, ?, ?)');
-    const counts: Record<string, number> = {};
-    const malformed: ContentProblem[] = [];
-    let protocols = 0;
-    return {
-      resource(type, json, source) {
-        let parsed: { id?: string; name?: Array<{ family?: string; given?: string[] }> };
-        try {
-          parsed = JSON.parse(json);
-        } catch {
-          malformed.push({ ...source, reason: 'not JSON' });
-          return;
-        }
-        insertResource.run(type, parsed.id ?? null, json);
-        counts[type] = (counts[type] ?? 0) + 1;
-        if (type === 'Patient' && parsed.id) {
-          const n = parsed.name?.[0];
-          const name = `${n?.given?.join(' ') ?? ''} ${n?.family ?? ''}`.trim();
-          insertPatient.run(parsed.id, name);
-          insertFts.run(name);
-        }
-      },
-      protocol(doc) {
-        insertProtocol.run(doc.path, doc.title, doc.category, doc.kind, doc.bytes.length, doc.bytes);
-        protocols++;
-      },
-      finish: () => ({ counts, malformed, unresolved: [], protocols }),
-    };
-  },
-  queries(db, meta) {
-    const unsupported = () => {
-      throw new Error('not in the test model');
-    };
-    const queries: HomeQueries = {
-      search: ({ text, limit }) =>
-        (db.prepare('SELECT id, name FROM patients WHERE name LIKE ? ORDER BY id LIMIT ?').all(`%${text}%`, limit) as Array<{ id: string; name: string }>).map(
-          (r) => ({ id: r.id, name: r.name, mrn: null, birthDate: null, sex: null, deceased: false, location: null }),
-        ),
-      protocols: () =>
-        (db.prepare('SELECT path, title, category, kind, size FROM protocols ORDER BY path').all() as Array<{ path: string; title: string; category: string; kind: 'pdf' | 'markdown' | 'html' | 'text'; size: number }>).map(
-          (r) => ({ id: r.path, title: r.title, category: r.category, kind: r.kind, size: r.size }),
-        ),
-      census: () => ({ unit: null, units: meta.units, beds: [], groups: [], withoutUnit: 0, asOf: meta.asOf }),
-      chart: unsupported,
-      mar: unsupported,
-      series: unsupported,
-      record: unsupported,
-      protocolSearch: unsupported,
-      protocolOpen: unsupported,
-    };
-    return queries;
-  },
-};
 
 /**
  * Rewrite a snapshot's manifest and sign it again with the (trusted) publisher key: a lying

@@ -10,7 +10,8 @@ import { signPointer, type Pointer } from '../../electron/core/snapshot/pointer'
 import { createHttpsSource, startHttpsAgent, type HttpsSourceOptions, type Timers } from '../../electron/core/sync/https';
 import { environmentProxy } from '../../electron/core/sync/proxy';
 import { makeServerTls, startConnectProxy, startStaticServer, type ConnectProxy, type StaticServer, type TestTls } from '../support/https-server';
-import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport, type TestPki } from '../support/snapshots';
+import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, writeTinyExport, type TestPki } from '../support/snapshots';
+import { chartModel } from '../../electron/core/chart';
 
 const clock = () => new Date(AS_OF.getTime() + 60_000);
 const POINTER = 'GH-4W-pointer.json';
@@ -42,7 +43,7 @@ function newHome(): string {
 }
 
 const source = (home: string, over: Partial<HttpsSourceOptions> = {}) =>
-  createHttpsSource({ homeDir: home, url: server.url(POINTER), model: testModel, clock, caBundle: tls.caPem, ...over });
+  createHttpsSource({ homeDir: home, url: server.url(POINTER), model: chartModel, clock, caBundle: tls.caPem, ...over });
 
 /** What the workstation uses: the sequence and database in use (a bad case must change neither). */
 const inUse = (home: string) => {
@@ -315,7 +316,7 @@ describe('the HTTPS agent’s schedule', () => {
     const agent = startHttpsAgent({
       homeDir: home,
       url: server.url(POINTER),
-      model: testModel,
+      model: chartModel,
       clock,
       caBundle: tls.caPem,
       intervalMs: 60_000,
@@ -363,7 +364,7 @@ describe('the HTTPS agent’s schedule', () => {
     const { timers, waits } = fakeTimers();
     const expired = await publish(8, (p) => (p.expiresAt = new Date(clock().getTime() - 1).toISOString()));
     server.troubles.override = new Map([[POINTER, expired]]);
-    const agent = startHttpsAgent({ homeDir: home, url: server.url(POINTER), model: testModel, clock, caBundle: tls.caPem, intervalMs: 60_000, timers, random: () => 0.5 });
+    const agent = startHttpsAgent({ homeDir: home, url: server.url(POINTER), model: chartModel, clock, caBundle: tls.caPem, intervalMs: 60_000, timers, random: () => 0.5 });
     await agent.checkNow();
     await agent.checkNow();
     server.troubles.override = undefined;

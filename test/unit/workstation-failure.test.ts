@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LastFailure } from '../../electron/shared/contract';
 import { currentFailure, openWorkstation } from '../../electron/core/workstation';
 import { ingestSnapshot } from '../../electron/core/home/ingest';
-import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, testModel, writeTinyExport } from '../support/snapshots';
+import { AS_OF, buildSnapshot, enrollTestHome, makeTestPki, tempDir, writeTinyExport } from '../support/snapshots';
 import { chartModel } from '../../electron/core/chart';
 
 const failure = (at: string, code = 'ENOSPC'): LastFailure => ({ at, code, message: `${code} sentence`, file: 'a.lantern' });
@@ -32,9 +32,9 @@ describe('the failure the app shows', () => {
     enrollTestHome(home, pki);
     const { fhir } = writeTinyExport(path.join(work, 'export'));
     await buildSnapshot({ pki, out: path.join(work, 's1.lantern'), fhirDir: fhir, sequence: 1 });
-    await ingestSnapshot(home, path.join(work, 's1.lantern'), { model: testModel, clock });
+    await ingestSnapshot(home, path.join(work, 's1.lantern'), { model: chartModel, clock });
     let agentFailure: LastFailure | null = null;
-    const ws = openWorkstation({ shell: 'preview', version: 't', homeDir: home, demo: false, model: testModel, clock, localFailure: () => agentFailure });
+    const ws = openWorkstation({ shell: 'preview', version: 't', homeDir: home, demo: false, model: chartModel, clock, localFailure: () => agentFailure });
     expect(ws.status().lastFailure).toBeNull();
     agentFailure = inMemory; // after the snapshot was taken: shown
     expect(ws.status().lastFailure).toEqual(inMemory);

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
+import type { RowOf } from '../store/table';
 import type { LocationInfo } from './mapper';
-import { censusGroupTable, censusPlaceTable } from './tables';
+import { bedTable, censusGroupTable, censusPlaceTable, patientTable, unitTable } from './tables';
 import { placePatient, resolveEncounterPlace, type CurrentEncounter, type Placement } from './facts/placement';
 
 /**
@@ -30,8 +31,8 @@ const sortKey = (name: string, birthDate: string | null) =>
 
 /** Place every patient of the snapshot (after buildBeds): a bed, else a census group. */
 export function placePatients(db: Database, encounters: ActiveEncounter[], locations: Map<string, LocationInfo>): void {
-  const beds = new Set(db.prepare('SELECT loc_id FROM bed').pluck().all() as string[]);
-  const unitNames = new Map((db.prepare('SELECT id, name FROM unit').raw().all() as [string, string][]));
+  const beds = new Set(db.prepare(`SELECT ${bedTable.select(['loc_id'])} FROM bed`).pluck().all() as string[]);
+  const unitNames = new Map(db.prepare(`SELECT ${unitTable.select(['id', 'name'])} FROM unit`).raw().all() as [string, string][]);
   const lookup = { location: (id: string) => locations.get(id), isBed: (id: string) => beds.has(id), unitName: (id: string) => unitNames.get(id) };
 
   const current = new Map<string, Array<CurrentEncounter & { attending: string | null }>>();
@@ -46,9 +47,12 @@ export function placePatients(db: Database, encounters: ActiveEncounter[], locat
   const update = db.prepare('UPDATE patient SET bed_id = ?, enc_id = ?, admit = ?, attending = ? WHERE rowid = ?');
   const insPlace = db.prepare(censusPlaceTable.insert());
   const insGroup = db.prepare(censusGroupTable.insert());
-  const insUnit = db.prepare('INSERT OR IGNORE INTO unit(id,name,aliases) VALUES (?,?,?)');
+  const insUnit = db.prepare(unitTable.insert(undefined, 'INSERT OR IGNORE'));
   const groups = new Map<string, { id: number; placement: Exclude<Placement, { kind: 'bed' }>; n: number }>();
-  const patients = db.prepare('SELECT rowid, id, name, birth_date FROM patient').raw().iterate() as Iterable<[number, string, string, string | null]>;
+  type Read = Pick<RowOf<typeof patientTable.columns>, 'id' | 'name' | 'birth_date'>;
+  const patients = db.prepare(`SELECT rowid, ${patientTable.select(['id', 'name', 'birth_date'])} FROM patient`).raw().iterate() as Iterable<
+    [number, Read['id'], Read['name'], Read['birth_date']]
+  >;
   // Read all first: the updates below write to the table being read.
   for (const [rowid, id, name, birthDate] of [...patients]) {
     const mine = current.get(id) ?? [];

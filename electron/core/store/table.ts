@@ -65,9 +65,10 @@ export interface Table<C extends Columns> {
   insert(names?: readonly (keyof C & string)[], verb?: string): string;
   /**
    * A SELECT list of these columns, prefixed by `alias.` when given. `legacy`: the database was
-   * written before some columns existed; those are read through their `was` expression.
+   * written before some columns existed; those are read through their `was` expression. `as`:
+   * columns read under another name (where a join reads a column of that name from another table).
    */
-  select(names?: readonly (keyof C & string)[], options?: { alias?: string; legacy?: boolean }): string;
+  select(names?: readonly (keyof C & string)[], options?: { alias?: string; legacy?: boolean; as?: { readonly [K in keyof C]?: string } }): string;
 }
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
@@ -86,12 +87,15 @@ export function defineTable<const C extends Columns>(name: string, columns: C, e
     names,
     create: `CREATE TABLE ${name}(${[...defs, ...extra].join(', ')})`,
     insert: (cols = names, verb = 'INSERT') => `${verb} INTO ${name}(${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`,
-    select: (cols = names, { alias, legacy = false } = {}) =>
+    select: (cols = names, { alias, legacy = false, as = {} } = {}) =>
       cols
         .map((n) => {
           const was = columns[n]!.was;
           const ref = alias ? `${alias}.${n}` : n;
-          return legacy && was !== undefined ? `${was} AS ${n}` : ref;
+          const named = (as as { readonly [K in keyof C]?: string })[n];
+          if (named !== undefined && !IDENT.test(named)) throw new Error(`not a plain SQL name: ${named}`);
+          if (legacy && was !== undefined) return `${was} AS ${named ?? n}`;
+          return named === undefined ? ref : `${ref} AS ${named}`;
         })
         .join(', '),
   };

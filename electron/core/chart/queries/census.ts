@@ -5,13 +5,21 @@ import { S } from '../codes';
 import { summarizeAllergies } from '../facts/allergies';
 import { decideBedside, type BedsideEntry } from '../facts/bedside';
 import { NO_BED_RECORDED_RANK } from '../facts/placement';
+import type { RowOf } from '../../store/table';
+import { bedTable, censusGroupTable, unitTable } from '../tables';
 import { PATIENT_COLS, PLACED_PATIENT_COLS, bedsideEntry, type ItemRow, type PatientRow, type QueryContext } from './context';
+
+type UnitRow = RowOf<typeof unitTable.columns>;
+type BedRow = RowOf<typeof bedTable.columns>;
+/** A census bed: the bed's own id, name and room (read as bedname, roomname beside the patient's place), and its patient's columns. */
+type CensusBedRow = PatientRow & Pick<BedRow, 'loc_id'> & { bedname: BedRow['bed']; roomname: BedRow['room'] };
+const CENSUS_BED_COLS = bedTable.select(['loc_id', 'bed', 'room'], { alias: 'b', as: { bed: 'bedname', room: 'roomname' } });
 
 /** The census: every bed of a unit (or of the hospital) with its patient and bedside facts, then the patients without a bed. */
 export function createCensus(q: QueryContext): HomeQueries['census'] {
-  const unitsAll = q.db.prepare('SELECT id, name, aliases FROM unit ORDER BY name');
+  const unitsAll = q.db.prepare(`SELECT ${unitTable.select()} FROM unit ORDER BY name`);
   const censusBeds = q.db.prepare(
-    `SELECT b.loc_id, b.bed AS bedname, b.room AS roomname, ${PATIENT_COLS} FROM bed b LEFT JOIN patient p ON p.bed_id = b.loc_id
+    `SELECT ${CENSUS_BED_COLS}, ${PATIENT_COLS} FROM bed b LEFT JOIN patient p ON p.bed_id = b.loc_id
      WHERE b.unit_id = ? OR ? IS NULL ORDER BY b.unit_name, b.sort`,
   );
   const censusFlags = q.db.prepare(
@@ -43,7 +51,7 @@ export function createCensus(q: QueryContext): HomeQueries['census'] {
   });
 
   function units(): { id: string; name: string; aliases: string[] }[] {
-    return (unitsAll.all() as { id: string; name: string; aliases: string }[]).map((u) => ({ id: u.id, name: u.name, aliases: JSON.parse(u.aliases) as string[] }));
+    return (unitsAll.all() as UnitRow[]).map((u) => ({ id: u.id, name: u.name, aliases: JSON.parse(u.aliases) as string[] }));
   }
 
   return ({ unit, groupLimit }) => {
@@ -58,7 +66,7 @@ export function createCensus(q: QueryContext): HomeQueries['census'] {
       chosen = { id: found.id, name: found.name };
     }
     const beds: CensusBed[] = [];
-    for (const r of censusBeds.iterate(chosen?.id ?? null, chosen?.id ?? null) as Iterable<PatientRow & { loc_id: string; bedname: string; roomname: string | null }>) {
+    for (const r of censusBeds.iterate(chosen?.id ?? null, chosen?.id ?? null) as Iterable<CensusBedRow>) {
       if (r.id === null) {
         beds.push({ locationId: r.loc_id, room: r.roomname, bed: r.bedname, patient: null });
         continue;
@@ -91,17 +99,16 @@ function createWithoutBed(q: QueryContext) {
     };
   }
   const groupsOf = q.db.prepare(
-    'SELECT id, rank, class, unit_id, unit_name, n FROM census_group WHERE unit_id = ? OR ? IS NULL ORDER BY rank, class, unit_name IS NULL, unit_name',
+    `SELECT ${censusGroupTable.select()} FROM census_group WHERE unit_id = ? OR ? IS NULL ORDER BY rank, class, unit_name IS NULL, unit_name`,
   );
   const withoutUnit = q.db.prepare('SELECT coalesce(sum(n), 0) FROM census_group WHERE unit_id IS NULL').pluck();
   const members = q.db.prepare(
     `SELECT ${PLACED_PATIENT_COLS}, c.place FROM census_place c JOIN census_group g ON g.id = c.grp JOIN patient p ON p.rowid = c.rowid
      LEFT JOIN bed b ON b.loc_id = p.bed_id WHERE c.grp = ? ORDER BY c.sort LIMIT ?`,
   );
-  type GroupRow = { id: number; rank: number; class: string | null; unit_id: string | null; unit_name: string | null; n: number };
   return (chosen: UnitRef | null, row: (r: PatientRow) => CensusPatient, limit: number): { groups: CensusGroup[]; withoutUnit: number } => {
     const groups: CensusGroup[] = [];
-    for (const g of groupsOf.all(chosen?.id ?? null, chosen?.id ?? null) as GroupRow[]) {
+    for (const g of groupsOf.all(chosen?.id ?? null, chosen?.id ?? null) as RowOf<typeof censusGroupTable.columns>[]) {
       groups.push({
         kind: g.rank === NO_BED_RECORDED_RANK ? 'no-bed-recorded' : 'encounter',
         encounterClass: g.class,

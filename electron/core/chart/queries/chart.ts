@@ -5,7 +5,12 @@ import { summarizeAllergies } from '../facts/allergies';
 import { decideBedside } from '../facts/bedside';
 import { latestOfEachKind } from '../facts/latest';
 import { SECTION_BY_CODE, type ChartLists, type ChartReading, type ChartRow } from '../sections';
+import type { RowOf } from '../../store/table';
+import { bedTable } from '../tables';
 import { byAtDesc, medRank, type QueryContext } from './context';
+
+const PLACE_READ = ['bed', 'room', 'unit_id', 'unit_name'] as const;
+type PlaceRow = Pick<RowOf<typeof bedTable.columns>, (typeof PLACE_READ)[number]>;
 
 /** How each list of the chart is sorted for reading: newest first unless said otherwise. */
 const ORDER: { [F in keyof ChartLists]: ((a: ChartLists[F][number], b: ChartLists[F][number]) => number) | null } = {
@@ -44,11 +49,11 @@ export function createChart(q: QueryContext): HomeQueries['chart'] {
     `SELECT ${q.itemCols(['section', 'type', 'id', 'at', 'active', 'order_id', 'ends', 'location_id', 'kind', 'label'])},
      CASE WHEN section = ${S.RAW} THEN NULL ELSE data END AS data FROM item WHERE pkey = ?`,
   );
-  const bedById = q.db.prepare('SELECT bed, room, unit_id, unit_name FROM bed WHERE loc_id = ?');
+  const bedById = q.db.prepare(`SELECT ${bedTable.select(PLACE_READ)} FROM bed WHERE loc_id = ?`);
   /** Where an encounter took place: its bed, else the named location, else what the encounter said. */
   const place = (locationId: string | null, fallback: BedLocation | null): BedLocation | null => {
     if (!locationId) return fallback;
-    const b = bedById.get(locationId) as { bed: string; room: string | null; unit_id: string | null; unit_name: string | null } | undefined;
+    const b = bedById.get(locationId) as PlaceRow | undefined;
     if (b) return { unit: b.unit_id ? { id: b.unit_id, name: b.unit_name ?? b.unit_id } : null, room: b.room, bed: b.bed };
     const n = q.entityName.get(locationId, 'Location', 'Location') as string | undefined;
     return n ? { unit: null, room: null, bed: n } : fallback;

@@ -5,7 +5,7 @@ import type { SnapshotMeta } from '../../store/content';
 import type { RowOf } from '../../store/table';
 import { decodeItemData } from '../compact';
 import type { BedsideEntry } from '../facts/bedside';
-import { bedTable, chartMeta, itemTable, patientTable, type ItemColumns } from '../tables';
+import { bedTable, chartMeta, entityTable, itemTable, patientTable, type ItemColumns } from '../tables';
 
 /**
  * What every query file shares: the patient and item rows as read, the statements more than one
@@ -71,7 +71,7 @@ export function createQueryContext(db: Database, meta: SnapshotMeta) {
   const patientById = db.prepare(`SELECT ${cols}, p.data FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id ${join} WHERE p.id = ? ORDER BY p.rowid DESC LIMIT 1`);
   const patientByRowid = db.prepare(`SELECT ${cols} FROM patient p LEFT JOIN bed b ON b.loc_id = p.bed_id ${join} WHERE p.rowid = ?`);
   const sectionOf = db.prepare(`SELECT ${itemCols()} FROM item WHERE pkey = ? AND section = ?`);
-  const entityName = db.prepare('SELECT name FROM entity WHERE id = ? AND (type = ? OR ? = \'\') LIMIT 1').pluck();
+  const entityName = db.prepare(`SELECT ${entityTable.select(['name'])} FROM entity WHERE id = ? AND (type = ? OR ? = '') LIMIT 1`).pluck();
 
   const names = new Map<string, string>();
   const resolveName = (marker: string): string => {
