@@ -13,17 +13,34 @@ const NODE_ONLY_PACKAGES = ['better-sqlite3-multiple-ciphers', 'node-forge', 'ch
 
 /**
  * Inside core, bottom to top: each rank may import its own and the ranks below it. A name is a
- * folder (or a file) directly under electron/core. The publisher side (`publisher`) is imported
- * by nothing on the workstation side; only the demo, which publishes its own hospital, uses it.
+ * path under electron/core, of a folder or of a file; a file belongs to the longest name that
+ * holds it, so a folder nested in a part (`snapshot/pki`) or one of its files
+ * (`chart/sections.ts`) may have a rank of its own, and a folder nested in a part without one
+ * has no place in the order. The publisher side (`publisher`, with everything in it) is
+ * imported by nothing on the workstation side; only the demo, which publishes its own
+ * hospital, uses it.
  */
 export const CORE_RANKS = [
   ['fhir', 'files'],
+  // The snapshot format: its refusals, the certificates (which refuse with them), the rest.
+  ['snapshot/refusal.ts'],
+  ['snapshot/pki'],
   ['snapshot'],
   ['store'],
+  // The chart model: the clinical decisions; the rows, codes and mapping; the queries' reading
+  // context; the section registry (which reads through it); the queries; the model as a whole.
+  ['chart/facts'],
   ['chart'],
+  ['chart/queries/context.ts'],
+  ['chart/sections.ts'],
+  ['chart/queries'],
+  ['chart/index.ts'],
   ['home'],
   ['sync'],
   ['api'],
+  // The publisher side: the mapped-record files, pulling from the EHR, the rest.
+  ['publisher/mapped-files.ts'],
+  ['publisher/pull'],
   ['publisher', 'demo', 'workstation.ts', 'ingest-worker.ts'],
 ];
 const CORE_ONLY_FROM = { publisher: ['publisher', 'demo'] };
@@ -73,16 +90,29 @@ const layerOf = (absolute) => {
   return LAYERS.find((l) => rel === l.dir || rel.startsWith(`${l.dir}/`)) ?? null;
 };
 
-/** The part of an ordered layer a file is in, with its rank; null when it is in none. */
+/** Whether the part `name` is `outer` or lies inside it. */
+const within = (name, outer) => name === outer || name.startsWith(`${outer}/`);
+
+/**
+ * The part of an ordered layer a file is in, with its rank (null when it has no place): the
+ * longest name in the ranks that is the file or a folder holding it. A folder between that part
+ * and the file is a part of its own, with no place unless the ranks name it.
+ */
 const partOf = (layer, absolute) => {
   if (!layer.inner) return null;
-  const rel = path.relative(path.join(ROOT, layer.dir), absolute).split(path.sep);
-  const head = rel[0] ?? '';
-  // `../chart` is the folder (its index); `../workstation` the file.
-  const isFile = rel.length === 1 && !(existsSync(absolute) && statSync(absolute).isDirectory());
-  const name = isFile && !/\.(ts|tsx)$/.test(head) ? `${head}.ts` : head;
-  const rank = layer.inner.ranks.findIndex((r) => r.includes(name));
-  return rank < 0 ? { name, rank: null } : { name, rank };
+  let rel = path.relative(path.join(ROOT, layer.dir), absolute).split(path.sep).join('/');
+  // `../chart` is the folder's index; `../workstation` the file.
+  if (existsSync(absolute) && statSync(absolute).isDirectory()) rel = `${rel}/index.ts`;
+  else if (!/\.(ts|tsx)$/.test(rel)) rel = `${rel}.ts`;
+  let best = null;
+  layer.inner.ranks.forEach((names, rank) => {
+    for (const name of names) {
+      if (within(rel, name) && (!best || name.length > best.name.length)) best = { name, rank };
+    }
+  });
+  const rest = (best ? rel.slice(best.name.length + 1) : rel).split('/');
+  if (rest.length > 1) return { name: best ? `${best.name}/${rest[0]}` : rest[0], rank: null };
+  return best ?? { name: rel, rank: null };
 };
 
 const packageName = (source) =>
@@ -146,8 +176,10 @@ export const layersRule = {
       if (mine.rank === null) why = `${label(mine)} has no place in the order`;
       else if (theirs.rank === null) why = `${label(theirs)} has no place in the order`;
       else if (theirs.rank > mine.rank) why = 'it stands above it';
-      else if (from.inner.onlyFrom[theirs.name] && !from.inner.onlyFrom[theirs.name].includes(mine.name)) {
-        why = `only ${from.inner.onlyFrom[theirs.name].join(', ')} may use it`;
+      else {
+        const guarded = Object.keys(from.inner.onlyFrom).find((outer) => within(theirs.name, outer));
+        const users = guarded ? from.inner.onlyFrom[guarded] : null;
+        if (users && !users.some((outer) => within(mine.name, outer))) why = `only ${users.join(', ')} may use it`;
       }
       if (why) context.report({ node, messageId: 'rank', data: { from: label(mine), to: label(theirs), why } });
     };

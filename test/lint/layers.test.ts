@@ -30,10 +30,23 @@ describe('lint rule lantern/layers', () => {
     ['electron/core/store/x.ts', "import { openHome } from '../home/open'; export const a = openHome;", /core\/store may not import from electron\/core\/home: it stands above it/],
     ['electron/core/snapshot/x.ts', "import { chartModel } from '../chart'; export const a = chartModel;", /it stands above it/],
     ['electron/core/chart/x.ts', "import type { ApiContext } from '../api/handlers'; export type A = ApiContext;", /core\/chart may not import from electron\/core\/api/],
-    ['electron/core/snapshot/pki/x.ts', "import { openHome } from '../../home/open'; export const a = openHome;", /core\/snapshot may not import from electron\/core\/home/],
+    ['electron/core/snapshot/pki/x.ts', "import { openHome } from '../../home/open'; export const a = openHome;", /core\/snapshot\/pki may not import from electron\/core\/home/],
+    // Every folder of a path is read: nested parts have their own rank (the longest name).
+    ['electron/core/chart/facts/x.ts', "import { createQueries } from '../queries'; export const a = createQueries;", /core\/chart\/facts may not import from electron\/core\/chart\/queries: it stands above it/],
+    ['electron/core/chart/facts/x.ts', "import { S } from '../codes'; export const a = S;", /core\/chart\/facts may not import from electron\/core\/chart: it stands above it/],
+    ['electron/core/chart/x.ts', "import { createQueries } from './queries'; export const a = createQueries;", /core\/chart may not import from electron\/core\/chart\/queries/],
+    ['electron/core/chart/queries/x.ts', "import { chartModel } from '..'; export const a = chartModel;", /core\/chart\/queries may not import from electron\/core\/chart\/index/],
+    ['electron/core/chart/queries/context.ts', "import { SECTION_BY_CODE } from '../sections'; export const a = SECTION_BY_CODE;", /core\/chart\/queries\/context may not import from electron\/core\/chart\/sections/],
+    ['electron/core/chart/sections.ts', "import { censusQuery } from './queries/census'; export const a = censusQuery;", /core\/chart\/sections may not import from electron\/core\/chart\/queries/],
+    ['electron/core/snapshot/pki/x.ts', "import { verifySnapshot } from '../verify'; export const a = verifySnapshot;", /core\/snapshot\/pki may not import from electron\/core\/snapshot: it stands above it/],
+    ['electron/core/snapshot/refusal.ts', "import { fingerprint } from './pki/certs'; export const a = fingerprint;", /core\/snapshot\/refusal may not import from electron\/core\/snapshot\/pki/],
+    ['electron/core/store/x.ts', "import { isUnitParent } from '../chart/facts/placement'; export const a = isUnitParent;", /core\/store may not import from electron\/core\/chart\/facts/],
+    ['electron/core/publisher/pull/x.ts', "import { runCycle } from '../service'; export const a = runCycle;", /core\/publisher\/pull may not import from electron\/core\/publisher: it stands above it/],
+    ['electron/core/chart/rows/x.ts', "import { S } from '../codes'; export const a = S;", /core\/chart\/rows has no place in the order/],
     // The publisher side is used by nothing on the workstation side.
     ['electron/core/api/x.ts', "import { publishSnapshot } from '../publisher/publish'; export const a = publishSnapshot;", /it stands above it/],
     ['electron/core/workstation.ts', "import { publishSnapshot } from './publisher/publish'; export const a = publishSnapshot;", /only publisher, demo may use it/],
+    ['electron/core/workstation.ts', "import { pullIntoState } from './publisher/pull/state'; export const a = pullIntoState;", /only publisher, demo may use it/],
     ['electron/core/newfolder/x.ts', "import { ok } from '../fhir/util'; export const a = ok;", /core\/newfolder has no place in the order/],
   ])('refuses in %s: %s', async (file, code, message) => {
     const errors = await layerErrors(file, code);
@@ -51,6 +64,14 @@ describe('lint rule lantern/layers', () => {
     ['electron/core/home/x.ts', "import { chartModel } from '../chart'; import { refuse } from '../snapshot/refusal'; export const a = [chartModel, refuse];"],
     ['electron/core/demo/x.ts', "import { publishSnapshot } from '../publisher/publish'; export const a = publishSnapshot;"],
     ['electron/core/snapshot/x.ts', "import { fingerprint } from './pki/certs'; export const a = fingerprint;"],
+    ['electron/core/snapshot/pki/x.ts', "import { refuse } from '../refusal'; export const a = refuse;"],
+    ['electron/core/home/x.ts', "import { fingerprint } from '../snapshot/pki/certs'; export const a = fingerprint;"],
+    ['electron/core/chart/x.ts', "import { isNoKnownAllergy } from './facts/allergies'; export const a = isNoKnownAllergy;"],
+    ['electron/core/chart/queries/x.ts', "import { S } from '../codes'; import { summarizeAllergies } from '../facts/allergies'; import { SECTION_BY_CODE } from '../sections'; import { bedTable } from './context'; export const a = [S, summarizeAllergies, SECTION_BY_CODE, bedTable];"],
+    ['electron/core/chart/sections.ts', "import { bedsideEntry } from './queries/context'; export const a = bedsideEntry;"],
+    ['electron/core/chart/index.ts', "import { createQueries } from './queries'; import { createChartStore } from './store'; export const a = [createQueries, createChartStore];"],
+    ['electron/core/publisher/pull/x.ts', "import { FileSink } from '../mapped-files'; import { layoutOf } from '../../home/layout'; export const a = [FileSink, layoutOf];"],
+    ['electron/core/publisher/x.ts', "import { pullIntoState } from './pull/state'; import { isUnitParent } from '../chart/facts/placement'; export const a = [pullIntoState, isUnitParent];"],
   ])('allows in %s what its layer may use', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);
   });
