@@ -33,7 +33,7 @@ export async function runDeltaBench(o: { beds: number; log: (line: string) => vo
     const cycle = async (from: string, full: boolean, kind: 'full' | 'delta') => {
       await state.apply(from, { full, now: new Date(), mapper: chartModel.mapper });
       state.writeExport(merged, chartModel.mapper);
-      const report: CycleReport = await runCycle(config);
+      const report: CycleReport = await runCycle(config, { model: chartModel });
       if (!report.ok) throw new Error(`the publisher cycle failed: ${report.error ?? 'see its report'}`);
       const bytes = (key: string, dir: string) => {
         const s = report.snapshots[key]!;

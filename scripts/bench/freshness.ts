@@ -91,7 +91,7 @@ export async function runFreshnessBench(o: { beds: number; log: (line: string) =
         const t0 = performance.now();
         await state.apply(from, { full: o.fullExport, now: new Date(), mapper: chartModel.mapper });
         state.writeExport(bench.merged, chartModel.mapper);
-        const report = await runCycle(config, { fullRefresh: o.fullSnapshots });
+        const report = await runCycle(config, { model: chartModel, fullRefresh: o.fullSnapshots });
         if (!report.ok) throw new Error(`the publisher cycle failed: ${report.error ?? 'see its report'}`);
         return { report, seconds: (performance.now() - t0) / 1000 };
       };

@@ -107,7 +107,7 @@ export async function runPublisherBench(o: { beds: number; log: (line: string) =
       await state.apply(from, { full, now: new Date(), mapper: chartModel.mapper });
       state.writeExport(merged, chartModel.mapper);
       const mergeSeconds = (performance.now() - t0) / 1000;
-      const report = await runCycle(config);
+      const report = await runCycle(config, { model: chartModel });
       if (!report.ok) throw new Error(`the publisher cycle failed: ${report.error ?? 'see its report'}`);
       const cpu = process.cpuUsage(cpu0);
       return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, mergeSeconds, cycle: report.durationsMs };

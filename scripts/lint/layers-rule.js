@@ -8,38 +8,55 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NODE = new Set(builtinModules);
-const UI_PACKAGES = ['react', 'react-dom', 'dompurify', 'marked', 'pdfjs-dist', '@tanstack/react-virtual'];
-const NODE_ONLY_PACKAGES = ['better-sqlite3-multiple-ciphers', 'node-forge', 'chokidar', 'esbuild', 'vite', 'tsx'];
 
 /**
  * Inside core, bottom to top: each rank may import its own and the ranks below it. A name is a
- * folder (or a file) directly under electron/core. The publisher side (`publisher`) is imported
- * by nothing on the workstation side; only the demo, which publishes its own hospital, uses it.
+ * path under electron/core, of a folder or of a file; a file belongs to the longest name that
+ * holds it, so a folder nested in a part (`snapshot/pki`) or one of its files
+ * (`chart/sections.ts`) may have a rank of its own, and a folder nested in a part without one
+ * has no place in the order. The publisher side (`publisher`, with everything in it) is
+ * imported by nothing on the workstation side; only the demo, which publishes its own
+ * hospital, uses it.
  */
 export const CORE_RANKS = [
   ['fhir', 'files'],
+  // The snapshot format: its refusals, the certificates (which refuse with them), the rest.
+  ['snapshot/refusal.ts'],
+  ['snapshot/pki'],
   ['snapshot'],
   ['store'],
+  // The chart model: the clinical decisions; the rows, codes and mapping; the queries' reading
+  // context; the section registry (which reads through it); the queries; the model as a whole.
+  ['chart/facts'],
   ['chart'],
+  ['chart/queries/context.ts'],
+  ['chart/sections.ts'],
+  ['chart/queries'],
+  ['chart/index.ts'],
   ['home'],
   ['sync'],
   ['api'],
+  // The publisher side: the mapped-record files, pulling from the EHR, the rest.
+  ['publisher/mapped-files.ts'],
+  ['publisher/pull'],
   ['publisher', 'demo', 'workstation.ts', 'ingest-worker.ts'],
 ];
 const CORE_ONLY_FROM = { publisher: ['publisher', 'demo'] };
 
 /**
  * dir: repo-relative folder; layers: which layers it may import; node: Node built-ins allowed;
- * inner: the ordered parts inside it (see CORE_RANKS).
+ * packages: the npm packages it may import (null: any), the one list, which the layer table of
+ * docs/ARCHITECTURE.md names (test/lint/layers.test.ts holds the two together); inner: the
+ * ordered parts inside it (see CORE_RANKS).
  */
 export const LAYERS = [
-  { name: 'shared', dir: 'electron/shared', layers: ['shared'], node: false, packages: (p) => p === 'zod' },
+  { name: 'shared', dir: 'electron/shared', layers: ['shared'], node: false, packages: ['zod'] },
   {
     name: 'core',
     dir: 'electron/core',
     layers: ['shared', 'core'],
     node: true,
-    packages: (p) => p !== 'electron' && !UI_PACKAGES.includes(p),
+    packages: ['better-sqlite3-multiple-ciphers', 'chokidar', 'hash-wasm', 'htmlparser2', 'node-forge', 'undici', 'zod'],
     inner: { ranks: CORE_RANKS, onlyFrom: CORE_ONLY_FROM },
   },
   {
@@ -47,14 +64,14 @@ export const LAYERS = [
     dir: 'electron/main',
     layers: ['shared', 'core', 'main'],
     node: true,
-    packages: (p) => !UI_PACKAGES.includes(p),
+    packages: ['electron', 'electron-updater'],
   },
   {
     name: 'preload',
     dir: 'electron/preload',
     layers: ['shared', 'preload'],
     node: false,
-    packages: (p) => p === 'electron',
+    packages: ['electron'],
     electronNames: ['contextBridge', 'ipcRenderer'],
   },
   {
@@ -62,10 +79,10 @@ export const LAYERS = [
     dir: 'renderer',
     layers: ['shared', 'renderer'],
     node: false,
-    packages: (p) => p !== 'electron' && !NODE_ONLY_PACKAGES.includes(p),
+    packages: ['react', 'react-dom', '@tanstack/react-virtual', 'dompurify', 'marked', 'pdfjs-dist'],
   },
-  { name: 'scripts', dir: 'scripts', layers: ['shared', 'core', 'scripts'], node: true, packages: () => true },
-  { name: 'test', dir: 'test', layers: null, node: true, packages: () => true },
+  { name: 'scripts', dir: 'scripts', layers: ['shared', 'core', 'scripts'], node: true, packages: null },
+  { name: 'test', dir: 'test', layers: null, node: true, packages: null },
 ];
 
 const layerOf = (absolute) => {
@@ -73,16 +90,29 @@ const layerOf = (absolute) => {
   return LAYERS.find((l) => rel === l.dir || rel.startsWith(`${l.dir}/`)) ?? null;
 };
 
-/** The part of an ordered layer a file is in, with its rank; null when it is in none. */
+/** Whether the part `name` is `outer` or lies inside it. */
+const within = (name, outer) => name === outer || name.startsWith(`${outer}/`);
+
+/**
+ * The part of an ordered layer a file is in, with its rank (null when it has no place): the
+ * longest name in the ranks that is the file or a folder holding it. A folder between that part
+ * and the file is a part of its own, with no place unless the ranks name it.
+ */
 const partOf = (layer, absolute) => {
   if (!layer.inner) return null;
-  const rel = path.relative(path.join(ROOT, layer.dir), absolute).split(path.sep);
-  const head = rel[0] ?? '';
-  // `../chart` is the folder (its index); `../workstation` the file.
-  const isFile = rel.length === 1 && !(existsSync(absolute) && statSync(absolute).isDirectory());
-  const name = isFile && !/\.(ts|tsx)$/.test(head) ? `${head}.ts` : head;
-  const rank = layer.inner.ranks.findIndex((r) => r.includes(name));
-  return rank < 0 ? { name, rank: null } : { name, rank };
+  let rel = path.relative(path.join(ROOT, layer.dir), absolute).split(path.sep).join('/');
+  // `../chart` is the folder's index; `../workstation` the file.
+  if (existsSync(absolute) && statSync(absolute).isDirectory()) rel = `${rel}/index.ts`;
+  else if (!/\.(ts|tsx)$/.test(rel)) rel = `${rel}.ts`;
+  let best = null;
+  layer.inner.ranks.forEach((names, rank) => {
+    for (const name of names) {
+      if (within(rel, name) && (!best || name.length > best.name.length)) best = { name, rank };
+    }
+  });
+  const rest = (best ? rel.slice(best.name.length + 1) : rel).split('/');
+  if (rest.length > 1) return { name: best ? `${best.name}/${rest[0]}` : rest[0], rank: null };
+  return best ?? { name: rel, rank: null };
 };
 
 const packageName = (source) =>
@@ -97,7 +127,7 @@ export const layersRule = {
       layer: '{{from}} may not import from {{to}} (see the layer table in docs/ARCHITECTURE.md).',
       rank: '{{from}} may not import from {{to}}: {{why}} (see the order of core in docs/ARCHITECTURE.md).',
       node: '{{from}} may not use Node built-in "{{name}}".',
-      pkg: '{{from}} may not use package "{{name}}".',
+      pkg: '{{from}} may not use package "{{name}}" (the layer table in docs/ARCHITECTURE.md names the packages each layer may use).',
       electronName: 'The preload may take only {{allowed}} from electron.',
     },
   },
@@ -125,7 +155,7 @@ export const layersRule = {
         return;
       }
       const name = packageName(source);
-      if (!from.packages(name)) {
+      if (from.packages !== null && !from.packages.includes(name)) {
         context.report({ node, messageId: 'pkg', data: { from: from.dir, name } });
         return;
       }
@@ -146,8 +176,10 @@ export const layersRule = {
       if (mine.rank === null) why = `${label(mine)} has no place in the order`;
       else if (theirs.rank === null) why = `${label(theirs)} has no place in the order`;
       else if (theirs.rank > mine.rank) why = 'it stands above it';
-      else if (from.inner.onlyFrom[theirs.name] && !from.inner.onlyFrom[theirs.name].includes(mine.name)) {
-        why = `only ${from.inner.onlyFrom[theirs.name].join(', ')} may use it`;
+      else {
+        const guarded = Object.keys(from.inner.onlyFrom).find((outer) => within(theirs.name, outer));
+        const users = guarded ? from.inner.onlyFrom[guarded] : null;
+        if (users && !users.some((outer) => within(mine.name, outer))) why = `only ${users.join(', ')} may use it`;
       }
       if (why) context.report({ node, messageId: 'rank', data: { from: label(mine), to: label(theirs), why } });
     };

@@ -76,7 +76,7 @@ async function patientsSeen(file: string, workstation: number, unit: string | nu
 
 describe('lantern publisher run: one snapshot per unit, and house-wide', () => {
   it('gives each unit only its own patients, readable only by its workstations; the house-wide snapshot holds all', async () => {
-    const report = await runCycle(config(), { clock });
+    const report = await runCycle(config(), { model: chartModel, clock });
     expect(report.ok).toBe(true);
     const [a, b] = hospital.units;
     expect(report.snapshots[a!.id]!.patients).toBe(a!.occupied);
@@ -95,20 +95,20 @@ describe('lantern publisher run: one snapshot per unit, and house-wide', () => {
 
   it('moves a patient to the new unit at the next run, with sequence numbers that only go up, keeping the last K', async () => {
     const [a, b] = hospital.units;
-    const first = await runCycle(config(), { clock });
+    const first = await runCycle(config(), { model: chartModel, clock });
     const before = unitPatients('unit-001');
     const moving = before[0]!;
     // The patient's active encounter now points at unit B itself (no bed given).
     rewriteResources(exportDir, 'Encounter', (list) =>
       list.map((e) => ((e['subject'] as { reference: string }).reference === `Patient/${moving}` && e['status'] === 'in-progress' ? { ...e, location: [{ location: { reference: `Location/${b!.id}` }, status: 'active' }] } : e)),
     );
-    const second = await runCycle(config(), { clock: () => new Date(NOW.getTime() + 60_000) });
+    const second = await runCycle(config(), { model: chartModel, clock: () => new Date(NOW.getTime() + 60_000) });
     expect(second.ok).toBe(true);
     expect(second.sequence).toBeGreaterThan(first.sequence!);
     expect(unitPatients('unit-001')).not.toContain(moving);
     expect(unitPatients('unit-002')).toContain(moving);
     expect(second.snapshots[a!.id]!.patients).toBe(a!.occupied - 1);
-    await runCycle(config(), { clock: () => new Date(NOW.getTime() + 120_000) });
+    await runCycle(config(), { model: chartModel, clock: () => new Date(NOW.getTime() + 120_000) });
     expect(readdirSync(path.join(work, 'out', 'a')).filter((f) => f.endsWith('.lantern'))).toHaveLength(2);
   });
 
@@ -127,7 +127,7 @@ describe('lantern publisher run: one snapshot per unit, and house-wide', () => {
     const good = readdirSync(path.join(work, 'out', 'b')).sort();
     const broken = config();
     broken.units[1] = { ...broken.units[1]!, recipients: [path.join(work, 'no-such-cert.pem')] };
-    const report = await runCycle(broken, { clock: () => new Date(NOW.getTime() + 180_000) });
+    const report = await runCycle(broken, { model: chartModel, clock: () => new Date(NOW.getTime() + 180_000) });
     expect(report.ok).toBe(false);
     expect(report.snapshots[a!.id]!.error).toBeUndefined();
     expect(report.snapshots[broken.units[1]!.id]!.error).toMatch(/no-such-cert\.pem does not exist/);
@@ -161,11 +161,11 @@ describe('lantern publisher run: one snapshot per unit, and house-wide', () => {
     try {
       const c = config({ source: { base: server.base }, stateDir: path.join(work, 'bulk-state') });
       const sleep = async () => {};
-      const first = await runCycle(c, { clock, http: { sleep } });
+      const first = await runCycle(c, { model: chartModel, clock, http: { sleep } });
       expect(first.ok).toBe(true);
       expect(first.snapshots['house']!.patients).toBe(hospital.patients);
-      await runCycle(c, { clock, http: { sleep } });
-      await runCycle(c, { clock, http: { sleep }, fullRefresh: true });
+      await runCycle(c, { model: chartModel, clock, http: { sleep } });
+      await runCycle(c, { model: chartModel, clock, http: { sleep }, fullRefresh: true });
       const asked = server.kickOffs().map((k) => new URL(k.path, server.base).searchParams.get('_since'));
       expect(asked).toEqual([null, NOW.toISOString(), null]);
       expect(server.deletedJobs()).toHaveLength(3);

@@ -146,7 +146,7 @@ describe('delta snapshots through the publisher service', () => {
       },
     ];
 
-    const first = await runCycle(config, { clock: () => at(0) });
+    const first = await runCycle(config, { model: chartModel, clock: () => at(0) });
     expect(first.ok).toBe(true);
     for (const s of scopes) {
       expect(first.snapshots[s.key]!.kind).toBe('full');
@@ -154,7 +154,7 @@ describe('delta snapshots through the publisher service', () => {
     }
     for (const [i, change] of changes.entries()) {
       change();
-      const cycle = await runCycle(config, { clock: () => at(i + 1) });
+      const cycle = await runCycle(config, { model: chartModel, clock: () => at(i + 1) });
       expect(cycle.ok, JSON.stringify(cycle.snapshots)).toBe(true);
       for (const s of scopes) {
         const published = cycle.snapshots[s.key]!;
@@ -197,7 +197,7 @@ describe('delta snapshots through the publisher service', () => {
   });
 
   it('describes a delta for the pointer: sequence, base, file, bytes and SHA-256', async () => {
-    const cycle = await runCycle(config, { clock: () => at(20) });
+    const cycle = await runCycle(config, { model: chartModel, clock: () => at(20) });
     const file = path.join(work, 'out', 'house', cycle.snapshots['house']!.file!);
     const info = await describeSnapshotFile(file);
     expect(info).toMatchObject({ sequence: cycle.sequence, base: cycle.snapshots['house']!.base, file: path.basename(file), bytes: statSync(file).size });
@@ -208,7 +208,7 @@ describe('delta snapshots through the publisher service', () => {
   it('publishes a full snapshot every fullEvery snapshots, and keeps the deltas after the oldest full one kept', async () => {
     const every = { ...config, delta: { fullEvery: 2, fullAfter: '1d' } };
     const kinds = [];
-    for (let i = 0; i < 4; i++) kinds.push((await runCycle(every, { clock: () => at(30 + i) })).snapshots['house']!.kind);
+    for (let i = 0; i < 4; i++) kinds.push((await runCycle(every, { model: chartModel, clock: () => at(30 + i) })).snapshots['house']!.kind);
     expect(kinds).toEqual(['full', 'delta', 'full', 'delta']);
     const files = readdirSync(path.join(work, 'out', 'house')).filter((f) => f.endsWith('.lantern')).sort();
     const fulls = files.filter((f) => !f.endsWith('.delta.lantern'));
@@ -219,8 +219,8 @@ describe('delta snapshots through the publisher service', () => {
   it("points the outbox's pointer at its newest full snapshot and the chain of deltas after it, which a workstation follows link by link", async () => {
     const chain = { ...config, delta: { fullEvery: 5, fullAfter: '1d' } };
     const cycles = [];
-    cycles.push(await runCycle(chain, { clock: () => at(40), fullRefresh: true }));
-    for (let i = 1; i < 3; i++) cycles.push(await runCycle(chain, { clock: () => at(40 + i) }));
+    cycles.push(await runCycle(chain, { model: chartModel, clock: () => at(40), fullRefresh: true }));
+    for (let i = 1; i < 3; i++) cycles.push(await runCycle(chain, { model: chartModel, clock: () => at(40 + i) }));
     expect(cycles.map((c) => c.snapshots['house']!.kind)).toEqual(['full', 'delta', 'delta']);
     const outbox = path.join(work, 'out', 'house');
     const pointer = verifyPointer(readFileSync(path.join(outbox, 'GH-house-pointer.json')), certificatesFromPem(pki.ca.certPem), at(43));
@@ -243,12 +243,12 @@ describe('delta snapshots through the publisher service', () => {
     const outbox = path.join(work, 'out', 'b');
     renameSync(outbox, `${outbox}.aside`);
     writeFileSync(outbox, 'not a folder');
-    const failed = await runCycle(config, { clock: () => at(40) });
+    const failed = await runCycle(config, { model: chartModel, clock: () => at(40) });
     expect(failed.snapshots[b!.id]!.error).toBeDefined();
     expect(failed.snapshots[a!.id]!.kind).toBe('delta');
     rmSync(outbox);
     renameSync(`${outbox}.aside`, outbox);
-    const next = await runCycle(config, { clock: () => at(41) });
+    const next = await runCycle(config, { model: chartModel, clock: () => at(41) });
     expect(next.snapshots[b!.id]!.kind).toBe('full');
     expect(next.snapshots[a!.id]!.kind).toBe('delta');
   });

@@ -1,9 +1,9 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { chartModel } from '../chart';
 import { presentError } from '../home/errors';
 import { fsyncDir, writeFileAtomic } from '../home/layout';
+import type { ContentModel } from '../store/content';
 import { fsyncFile } from '../store/database';
 import { pullIntoState } from './pull/state';
 import { SIGNING_ALGS } from './pull/smart';
@@ -201,8 +201,20 @@ function place(file: string, outbox: string, prefix: string, keep: number): void
 
 const safe = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
 
+export interface CycleOptions {
+  /**
+   * The content model (the chart), handed in by the caller: the CLI's command, a bench, a test.
+   * Its mapper maps each resource into the records published beside its line.
+   */
+  model: ContentModel;
+  clock?: () => Date;
+  http?: { sleep?: (ms: number) => Promise<void> };
+  fullRefresh?: boolean;
+}
+
 /** One cycle; never throws for a unit's failure (it is in the report), throws for none else. */
-export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; http?: { sleep?: (ms: number) => Promise<void> }; fullRefresh?: boolean } = {}): Promise<CycleReport> {
+export async function runCycle(c: ServiceConfig, options: CycleOptions): Promise<CycleReport> {
+  const mapper = options.model.mapper;
   const clock = options.clock ?? (() => new Date());
   const fullRefresh = options.fullRefresh === true;
   const started = clock();
@@ -229,7 +241,7 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
         auth: s.clientId ? { credentials: { clientId: s.clientId, privateKeyPem: readFileSync(s.key!, 'utf8'), kid: s.kid!, alg: (s.alg ?? 'ES384') as 'ES384' | 'RS384' }, tokenUrl: s.tokenUrl } : undefined,
         clock,
         http: options.http,
-        mapper: chartModel.mapper,
+        mapper,
       });
     }
     report.durationsMs['pull'] = Date.now() - t0;
@@ -272,7 +284,7 @@ export async function runCycle(c: ServiceConfig, options: { clock?: () => Date; 
             units: t.units,
             sequence,
             expiresAfterMs: parseDuration(c.expires)!,
-            mapper: chartModel.mapper,
+            mapper,
             clock,
           };
           const published: Pick<ScopePublished, 'file' | 'manifest'> = deltas
@@ -341,12 +353,12 @@ function writeHealth(c: ServiceConfig, report: CycleReport): void {
 }
 
 /** The service loop: a cycle every intervalMinutes (sooner after a failure), until the signal. */
-export async function runService(c: ServiceConfig, options: { signal?: AbortSignal; onCycle?: (r: CycleReport) => void } = {}): Promise<void> {
+export async function runService(c: ServiceConfig, options: { model: ContentModel; signal?: AbortSignal; onCycle?: (r: CycleReport) => void }): Promise<void> {
   const interval = c.intervalMinutes * 60_000;
   let failures = 0;
   while (!options.signal?.aborted) {
     const started = Date.now();
-    const r = await runCycle(c);
+    const r = await runCycle(c, { model: options.model });
     options.onCycle?.(r);
     failures = r.ok ? 0 : failures + 1;
     // A failed cycle is retried sooner (a minute, doubling) but never more often than the interval allows.

@@ -1,3 +1,4 @@
+import { chartModel } from '../../../electron/core/chart';
 import { readServiceConfig, runCycle, runService, type CycleReport } from '../../../electron/core/publisher/service';
 import { CliError, EXIT, defineCommand, stringOption, type Io } from '../command';
 
@@ -35,7 +36,7 @@ export default defineCommand({
     const json = values['json'] === true;
     if (values['full'] && !values['once']) throw new CliError('--full goes with --once: one cycle that pulls everything.', EXIT.USAGE);
     if (values['once']) {
-      const r = await runCycle(config, { fullRefresh: values['full'] === true });
+      const r = await runCycle(config, { model: chartModel, fullRefresh: values['full'] === true });
       say(io, r, json);
       return r.ok ? EXIT.OK : EXIT.FAILED;
     }
@@ -44,7 +45,7 @@ export default defineCommand({
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
-      await runService(config, { signal: abort.signal, onCycle: (r) => say(io, r, json) });
+      await runService(config, { model: chartModel, signal: abort.signal, onCycle: (r) => say(io, r, json) });
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
