@@ -30,3 +30,10 @@ export function marWindow(asOf: string): { from: string; to: string } {
  * export can hold thousands of outpatients with no bed.
  */
 export const CENSUS_GROUP_LIMIT = 200;
+
+/** How many patients one search returns unless the caller asks for another number (search box, CLI, bench)... */
+export const SEARCH_LIMIT = 25;
+/** ...and the most a caller may ask for. */
+export const SEARCH_LIMIT_MAX = 200;
+/** The longest search text accepted; the search box sends no more than this. */
+export const SEARCH_TEXT_MAX = 100;
