@@ -7,14 +7,6 @@ export function formatAge(ms: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-export type Freshness = 'fresh' | 'stale' | 'expired';
-
-export function freshnessOf(now: number, asOf: string, expiresAt: string, staleAfterMinutes: number): Freshness {
-  if (now >= Date.parse(expiresAt)) return 'expired';
-  if (now - Date.parse(asOf) > staleAfterMinutes * 60_000) return 'stale';
-  return 'fresh';
-}
-
 export { datedWhenOld, formatClock, formatDate, formatDateTime, formatDay, formatStamp } from '../../../electron/shared/time-text';
 
 /** A date-only FHIR value ("1948-02-17", "1948-02", "1948") read without any time zone shift. */
