@@ -37,3 +37,9 @@ export const CENSUS_GROUP_LIMIT = 200;
  * it, the page says how many it leaves out and that search finds them, as the screen does.
  */
 export const CENSUS_GROUP_MAX = 5_000;
+/** How many patients one search returns unless the caller asks for another number (search box, CLI, bench)... */
+export const SEARCH_LIMIT = 25;
+/** ...and the most a caller may ask for. */
+export const SEARCH_LIMIT_MAX = 200;
+/** The longest search text accepted; the search box sends no more than this. */
+export const SEARCH_TEXT_MAX = 100;

@@ -9,12 +9,13 @@ import { generateHospital } from '../../electron/core/demo';
 import { openHome } from '../../electron/core/home/open';
 import { makeThrowawayPki, writeThrowawayPki } from '../../electron/core/snapshot/pki/throwaway';
 import type { PatientSummary } from '../../electron/shared/contract';
+import { SEARCH_LIMIT } from '../../electron/shared/defaults';
 import { ensureCliBundle } from '../build/build';
 import { aesGcmDecryptFloor, gunzipFloor, ndjsonFiles, sqliteImportFloor, totalBytes, type FloorResult } from './floors';
 import { runLantern, timeEach, type CommandRun, type Percentiles } from './measure';
 import { printUnitMar, type UnitMarPrint } from './print';
 import { chartModel } from '../../electron/core/chart';
-import { SEARCH_LIMIT, firstTypoSearch, sampleIndex, searchByKind, searchCases, type IndexSearchReport } from './search';
+import { firstTypoSearch, sampleIndex, searchByKind, searchCases, type IndexSearchReport } from './search';
 
 const MB = 1024 * 1024;
 export const BEDS_PER_UNIT = 40;

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { HomeQueries, PatientSummary } from '../../electron/shared/contract';
+import { SEARCH_LIMIT } from '../../electron/shared/defaults';
 import { timeEach, type Percentiles } from './measure';
 
 /** What a query needs to know about the patient it was made from. */
@@ -21,8 +22,6 @@ export interface IndexPatient {
 
 /** Queries per kind. */
 export const PER_KIND = 2000;
-/** The result size the app asks for (SearchDialog). */
-export const SEARCH_LIMIT = 25;
 
 /** A small deterministic generator (the bench's draws are the same from run to run). */
 const lcg = (seed: number) => {

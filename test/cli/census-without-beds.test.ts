@@ -46,4 +46,14 @@ describe('lantern census without beds', () => {
     const found = await run(['search', WALK_IN.mrn, '--home', home.dir]);
     expect(found.out).toContain('No bed recorded');
   });
+
+  it('lantern chart says where a patient without a bed is in the banner’s words', async () => {
+    const walkIn = await run(['chart', WALK_IN.id, '--home', home.dir]);
+    expect(walkIn.code).toBe(0);
+    expect(walkIn.out).toMatch(/^Location: No bed recorded {3}Attending: /m);
+    const inRoom = expected.find((e) => e.room && e.group === 'Inpatient · Medical ICU')!;
+    const chart = await run(['chart', inRoom.id, '--home', home.dir]);
+    expect(chart.out).toContain(`Location: Medical ICU · No bed recorded (room ${inRoom.room})   Attending: `);
+    expect(chart.out).not.toContain('not in a bed');
+  });
 });

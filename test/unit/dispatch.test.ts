@@ -5,6 +5,7 @@ import type { HomeQueries } from '../../electron/shared/contract';
 import { dispatch } from '../../electron/core/api/dispatch';
 import { homePath } from '../../electron/core/home/layout';
 import { LanternError } from '../../electron/shared/errors';
+import { SEARCH_LIMIT } from '../../electron/shared/defaults';
 import { fakePatient } from '../support/patients';
 import { enrollTestHome, makeTestPki, tempDir } from '../support/snapshots';
 
@@ -55,7 +56,7 @@ describe('dispatch over the handler table', () => {
     const seen: unknown[] = [];
     const handlers = createHandlers(context({ search: (req) => (seen.push(req), []) }));
     expect(await dispatch(handlers, 'search', { text: '  smith ' })).toEqual({ ok: true, value: [] });
-    expect(seen).toEqual([{ text: 'smith', limit: 25 }]);
+    expect(seen).toEqual([{ text: 'smith', limit: SEARCH_LIMIT }]);
   });
 
   it('turns thrown errors into Results: LanternError keeps its message, others are hidden', async () => {

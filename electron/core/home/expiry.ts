@@ -1,6 +1,6 @@
 import type { ExpiredCharts, ExpiredCopy, QueryChannel, SnapshotStatus } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
-import { freshnessOf, type Freshness } from '../../shared/freshness';
+import { freshnessOf, isExpired, type Freshness } from '../../shared/freshness';
 import { copyAgeInDays, expiredChartsNotice } from '../../shared/notices';
 import type { AuditRecorder } from './audit';
 import { appendHomeLog } from './log';
@@ -24,7 +24,7 @@ export function ageInDays(asOf: string, now: Date): number {
  */
 export function expiredCopy(input: { snapshot: CopyOf | null; now: Date; policy: ExpiredCharts; acknowledged: boolean }): ExpiredCopy | null {
   const { snapshot, now } = input;
-  if (!snapshot || now.getTime() < Date.parse(snapshot.expiresAt)) return null;
+  if (!snapshot || !isExpired(snapshot.expiresAt, now)) return null;
   const charts = input.policy === 'block' ? 'blocked' : input.acknowledged ? 'open' : 'ask';
   return { sequence: snapshot.sequence, ageDays: ageInDays(snapshot.asOf, now), charts };
 }
@@ -69,7 +69,7 @@ export function copyState(input: { snapshot: CopyOf | null; now: Date; staleAfte
   const { snapshot, now } = input;
   if (!snapshot) return null;
   return {
-    state: freshnessOf(now.getTime(), snapshot.asOf, snapshot.expiresAt, input.staleAfterMinutes),
+    state: freshnessOf({ asOf: snapshot.asOf, expiresAt: snapshot.expiresAt, now, staleAfterMinutes: input.staleAfterMinutes }).state,
     asOf: snapshot.asOf,
     expiresAt: snapshot.expiresAt,
     staleAfterMinutes: input.staleAfterMinutes,

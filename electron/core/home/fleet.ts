@@ -3,6 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from
 import path from 'node:path';
 import { SILENT_AFTER_INTERVALS } from '../../shared/defaults';
 import { LanternError } from '../../shared/errors';
+import { freshnessOf } from '../../shared/freshness';
 import { HEARTBEAT_MAX_BYTES, HEARTBEAT_SUFFIX, checkHeartbeat, type Heartbeat, type Signer } from './heartbeat';
 
 /**
@@ -87,9 +88,11 @@ export function classifyStation(hb: Heartbeat, now: Date): { state: StationState
   }
   const snap = hb.snapshot;
   if (!snap) return { state: 'expired', why: 'no snapshot has been taken yet' };
-  const age = Math.floor((at - Date.parse(snap.asOf)) / 1000);
-  if (at >= Date.parse(snap.expiresAt)) return { state: 'expired', why: `its copy (sequence ${snap.sequence}) expired; data ${formatDuration(age)} old` };
-  if (age > hb.staleAfterMinutes * 60) {
+  // The copy's freshness at the report's time, by the station's own threshold.
+  const freshness = freshnessOf({ asOf: snap.asOf, expiresAt: snap.expiresAt, now, staleAfterMinutes: hb.staleAfterMinutes });
+  const age = Math.floor(freshness.ageMs / 1000);
+  if (freshness.state === 'expired') return { state: 'expired', why: `its copy (sequence ${snap.sequence}) expired; data ${formatDuration(age)} old` };
+  if (freshness.state === 'stale') {
     return { state: 'stale', why: `data ${formatDuration(age)} old (stale after ${formatDuration(hb.staleAfterMinutes * 60)})` };
   }
   const ingested = Date.parse(snap.ingestedAt);

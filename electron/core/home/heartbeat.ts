@@ -8,6 +8,7 @@ import { IsoDateTime, type LastFailure } from '../../shared/contract';
 import type { SyncStatus } from '../../shared/sync-status';
 import { DEFAULT_HEARTBEAT_MINUTES } from '../../shared/defaults';
 import { LanternError } from '../../shared/errors';
+import { freshnessOf } from '../../shared/freshness';
 import { certificatePem, certificatesFromPem, describeKey, fingerprint, keyUsage, pathToAnchor, subjectName } from '../snapshot/pki/certs';
 import { presentError } from './errors';
 import { keyFileProtector } from './key-file-protector';
@@ -135,7 +136,8 @@ export function buildHeartbeat(input: HeartbeatInput): Heartbeat {
   const snap = state.current?.status ?? null;
   const now = input.now.getTime();
   const staleAfterMinutes = input.staleAfterMinutes ?? config.staleAfterMinutes;
-  const ageSeconds = snap ? seconds(now - Date.parse(snap.asOf)) : null;
+  const freshness = snap ? freshnessOf({ asOf: snap.asOf, expiresAt: snap.expiresAt, now, staleAfterMinutes }) : null;
+  const ageSeconds = freshness ? seconds(freshness.ageMs) : null;
   const expiresInSeconds = snap ? seconds(Date.parse(snap.expiresAt) - now) : null;
   const ingestedAt = snap ? Date.parse(snap.ingestedAt) : null;
   // The newer of the home's and the agent's, unless a snapshot was taken after it.
@@ -155,8 +157,8 @@ export function buildHeartbeat(input: HeartbeatInput): Heartbeat {
     snapshot: snap ? { sequence: snap.sequence, asOf: snap.asOf, ingestedAt: snap.ingestedAt, expiresAt: snap.expiresAt } : null,
     ageSeconds,
     expiresInSeconds,
-    stale: ageSeconds !== null && ageSeconds > staleAfterMinutes * 60,
-    expired: expiresInSeconds !== null && expiresInSeconds <= 0,
+    stale: freshness?.stale ?? false,
+    expired: freshness?.expired ?? false,
     lastRefusal: rejection ? { at: rejection.at, code: rejection.code.slice(0, 64), reason: rejection.reason.slice(0, 1000) } : null,
     heldBack: state.heldBack ? { at: state.heldBack.at, sequence: state.heldBack.sequence } : null,
     lastFailure: lastFailure ? { at: lastFailure.at, code: lastFailure.code.slice(0, 64), message: lastFailure.message.slice(0, 1000) } : null,

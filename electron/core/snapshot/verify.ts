@@ -1,5 +1,6 @@
 import { type X509Certificate, constants, createHash, privateDecrypt, verify, type KeyObject } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { isExpired } from '../../shared/freshness';
 import { certificatesFromPem, fingerprint, verifyPublisherChain, type PublisherPolicy } from './pki/certs';
 import { CHAIN_MAX, HEADER_MAX, MAGIC, MANIFEST_MAX, SIGNATURE_MAX } from './format';
 import { Manifest, READABLE_VERSIONS } from './manifest';
@@ -170,7 +171,7 @@ export function verifySnapshotHead(head: SnapshotHead, anchors: X509Certificate[
 
 /** Freshness, within the manifest itself: refuse a snapshot past its expiry time. */
 export function checkExpiry(manifest: Manifest, now: Date): void {
-  if (now.getTime() >= new Date(manifest.expiresAt).getTime()) refuse('SNAPSHOT_EXPIRED', `expired ${manifest.expiresAt}`);
+  if (isExpired(manifest.expiresAt, now)) refuse('SNAPSHOT_EXPIRED', `expired ${manifest.expiresAt}`);
   if (new Date(manifest.expiresAt).getTime() <= new Date(manifest.createdAt).getTime()) refuse('MALFORMED', 'expires before it was created');
 }
 

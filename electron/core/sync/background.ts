@@ -1,3 +1,4 @@
+import { freshnessOf } from '../../shared/freshness';
 import { formatStamp } from '../../shared/time-text';
 import { redact } from '../home/log';
 import type { Policy } from '../home/policy';
@@ -75,8 +76,9 @@ export function trayView(status: SyncStatus, options: { now: Date; staleAfterMin
   const zone = options.timeZone ? { timeZone: options.timeZone } : {};
   let data = 'No snapshot yet';
   if (status.dataAsOf) {
-    const minutes = (options.now.getTime() - Date.parse(status.dataAsOf)) / 60_000;
-    const stale = minutes > options.staleAfterMinutes ? ` — STALE, ${age(minutes)} old` : '';
+    // The agent's status knows no expiry: the tray says STALE for an expired copy too.
+    const freshness = freshnessOf({ asOf: status.dataAsOf, expiresAt: null, now: options.now, staleAfterMinutes: options.staleAfterMinutes });
+    const stale = freshness.stale ? ` — STALE, ${age(freshness.ageMs / 60_000)} old` : '';
     data = `Data as of ${formatStamp(status.dataAsOf, zone)}${status.sequence !== null ? ` (sequence ${status.sequence})` : ''}${stale}`;
   }
   const next = status.nextCheckAt ? `Next check ${formatStamp(status.nextCheckAt, zone)}` : 'Next check: as soon as a snapshot arrives';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CENSUS_GROUP_MAX } from '../defaults';
+import { CENSUS_GROUP_MAX, SEARCH_LIMIT, SEARCH_LIMIT_MAX, SEARCH_TEXT_MAX } from '../defaults';
 import { IsoDateTime, UnitRef } from './status';
 
 /**
@@ -380,8 +380,8 @@ export type ProtocolDocument = z.infer<typeof ProtocolDocument>;
 // ---- requests -------------------------------------------------------------------------
 
 export const SearchRequest = z.object({
-  text: z.string().trim().min(1).max(100),
-  limit: z.number().int().min(1).max(200).default(25),
+  text: z.string().trim().min(1).max(SEARCH_TEXT_MAX),
+  limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX).default(SEARCH_LIMIT),
 }).strict();
 export const CensusRequest = z
   .object({

@@ -1,6 +1,7 @@
 import type { AppStatus } from '../../../electron/shared/contract';
+import { freshnessOf } from '../../../electron/shared/freshness';
 import { expiredBanner, fallbackNotice, heldBackNotice, staleDetail, staleHeadline } from '../../../electron/shared/notices';
-import { formatAge, formatStamp, freshnessOf } from '../lib/time';
+import { formatAge, formatStamp } from '../lib/time';
 
 interface HeaderProps {
   status: AppStatus | null;
@@ -13,8 +14,9 @@ interface HeaderProps {
 /** On every screen: where, read-only, how old the data is (and loudly when too old), DEMO. */
 export function Header({ status, now, unitName, onSearch }: HeaderProps) {
   const snapshot = status?.snapshot ?? null;
-  const freshness = snapshot && status ? freshnessOf(now, snapshot.asOf, snapshot.expiresAt, status.staleAfterMinutes) : null;
-  const age = snapshot ? formatAge(now - Date.parse(snapshot.asOf)) : null;
+  const judged = snapshot && status ? freshnessOf({ asOf: snapshot.asOf, expiresAt: snapshot.expiresAt, now, staleAfterMinutes: status.staleAfterMinutes }) : null;
+  const freshness = judged?.state ?? null;
+  const age = judged ? formatAge(judged.ageMs) : null;
   return (
     <header className="app-header no-print">
       <div className="header-row">

@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { PatientSummary } from '../../../electron/shared/contract';
+import { SEARCH_LIMIT, SEARCH_TEXT_MAX } from '../../../electron/shared/defaults';
 import { request } from '../api';
 import { dobWithAge, mrnLabel, placeLine, sexLabel } from '../lib/patient';
 import { noteFoundVia } from '../lib/found-via';
@@ -39,7 +40,7 @@ export function SearchDialog({ onClose, now }: { onClose: () => void; now: numbe
       setResults({ text: value, patients: [], error: null });
       return;
     }
-    void request('search', { text: q.slice(0, 100), limit: 25 }).then((r) => {
+    void request('search', { text: q.slice(0, SEARCH_TEXT_MAX), limit: SEARCH_LIMIT }).then((r) => {
       if (mine !== seq.current) return;
       setResults(r.ok ? { text: value, patients: r.value, error: null } : { text: value, patients: [], error: r.error.message });
     });

@@ -1,5 +1,4 @@
 export { formatAge } from '../../../electron/shared/time-text';
-export { freshnessOf, type Freshness } from '../../../electron/shared/freshness';
 
 export { datedWhenOld, formatClock, formatDate, formatDateTime, formatDay, formatStamp } from '../../../electron/shared/time-text';
 

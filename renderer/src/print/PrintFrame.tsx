@@ -1,9 +1,10 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import type { AppInfo, AppStatus, RequestOf, SnapshotStatus } from '../../../electron/shared/contract';
+import { freshnessOf } from '../../../electron/shared/freshness';
 import { request } from '../api';
 import { goBack, parentRoute, parseRoute } from '../lib/route';
-import { formatAge, formatStamp, freshnessOf } from '../lib/time';
+import { formatAge, formatStamp } from '../lib/time';
 import { applyPageCss, type PagePatient, type PrintFreshness } from './page-css';
 import { PrintContext, type PrintInfo } from './PrintContext';
 import { personLine, useSession, whilePrinting } from '../session';
@@ -34,9 +35,10 @@ export function PrintFrame({ title, status, snapshot, shell, unit, orientation, 
   const person = useSession()?.person ?? null;
   // Decided at the print time, which is re-stamped when printing starts: a preview opened
   // while the copy was fresh prints STALE or EXPIRED if that is what it is by then.
+  const judged = freshnessOf({ asOf: snapshot.asOf, expiresAt: snapshot.expiresAt, now: printedAt, staleAfterMinutes: status.staleAfterMinutes });
   const freshness: PrintFreshness = {
-    state: freshnessOf(printedAt, snapshot.asOf, snapshot.expiresAt, status.staleAfterMinutes),
-    age: formatAge(printedAt - Date.parse(snapshot.asOf)),
+    state: judged.state,
+    age: formatAge(judged.ageMs),
     expiresAt: formatStamp(snapshot.expiresAt),
   };
   const info: PrintInfo = {

@@ -1,6 +1,8 @@
+import type { Freshness } from '../../../electron/shared/freshness';
+
 /** How old the copy is at the moment of printing, worded for paper. */
 export interface PrintFreshness {
-  state: 'fresh' | 'stale' | 'expired';
+  state: Freshness;
   /** "5 h 7 min": from data-as-of to the print time. */
   age: string;
   /** When the copy expires (or expired), formatted. */

@@ -1,5 +1,6 @@
 import { activeAllergyText, allergyLine, inactiveAllergyText, withdrawnAllergiesText } from '../../../electron/shared/allergy-text';
 import { datedWhenOld, formatStamp } from '../../../electron/shared/time-text';
+import { placeLine } from '../../../electron/shared/census-text';
 import { codeStatusText, isolationText, NOT_RECORDED_TEXT } from '../../../electron/shared/bedside-text';
 import { flagLabel, observationValueParts, quietFlagLabel, rangeText, testName } from '../../../electron/shared/observation-text';
 import { defineCommand, EXIT } from '../command';
@@ -30,8 +31,8 @@ export default defineCommand({
     if (demo) out('DEMO DATA — not a real patient');
     out(`${p.name}   MRN ${p.mrn ?? 'not recorded'}   DOB ${day(p.birthDate)} (${age(p.birthDate, c.asOf)}${sexLetter(p.sex)})${p.deceased ? `   DECEASED ${day(p.deceasedAt)}` : ''}`);
     out(`Data as of ${formatStamp(c.asOf)} — DOWNTIME COPY, READ ONLY`);
-    const loc = p.location;
-    out(`Location: ${loc ? [loc.unit?.name, loc.room && `room ${loc.room}`, loc.bed && `bed ${loc.bed}`].filter(Boolean).join(', ') : 'not in a bed'}   Attending: ${c.attending ?? 'not recorded'}`);
+    // Where the patient is in the banner's words ("4 West · Bed 412-A", "No bed recorded (room 12)").
+    out(`Location: ${placeLine(p.location)}   Attending: ${c.attending ?? 'not recorded'}`);
     out(`Code status: ${codeStatusText(c.codeStatus)}   Isolation: ${isolationText(c.isolation, '; ')}   Weight: ${c.weight ? datedWhenOld(c.weight, c.weightAt, Date.now()) : NOT_RECORDED_TEXT}   Height: ${c.height ? datedWhenOld(c.height, c.heightAt, Date.now()) : NOT_RECORDED_TEXT}`);
     out(allergyLine(c.allergySummary));
     const section = (title: string, headers: string[], rows: (string | null | undefined)[][]) => {

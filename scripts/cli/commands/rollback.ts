@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { rollbackHome } from '../../../electron/core/home/rollback';
+import { isExpired } from '../../../electron/shared/freshness';
 import { defineCommand, stringOption } from '../command';
 import { chartModel } from '../../../electron/core/chart';
 
@@ -32,7 +33,7 @@ export default defineCommand({
     io.out(`  from  sequence ${from.sequence}, data as of ${from.asOf} (dropped; it cannot be ingested again)`);
     for (const s of skipped) io.out(`  past  sequence ${s.status.sequence}, data as of ${s.status.asOf}: ${s.reason} (dropped)`);
     io.out(`  to    sequence ${to.sequence}, data as of ${to.asOf} (ingested ${to.ingestedAt}). Now in use.`);
-    if (Date.parse(to.expiresAt) <= Date.now()) {
+    if (isExpired(to.expiresAt, Date.now())) {
       io.err(
         `Note: this copy expired at ${to.expiresAt}; until a new snapshot arrives the app keeps its protocols, search and census, and opens its charts only after a nurse confirms its age (or never, under the policy's expiredCharts: block).`,
       );

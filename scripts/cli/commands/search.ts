@@ -1,4 +1,5 @@
 import { NO_BED_RECORDED } from '../../../electron/shared/census-text';
+import { SEARCH_LIMIT, SEARCH_LIMIT_MAX } from '../../../electron/shared/defaults';
 import { defineCommand, EXIT } from '../command';
 import { copyLine, day, table, withQueries, QUERY_DETAILS, QUERY_OPTIONS } from './query-common';
 
@@ -16,7 +17,7 @@ export default defineCommand({
     json: { type: 'boolean' },
   },
   run: async ({ values, positionals }, io) => {
-    const limit = Math.max(1, Math.min(200, Number(values['limit'] ?? 25) || 25));
+    const limit = Math.max(1, Math.min(SEARCH_LIMIT_MAX, Number(values['limit'] ?? SEARCH_LIMIT) || SEARCH_LIMIT));
     const { value: found, demo, copy } = await withQueries(values, (q) => q.search({ text: positionals[0] as string, limit }), 'search');
     if (values['json']) {
       io.out(JSON.stringify({ copy, patients: found }, null, 2));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { openHome } from '../../../electron/core/home/open';
+import { freshnessOf } from '../../../electron/shared/freshness';
 import { copyAgeInDays, fallbackNotice, heldBackNotice } from '../../../electron/shared/notices';
 import { ageInDays } from '../../../electron/core/home/expiry';
 import { EXIT, defineCommand, stringOption } from '../command';
@@ -38,9 +39,10 @@ export default defineCommand({
     }
     const now = new Date();
     const snap = status.snapshot;
-    const ageMinutes = snap ? Math.floor((now.getTime() - new Date(snap.asOf).getTime()) / 60_000) : null;
-    const stale = ageMinutes !== null && ageMinutes > status.staleAfterMinutes;
-    const expired = snap ? now.getTime() >= new Date(snap.expiresAt).getTime() : false;
+    const freshness = snap ? freshnessOf({ asOf: snap.asOf, expiresAt: snap.expiresAt, now, staleAfterMinutes: status.staleAfterMinutes }) : null;
+    const ageMinutes = freshness ? Math.floor(freshness.ageMs / 60_000) : null;
+    const stale = freshness?.stale ?? false;
+    const expired = freshness?.expired ?? false;
     /** The age a nurse confirms before an expired copy's chart opens. */
     const expiredAgeDays = snap && expired ? ageInDays(snap.asOf, now) : null;
     const exit = problem ? EXIT.FAILED : EXIT.OK;
