@@ -229,6 +229,8 @@ export const Chart = z.object({
   patient: PatientDetail,
   encounter: EncounterInfo.nullable(),
   codeStatus: MaybeText,
+  /** Whether that code status limits treatment (core, chart/facts/bedside.ts): true highlights it, false is full resuscitation, null says neither (shown as sent). */
+  codeStatusLimits: z.boolean().nullable(),
   isolation: z.array(Text),
   weight: MaybeText,
   /** When that weight was taken: the banner dates a value older than a day. */
@@ -271,6 +273,8 @@ export const CensusPatient = PatientSummary.extend({
   /** The same allergy summary the chart's banner shows, names included. */
   allergies: AllergySummary,
   codeStatus: MaybeText,
+  /** Whether that code status limits treatment (core, chart/facts/bedside.ts): true highlights it, false is full resuscitation, null says neither (shown as sent). */
+  codeStatusLimits: z.boolean().nullable(),
   isolation: z.array(Text),
   admitDate: MaybeDate,
   attending: MaybeText,

@@ -40,7 +40,7 @@ const emptyLists = (): ChartLists => ({
 /** One patient's whole chart, each stored row routed by its section (chart/sections.ts) and sorted for reading. */
 export function createChart(q: QueryContext): HomeQueries['chart'] {
   const itemsOf = q.db.prepare(
-    `SELECT ${q.itemCols(['section', 'type', 'id', 'at', 'active', 'order_id', 'ends', 'location_id', 'kind', 'label'])},
+    `SELECT ${q.itemCols(['section', 'type', 'id', 'at', 'code', 'active', 'order_id', 'ends', 'location_id', 'kind', 'label'])},
      CASE WHEN section = ${S.RAW} THEN NULL ELSE data END AS data FROM item WHERE pkey = ?`,
   );
   const bedById = q.db.prepare('SELECT bed, room, unit_id, unit_name FROM bed WHERE loc_id = ?');
@@ -72,13 +72,14 @@ export function createChart(q: QueryContext): HomeQueries['chart'] {
     }
     for (const [field, order] of SORTS) (lists[field] as unknown[]).sort(order);
     const fmt = (o: ObservationValue | null) => (o && o.value ? `${o.value}${o.unit ? ` ${o.unit}` : ''}` : null);
-    const { codeStatus, isolation } = decideBedside(reading.bedside, q.asOf);
+    const { codeStatus, codeStatusLimits, isolation } = decideBedside(reading.bedside, q.asOf);
     const latestVitals = latestOfEachKind(lists.vitals);
     const latestOf = (loinc: string) => latestVitals.find((o) => o.code.code === loinc) ?? null;
     const chart: Chart = {
       patient,
       encounter: current,
       codeStatus,
+      codeStatusLimits,
       isolation,
       weight: fmt(latestOf('29463-7')),
       weightAt: latestOf('29463-7')?.at ?? null,
