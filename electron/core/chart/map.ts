@@ -36,6 +36,9 @@ import { BEDSIDE, S, type SectionCode } from './codes';
 import { describeTiming, type DoseTiming } from './schedule';
 import type { ItemColumns } from './tables';
 
+/** A Condition as stored: its standing is decided when the chart is read. */
+type StoredCondition = Omit<Condition, 'standing'>;
+
 export { S } from './codes';
 
 /** Resource types that are about one patient and must name one. */
@@ -349,10 +352,12 @@ export function mapResource(type: string, r: Json, line: string): Row {
       return { section: S.ALLERGY, at: data.recordedDate, code: coding(r['code']).code, data };
     }
     case 'Condition': {
-      const data: Condition = {
+      // Its standing (current, past ...) is decided when read (chart/facts/problems.ts), so a stored row never holds an old answer.
+      const data: StoredCondition = {
         id: r['id'] as string,
         code: coded(r['code']),
         clinicalStatus: coding(r['clinicalStatus']).code ?? ccText(r['clinicalStatus']),
+        verificationStatus: coding(r['verificationStatus']).code ?? ccText(r['verificationStatus']),
         onset: whenOf(r, 'onsetDateTime', 'onsetPeriod', 'recordedDate') ?? str(r['onsetString']),
         abatement: whenOf(r, 'abatementDateTime', 'abatementPeriod') ?? str(r['abatementString']),
         category: ccText(r['category']),

@@ -99,13 +99,24 @@ export const AllergySummary = z.object({
 });
 export type AllergySummary = z.infer<typeof AllergySummary>;
 
+/**
+ * Whether a condition is a problem now, decided in core (chart/facts/problems.ts) from its
+ * clinical and verification status: current, past, unstated (no status sent), or not a
+ * problem (refuted or entered in error).
+ */
+export const ConditionStanding = z.enum(['current', 'past', 'unstated', 'not-a-problem']);
+export type ConditionStanding = z.infer<typeof ConditionStanding>;
+
 export const Condition = z.object({
   id: Id,
   code: Coded,
   clinicalStatus: MaybeText,
+  /** FHIR verificationStatus as sent (confirmed, unconfirmed, refuted, entered-in-error ...). */
+  verificationStatus: MaybeText,
   onset: MaybeDate,
   abatement: MaybeDate,
   category: MaybeText,
+  standing: ConditionStanding,
 });
 export type Condition = z.infer<typeof Condition>;
 

@@ -1,5 +1,6 @@
 import { activeAllergyText, allergyLine, inactiveAllergyText, withdrawnAllergiesText } from '../../../electron/shared/allergy-text';
 import { datedWhenOld, formatStamp } from '../../../electron/shared/time-text';
+import { conditionStatusText } from '../../../electron/shared/problem-text';
 import { codeStatusText, isolationText, NOT_RECORDED_TEXT } from '../../../electron/shared/bedside-text';
 import { flagLabel, observationValueParts, quietFlagLabel, rangeText, testName } from '../../../electron/shared/observation-text';
 import { defineCommand, EXIT } from '../command';
@@ -49,7 +50,7 @@ export default defineCommand({
     list('Allergies no longer active', allergies.inactive.map(inactiveAllergyText));
     const withdrawn = withdrawnAllergiesText(allergies);
     if (withdrawn) out(`  (${withdrawn})`);
-    section('Problems', ['PROBLEM', 'STATUS', 'ONSET'], c.conditions.map((x) => [x.code.display, x.clinicalStatus, day(x.onset)]));
+    section('Problems', ['PROBLEM', 'STATUS', 'ONSET'], c.conditions.map((x) => [x.code.display, conditionStatusText(x), day(x.onset)]));
     section('Medications', ['MEDICATION', 'DOSE', 'ROUTE', 'FREQUENCY', 'STATUS', 'PRESCRIBER'], c.medications.map((m) => [m.medication, m.dose, m.route, m.frequency, m.status, m.prescriber]));
     section('Administrations (latest 20)', ['TIME', 'MEDICATION', 'DOSE', 'STATUS', 'REASON', 'BY'], c.administrations.slice(0, 20).map((a) => [minute(a.at), a.medication, a.dose, a.status, a.reason, a.performer]));
     // The same words as the screen and the paper: short name, value and unit as read (blood

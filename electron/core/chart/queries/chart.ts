@@ -3,6 +3,7 @@ import { S } from '../codes';
 import { summarizeAllergies } from '../facts/allergies';
 import { decideBedside } from '../facts/bedside';
 import { latestOfEachKind } from '../facts/latest';
+import { byStanding, conditionStanding } from '../facts/problems';
 import { SECTION_BY_CODE, type ChartLists, type ChartReading, type ChartRow } from '../sections';
 import { byAtDesc, medRank, type QueryContext } from './context';
 
@@ -10,7 +11,7 @@ import { byAtDesc, medRank, type QueryContext } from './context';
 const ORDER: { [F in keyof ChartLists]: ((a: ChartLists[F][number], b: ChartLists[F][number]) => number) | null } = {
   /** As the export lists them (the summary decides from all of them). */
   allergies: null,
-  conditions: (a, b) => (a.clinicalStatus === 'active' ? 0 : 1) - (b.clinicalStatus === 'active' ? 0 : 1) || (b.onset ?? '').localeCompare(a.onset ?? ''),
+  conditions: byStanding,
   medications: (a, b) => medRank(a) - medRank(b) || a.medication.localeCompare(b.medication),
   administrations: byAtDesc,
   vitals: byAtDesc,
@@ -70,6 +71,8 @@ export function createChart(q: QueryContext): HomeQueries['chart'] {
       const active = lists.encounters.filter((e) => ['in-progress', 'arrived', 'triaged', 'onleave'].includes(e.status ?? ''));
       current = active.sort(byAtStart)[0] ?? null;
     }
+    // Stored conditions carry their statuses; what they mean is decided here, for every reader.
+    for (const c of lists.conditions) c.standing = conditionStanding(c);
     for (const [field, order] of SORTS) (lists[field] as unknown[]).sort(order);
     const fmt = (o: ObservationValue | null) => (o && o.value ? `${o.value}${o.unit ? ` ${o.unit}` : ''}` : null);
     const { codeStatus, codeStatusLimits, isolation } = decideBedside(reading.bedside, q.asOf);
