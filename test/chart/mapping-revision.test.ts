@@ -24,6 +24,8 @@ const RECORDED: Record<string, string> = {
   'chart/3.5': '29b2ab909c9cb2a27186ad14453b96fccfa529fdf5917b7e4db0410784f46f09',
   // 3.6: conditions keep their verificationStatus (refuted and entered-in-error ones are not problems).
   'chart/3.6': '0109a378094d028df695f256131fb7098c526470ca2176d887c55bf8dafd469e',
+  // 3.7: administrations keep their statusReason's code (a coded refusal reads "refused").
+  'chart/3.7': 'a7f5c8b981f2941158fa6692974f06b6852ec8f593570021bf6b69c227bf82ca',
 };
 
 const work = tempDir();

@@ -26,7 +26,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const observationFields: Same<keyof ObservationValue, 'id' | 'code' | 'category' | 'at' | 'value' | 'numeric' | 'unit' | 'referenceRange' | 'interpretation' | 'flag' | 'abnormal' | 'components'> = true;
 const componentFields: Same<keyof ObservationValue['components'][number], 'code' | 'value' | 'numeric' | 'unit'> = true;
 const codedFields: Same<keyof ObservationValue['code'], 'code' | 'system' | 'display'> = true;
-const administrationFields: Same<keyof Administration, 'id' | 'orderId' | 'medication' | 'status' | 'reason' | 'at' | 'dose' | 'route' | 'performer'> = true;
+const administrationFields: Same<keyof Administration, 'id' | 'orderId' | 'medication' | 'status' | 'reason' | 'reasonCode' | 'at' | 'dose' | 'route' | 'performer'> = true;
 void [observationFields, componentFields, codedFields, administrationFields];
 
 /** Is this section stored compactly when its object has the expected shape? */
@@ -56,8 +56,8 @@ function observationArray(o: ObservationValue, id: string, at: string | null): u
 
 function administrationArray(a: Administration, id: string, at: string | null, orderId: string | null): unknown[] | null {
   if (a.id !== id || a.at !== at || a.orderId !== orderId) return null;
-  if (typeof a.medication !== 'string' || typeof a.status !== 'string' || !isText(a.reason) || !isText(a.dose) || !isText(a.route) || !isText(a.performer)) return null;
-  return [a.medication, a.status, a.reason, a.dose, a.route, a.performer];
+  if (typeof a.medication !== 'string' || typeof a.status !== 'string' || !isText(a.reason) || !isText(a.reasonCode) || !isText(a.dose) || !isText(a.route) || !isText(a.performer)) return null;
+  return [a.medication, a.status, a.reason, a.dose, a.route, a.performer, a.reasonCode];
 }
 
 /** The data column for a mapped item: compact for the sections above, else the JSON object. */
@@ -81,7 +81,9 @@ export function decodeItemData<T>(section: number, row: Row): T {
   const v = parsed;
   if (section === S.MEDADMIN) {
     const a: Administration = {
-      id: row.id, orderId: row.order_id, medication: v[0] as string, status: v[1] as string, reason: v[2] as string | null, at: row.at,
+      id: row.id, orderId: row.order_id, medication: v[0] as string, status: v[1] as string, reason: v[2] as string | null,
+      // Rows written before the reason's code was kept have none.
+      reasonCode: (v[6] as string | null | undefined) ?? null, at: row.at,
       dose: v[3] as string | null, route: v[4] as string | null, performer: v[5] as string | null,
     };
     return a as T;

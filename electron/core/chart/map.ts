@@ -409,6 +409,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
         medication: medicationName(r, contained),
         status: status ?? 'unknown',
         reason,
+        reasonCode: coding(r['statusReason']).code,
         at: whenOf(r, 'effectiveDateTime', 'effectivePeriod', 'occurenceDateTime', 'occurrenceDateTime'),
         dose: dosage ? quantity(dosage['dose']) ?? quantity(dosage['rateQuantity']) : null,
         route: dosage ? ccText(dosage['route']) : null,

@@ -144,6 +144,8 @@ export const Administration = z.object({
   /** completed = given; not-done covers held and refused (see reason). */
   status: Text,
   reason: MaybeText,
+  /** The statusReason's code (its first coding), when sent. */
+  reasonCode: MaybeText,
   at: MaybeDate,
   dose: MaybeText,
   route: MaybeText,
@@ -334,11 +336,26 @@ export const Census = z.object({
 });
 export type Census = z.infer<typeof Census>;
 
+/** What happened to a charted dose, decided in core (chart/facts/mar.ts). */
+export const DoseOutcome = z.enum(['given', 'held', 'refused', 'in-progress', 'stopped', 'error', 'other']);
+export type DoseOutcome = z.infer<typeof DoseOutcome>;
+
+/** One mark on the MAR: a charted dose (its administration's id) or a scheduled one nobody charted (past: not charted; ahead: due). */
+export const MarEvent = z.object({
+  kind: z.union([DoseOutcome, z.enum(['not-charted', 'due'])]),
+  /** As the EHR wrote it for a charted dose (offset kept); computed (UTC) for a scheduled one. */
+  at: z.string(),
+  administrationId: Id.nullable(),
+});
+export type MarEvent = z.infer<typeof MarEvent>;
+
 export const MarRow = z.object({
   order: MedicationOrder,
   /** Times the order was due in the window (from its frequency), oldest first. */
   scheduled: z.array(z.string()),
   administrations: z.array(Administration),
+  /** The charted doses with their outcomes and the scheduled ones no dose answers, oldest first (decided in core). */
+  events: z.array(MarEvent),
   lastGiven: MaybeDate,
   nextDue: MaybeDate,
 });
