@@ -31,6 +31,7 @@ import {
   type Json,
 } from '../fhir/util';
 import { isNoKnownAllergy } from './facts/allergies';
+import { isCurrentEncounter } from './facts/encounter';
 import { isAbnormalFlag, observationFlag, worstFlag } from './facts/flag';
 import { BEDSIDE, S, type SectionCode } from './codes';
 import { describeTiming, type DoseTiming } from './schedule';
@@ -305,7 +306,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
       }
       // Most specific current location first: an active one, else the last listed.
       locs.sort((a, b) => Number(b.status === 'active') - Number(a.status === 'active'));
-      const active = status === 'in-progress' || status === 'arrived' || status === 'triaged' || status === 'onleave';
+      const active = isCurrentEncounter(status);
       const data: EncounterInfo = {
         id: r['id'] as string,
         class: encounterClass(r),

@@ -2,6 +2,7 @@ import type { BedLocation, Chart, EncounterInfo, HomeQueries, ObservationValue, 
 import { S } from '../codes';
 import { summarizeAllergies } from '../facts/allergies';
 import { decideBedside } from '../facts/bedside';
+import { isCurrentEncounter } from '../facts/encounter';
 import { latestOfEachKind } from '../facts/latest';
 import { byStanding, conditionStanding } from '../facts/problems';
 import { SECTION_BY_CODE, type ChartLists, type ChartReading, type ChartRow } from '../sections';
@@ -68,7 +69,7 @@ export function createChart(q: QueryContext): HomeQueries['chart'] {
     const lists = reading.lists;
     let current = reading.current;
     if (!current && lists.encounters.length) {
-      const active = lists.encounters.filter((e) => ['in-progress', 'arrived', 'triaged', 'onleave'].includes(e.status ?? ''));
+      const active = lists.encounters.filter((e) => isCurrentEncounter(e.status));
       current = active.sort(byAtStart)[0] ?? null;
     }
     // Stored conditions carry their statuses; what they mean is decided here, for every reader.
