@@ -27,7 +27,7 @@ export default defineCommand({
     const p = c.patient;
     const out = (s = '') => io.out(s);
     if (demo) out('DEMO DATA — not a real patient');
-    out(`${p.name}   MRN ${p.mrn ?? 'not recorded'}   DOB ${day(p.birthDate)} (${age(p.birthDate, c.asOf)}${sexLetter(p.sex)})${p.deceased ? `   DECEASED ${day(p.deceasedAt)}` : ''}`);
+    out(`${p.name}   MRN ${p.mrn ?? 'not recorded'}   DOB ${day(p.birthDate)} (${age(p.birthDate, c.asOf)} ${sexLetter(p.sex)})${p.deceased ? `   DECEASED ${day(p.deceasedAt)}` : ''}`);
     out(`Data as of ${formatStamp(c.asOf)} — DOWNTIME COPY, READ ONLY`);
     const loc = p.location;
     out(`Location: ${loc ? [loc.unit?.name, loc.room && `room ${loc.room}`, loc.bed && `bed ${loc.bed}`].filter(Boolean).join(', ') : 'not in a bed'}   Attending: ${c.attending ?? 'not recorded'}`);
