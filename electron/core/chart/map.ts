@@ -225,7 +225,8 @@ function observation(r: Json): { obs: ObservationValue; section: SectionCode } {
     const t = cs.length ? null : ccText(x['interpretation']);
     return t ? [t] : cs;
   };
-  let flag = observationFlag({ interpretation: interpretationOf(r), numeric: v.numeric, ...rangeBounds(r) });
+  const bounds = rangeBounds(r);
+  let flag = observationFlag({ interpretation: interpretationOf(r), numeric: v.numeric, ...bounds });
   const catCodes = codes(r['category']);
   const code = coded(r['code']);
   let section: SectionCode = S.OBS;
@@ -251,6 +252,8 @@ function observation(r: Json): { obs: ObservationValue; section: SectionCode } {
       numeric: v.numeric,
       unit: v.unit,
       referenceRange: rangeText(r),
+      referenceLow: bounds.low,
+      referenceHigh: bounds.high,
       interpretation: interp,
       flag,
       abnormal: isAbnormalFlag(flag),

@@ -172,6 +172,9 @@ export const ObservationValue = z.object({
   numeric: z.number().nullable(),
   unit: MaybeText,
   referenceRange: MaybeText,
+  /** The range's low and high values as numbers, when sent (what the flag is judged by; a trend plot draws them). */
+  referenceLow: z.number().nullable(),
+  referenceHigh: z.number().nullable(),
   /** FHIR interpretation code: H, L, HH, LL, A, N ... */
   interpretation: MaybeText,
   flag: ObservationFlag,
@@ -374,6 +377,8 @@ export const Series = z.object({
   code: Coded,
   unit: MaybeText,
   referenceRange: MaybeText,
+  referenceLow: z.number().nullable(),
+  referenceHigh: z.number().nullable(),
   points: z.array(
     z.object({ at: Text, numeric: z.number(), interpretation: MaybeText, abnormal: z.boolean() }),
   ),
