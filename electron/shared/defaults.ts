@@ -16,6 +16,9 @@ export const MAR_HOURS = 72;
 /** ...and the 12 after it, so that doses falling due are on the page. */
 export const MAR_AHEAD_HOURS = 12;
 
+/** A charted dose within this many minutes of a scheduled time answers it; a scheduled time no dose answers is "not charted" (or "due"). */
+export const MAR_MATCH_MINUTES = 120;
+
 const HOUR_MS = 3_600_000;
 
 /** The MAR window of a snapshot whose data is as of `asOf`: what the chart shows and the MAR prints. */

@@ -22,6 +22,12 @@ const RECORDED: Record<string, string> = {
   'chart/2.4': '32a0b8879b714523c42cd100800846316d07236ed14d4fe227650b6ae43abfe4',
   // 3.5: item columns with one meaning each (value, active, order_id, ends, location_id, kind, label, schedule, locations); codes are the resource's.
   'chart/3.5': '29b2ab909c9cb2a27186ad14453b96fccfa529fdf5917b7e4db0410784f46f09',
+  // 3.6: conditions keep their verificationStatus (refuted and entered-in-error ones are not problems).
+  'chart/3.6': '0109a378094d028df695f256131fb7098c526470ca2176d887c55bf8dafd469e',
+  // 3.7: administrations keep their statusReason's code (a coded refusal reads "refused").
+  'chart/3.7': 'a7f5c8b981f2941158fa6692974f06b6852ec8f593570021bf6b69c227bf82ca',
+  // 3.8: results keep their range's low and high as numbers (a trend plot draws them, nothing re-reads the text).
+  'chart/3.8': 'b6c34c0fef30b92874cc5109d4a602d4d005089b98ce9da149a10fe6878dd69a',
 };
 
 const work = tempDir();

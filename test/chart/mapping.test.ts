@@ -161,9 +161,9 @@ describe('FHIR R4 to chart mapping (hand-written edge cases)', () => {
     expect(bp.abnormal).toBe(true);
     expect(chart.vitals.map((v) => v.id)).toEqual(['bp1', 'w1', 'bp2']); // newest first
     const k = chart.labs.find((l) => l.id === 'k1')!;
-    expect(k).toMatchObject({ value: '6.1', numeric: 6.1, unit: 'mmol/L', referenceRange: '3.5–5.1 mmol/L', flag: 'high', abnormal: true });
+    expect(k).toMatchObject({ value: '6.1', numeric: 6.1, unit: 'mmol/L', referenceRange: '3.5–5.1 mmol/L', referenceLow: 3.5, referenceHigh: 5.1, flag: 'high', abnormal: true });
     expect(k.code.display).toBe('2823-3'); // a code without display still shows something
-    expect(chart.labs.find((l) => l.id === 'na1')).toMatchObject({ flag: 'normal', abnormal: false, referenceRange: '136-145 mmol/L', interpretation: 'N' });
+    expect(chart.labs.find((l) => l.id === 'na1')).toMatchObject({ flag: 'normal', abnormal: false, referenceRange: '136-145 mmol/L', referenceLow: null, referenceHigh: null, interpretation: 'N' });
     expect(chart.weight).toBe('81.2 kg');
     expect(chart.otherObservations.find((o) => o.id === 'smoke')?.value).toBe('Former smoker');
     const series = queries.series({ patientId: 'p1', code: '8480-6' });

@@ -137,6 +137,19 @@ describe('MAR', () => {
     const prn = rows.filter((r) => r.order.prn);
     expect(prn.length).toBeGreaterThan(0);
     expect(prn.every((r) => r.scheduled.length === 0 && r.nextDue === null)).toBe(true);
+    // What happened to each dose is decided here (chart/facts/mar.ts) and carried with the row.
+    const kinds = new Set(rows.flatMap((r) => r.events.map((e) => e.kind)));
+    for (const k of ['given', 'held', 'refused'] as const) expect(kinds.has(k), k).toBe(true);
+    for (const r of rows) {
+      const charted = r.administrations.filter((a) => a.at).map((a) => a.id).sort();
+      expect(r.events.filter((e) => e.administrationId !== null).map((e) => e.administrationId).sort()).toEqual(charted);
+    }
+    // Scheduled orders first, then PRNs, then inactive orders.
+    for (const m of mars) {
+      const rank = (r: (typeof rows)[number]) => (r.order.status === 'active' || r.order.status === 'on-hold' ? 0 : 2) + (r.order.prn ? 1 : 0);
+      const ranks = m.rows.map(rank);
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    }
   });
 
   it('computes the next due time from the schedule and the last documented dose', () => {

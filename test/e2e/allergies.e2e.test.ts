@@ -9,6 +9,14 @@ import { generatedHome, type E2eHome } from './support/homes';
 const CLINICAL = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical';
 const VERIFICATION = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification';
 
+const CONDITION_CLINICAL = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
+const CONDITION_VERIFICATION = 'http://terminology.hl7.org/CodeSystem/condition-ver-status';
+/** Problems planted on the first patient: a relapse is a current problem; a refuted one is none. */
+const PROBLEMS = [
+  { text: 'Crohn disease of ileum', clinical: 'relapse', verification: 'confirmed', current: true },
+  { text: 'Pulmonary sarcoidosis', clinical: 'active', verification: 'refuted', current: false },
+];
+
 /** One patient per allergy status: the entries the export sends, and what every place must say. */
 const STATUSES: Array<{
   label: string;
@@ -60,9 +68,27 @@ function plantStatuses(fhirDir: string, ids: string[]): void {
     ),
   );
   writeFileSync(file, `${[...kept, ...added].join('\n')}\n`);
+  // The first patient's problems: one relapsed (current), one refuted (not a problem).
+  const conditionFile = path.join(fhirDir, 'Condition.ndjson');
+  const conditions = readFileSync(conditionFile, 'utf8').split('\n').filter(Boolean);
+  const planted2 = PROBLEMS.map((p, i) =>
+    JSON.stringify({
+      resourceType: 'Condition',
+      id: `e2e-condition-${i}`,
+      subject: { reference: `Patient/${ids[0]}` },
+      code: { text: p.text },
+      clinicalStatus: { coding: [{ system: CONDITION_CLINICAL, code: p.clinical }] },
+      verificationStatus: { coding: [{ system: CONDITION_VERIFICATION, code: p.verification }] },
+      onsetDateTime: '2025-11-02T08:00:00Z',
+    }),
+  );
+  writeFileSync(conditionFile, `${[...conditions, ...planted2].join('\n')}\n`);
   const manifestFile = path.join(fhirDir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { output: Array<{ type: string; count?: number }> };
-  for (const o of manifest.output) if (o.type === 'AllergyIntolerance' && typeof o.count === 'number') o.count = kept.length + added.length;
+  for (const o of manifest.output) {
+    if (o.type === 'AllergyIntolerance' && typeof o.count === 'number') o.count = kept.length + added.length;
+    if (o.type === 'Condition' && typeof o.count === 'number') o.count = conditions.length + planted2.length;
+  }
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
 }
 
@@ -134,6 +160,33 @@ describe.skipIf(!chromiumPath)('allergy status says the same everywhere', () => 
       else expect(detail, `summary: ${s.label}`).not.toContain('refuted');
       await go(page, '#/');
     }
+  });
+
+  it('shows a relapsed problem as current on the problems tab, the summary and its print; a refuted one as none', async () => {
+    const chart = queries.chart({ patientId: ids[0]! });
+    const standing = new Map(chart.conditions.map((c) => [c.code.display, c.standing]));
+    expect(standing.get(PROBLEMS[0]!.text)).toBe('current');
+    expect(standing.get(PROBLEMS[1]!.text)).toBe('not-a-problem');
+    const page = await openPage(app);
+    const id = encodeURIComponent(ids[0]!);
+    await go(page, `#/patient/${id}/problems`);
+    const row = page.getByTestId('problems-table').getByRole('row').filter({ hasText: PROBLEMS[0]!.text });
+    await expect.poll(async () => (await row.locator('[data-standing]').getAttribute('data-standing')) ?? '').toBe('current');
+    expect(squash((await row.textContent()) ?? '')).toContain('relapse');
+    const refuted = page.getByTestId('problems-table').getByRole('row').filter({ hasText: PROBLEMS[1]!.text });
+    expect(await refuted.locator('[data-standing]').getAttribute('data-standing')).toBe('not-a-problem');
+    expect(squash((await refuted.textContent()) ?? '')).toContain('refuted');
+    await go(page, `#/patient/${id}/summary`);
+    const summary = page.getByTestId('summary-problems');
+    await summary.waitFor();
+    const listed = (await summary.textContent()) ?? '';
+    expect(listed).toContain(PROBLEMS[0]!.text);
+    expect(listed).not.toContain(PROBLEMS[1]!.text);
+    await go(page, `#/print/summary/${id}`);
+    await page.getByTestId('print-ready').waitFor();
+    const printed = squash((await pdfPageTexts(await page.pdf({ preferCSSPageSize: true }))).join(' '));
+    expect(printed).toContain(squash(PROBLEMS[0]!.text));
+    expect(printed).not.toContain(squash(PROBLEMS[1]!.text));
   });
 
   it('prints it on the census, on each patient’s MAR and on the summary', async () => {

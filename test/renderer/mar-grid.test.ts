@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Administration, Mar, MedicationOrder } from '../../electron/shared/contract';
-import { buildMarGrid, classifyAdministration, marDays, marWindow } from '../../renderer/src/lib/mar-grid';
+import { marEvents } from '../../electron/core/chart/facts/mar';
+import { MAR_MATCH_MINUTES } from '../../electron/shared/defaults';
+import { buildMarGrid, marDays, marWindow } from '../../renderer/src/lib/mar-grid';
 import { formatClock } from '../../renderer/src/lib/time';
 
 process.env.TZ = 'UTC';
@@ -10,27 +12,20 @@ const order = (id: string, extra: Partial<MedicationOrder> = {}): MedicationOrde
   prescriber: null, authoredOn: null, start: null, end: null, instructions: null, ...extra,
 });
 const adm = (orderId: string, at: string, status = 'completed', reason: string | null = null): Administration => ({
-  id: `${orderId}-${at}`, orderId, medication: 'x', status, reason, at, dose: '10 mg', route: 'PO', performer: 'A. Nurse, RN',
+  id: `${orderId}-${at}`, orderId, medication: 'x', status, reason, reasonCode: null, at, dose: '10 mg', route: 'PO', performer: 'A. Nurse, RN',
 });
 
-const mar = (rows: Mar['rows']): Mar => ({
+const ASOF = '2026-11-21T10:00:00Z';
+/** A MAR as core gives it: each row's events decided there (chart/facts/mar.ts). */
+const mar = (rows: Array<Omit<Mar['rows'][number], 'events'>>): Mar => ({
   patient: { id: 'p', name: 'Test, Pat', mrn: '1', birthDate: null, sex: null, deceased: false, location: null },
   from: '2026-11-18T14:00:00Z',
   to: '2026-11-21T14:00:00Z',
-  asOf: '2026-11-21T10:00:00Z',
-  rows,
+  asOf: ASOF,
+  rows: rows.map((r) => ({ ...r, events: marEvents(r.scheduled, r.administrations, ASOF, MAR_MATCH_MINUTES) })),
 });
 
 describe('MAR grid', () => {
-  it('classifies what happened to a dose in words a nurse uses', () => {
-    expect(classifyAdministration({ status: 'completed', reason: null })).toBe('given');
-    expect(classifyAdministration({ status: 'not-done', reason: 'Patient refused' })).toBe('refused');
-    expect(classifyAdministration({ status: 'not-done', reason: 'Heart rate 52' })).toBe('held');
-    expect(classifyAdministration({ status: 'not-done', reason: null })).toBe('held');
-    expect(classifyAdministration({ status: 'on-hold', reason: null })).toBe('held');
-    expect(classifyAdministration({ status: 'entered-in-error', reason: null })).toBe('error');
-  });
-
   it('has one column per calendar day the window touches', () => {
     const days = marDays(Date.parse('2026-11-18T14:00:00Z'), Date.parse('2026-11-21T14:00:00Z'));
     expect(days.map((d) => d.label)).toEqual(['Wed 18 Nov 2026', 'Thu 19 Nov 2026', 'Fri 20 Nov 2026', 'Sat 21 Nov 2026']);
@@ -69,17 +64,6 @@ describe('MAR grid', () => {
     const notCharted = events.find((e) => e.kind === 'not-charted')!;
     expect(notCharted.source).toBeUndefined();
     expect(formatClock(notCharted.at)).toBe('09:00');
-  });
-
-  it('lists PRN and inactive orders after the scheduled ones', () => {
-    const grid = buildMarGrid(
-      mar([
-        { order: order('prn', { prn: true }), scheduled: [], administrations: [], lastGiven: null, nextDue: null },
-        { order: order('stopped', { status: 'stopped' }), scheduled: [], administrations: [], lastGiven: null, nextDue: null },
-        { order: order('sched'), scheduled: [], administrations: [], lastGiven: null, nextDue: null },
-      ]),
-    );
-    expect(grid.rows.map((r) => r.row.order.id)).toEqual(['sched', 'prn', 'stopped']);
   });
 
   it('asks for the 72 hours before the data-as-of time and the 12 after', () => {

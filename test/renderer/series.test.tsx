@@ -3,12 +3,12 @@ import type { ObservationValue } from '../../electron/shared/contract';
 import { buildFlowsheet } from '../../renderer/src/lib/flowsheet';
 import { flagLabel, quietFlagLabel, trendsOf } from '../../renderer/src/lib/series';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { parseRange, TrendPlot } from '../../renderer/src/components/TrendPlot';
+import { TrendPlot } from '../../renderer/src/components/TrendPlot';
 import { formatDateTime } from '../../renderer/src/lib/time';
 
 const obs = (code: string, at: string, numeric: number | null, extra: Partial<ObservationValue> = {}): ObservationValue => ({
   id: `${code}-${at}`, code: { code, system: 'http://loinc.org', display: code === '8867-4' ? 'Heart rate' : code }, category: 'vital-signs', at,
-  value: numeric === null ? null : `${numeric}`, numeric, unit: '/min', referenceRange: '60–100 /min', interpretation: null, flag: 'no-flag-given', abnormal: false,
+  value: numeric === null ? null : `${numeric}`, numeric, unit: '/min', referenceRange: '60–100 /min', referenceLow: 60, referenceHigh: 100, interpretation: null, flag: 'no-flag-given', abnormal: false,
   components: [], ...extra,
 });
 
@@ -17,6 +17,11 @@ describe('vitals and lab trends', () => {
     const trends = trendsOf([obs('8867-4', '2026-11-21T10:00:00Z', 80), obs('8867-4', '2026-11-21T06:00:00Z', 110, { flag: 'high', abnormal: true }), obs('x', '2026-11-21T06:00:00Z', 1)]);
     expect(trends).toHaveLength(1);
     expect(trends[0]!.lines[0]!.points.map((p) => [p.value, p.abnormal])).toEqual([[110, true], [80, false]]);
+  });
+
+  it('carries the range core read (the text as sent, the bounds as numbers) for the plot to draw', () => {
+    const [t] = trendsOf([obs('8867-4', '2026-11-21T06:00:00Z', 80), obs('8867-4', '2026-11-21T10:00:00Z', 82)]);
+    expect(t).toMatchObject({ referenceRange: '60–100 /min', referenceLow: 60, referenceHigh: 100 });
   });
 
   it('draws blood pressure as one line per component', () => {
@@ -68,8 +73,6 @@ describe('vitals and lab trends', () => {
     expect(flagLabel({ flag: 'normal' })).toBeNull();
     expect(quietFlagLabel({ flag: 'normal' })).toBe('normal');
     expect(quietFlagLabel({ flag: 'no-flag-given' })).toBe('no flag given');
-    expect(parseRange('3.5–5.1 mmol/L')).toEqual([3.5, 5.1]);
-    expect(parseRange('<200')).toBeNull();
   });
 });
 

@@ -23,10 +23,10 @@ const codedOk = (c: { code: unknown; system: unknown; display: unknown } | null 
 // The arrays hold every field of the contract types below, in their order: adding a field to
 // one of them fails to compile here until the encoding (and its decoding) knows it.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const observationFields: Same<keyof ObservationValue, 'id' | 'code' | 'category' | 'at' | 'value' | 'numeric' | 'unit' | 'referenceRange' | 'interpretation' | 'flag' | 'abnormal' | 'components'> = true;
+const observationFields: Same<keyof ObservationValue, 'id' | 'code' | 'category' | 'at' | 'value' | 'numeric' | 'unit' | 'referenceRange' | 'referenceLow' | 'referenceHigh' | 'interpretation' | 'flag' | 'abnormal' | 'components'> = true;
 const componentFields: Same<keyof ObservationValue['components'][number], 'code' | 'value' | 'numeric' | 'unit'> = true;
 const codedFields: Same<keyof ObservationValue['code'], 'code' | 'system' | 'display'> = true;
-const administrationFields: Same<keyof Administration, 'id' | 'orderId' | 'medication' | 'status' | 'reason' | 'at' | 'dose' | 'route' | 'performer'> = true;
+const administrationFields: Same<keyof Administration, 'id' | 'orderId' | 'medication' | 'status' | 'reason' | 'reasonCode' | 'at' | 'dose' | 'route' | 'performer'> = true;
 void [observationFields, componentFields, codedFields, administrationFields];
 
 /** Is this section stored compactly when its object has the expected shape? */
@@ -40,10 +40,11 @@ export const isCompactSection = (section: number): boolean =>
  */
 function observationArray(o: ObservationValue, id: string, at: string | null): unknown[] | null {
   if (o.id !== id || o.at !== at || !codedOk(o.code) || typeof o.category !== 'string' || !isText(o.value) || !isNumber(o.numeric)) return null;
-  if (!isText(o.unit) || !isText(o.referenceRange) || !isText(o.interpretation) || typeof o.flag !== 'string' || o.abnormal !== isAbnormalFlag(o.flag) || !Array.isArray(o.components)) return null;
+  if (!isText(o.unit) || !isText(o.referenceRange) || !isNumber(o.referenceLow) || !isNumber(o.referenceHigh) || !isText(o.interpretation) || typeof o.flag !== 'string' || o.abnormal !== isAbnormalFlag(o.flag) || !Array.isArray(o.components)) return null;
   const out: unknown[] = [o.code.code, o.code.system, o.code.display, o.category, o.value, o.numeric, o.unit, o.referenceRange, o.interpretation, o.flag];
   const n = o.components.length;
-  if (n === 0) return out;
+  const bounded = o.referenceLow !== null || o.referenceHigh !== null;
+  if (n === 0 && !bounded) return out;
   const components: unknown[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const c = o.components[i]!;
@@ -51,13 +52,15 @@ function observationArray(o: ObservationValue, id: string, at: string | null): u
     components[i] = [c.code.code, c.code.system, c.code.display, c.value, c.numeric, c.unit];
   }
   out.push(components);
+  // The range's bounds follow the components (rows written before they were kept end there).
+  if (bounded) out.push(o.referenceLow, o.referenceHigh);
   return out;
 }
 
 function administrationArray(a: Administration, id: string, at: string | null, orderId: string | null): unknown[] | null {
   if (a.id !== id || a.at !== at || a.orderId !== orderId) return null;
-  if (typeof a.medication !== 'string' || typeof a.status !== 'string' || !isText(a.reason) || !isText(a.dose) || !isText(a.route) || !isText(a.performer)) return null;
-  return [a.medication, a.status, a.reason, a.dose, a.route, a.performer];
+  if (typeof a.medication !== 'string' || typeof a.status !== 'string' || !isText(a.reason) || !isText(a.reasonCode) || !isText(a.dose) || !isText(a.route) || !isText(a.performer)) return null;
+  return [a.medication, a.status, a.reason, a.dose, a.route, a.performer, a.reasonCode];
 }
 
 /** The data column for a mapped item: compact for the sections above, else the JSON object. */
@@ -81,7 +84,9 @@ export function decodeItemData<T>(section: number, row: Row): T {
   const v = parsed;
   if (section === S.MEDADMIN) {
     const a: Administration = {
-      id: row.id, orderId: row.order_id, medication: v[0] as string, status: v[1] as string, reason: v[2] as string | null, at: row.at,
+      id: row.id, orderId: row.order_id, medication: v[0] as string, status: v[1] as string, reason: v[2] as string | null,
+      // Rows written before the reason's code was kept have none.
+      reasonCode: (v[6] as string | null | undefined) ?? null, at: row.at,
       dose: v[3] as string | null, route: v[4] as string | null, performer: v[5] as string | null,
     };
     return a as T;
@@ -97,6 +102,8 @@ export function decodeItemData<T>(section: number, row: Row): T {
     numeric: v[5] as number | null,
     unit: v[6] as string | null,
     referenceRange: v[7] as string | null,
+    referenceLow: (v[11] as number | null | undefined) ?? null,
+    referenceHigh: (v[12] as number | null | undefined) ?? null,
     interpretation: v[8] as string | null,
     flag,
     abnormal: isAbnormalFlag(flag),

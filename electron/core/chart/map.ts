@@ -31,10 +31,14 @@ import {
   type Json,
 } from '../fhir/util';
 import { isNoKnownAllergy } from './facts/allergies';
+import { isCurrentEncounter } from './facts/encounter';
 import { isAbnormalFlag, observationFlag, worstFlag } from './facts/flag';
 import { BEDSIDE, S, type SectionCode } from './codes';
 import { describeTiming, type DoseTiming } from './schedule';
 import type { ItemColumns } from './tables';
+
+/** A Condition as stored: its standing is decided when the chart is read. */
+type StoredCondition = Omit<Condition, 'standing'>;
 
 export { S } from './codes';
 
@@ -221,7 +225,8 @@ function observation(r: Json): { obs: ObservationValue; section: SectionCode } {
     const t = cs.length ? null : ccText(x['interpretation']);
     return t ? [t] : cs;
   };
-  let flag = observationFlag({ interpretation: interpretationOf(r), numeric: v.numeric, ...rangeBounds(r) });
+  const bounds = rangeBounds(r);
+  let flag = observationFlag({ interpretation: interpretationOf(r), numeric: v.numeric, ...bounds });
   const catCodes = codes(r['category']);
   const code = coded(r['code']);
   let section: SectionCode = S.OBS;
@@ -247,6 +252,8 @@ function observation(r: Json): { obs: ObservationValue; section: SectionCode } {
       numeric: v.numeric,
       unit: v.unit,
       referenceRange: rangeText(r),
+      referenceLow: bounds.low,
+      referenceHigh: bounds.high,
       interpretation: interp,
       flag,
       abnormal: isAbnormalFlag(flag),
@@ -302,7 +309,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
       }
       // Most specific current location first: an active one, else the last listed.
       locs.sort((a, b) => Number(b.status === 'active') - Number(a.status === 'active'));
-      const active = status === 'in-progress' || status === 'arrived' || status === 'triaged' || status === 'onleave';
+      const active = isCurrentEncounter(status);
       const data: EncounterInfo = {
         id: r['id'] as string,
         class: encounterClass(r),
@@ -349,10 +356,12 @@ export function mapResource(type: string, r: Json, line: string): Row {
       return { section: S.ALLERGY, at: data.recordedDate, code: coding(r['code']).code, data };
     }
     case 'Condition': {
-      const data: Condition = {
+      // Its standing (current, past ...) is decided when read (chart/facts/problems.ts), so a stored row never holds an old answer.
+      const data: StoredCondition = {
         id: r['id'] as string,
         code: coded(r['code']),
         clinicalStatus: coding(r['clinicalStatus']).code ?? ccText(r['clinicalStatus']),
+        verificationStatus: coding(r['verificationStatus']).code ?? ccText(r['verificationStatus']),
         onset: whenOf(r, 'onsetDateTime', 'onsetPeriod', 'recordedDate') ?? str(r['onsetString']),
         abatement: whenOf(r, 'abatementDateTime', 'abatementPeriod') ?? str(r['abatementString']),
         category: ccText(r['category']),
@@ -404,6 +413,7 @@ export function mapResource(type: string, r: Json, line: string): Row {
         medication: medicationName(r, contained),
         status: status ?? 'unknown',
         reason,
+        reasonCode: coding(r['statusReason']).code,
         at: whenOf(r, 'effectiveDateTime', 'effectivePeriod', 'occurenceDateTime', 'occurrenceDateTime'),
         dose: dosage ? quantity(dosage['dose']) ?? quantity(dosage['rateQuantity']) : null,
         route: dosage ? ccText(dosage['route']) : null,

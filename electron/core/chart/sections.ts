@@ -17,7 +17,7 @@ export type ListField = { [K in keyof Chart]: Chart[K] extends readonly unknown[
 export type ChartLists = { [F in Exclude<ListField, 'latestVitals' | 'latestLabs' | 'isolation' | 'alerts'>]: Chart[F] };
 
 /** A row as the chart query reads it (an unmapped record's data is left in the database). */
-export type ChartRow = ItemRow<'section' | 'type' | 'id' | 'at' | 'active' | 'order_id' | 'ends' | 'location_id' | 'kind' | 'label'> & { data: string | null };
+export type ChartRow = ItemRow<'section' | 'type' | 'id' | 'at' | 'code' | 'active' | 'order_id' | 'ends' | 'location_id' | 'kind' | 'label'> & { data: string | null };
 
 /** One chart being read: its lists, and what the sections beyond their own list need. */
 export interface ChartReading {

@@ -100,13 +100,24 @@ export const AllergySummary = z.object({
 });
 export type AllergySummary = z.infer<typeof AllergySummary>;
 
+/**
+ * Whether a condition is a problem now, decided in core (chart/facts/problems.ts) from its
+ * clinical and verification status: current, past, unstated (no status sent), or not a
+ * problem (refuted or entered in error).
+ */
+export const ConditionStanding = z.enum(['current', 'past', 'unstated', 'not-a-problem']);
+export type ConditionStanding = z.infer<typeof ConditionStanding>;
+
 export const Condition = z.object({
   id: Id,
   code: Coded,
   clinicalStatus: MaybeText,
+  /** FHIR verificationStatus as sent (confirmed, unconfirmed, refuted, entered-in-error ...). */
+  verificationStatus: MaybeText,
   onset: MaybeDate,
   abatement: MaybeDate,
   category: MaybeText,
+  standing: ConditionStanding,
 });
 export type Condition = z.infer<typeof Condition>;
 
@@ -134,6 +145,8 @@ export const Administration = z.object({
   /** completed = given; not-done covers held and refused (see reason). */
   status: Text,
   reason: MaybeText,
+  /** The statusReason's code (its first coding), when sent. */
+  reasonCode: MaybeText,
   at: MaybeDate,
   dose: MaybeText,
   route: MaybeText,
@@ -160,6 +173,9 @@ export const ObservationValue = z.object({
   numeric: z.number().nullable(),
   unit: MaybeText,
   referenceRange: MaybeText,
+  /** The range's low and high values as numbers, when sent (what the flag is judged by; a trend plot draws them). */
+  referenceLow: z.number().nullable(),
+  referenceHigh: z.number().nullable(),
   /** FHIR interpretation code: H, L, HH, LL, A, N ... */
   interpretation: MaybeText,
   flag: ObservationFlag,
@@ -230,6 +246,8 @@ export const Chart = z.object({
   patient: PatientDetail,
   encounter: EncounterInfo.nullable(),
   codeStatus: MaybeText,
+  /** Whether that code status limits treatment (core, chart/facts/bedside.ts): true highlights it, false is full resuscitation, null says neither (shown as sent). */
+  codeStatusLimits: z.boolean().nullable(),
   isolation: z.array(Text),
   weight: MaybeText,
   /** When that weight was taken: the banner dates a value older than a day. */
@@ -275,6 +293,8 @@ export const CensusPatient = PatientSummary.extend({
   /** The same allergy summary the chart's banner shows, names included. */
   allergies: AllergySummary,
   codeStatus: MaybeText,
+  /** Whether that code status limits treatment (core, chart/facts/bedside.ts): true highlights it, false is full resuscitation, null says neither (shown as sent). */
+  codeStatusLimits: z.boolean().nullable(),
   isolation: z.array(Text),
   admitDate: MaybeDate,
   attending: MaybeText,
@@ -324,11 +344,26 @@ export const Census = z.object({
 });
 export type Census = z.infer<typeof Census>;
 
+/** What happened to a charted dose, decided in core (chart/facts/mar.ts). */
+export const DoseOutcome = z.enum(['given', 'held', 'refused', 'in-progress', 'stopped', 'error', 'other']);
+export type DoseOutcome = z.infer<typeof DoseOutcome>;
+
+/** One mark on the MAR: a charted dose (its administration's id) or a scheduled one nobody charted (past: not charted; ahead: due). */
+export const MarEvent = z.object({
+  kind: z.union([DoseOutcome, z.enum(['not-charted', 'due'])]),
+  /** As the EHR wrote it for a charted dose (offset kept); computed (UTC) for a scheduled one. */
+  at: z.string(),
+  administrationId: Id.nullable(),
+});
+export type MarEvent = z.infer<typeof MarEvent>;
+
 export const MarRow = z.object({
   order: MedicationOrder,
   /** Times the order was due in the window (from its frequency), oldest first. */
   scheduled: z.array(z.string()),
   administrations: z.array(Administration),
+  /** The charted doses with their outcomes and the scheduled ones no dose answers, oldest first (decided in core). */
+  events: z.array(MarEvent),
   lastGiven: MaybeDate,
   nextDue: MaybeDate,
 });
@@ -347,6 +382,8 @@ export const Series = z.object({
   code: Coded,
   unit: MaybeText,
   referenceRange: MaybeText,
+  referenceLow: z.number().nullable(),
+  referenceHigh: z.number().nullable(),
   points: z.array(
     z.object({ at: Text, numeric: z.number(), interpretation: MaybeText, abnormal: z.boolean() }),
   ),

@@ -66,10 +66,10 @@ export function AllergyDetail({ summary }: { summary: AllergySummary }) {
   );
 }
 
-export function CodeStatus({ value }: { value: string | null }) {
+/** The code status as sent; highlighted when core says it limits treatment (`limits`), plain when it says neither. */
+export function CodeStatus({ value, limits }: { value: string | null; limits: boolean | null }) {
   if (!value?.trim()) return <span className="muted">{NOT_RECORDED_TEXT}</span>;
-  const limited = !/^full/i.test(value.trim());
-  return <span className={limited ? 'flag flag-code' : 'code-full'}>{value}</span>;
+  return <span className={limits === true ? 'flag flag-code' : limits === false ? 'code-full' : undefined}>{value}</span>;
 }
 
 export function Isolation({ values }: { values: string[] }) {

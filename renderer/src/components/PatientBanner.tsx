@@ -41,7 +41,7 @@ export function PatientBanner({ chart, section, now }: { chart: Chart; section: 
             <div>
               <dt>Code status</dt>
               <dd data-testid="banner-code-status">
-                <CodeStatus value={chart.codeStatus} />
+                <CodeStatus value={chart.codeStatus} limits={chart.codeStatusLimits} />
               </dd>
             </div>
             <div>

@@ -7,17 +7,12 @@ const H = 150;
 const PAD = { left: 44, right: 10, top: 10, bottom: 26 };
 const LINE_COLOURS = ['#0b4f9c', '#7a4100', '#1b5e20'];
 
-/** "3.5–5.1 mmol/L" or "3.5-5.1" -> [3.5, 5.1] */
-export function parseRange(range: string | null): [number, number] | null {
-  const m = /(-?\d+(?:\.\d+)?)\s*[–-]\s*(-?\d+(?:\.\d+)?)/.exec(range ?? '');
-  return m ? [Number(m[1]), Number(m[2])] : null;
-}
-
 /** A small line chart; abnormal values drawn as large filled squares, not colour alone. */
 export function TrendPlot({ trend }: { trend: Trend }) {
   const points = trend.lines.flatMap((l) => l.points);
-  const range = parseRange(trend.referenceRange);
-  const values = points.map((p) => p.value).concat(range ?? []);
+  // The band the source's range gives (both bounds sent), as core read it.
+  const range = trend.referenceLow !== null && trend.referenceHigh !== null ? [trend.referenceLow, trend.referenceHigh] as const : null;
+  const values = points.map((p) => p.value).concat(range ? [...range] : []);
   let lo = Math.min(...values);
   let hi = Math.max(...values);
   if (lo === hi) {

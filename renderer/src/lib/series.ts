@@ -20,6 +20,9 @@ export interface Trend {
   /** The newest value as every table shows it ("128/76 mmHg"). */
   latest: string;
   referenceRange: string | null;
+  /** The range's bounds as core read them from the source (null where not sent). */
+  referenceLow: number | null;
+  referenceHigh: number | null;
   lines: TrendLine[];
 }
 
@@ -52,6 +55,8 @@ export function trendsOf(observations: ObservationValue[], minPoints = 2): Trend
         unit: unitText(first.unit),
         latest: observationValueText(numeric.at(-1)!.o),
         referenceRange: first.referenceRange,
+        referenceLow: first.referenceLow,
+        referenceHigh: first.referenceHigh,
         lines: [{ label: name.name, points: numeric.map((x) => ({ at: x.at, when: x.when, value: x.o.numeric!, abnormal: x.o.abnormal })) }],
       });
       continue;
@@ -69,7 +74,7 @@ export function trendsOf(observations: ObservationValue[], minPoints = 2): Trend
     const lines = [...componentLines.values()].filter((l) => l.points.length >= minPoints);
     if (lines.length > 0) {
       const newest = timed.findLast((x) => x.o.components.some((c) => c.numeric !== null))!.o;
-      trends.push({ key, title: name.name, fullName: name.full, unit: unitText(first.components[0]?.unit ?? first.unit), latest: observationValueText(newest), referenceRange: null, lines });
+      trends.push({ key, title: name.name, fullName: name.full, unit: unitText(first.components[0]?.unit ?? first.unit), latest: observationValueText(newest), referenceRange: null, referenceLow: null, referenceHigh: null, lines });
     }
   }
   return trends;

@@ -94,7 +94,7 @@ function Row({ row, cells }: MarGridRow) {
 /** A patient's printed grid: half-day columns, a row per order. */
 function printGrid(mar: Mar): { blocks: MarBlock[]; rows: MarGridRow[] } {
   const blocks = marHalfDays(Date.parse(mar.from), Date.parse(mar.to));
-  return { blocks, rows: buildMarGrid(mar, undefined, blocks).rows };
+  return { blocks, rows: buildMarGrid(mar, blocks).rows };
 }
 
 /** One printed page of a patient's MAR: the head (who, when, which page), then its rows. */

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Chart } from '../../../electron/shared/contract';
+import { conditionStatusText, summaryProblems } from '../../../electron/shared/problem-text';
 import { AllergyDetail } from '../components/Flags';
-import { sortedProblems } from '../views/chart/ProblemsSection';
 import { flagLabel, newestFirst, observationValueText, rangeText, testName, unflaggedText } from '../lib/series';
 import { formatDateTime } from '../lib/time';
 import { printPatientOf } from './MarPrint';
@@ -23,7 +23,7 @@ function Block({ title, children }: { title: string; children: ReactNode }) {
 export function SummaryPrint({ chart }: { chart: Chart }) {
   const e = chart.encounter;
   const meds = chart.medications.filter((m) => m.status === 'active');
-  const problems = sortedProblems(chart.conditions).filter((c) => !c.clinicalStatus || c.clinicalStatus === 'active');
+  const problems = summaryProblems(chart.conditions);
   const vitals = chart.latestVitals;
   const labs = chart.latestLabs;
   const notes = newestFirst(chart.notes).slice(0, 3);
@@ -52,7 +52,7 @@ export function SummaryPrint({ chart }: { chart: Chart }) {
           <AllergyDetail summary={chart.allergySummary} />
         </Block>
         <Block title="Active problems">
-          <p>{problems.map((c) => c.code.display).join('; ') || 'None recorded.'}</p>
+          <p>{problems.map((c) => (c.standing === 'unstated' ? `${c.code.display} (${conditionStatusText(c)})` : c.code.display)).join('; ') || 'None recorded.'}</p>
         </Block>
         <Block title="Active medications">
           {meds.length ? (

@@ -184,7 +184,7 @@ function PatientRow({ label, p, now }: { label: string; p: CensusPatient; now: n
         <AllergyFlag summary={p.allergies} />
       </td>
       <td>
-        <CodeStatus value={p.codeStatus} />
+        <CodeStatus value={p.codeStatus} limits={p.codeStatusLimits} />
       </td>
       <td>
         <Isolation values={p.isolation} />

@@ -36,7 +36,7 @@ export default defineCommand({
       p.deceased ? `${p.name} (DECEASED)` : p.name,
       p.mrn,
       day(p.birthDate),
-      `${age(p.birthDate, census.asOf)}${sexLetter(p.sex)}`,
+      `${age(p.birthDate, census.asOf)} ${sexLetter(p.sex)}`,
       allergySummaryText(p.allergies),
       p.codeStatus ?? 'not recorded',
       isolationText(p.isolation, '; '),

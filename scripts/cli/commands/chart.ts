@@ -1,6 +1,7 @@
 import { activeAllergyText, allergyLine, inactiveAllergyText, withdrawnAllergiesText } from '../../../electron/shared/allergy-text';
 import { datedWhenOld, formatStamp } from '../../../electron/shared/time-text';
 import { placeLine } from '../../../electron/shared/census-text';
+import { conditionStatusText } from '../../../electron/shared/problem-text';
 import { codeStatusText, isolationText, NOT_RECORDED_TEXT } from '../../../electron/shared/bedside-text';
 import { flagLabel, observationValueParts, quietFlagLabel, rangeText, testName } from '../../../electron/shared/observation-text';
 import { defineCommand, EXIT } from '../command';
@@ -29,7 +30,7 @@ export default defineCommand({
     const old = copyLine(copy);
     if (old) out(old);
     if (demo) out('DEMO DATA — not a real patient');
-    out(`${p.name}   MRN ${p.mrn ?? 'not recorded'}   DOB ${day(p.birthDate)} (${age(p.birthDate, c.asOf)}${sexLetter(p.sex)})${p.deceased ? `   DECEASED ${day(p.deceasedAt)}` : ''}`);
+    out(`${p.name}   MRN ${p.mrn ?? 'not recorded'}   DOB ${day(p.birthDate)} (${age(p.birthDate, c.asOf)} ${sexLetter(p.sex)})${p.deceased ? `   DECEASED ${day(p.deceasedAt)}` : ''}`);
     out(`Data as of ${formatStamp(c.asOf)} — DOWNTIME COPY, READ ONLY`);
     // Where the patient is in the banner's words ("4 West · Bed 412-A", "No bed recorded (room 12)").
     out(`Location: ${placeLine(p.location)}   Attending: ${c.attending ?? 'not recorded'}`);
@@ -52,7 +53,7 @@ export default defineCommand({
     list('Allergies no longer active', allergies.inactive.map(inactiveAllergyText));
     const withdrawn = withdrawnAllergiesText(allergies);
     if (withdrawn) out(`  (${withdrawn})`);
-    section('Problems', ['PROBLEM', 'STATUS', 'ONSET'], c.conditions.map((x) => [x.code.display, x.clinicalStatus, day(x.onset)]));
+    section('Problems', ['PROBLEM', 'STATUS', 'ONSET'], c.conditions.map((x) => [x.code.display, conditionStatusText(x), day(x.onset)]));
     section('Medications', ['MEDICATION', 'DOSE', 'ROUTE', 'FREQUENCY', 'STATUS', 'PRESCRIBER'], c.medications.map((m) => [m.medication, m.dose, m.route, m.frequency, m.status, m.prescriber]));
     section('Administrations (latest 20)', ['TIME', 'MEDICATION', 'DOSE', 'STATUS', 'REASON', 'BY'], c.administrations.slice(0, 20).map((a) => [minute(a.at), a.medication, a.dose, a.status, a.reason, a.performer]));
     // The same words as the screen and the paper: short name, value and unit as read (blood

@@ -11,7 +11,7 @@ import { expiredBanner, staleBanner } from '../../../electron/shared/notices';
 import { openHome } from '../../../electron/core/home/open';
 import { CliError, EXIT, stringOption, type Values } from '../command';
 import { chartModel } from '../../../electron/core/chart';
-import { formatAge, formatDate, formatDateTime, formatStamp } from '../../../electron/shared/time-text';
+import { formatAge, formatAgeAt, formatDate, formatDateTime, formatStamp } from '../../../electron/shared/time-text';
 
 /** The options every query command takes for a home where sign-in applies. */
 export const SIGN_IN_OPTIONS = { user: { type: 'string' }, 'pass-file': { type: 'string' } } as const;
@@ -140,14 +140,9 @@ export function table(headers: string[], rows: (string | null | undefined)[][]):
 export const day = (value: string | null | undefined) => (value ? formatDate(value) : '');
 export const minute = (value: string | null | undefined) => (value ? formatDateTime(value) : '');
 
-/** Age in whole years at `at`, from a FHIR date. */
+/** Age at `at` in the screen's words (formatAgeAt: "76 y", "8 mo"), "?" when no birth date is given. */
 export function age(birthDate: string | null, at: string): string {
-  if (!birthDate) return '?';
-  const b = new Date(birthDate);
-  const now = new Date(at);
-  let years = now.getUTCFullYear() - b.getUTCFullYear();
-  if (now.getUTCMonth() < b.getUTCMonth() || (now.getUTCMonth() === b.getUTCMonth() && now.getUTCDate() < b.getUTCDate())) years--;
-  return String(years);
+  return formatAgeAt(birthDate, Date.parse(at)) ?? '?';
 }
 
 export const sexLetter = (sex: string | null) => (sex ? sex[0]!.toUpperCase() : '?');

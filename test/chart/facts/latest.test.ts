@@ -4,7 +4,7 @@ import type { ObservationValue } from '../../../electron/shared/contract';
 
 const obs = (code: string | null, display: string, at: string | null, value: string): ObservationValue => ({
   id: `${code ?? display}-${at}-${value}`, code: { code, system: null, display }, category: 'vital-signs', at, value, numeric: null, unit: null,
-  referenceRange: null, interpretation: null, flag: 'no-flag-given', abnormal: false, components: [],
+  referenceRange: null, referenceLow: null, referenceHigh: null, interpretation: null, flag: 'no-flag-given', abnormal: false, components: [],
 });
 
 const CASES: Array<[string, ObservationValue[], string[]]> = [

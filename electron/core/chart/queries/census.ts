@@ -23,7 +23,7 @@ export function createCensus(q: QueryContext): HomeQueries['census'] {
      WHERE b.unit_id = ? OR ? IS NULL ORDER BY b.unit_name, b.sort`,
   );
   const censusFlags = q.db.prepare(
-    `SELECT ${q.itemCols(['section', 'kind', 'active', 'ends', 'label', 'at'])}, CASE WHEN section = ${S.ALLERGY} THEN data END AS data FROM item
+    `SELECT ${q.itemCols(['section', 'kind', 'active', 'ends', 'label', 'at', 'code'])}, CASE WHEN section = ${S.ALLERGY} THEN data END AS data FROM item
      WHERE pkey = ? AND section IN (${S.ALLERGY}, ${S.FLAG}, ${S.CODESTATUS})`,
   );
   const withoutBed = createWithoutBed(q);
@@ -32,7 +32,7 @@ export function createCensus(q: QueryContext): HomeQueries['census'] {
   function bedsideFlags(pkey: number) {
     const allergies: Allergy[] = [];
     const bedside: BedsideEntry[] = [];
-    type FlagRow = ItemRow<'section' | 'kind' | 'active' | 'ends' | 'label' | 'at'> & { data: string | null };
+    type FlagRow = ItemRow<'section' | 'kind' | 'active' | 'ends' | 'label' | 'at' | 'code'> & { data: string | null };
     for (const r of censusFlags.iterate(pkey) as Iterable<FlagRow>) {
       if (r.section === S.ALLERGY) {
         if (r.data) allergies.push(q.parse<Allergy>(r.data));

@@ -3,7 +3,9 @@ import { S } from '../codes';
 import { decideAlerts } from '../facts/alerts';
 import { summarizeAllergies } from '../facts/allergies';
 import { decideBedside } from '../facts/bedside';
+import { isCurrentEncounter } from '../facts/encounter';
 import { latestOfEachKind } from '../facts/latest';
+import { byStanding, conditionStanding } from '../facts/problems';
 import { SECTION_BY_CODE, type ChartLists, type ChartReading, type ChartRow } from '../sections';
 import type { RowOf } from '../../store/table';
 import { bedTable } from '../tables';
@@ -16,7 +18,7 @@ type PlaceRow = Pick<RowOf<typeof bedTable.columns>, (typeof PLACE_READ)[number]
 const ORDER: { [F in keyof ChartLists]: ((a: ChartLists[F][number], b: ChartLists[F][number]) => number) | null } = {
   /** As the export lists them (the summary decides from all of them). */
   allergies: null,
-  conditions: (a, b) => (a.clinicalStatus === 'active' ? 0 : 1) - (b.clinicalStatus === 'active' ? 0 : 1) || (b.onset ?? '').localeCompare(a.onset ?? ''),
+  conditions: byStanding,
   medications: (a, b) => medRank(a) - medRank(b) || a.medication.localeCompare(b.medication),
   administrations: byAtDesc,
   vitals: byAtDesc,
@@ -46,7 +48,7 @@ const emptyLists = (): ChartLists => ({
 /** One patient's whole chart, each stored row routed by its section (chart/sections.ts) and sorted for reading. */
 export function createChart(q: QueryContext): HomeQueries['chart'] {
   const itemsOf = q.db.prepare(
-    `SELECT ${q.itemCols(['section', 'type', 'id', 'at', 'active', 'order_id', 'ends', 'location_id', 'kind', 'label'])},
+    `SELECT ${q.itemCols(['section', 'type', 'id', 'at', 'code', 'active', 'order_id', 'ends', 'location_id', 'kind', 'label'])},
      CASE WHEN section = ${S.RAW} THEN NULL ELSE data END AS data FROM item WHERE pkey = ?`,
   );
   const bedById = q.db.prepare(`SELECT ${bedTable.select(PLACE_READ)} FROM bed WHERE loc_id = ?`);
@@ -73,18 +75,21 @@ export function createChart(q: QueryContext): HomeQueries['chart'] {
     const lists = reading.lists;
     let current = reading.current;
     if (!current && lists.encounters.length) {
-      const active = lists.encounters.filter((e) => ['in-progress', 'arrived', 'triaged', 'onleave'].includes(e.status ?? ''));
+      const active = lists.encounters.filter((e) => isCurrentEncounter(e.status));
       current = active.sort(byAtStart)[0] ?? null;
     }
+    // Stored conditions carry their statuses; what they mean is decided here, for every reader.
+    for (const c of lists.conditions) c.standing = conditionStanding(c);
     for (const [field, order] of SORTS) (lists[field] as unknown[]).sort(order);
     const fmt = (o: ObservationValue | null) => (o && o.value ? `${o.value}${o.unit ? ` ${o.unit}` : ''}` : null);
-    const { codeStatus, isolation } = decideBedside(reading.bedside, q.asOf);
+    const { codeStatus, codeStatusLimits, isolation } = decideBedside(reading.bedside, q.asOf);
     const latestVitals = latestOfEachKind(lists.vitals);
     const latestOf = (loinc: string) => latestVitals.find((o) => o.code.code === loinc) ?? null;
     const chart: Chart = {
       patient,
       encounter: current,
       codeStatus,
+      codeStatusLimits,
       isolation,
       weight: fmt(latestOf('29463-7')),
       weightAt: latestOf('29463-7')?.at ?? null,

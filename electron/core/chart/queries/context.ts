@@ -54,8 +54,8 @@ export function medRank(o: MedicationOrder): number {
 }
 
 /** What a code-status or isolation row says, for decideBedside (facts/bedside.ts); null for other rows. */
-export function bedsideEntry(r: ItemRow<'kind' | 'active' | 'at' | 'ends' | 'label'>): BedsideEntry | null {
-  return r.kind ? { kind: r.kind, live: r.active === 1, at: r.at, end: r.ends, text: r.label } : null;
+export function bedsideEntry(r: ItemRow<'kind' | 'active' | 'at' | 'ends' | 'label' | 'code'>): BedsideEntry | null {
+  return r.kind ? { kind: r.kind, live: r.active === 1, at: r.at, end: r.ends, text: r.label, code: r.code } : null;
 }
 
 export type QueryContext = ReturnType<typeof createQueryContext>;

@@ -1,7 +1,8 @@
 import type { Administration, HomeQueries, MarRow, MedicationOrder } from '../../../shared/contract';
-import { MAR_HOURS, marWindow } from '../../../shared/defaults';
+import { MAR_HOURS, MAR_MATCH_MINUTES, marWindow } from '../../../shared/defaults';
 import { LanternError } from '../../../shared/errors';
 import { S } from '../codes';
+import { marEvents } from '../facts/mar';
 import type { OrderAux } from '../map';
 import { doseInterval, dueTimes } from '../schedule';
 import { HOUR, medRank, ms, type QueryContext } from './context';
@@ -57,11 +58,17 @@ export function createMar(q: QueryContext): HomeQueries['mar'] {
           nextDue = next === undefined ? null : new Date(next).toISOString();
         }
       }
-      rows.push({ order, scheduled, administrations: inWindow, lastGiven, nextDue });
+      rows.push({ order, scheduled, administrations: inWindow, events: marEvents(scheduled, inWindow, q.asOf, MAR_MATCH_MINUTES), lastGiven, nextDue });
     }
-    rows.sort((a, b) => medRank(a.order) - medRank(b.order) || Number(a.order.prn) - Number(b.order.prn) || a.order.medication.localeCompare(b.order.medication));
+    rows.sort((a, b) => marRank(a.order) - marRank(b.order) || medRank(a.order) - medRank(b.order) || a.order.medication.localeCompare(b.order.medication));
     return { patient: q.summary(p), from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), rows, asOf: q.asOf };
   };
+}
+
+/** The scheduled orders a nurse works through first, then PRNs, then inactive orders (and their PRNs). */
+function marRank(o: MedicationOrder): number {
+  const active = o.status === 'active' || o.status === 'on-hold';
+  return (active ? 0 : 2) + (o.prn ? 1 : 0);
 }
 
 /** Doses documented against an order the extract does not contain: shown, and said to be so. */

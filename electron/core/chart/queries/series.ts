@@ -12,6 +12,8 @@ export function createSeries(q: QueryContext): HomeQueries['series'] {
     let found: ObservationValue['code'] | null = null;
     let unit: string | null = null;
     let range: string | null = null;
+    let low: number | null = null;
+    let high: number | null = null;
     for (const section of [S.VITAL, S.LAB, S.OBS]) {
       for (const r of q.rowsOf(p.pkey, section)) {
         const direct = r.code === want;
@@ -23,7 +25,7 @@ export function createSeries(q: QueryContext): HomeQueries['series'] {
           if (o.numeric === null) continue;
           found ??= o.code;
           unit ??= o.unit;
-          range ??= o.referenceRange;
+          if (range === null) [range, low, high] = [o.referenceRange, o.referenceLow, o.referenceHigh];
           points.push({ at: o.at, numeric: o.numeric, interpretation: o.interpretation, abnormal: o.abnormal });
         } else {
           const c = o.components.find((x) => x.code.code === want);
@@ -35,6 +37,6 @@ export function createSeries(q: QueryContext): HomeQueries['series'] {
       }
     }
     points.sort((a, b) => (ms(a.at) ?? 0) - (ms(b.at) ?? 0));
-    return { code: found ?? { code: want, system: null, display: want }, unit, referenceRange: range, points };
+    return { code: found ?? { code: want, system: null, display: want }, unit, referenceRange: range, referenceLow: low, referenceHigh: high, points };
   };
 }

@@ -1,14 +1,14 @@
 import type { Chart } from '../../../../electron/shared/contract';
+import { conditionStatusText, summaryProblems } from '../../../../electron/shared/problem-text';
 import { AllergyDetail } from '../../components/Flags';
 import { TestName } from '../../components/TestName';
 import { flagLabel, newestFirst, noAbnormalText, observationValueText, rangeText, unjudgedCount } from '../../lib/series';
 import { formatDate, formatDateTime } from '../../lib/time';
-import { sortedProblems } from './ProblemsSection';
 
 /** What a nurse needs first: why they are here, active problems and medications, latest vitals, abnormal labs. */
 export function SummarySection({ chart }: { chart: Chart }) {
   const e = chart.encounter;
-  const problems = sortedProblems(chart.conditions).filter((c) => !c.clinicalStatus || c.clinicalStatus === 'active');
+  const problems = summaryProblems(chart.conditions);
   const meds = chart.medications.filter((m) => m.status === 'active');
   const vitals = chart.latestVitals;
   // Only what the lab's interpretation or the reference range marks abnormal (chart/facts/flag.ts).
@@ -53,7 +53,7 @@ export function SummarySection({ chart }: { chart: Chart }) {
           <ul data-testid="summary-problems">
             {problems.map((c) => (
               <li key={c.id}>
-                {c.code.display} <span className="muted">since {formatDate(c.onset)}</span>
+                {c.code.display} <span className="muted">since {formatDate(c.onset)}{c.standing === 'unstated' ? ` · ${conditionStatusText(c)}` : ''}</span>
               </li>
             ))}
           </ul>
