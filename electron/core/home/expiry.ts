@@ -68,12 +68,13 @@ export interface CopyState {
 export function copyState(input: { snapshot: CopyOf | null; now: Date; staleAfterMinutes: number; policy: ExpiredCharts; acknowledged: boolean }): CopyState | null {
   const { snapshot, now } = input;
   if (!snapshot) return null;
+  const { state, ageMs } = freshnessOf({ asOf: snapshot.asOf, expiresAt: snapshot.expiresAt, now, staleAfterMinutes: input.staleAfterMinutes });
   return {
-    state: freshnessOf({ asOf: snapshot.asOf, expiresAt: snapshot.expiresAt, now, staleAfterMinutes: input.staleAfterMinutes }).state,
+    state,
     asOf: snapshot.asOf,
     expiresAt: snapshot.expiresAt,
     staleAfterMinutes: input.staleAfterMinutes,
-    ageMinutes: Math.max(0, Math.floor((now.getTime() - Date.parse(snapshot.asOf)) / 60_000)),
+    ageMinutes: Math.max(0, Math.floor(ageMs / 60_000)),
     ageDays: ageInDays(snapshot.asOf, now),
     expired: expiredCopy(input),
   };
