@@ -1,3 +1,4 @@
+import { activeOrders } from '../../../electron/shared/order-text';
 import type { ReactNode } from 'react';
 import type { Chart } from '../../../electron/shared/contract';
 import { conditionStatusText, summaryProblems } from '../../../electron/shared/problem-text';
@@ -22,12 +23,12 @@ function Block({ title, children }: { title: string; children: ReactNode }) {
 /** A patient summary on paper: the things a covering nurse needs, each page headed by who it is. */
 export function SummaryPrint({ chart }: { chart: Chart }) {
   const e = chart.encounter;
-  const meds = chart.medications.filter((m) => m.status === 'active');
+  const meds = activeOrders(chart.medications);
   const problems = summaryProblems(chart.conditions);
   const vitals = chart.latestVitals;
   const labs = chart.latestLabs;
   const notes = newestFirst(chart.notes).slice(0, 3);
-  const orders = chart.orders.filter((o) => o.status === 'active');
+  const orders = activeOrders(chart.orders);
   return (
     <table className="print-table summary-print" data-testid="summary-print" data-page={patientPageName(0)}>
       <thead>

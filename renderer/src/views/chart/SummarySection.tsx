@@ -1,3 +1,4 @@
+import { activeOrders } from '../../../../electron/shared/order-text';
 import type { Chart } from '../../../../electron/shared/contract';
 import { conditionStatusText, summaryProblems } from '../../../../electron/shared/problem-text';
 import { AllergyDetail } from '../../components/Flags';
@@ -9,7 +10,7 @@ import { formatDate, formatDateTime } from '../../lib/time';
 export function SummarySection({ chart }: { chart: Chart }) {
   const e = chart.encounter;
   const problems = summaryProblems(chart.conditions);
-  const meds = chart.medications.filter((m) => m.status === 'active');
+  const meds = activeOrders(chart.medications);
   const vitals = chart.latestVitals;
   // Only what the lab's interpretation or the reference range marks abnormal (chart/facts/flag.ts).
   const abnormalLabs = newestFirst(chart.labs).filter((l) => l.abnormal).slice(0, 10);
