@@ -2,11 +2,14 @@ import { z } from 'zod';
 import type { Result } from '../result';
 import type { ChannelName } from './names';
 import * as chart from './chart';
+import * as records from './records';
 import { EmergencyRequest, LockRequest, SessionState, SignInRequest } from './sign-in';
 import { AcknowledgeExpiredRequest, AppInfo, AppStatus, Empty, ExpiredCopy, PrintRequest, PrintResult } from './status';
 
 export * from './names';
 export * from './status';
+export * from './records';
+export * from './sections';
 export * from './chart';
 export * from './sign-in';
 
@@ -23,7 +26,7 @@ interface ChannelDef {
 export const CHANNELS = {
   appInfo: { request: Empty, response: AppInfo },
   status: { request: Empty, response: AppStatus },
-  search: { request: chart.SearchRequest, response: z.array(chart.PatientSummary) },
+  search: { request: chart.SearchRequest, response: z.array(records.PatientSummary) },
   census: { request: chart.CensusRequest, response: chart.Census },
   chart: { request: chart.ChartRequest, response: chart.Chart },
   mar: { request: chart.MarRequest, response: chart.Mar },

@@ -1,6 +1,6 @@
 import { useLayoutEffect, useRef, type RefObject } from 'react';
 import type { Chart } from '../../../electron/shared/contract';
-import { CHART_SECTIONS, routeHref, type ChartSection } from '../lib/route';
+import { CHART_TABS, routeHref, type ChartSection } from '../lib/route';
 import { dobWithAge, mrnLabel, placeLine, sexLabel } from '../lib/patient';
 import { datedWhenOld } from '../lib/time';
 import { AllergyList, CodeStatus, Isolation } from './Flags';
@@ -69,7 +69,7 @@ export function PatientBanner({ chart, section, now }: { chart: Chart; section: 
           </div>
         </dl>
         <nav className="section-tabs" aria-label="Chart sections">
-          {CHART_SECTIONS.map((s) => (
+          {CHART_TABS.map((s) => (
             <a key={s.id} href={routeHref({ name: 'chart', patientId: p.id, section: s.id })} aria-current={s.id === section ? 'page' : undefined}>
               {s.label}
             </a>

@@ -1,5 +1,5 @@
 /** The app's screens, addressed by the URL hash so Back works and a screen can be linked. */
-export const CHART_SECTIONS = [
+export const CHART_TABS = [
   { id: 'summary', label: 'Summary' },
   { id: 'medications', label: 'Medications' },
   { id: 'vitals', label: 'Vitals' },
@@ -10,7 +10,7 @@ export const CHART_SECTIONS = [
   { id: 'care-team', label: 'Care team' },
   { id: 'other', label: 'Other records' },
 ] as const;
-export type ChartSection = (typeof CHART_SECTIONS)[number]['id'];
+export type ChartSection = (typeof CHART_TABS)[number]['id'];
 
 /** census-all: the census of every unit with every patient without a bed (its id is ignored). */
 export type PrintKind = 'mar-unit' | 'mar' | 'summary' | 'census' | 'census-all' | 'protocol';
@@ -23,7 +23,7 @@ export type Route =
   | { name: 'print'; kind: PrintKind; id: string };
 
 const PRINT_KINDS: readonly PrintKind[] = ['mar-unit', 'mar', 'summary', 'census', 'census-all', 'protocol'];
-const isSection = (s: string | undefined): s is ChartSection => CHART_SECTIONS.some((c) => c.id === s);
+const isSection = (s: string | undefined): s is ChartSection => CHART_TABS.some((c) => c.id === s);
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map((p) => {
@@ -81,7 +81,7 @@ export function screenTitle(route: Route, unitName: string | null): string {
       case 'census':
         return route.all ? 'Census — all units and patients' : unitName ? `Census — ${unitName}` : 'Census';
       case 'chart':
-        return `Chart — ${CHART_SECTIONS.find((s) => s.id === route.section)!.label}`;
+        return `Chart — ${CHART_TABS.find((s) => s.id === route.section)!.label}`;
       case 'protocols':
         return 'Protocols and forms';
       case 'print':

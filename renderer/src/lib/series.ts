@@ -80,11 +80,6 @@ export function trendsOf(observations: ObservationValue[], minPoints = 2): Trend
   return trends;
 }
 
-/** Newest first, undated last. */
-export function newestFirst<T extends { at: string | null }>(items: T[]): T[] {
-  return [...items].sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
-}
-
 // Results in words: one helper for the screens, pages and the CLI; display only.
 export {
   flagLabel,

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import type { Chart } from '../../../electron/shared/contract';
 import { conditionStatusText, summaryProblems } from '../../../electron/shared/problem-text';
 import { AllergyDetail } from '../components/Flags';
-import { flagLabel, newestFirst, observationValueText, rangeText, testName, unflaggedText } from '../lib/series';
+import { flagLabel, observationValueText, rangeText, testName, unflaggedText } from '../lib/series';
 import { formatDateTime } from '../lib/time';
 import { printPatientOf } from './MarPrint';
 import { patientPageName } from './page-css';
@@ -27,7 +27,7 @@ export function SummaryPrint({ chart }: { chart: Chart }) {
   const problems = summaryProblems(chart.conditions);
   const vitals = chart.latestVitals;
   const labs = chart.latestLabs;
-  const notes = newestFirst(chart.notes).slice(0, 3);
+  const notes = chart.notes.slice(0, 3);
   const orders = activeOrders(chart.orders);
   return (
     <table className="print-table summary-print" data-testid="summary-print" data-page={patientPageName(0)}>

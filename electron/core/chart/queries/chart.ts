@@ -1,49 +1,21 @@
-import type { BedLocation, Chart, EncounterInfo, HomeQueries, ObservationValue, PatientDetail } from '../../../shared/contract';
+import type { BedLocation, Chart, HomeQueries, ObservationValue, PatientDetail } from '../../../shared/contract';
 import { S } from '../codes';
 import { decideAlerts } from '../facts/alerts';
 import { summarizeAllergies } from '../facts/allergies';
 import { decideBedside } from '../facts/bedside';
 import { isCurrentEncounter } from '../facts/encounter';
 import { latestOfEachKind } from '../facts/latest';
-import { byStanding, conditionStanding } from '../facts/problems';
-import { SECTION_BY_CODE, type ChartLists, type ChartReading, type ChartRow } from '../sections';
+import { conditionStanding } from '../facts/problems';
+import { emptyLists, LIST_ORDERS, SECTION_BY_CODE, type ChartReading, type ChartRow } from '../sections';
 import type { RowOf } from '../../store/table';
 import { bedTable } from '../tables';
-import { byAtDesc, medRank, type QueryContext } from './context';
+import { byAtDesc, byStartDesc, type QueryContext } from './context';
 
 const PLACE_READ = ['bed', 'room', 'unit_id', 'unit_name'] as const;
 type PlaceRow = Pick<RowOf<typeof bedTable.columns>, (typeof PLACE_READ)[number]>;
 
-/** How each list of the chart is sorted for reading: newest first unless said otherwise. */
-const ORDER: { [F in keyof ChartLists]: ((a: ChartLists[F][number], b: ChartLists[F][number]) => number) | null } = {
-  /** As the export lists them (the summary decides from all of them). */
-  allergies: null,
-  conditions: byStanding,
-  medications: (a, b) => medRank(a) - medRank(b) || a.medication.localeCompare(b.medication),
-  administrations: byAtDesc,
-  vitals: byAtDesc,
-  labs: byAtDesc,
-  otherObservations: byAtDesc,
-  notes: byAtDesc,
-  orders: (a, b) => (b.authoredOn ?? '').localeCompare(a.authoredOn ?? ''),
-  encounters: byAtStart,
-  procedures: byAtDesc,
-  immunizations: byAtDesc,
-  carePlans: byAtDesc,
-  flags: byAtDesc,
-  reports: byAtDesc,
-  careTeam: null,
-  other: null,
-};
-
-const SORTS = (Object.entries(ORDER) as [keyof ChartLists, ((a: unknown, b: unknown) => number) | null][]).filter(
-  (e): e is [keyof ChartLists, (a: unknown, b: unknown) => number] => e[1] !== null,
-);
-
-const emptyLists = (): ChartLists => ({
-  allergies: [], conditions: [], medications: [], administrations: [], vitals: [], labs: [], otherObservations: [], notes: [], orders: [],
-  encounters: [], procedures: [], immunizations: [], carePlans: [], flags: [], reports: [], careTeam: [], other: [],
-});
+/** A section with no list of its own is handed this; it fills other sections' lists. */
+const NO_LIST: never[] = [];
 
 /** One patient's whole chart, each stored row routed by its section (chart/sections.ts) and sorted for reading. */
 export function createChart(q: QueryContext): HomeQueries['chart'] {
@@ -70,17 +42,18 @@ export function createChart(q: QueryContext): HomeQueries['chart'] {
     const reading: ChartReading = { q, lists: emptyLists(), bedside: [], flagEntries: [], inactiveTeam: [], encounterId: p.enc_id, current: null, place };
     for (const r of itemsOf.iterate(p.pkey) as Iterable<ChartRow>) {
       counts[r.type] = (counts[r.type] ?? 0) + 1;
-      SECTION_BY_CODE[r.section]?.read(r, reading);
+      const section = SECTION_BY_CODE[r.section];
+      section?.spec.read(r, reading, section.list ? reading.lists[section.list] : NO_LIST);
     }
     const lists = reading.lists;
     let current = reading.current;
     if (!current && lists.encounters.length) {
       const active = lists.encounters.filter((e) => isCurrentEncounter(e.status));
-      current = active.sort(byAtStart)[0] ?? null;
+      current = active.sort(byStartDesc)[0] ?? null;
     }
     // Stored conditions carry their statuses; what they mean is decided here, for every reader.
     for (const c of lists.conditions) c.standing = conditionStanding(c);
-    for (const [field, order] of SORTS) (lists[field] as unknown[]).sort(order);
+    for (const [field, order] of LIST_ORDERS) (lists[field] as unknown[]).sort(order);
     const fmt = (o: ObservationValue | null) => (o && o.value ? `${o.value}${o.unit ? ` ${o.unit}` : ''}` : null);
     const { codeStatus, codeStatusLimits, isolation } = decideBedside(reading.bedside, q.asOf);
     const latestVitals = latestOfEachKind(lists.vitals);
@@ -107,8 +80,4 @@ export function createChart(q: QueryContext): HomeQueries['chart'] {
     };
     return chart;
   };
-}
-
-function byAtStart(a: EncounterInfo, b: EncounterInfo): number {
-  return (b.start ?? '').localeCompare(a.start ?? '');
 }

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
-import type { BedLocation, MedicationOrder, PatientSummary } from '../../../shared/contract';
+import type { BedLocation, EncounterInfo, MedicationOrder, Order, PatientSummary } from '../../../shared/contract';
 import { LanternError } from '../../../shared/errors';
 import type { SnapshotMeta } from '../../store/content';
 import type { RowOf } from '../../store/table';
@@ -52,6 +52,16 @@ export const ms = (iso: string | null): number | null => {
 export function medRank(o: MedicationOrder): number {
   return o.status === 'active' ? 0 : o.status === 'on-hold' ? 1 : o.status === 'draft' ? 2 : 3;
 }
+
+/** Medication orders as the chart lists them: by medRank, then by name. */
+export const byMedicationStanding = (a: MedicationOrder, b: MedicationOrder): number => medRank(a) - medRank(b) || a.medication.localeCompare(b.medication);
+
+/** Other orders: active ones first, each group newest first. */
+export const byOrderStanding = (a: Order, b: Order): number =>
+  Number(b.status === 'active') - Number(a.status === 'active') || (b.authoredOn ?? '').localeCompare(a.authoredOn ?? '');
+
+/** Encounters: the latest start first. */
+export const byStartDesc = (a: EncounterInfo, b: EncounterInfo): number => (b.start ?? '').localeCompare(a.start ?? '');
 
 /** What a code-status or isolation row says, for decideBedside (facts/bedside.ts); null for other rows. */
 export function bedsideEntry(r: ItemRow<'kind' | 'active' | 'at' | 'ends' | 'label' | 'code'>): BedsideEntry | null {

@@ -2,11 +2,11 @@ import type { Chart } from '../../../../electron/shared/contract';
 import { DataTable } from '../../components/DataTable';
 import { TrendPlots } from '../../components/TrendPlot';
 import { TestName } from '../../components/TestName';
-import { flagLabel, newestFirst, observationValueText, quietFlagLabel, rangeText, trendsOf, unjudgedCount } from '../../lib/series';
+import { flagLabel, observationValueText, quietFlagLabel, rangeText, trendsOf, unjudgedCount } from '../../lib/series';
 import { formatDateTime } from '../../lib/time';
 
 export function LabsSection({ chart }: { chart: Chart }) {
-  const labs = newestFirst(chart.labs);
+  const labs = chart.labs;
   const abnormal = labs.filter((l) => l.abnormal).length;
   const unjudged = unjudgedCount(labs);
   const trends = trendsOf(chart.labs);

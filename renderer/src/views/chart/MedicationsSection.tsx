@@ -8,9 +8,8 @@ import { formatDate, formatStamp } from '../../lib/time';
 
 export function MedicationsSection({ chart }: { chart: Chart }) {
   const load = useRequest('mar', { patientId: chart.patient.id, ...marWindow(chart.asOf) });
-  const orders = [...chart.medications].sort(
-    (a, b) => Number(b.status === 'active') - Number(a.status === 'active') || a.medication.localeCompare(b.medication),
-  );
+  // In core's reading order: active, on hold, draft, then the rest, each by name.
+  const orders = chart.medications;
   return (
     <>
       <h2>Medication orders</h2>

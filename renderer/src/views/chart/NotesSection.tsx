@@ -1,7 +1,6 @@
 import { useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Chart, Note } from '../../../../electron/shared/contract';
-import { newestFirst } from '../../lib/series';
 import { formatDateTime } from '../../lib/time';
 
 /**
@@ -9,7 +8,7 @@ import { formatDateTime } from '../../lib/time';
  * carries is shown as characters, never parsed or run.
  */
 export function NotesSection({ chart }: { chart: Chart }) {
-  const notes = newestFirst(chart.notes);
+  const notes = chart.notes;
   return (
     <>
       <h2>

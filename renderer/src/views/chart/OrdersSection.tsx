@@ -3,9 +3,8 @@ import { DataTable } from '../../components/DataTable';
 import { formatDateTime } from '../../lib/time';
 
 export function OrdersSection({ chart }: { chart: Chart }) {
-  const rows = [...chart.orders].sort(
-    (a, b) => Number(b.status === 'active') - Number(a.status === 'active') || (b.authoredOn ?? '').localeCompare(a.authoredOn ?? ''),
-  );
+  // In core's reading order: active orders first, each group newest first.
+  const rows = chart.orders;
   return (
     <>
       <h2>Orders</h2>

@@ -1,32 +1,25 @@
 import { useState } from 'react';
 import type { Chart, ChartItem, RawRecordRef } from '../../../../electron/shared/contract';
+import { ITEM_LISTS } from './sections';
 import { DataTable } from '../../components/DataTable';
 import { LoadView } from '../../components/LoadState';
 import { useRequest } from '../../hooks/useRequest';
 import { TestName } from '../../components/TestName';
-import { newestFirst, observationValueText } from '../../lib/series';
+import { observationValueText } from '../../lib/series';
 import { formatDateTime } from '../../lib/time';
 
-const GROUPS: Array<[keyof Chart, string]> = [
-  ['flags', 'Alerts and flags'],
-  ['procedures', 'Procedures'],
-  ['reports', 'Reports'],
-  ['carePlans', 'Care plans'],
-  ['immunizations', 'Immunizations'],
-];
-
-/** Everything the chart views do not map is still here: other items, raw records, counts. */
+/** Everything the chart views do not map is still here: other items, raw records, counts. Lists come in core's reading order. */
 export function OtherRecordsSection({ chart }: { chart: Chart }) {
   const [open, setOpen] = useState<RawRecordRef | null>(null);
   return (
     <>
-      {GROUPS.map(([key, title]) => (
-        <ItemTable key={key} title={title} items={chart[key] as ChartItem[]} />
+      {ITEM_LISTS.map(({ list, title }) => (
+        <ItemTable key={list} title={title} items={chart[list]} />
       ))}
       <h2>Other observations</h2>
       <DataTable
         label="Other observations"
-        rows={newestFirst(chart.otherObservations)}
+        rows={chart.otherObservations}
         rowKey={(o) => o.id}
         empty="None."
         columns={[
@@ -39,7 +32,7 @@ export function OtherRecordsSection({ chart }: { chart: Chart }) {
       <h2>Encounters</h2>
       <DataTable
         label="Encounters"
-        rows={[...chart.encounters].sort((a, b) => (b.start ?? '').localeCompare(a.start ?? ''))}
+        rows={chart.encounters}
         rowKey={(e) => e.id}
         empty="None."
         columns={[
@@ -95,7 +88,7 @@ function ItemTable({ title, items }: { title: string; items: ChartItem[] }) {
       <h2>{title}</h2>
       <DataTable
         label={title}
-        rows={newestFirst(items)}
+        rows={items}
         rowKey={(i) => i.id}
         empty="None."
         columns={[

@@ -3,7 +3,7 @@ import type { Chart } from '../../../../electron/shared/contract';
 import { conditionStatusText, summaryProblems } from '../../../../electron/shared/problem-text';
 import { AllergyDetail } from '../../components/Flags';
 import { TestName } from '../../components/TestName';
-import { flagLabel, newestFirst, noAbnormalText, observationValueText, rangeText, unjudgedCount } from '../../lib/series';
+import { flagLabel, noAbnormalText, observationValueText, rangeText, unjudgedCount } from '../../lib/series';
 import { formatDate, formatDateTime } from '../../lib/time';
 
 /** What a nurse needs first: why they are here, active problems and medications, latest vitals, abnormal labs. */
@@ -13,7 +13,7 @@ export function SummarySection({ chart }: { chart: Chart }) {
   const meds = activeOrders(chart.medications);
   const vitals = chart.latestVitals;
   // Only what the lab's interpretation or the reference range marks abnormal (chart/facts/flag.ts).
-  const abnormalLabs = newestFirst(chart.labs).filter((l) => l.abnormal).slice(0, 10);
+  const abnormalLabs = chart.labs.filter((l) => l.abnormal).slice(0, 10);
   const unjudged = unjudgedCount(chart.labs);
   // The flags in force, as core decided them (chart/facts/alerts.ts).
   const alerts = chart.alerts;
