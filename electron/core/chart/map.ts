@@ -42,16 +42,6 @@ type StoredCondition = Omit<Condition, 'standing'>;
 
 export { S } from './codes';
 
-/** Resource types that are about one patient and must name one. */
-export const PATIENT_TYPES = new Set([
-  'Encounter', 'AllergyIntolerance', 'Condition', 'MedicationRequest', 'MedicationAdministration', 'MedicationStatement',
-  'Observation', 'DiagnosticReport', 'DocumentReference', 'ServiceRequest', 'CarePlan', 'CareTeam', 'Procedure',
-  'Immunization', 'Flag', 'Consent', 'Claim', 'ExplanationOfBenefit', 'Coverage', 'ImagingStudy', 'Goal',
-  'NutritionOrder', 'DeviceRequest', 'Composition', 'ClinicalImpression', 'RiskAssessment', 'FamilyMemberHistory',
-  'MedicationDispense', 'Specimen', 'EpisodeOfCare', 'QuestionnaireResponse', 'AdverseEvent', 'DetectedIssue',
-  'Appointment', 'Communication', 'CommunicationRequest', 'Task', 'BodyStructure', 'List',
-]);
-
 /**
  * One mapped row of the item table: its section, the time it sorts by and the contract object
  * (or the line itself for an unmapped record), and those of the item columns it has; the rest
@@ -279,294 +269,318 @@ const encounterClass = (r: Json): string | null => {
   return c ? str(c['code']) ?? str(c['display']) : null;
 };
 
+/** What a mapper is given beside the resource: its type, its line as sent, its contained resources and its status. */
+interface MapInput {
+  readonly type: string;
+  readonly line: string;
+  readonly contained: Map<string, Json> | undefined;
+  readonly status: string | null;
+}
+type Mapper = (r: Json, m: MapInput) => Row;
+
+/** An order other than a medication order (a service, a diet or a device request). */
+const mapOrder: Mapper = (r, { contained, status, type }) => {
+    const details = [
+      ...arr(r['orderDetail']).map(ccText),
+      ...arr(r['note']).map((n) => (isObj(n) ? str(n['text']) : null)),
+      str(r['patientInstruction']),
+      ccText(r['reasonCode']),
+      r['occurrenceDateTime'] ? `When: ${String(r['occurrenceDateTime'])}` : null,
+    ].filter((x): x is string => !!x);
+    const code =
+      type === 'NutritionOrder'
+        ? coded(obj(r['oralDiet'])?.['type'], 'Diet order')
+        : type === 'DeviceRequest'
+          ? coded(r['codeCodeableConcept'], 'Device request')
+          : coded(r['code'], 'Order');
+    const data: Order = {
+      id: r['id'] as string,
+      kind: type === 'ServiceRequest' ? ccText(r['category']) ?? 'Order' : type === 'NutritionOrder' ? 'Diet' : 'Device',
+      code,
+      status,
+      intent: str(r['intent']),
+      priority: str(r['priority']),
+      requester: refLabel(r['requester'] ?? r['orderer'], contained),
+      authoredOn: str(r['authoredOn']) ?? str(r['dateTime']),
+      details: details.join('; ') || null,
+    };
+    return { section: S.ORDER, at: data.authoredOn, code: code.code, data };
+};
+
+/** How each resource type the chart maps becomes a row; every other type is kept as sent (a RAW row). */
+const MAPPERS: Record<string, Mapper> = {
+  Encounter: (r, { contained, status }) => {
+    const p = period(r['period']);
+    const participants: string[] = [];
+    let attending: string | null = null;
+    for (const part of arr(r['participant'])) {
+      if (!isObj(part)) continue;
+      const who = refLabel(part['individual'] ?? part['actor'], contained);
+      if (!who) continue;
+      const roles = codes(part['type']);
+      const role = ccText(part['type']);
+      if (!attending && (roles.includes('atnd') || roles.includes('attender'))) attending = who;
+      participants.push(role ? `${who} (${role})` : who);
+    }
+    const locs: { id: string; status: string | null; display: string | null }[] = [];
+    for (const l of arr(r['location'])) {
+      if (!isObj(l)) continue;
+      const ref = obj(l['location']);
+      const pr = ref ? parseRef(ref['reference']) : null;
+      if (pr) locs.push({ id: pr.id, status: str(l['status']), display: ref ? str(ref['display']) : null });
+    }
+    // Most specific current location first: an active one, else the last listed.
+    locs.sort((a, b) => Number(b.status === 'active') - Number(a.status === 'active'));
+    const active = isCurrentEncounter(status);
+    const data: EncounterInfo = {
+      id: r['id'] as string,
+      class: encounterClass(r),
+      type: ccText(r['type']),
+      status,
+      start: p.start,
+      end: p.end,
+      location: locs[0]?.display ? { unit: null, room: null, bed: locs[0].display } : null,
+      attending,
+      participants,
+      reason: ccText(r['reasonCode']) ?? refLabel(r['reasonReference'], contained),
+    };
+    return { section: S.ENCOUNTER, at: p.start, active: active ? 1 : 0, location_id: locs[0]?.id ?? null, locations: locs.map((l) => l.id), data };
+  },
+  AllergyIntolerance: (r) => {
+    const nka = isNoKnownAllergy(codes(r['code']), ccText(r['code']));
+    const clinical = ccText(r['clinicalStatus']) ? coding(r['clinicalStatus']).code ?? ccText(r['clinicalStatus']) : null;
+    const verification = coding(r['verificationStatus']).code ?? ccText(r['verificationStatus']);
+    const reactions: string[] = [];
+    let severity: string | null = null;
+    for (const re of arr(r['reaction'])) {
+      if (!isObj(re)) continue;
+      for (const m of arr(re['manifestation'])) {
+        const t = ccText(m);
+        if (t) reactions.push(t);
+      }
+      const d = str(re['description']);
+      if (d && !reactions.length) reactions.push(d);
+      severity ??= str(re['severity']);
+    }
+    const data: Allergy = {
+      id: r['id'] as string,
+      substance: ccText(r['code']) ?? ccText(obj(first(r['reaction']))?.['substance']) ?? 'Substance not recorded',
+      category: arr(r['category']).filter((c) => typeof c === 'string').join(', ') || null,
+      criticality: str(r['criticality']),
+      severity,
+      reactions,
+      clinicalStatus: clinical,
+      verificationStatus: verification,
+      recordedDate: str(r['recordedDate']) ?? str(r['onsetDateTime']),
+      noKnownAllergy: nka,
+    };
+    // What the entries mean is decided at query time (facts/allergies.ts), from all of them.
+    return { section: S.ALLERGY, at: data.recordedDate, code: coding(r['code']).code, data };
+  },
+  Condition: (r) => {
+    // Its standing (current, past ...) is decided when read (chart/facts/problems.ts), so a stored row never holds an old answer.
+    const data: StoredCondition = {
+      id: r['id'] as string,
+      code: coded(r['code']),
+      clinicalStatus: coding(r['clinicalStatus']).code ?? ccText(r['clinicalStatus']),
+      verificationStatus: coding(r['verificationStatus']).code ?? ccText(r['verificationStatus']),
+      onset: whenOf(r, 'onsetDateTime', 'onsetPeriod', 'recordedDate') ?? str(r['onsetString']),
+      abatement: whenOf(r, 'abatementDateTime', 'abatementPeriod') ?? str(r['abatementString']),
+      category: ccText(r['category']),
+    };
+    return { section: S.CONDITION, at: data.onset, code: data.code.code, data };
+  },
+  MedicationRequest: (r, { contained, status }) => {
+    const dosage = obj(first(r['dosageInstruction']));
+    const timing = timingOf(dosage);
+    const repeat = dosage ? obj(obj(dosage['timing'])?.['repeat']) : null;
+    const bounds = repeat ? period(repeat['boundsPeriod']) : { start: null, end: null };
+    const validity = obj(obj(r['dispenseRequest'])?.['validityPeriod']);
+    const prn = dosage ? dosage['asNeededBoolean'] === true || isObj(dosage['asNeededCodeableConcept']) : false;
+    const data: MedicationOrder = {
+      id: r['id'] as string,
+      medication: medicationName(r, contained),
+      dose: doseText(dosage),
+      route: dosage ? ccText(dosage['route']) : null,
+      frequency: (() => {
+        const t = dosage ? ccText(obj(dosage['timing'])?.['code']) : null;
+        const d = t ?? describeTiming(timing);
+        if (!prn) return d;
+        // Timing codes such as "Q6H PRN" already say it; say it once.
+        const base = d && /\bPRN\b/i.test(d) ? d : `${d ?? ''} PRN`.trim();
+        const reason = dosage && isObj(dosage['asNeededCodeableConcept']) ? ccText(dosage['asNeededCodeableConcept']) : null;
+        return reason ? `${base} (${reason})` : base;
+      })(),
+      prn,
+      status: status ?? 'unknown',
+      intent: str(r['intent']),
+      prescriber: refLabel(r['requester'], contained),
+      authoredOn: str(r['authoredOn']),
+      start: bounds.start ?? (validity ? str(validity['start']) : null),
+      end: bounds.end ?? (validity ? str(validity['end']) : null),
+      instructions: (dosage && (str(dosage['text']) ?? str(dosage['patientInstruction']))) ?? null,
+    };
+    const schedule: OrderAux = { timing: prn ? { code: null, frequency: null, period: null, periodUnit: null, timeOfDay: [] } : timing, start: data.start ?? data.authoredOn, end: data.end };
+    return { section: S.MEDREQ, at: data.authoredOn, data, schedule };
+  },
+  MedicationAdministration: (r, { contained, status }) => {
+    const dosage = obj(r['dosage']);
+    const reqRef = obj(r['request']);
+    const reqId = reqRef ? parseRef(reqRef['reference'])?.id ?? null : null;
+    const performer = obj(first(r['performer']));
+    const reason = ccText(r['statusReason']) ?? (status === 'not-done' ? null : null);
+    const data: Administration = {
+      id: r['id'] as string,
+      orderId: reqId,
+      medication: medicationName(r, contained),
+      status: status ?? 'unknown',
+      reason,
+      reasonCode: coding(r['statusReason']).code,
+      at: whenOf(r, 'effectiveDateTime', 'effectivePeriod', 'occurenceDateTime', 'occurrenceDateTime'),
+      dose: dosage ? quantity(dosage['dose']) ?? quantity(dosage['rateQuantity']) : null,
+      route: dosage ? ccText(dosage['route']) : null,
+      performer: performer ? refLabel(performer['actor'], contained) : null,
+    };
+    return { section: S.MEDADMIN, at: data.at, order_id: reqId, data };
+  },
+  Observation: (r, { status }) => {
+    if (isCodeStatusObservation(r)) {
+      const { obs } = observation(r);
+      const live = status !== 'entered-in-error' && status !== 'cancelled';
+      return { section: S.CODESTATUS, at: obs.at, code: obs.code.code, active: live ? 1 : 0, kind: BEDSIDE.CODE_STATUS, label: obs.value ?? ccText(r['code']), data: obs };
+    }
+    const { obs, section } = observation(r);
+    return { section, at: obs.at, code: obs.code.code ?? obs.code.display, value: obs.numeric, data: obs };
+  },
+  DiagnosticReport: (r, { status }) => {
+    const parts: string[] = [];
+    const conclusion = str(r['conclusion']);
+    if (conclusion) parts.push(conclusion);
+    for (const f of arr(r['presentedForm'])) {
+      const t = attachmentText(f);
+      if (t) parts.push(t);
+    }
+    if (!parts.length) {
+      const results = arr(r['result']).map((x) => (isObj(x) ? str(x['display']) : null)).filter((x): x is string => !!x);
+      if (results.length) parts.push(`Results: ${results.join('; ')}`);
+    }
+    const data = item(r, ccText(r['category']) ?? 'Report', ccText(r['code']) ?? 'Report', status, whenOf(r, 'effectiveDateTime', 'effectivePeriod', 'issued'), parts.join('\n\n') || null);
+    return { section: S.REPORT, at: data.at, code: coding(r['code']).code, data };
+  },
+  DocumentReference: (r, { contained, status }) => {
+    const texts: string[] = [];
+    for (const c of arr(r['content'])) {
+      const t = isObj(c) ? attachmentText(c['attachment']) : null;
+      if (t) texts.push(t);
+    }
+    if (!texts.length) {
+      const div = obj(r['text']);
+      const d = div ? str(div['div']) : null;
+      if (d) texts.push(htmlToText(d));
+      const desc = str(r['description']);
+      if (desc) texts.push(desc);
+    }
+    const context = obj(r['context']);
+    const data: Note = {
+      id: r['id'] as string,
+      type: ccText(r['type']) ?? ccText(r['category']) ?? 'Note',
+      author: refLabel(r['author'], contained) ?? refLabel(r['authenticator'], contained),
+      at: str(r['date']) ?? (context ? period(context['period']).start : null),
+      status: str(r['docStatus']) ?? status,
+      text: texts.join('\n\n') || '(no text in the extract)',
+    };
+    return { section: S.NOTE, at: data.at, data };
+  },
+  CarePlan: (r, { status }) => {
+    const acts = arr(r['activity'])
+      .map((a) => (isObj(a) ? obj(a['detail']) : null))
+      .map((d) => (d ? str(d['description']) ?? ccText(d['code']) : null))
+      .filter((x): x is string => !!x);
+    const detail = [str(r['description']), ...acts.map((a) => `• ${a}`)].filter((x): x is string => !!x).join('\n') || null;
+    const data = item(r, 'Care plan', str(r['title']) ?? ccText(r['category']) ?? 'Care plan', status, period(r['period']).start ?? str(r['created']), detail);
+    return { section: S.CAREPLAN, at: data.at, data };
+  },
+  CareTeam: (r, { contained, status }) => {
+    const team = str(r['name']) ?? ccText(r['category']);
+    const members = arr(r['participant'])
+      .filter(isObj)
+      .map((p) => ({ name: refLabel(p['member'], contained) ?? 'Not named', role: ccText(p['role']), team }))
+      .filter((m) => m.role !== 'Patient');
+    const active = status === null || status === 'active' || status === 'proposed';
+    return { section: S.CARETEAM, at: period(r['period']).start, active: active ? 1 : 0, data: members };
+  },
+  Procedure: (r, { status }) => {
+    const data = item(r, 'Procedure', ccText(r['code']) ?? 'Procedure', status, whenOf(r, 'performedDateTime', 'performedPeriod', 'performedString'),
+      [ccText(r['bodySite']), ccText(r['outcome']), ccText(r['reasonCode']), ...arr(r['note']).map((n) => (isObj(n) ? str(n['text']) : null))].filter((x): x is string => !!x).join('; ') || null);
+    return { section: S.PROCEDURE, at: data.at, code: coding(r['code']).code, data };
+  },
+  Immunization: (r, { status }) => {
+    const data = item(r, 'Immunization', ccText(r['vaccineCode']) ?? 'Vaccine', status, whenOf(r, 'occurrenceDateTime') ?? str(r['occurrenceString']),
+      [str(r['lotNumber']) ? `Lot ${String(r['lotNumber'])}` : null, quantity(r['doseQuantity']), ccText(r['site']), ccText(r['statusReason'])].filter((x): x is string => !!x).join('; ') || null);
+    return { section: S.IMMUNIZATION, at: data.at, code: coding(r['vaccineCode']).code, data };
+  },
+  Flag: (r, { status }) => {
+    const text = ccText(r['code']) ?? 'Flag';
+    const p = period(r['period']);
+    const active = status === null || status === 'active';
+    const data = item(r, ccText(r['category']) ?? 'Flag', text, status, p.start, p.end ? `Until ${p.end}` : null);
+    const cs = CODE_STATUS_TEXT.test(text) || codes(r['code']).some((c) => CODE_STATUS_CODES.has(c));
+    // Code-status flags are both a flag and the code status.
+    return {
+      section: S.FLAG,
+      at: data.at,
+      code: coding(r['code']).code,
+      active: active ? 1 : 0,
+      ends: p.end,
+      kind: cs ? BEDSIDE.CODE_STATUS : isIsolation(text) ? BEDSIDE.ISOLATION : null,
+      label: text,
+      data,
+    };
+  },
+  Consent: (r, { status, type, line }) => {
+    const scope = codes(r['scope']);
+    const cats = codes(r['category']);
+    const provision = obj(r['provision']);
+    const texts = [
+      ccText(r['category']),
+      provision ? ccText(provision['code']) : null,
+      ...arr(provision?.['provision']).map((p) => (isObj(p) ? ccText(p['code']) : null)),
+      ...arr(r['policy']).map((p) => (isObj(p) ? str(p['uri']) : null)),
+      ccText(r['policyRule']),
+    ].filter((x): x is string => !!x);
+    const isCode = cats.includes('dnr') || scope.includes('adr') || texts.some((t) => CODE_STATUS_TEXT.test(t));
+    if (isCode) {
+      const title = texts.find((t) => CODE_STATUS_TEXT.test(t)) ?? texts[0] ?? 'Advance directive on file';
+      const live = status === 'active';
+      const data = item(r, 'Consent', title, status, str(r['dateTime']), texts.join('; ') || null);
+      return { section: S.CODESTATUS, at: data.at, active: live ? 1 : 0, kind: BEDSIDE.CODE_STATUS, label: title, data };
+    }
+    return raw(type, r, line);
+  },
+  ServiceRequest: mapOrder,
+  NutritionOrder: mapOrder,
+  DeviceRequest: mapOrder,
+};
+
+/**
+ * Resource types that are about one patient and must name one: every type the chart maps, and
+ * these, which it keeps as sent.
+ */
+const KEPT_PATIENT_TYPES = [
+  'MedicationStatement', 'Claim', 'ExplanationOfBenefit', 'Coverage', 'ImagingStudy', 'Goal', 'Composition',
+  'ClinicalImpression', 'RiskAssessment', 'FamilyMemberHistory', 'MedicationDispense', 'Specimen', 'EpisodeOfCare',
+  'QuestionnaireResponse', 'AdverseEvent', 'DetectedIssue', 'Appointment', 'Communication', 'CommunicationRequest',
+  'Task', 'BodyStructure', 'List',
+];
+export const PATIENT_TYPES: ReadonlySet<string> = new Set([...Object.keys(MAPPERS), ...KEPT_PATIENT_TYPES]);
+
 /**
  * Map one resource (already checked: an object with a string id) to a chart row. Returns a
  * RAW row for every type the chart does not map.
  */
 export function mapResource(type: string, r: Json, line: string): Row {
-  const contained = containedMap(r);
-  const status = str(r['status']);
-  switch (type) {
-    case 'Encounter': {
-      const p = period(r['period']);
-      const participants: string[] = [];
-      let attending: string | null = null;
-      for (const part of arr(r['participant'])) {
-        if (!isObj(part)) continue;
-        const who = refLabel(part['individual'] ?? part['actor'], contained);
-        if (!who) continue;
-        const roles = codes(part['type']);
-        const role = ccText(part['type']);
-        if (!attending && (roles.includes('atnd') || roles.includes('attender'))) attending = who;
-        participants.push(role ? `${who} (${role})` : who);
-      }
-      const locs: { id: string; status: string | null; display: string | null }[] = [];
-      for (const l of arr(r['location'])) {
-        if (!isObj(l)) continue;
-        const ref = obj(l['location']);
-        const pr = ref ? parseRef(ref['reference']) : null;
-        if (pr) locs.push({ id: pr.id, status: str(l['status']), display: ref ? str(ref['display']) : null });
-      }
-      // Most specific current location first: an active one, else the last listed.
-      locs.sort((a, b) => Number(b.status === 'active') - Number(a.status === 'active'));
-      const active = isCurrentEncounter(status);
-      const data: EncounterInfo = {
-        id: r['id'] as string,
-        class: encounterClass(r),
-        type: ccText(r['type']),
-        status,
-        start: p.start,
-        end: p.end,
-        location: locs[0]?.display ? { unit: null, room: null, bed: locs[0].display } : null,
-        attending,
-        participants,
-        reason: ccText(r['reasonCode']) ?? refLabel(r['reasonReference'], contained),
-      };
-      return { section: S.ENCOUNTER, at: p.start, active: active ? 1 : 0, location_id: locs[0]?.id ?? null, locations: locs.map((l) => l.id), data };
-    }
-    case 'AllergyIntolerance': {
-      const nka = isNoKnownAllergy(codes(r['code']), ccText(r['code']));
-      const clinical = ccText(r['clinicalStatus']) ? coding(r['clinicalStatus']).code ?? ccText(r['clinicalStatus']) : null;
-      const verification = coding(r['verificationStatus']).code ?? ccText(r['verificationStatus']);
-      const reactions: string[] = [];
-      let severity: string | null = null;
-      for (const re of arr(r['reaction'])) {
-        if (!isObj(re)) continue;
-        for (const m of arr(re['manifestation'])) {
-          const t = ccText(m);
-          if (t) reactions.push(t);
-        }
-        const d = str(re['description']);
-        if (d && !reactions.length) reactions.push(d);
-        severity ??= str(re['severity']);
-      }
-      const data: Allergy = {
-        id: r['id'] as string,
-        substance: ccText(r['code']) ?? ccText(obj(first(r['reaction']))?.['substance']) ?? 'Substance not recorded',
-        category: arr(r['category']).filter((c) => typeof c === 'string').join(', ') || null,
-        criticality: str(r['criticality']),
-        severity,
-        reactions,
-        clinicalStatus: clinical,
-        verificationStatus: verification,
-        recordedDate: str(r['recordedDate']) ?? str(r['onsetDateTime']),
-        noKnownAllergy: nka,
-      };
-      // What the entries mean is decided at query time (facts/allergies.ts), from all of them.
-      return { section: S.ALLERGY, at: data.recordedDate, code: coding(r['code']).code, data };
-    }
-    case 'Condition': {
-      // Its standing (current, past ...) is decided when read (chart/facts/problems.ts), so a stored row never holds an old answer.
-      const data: StoredCondition = {
-        id: r['id'] as string,
-        code: coded(r['code']),
-        clinicalStatus: coding(r['clinicalStatus']).code ?? ccText(r['clinicalStatus']),
-        verificationStatus: coding(r['verificationStatus']).code ?? ccText(r['verificationStatus']),
-        onset: whenOf(r, 'onsetDateTime', 'onsetPeriod', 'recordedDate') ?? str(r['onsetString']),
-        abatement: whenOf(r, 'abatementDateTime', 'abatementPeriod') ?? str(r['abatementString']),
-        category: ccText(r['category']),
-      };
-      return { section: S.CONDITION, at: data.onset, code: data.code.code, data };
-    }
-    case 'MedicationRequest': {
-      const dosage = obj(first(r['dosageInstruction']));
-      const timing = timingOf(dosage);
-      const repeat = dosage ? obj(obj(dosage['timing'])?.['repeat']) : null;
-      const bounds = repeat ? period(repeat['boundsPeriod']) : { start: null, end: null };
-      const validity = obj(obj(r['dispenseRequest'])?.['validityPeriod']);
-      const prn = dosage ? dosage['asNeededBoolean'] === true || isObj(dosage['asNeededCodeableConcept']) : false;
-      const data: MedicationOrder = {
-        id: r['id'] as string,
-        medication: medicationName(r, contained),
-        dose: doseText(dosage),
-        route: dosage ? ccText(dosage['route']) : null,
-        frequency: (() => {
-          const t = dosage ? ccText(obj(dosage['timing'])?.['code']) : null;
-          const d = t ?? describeTiming(timing);
-          if (!prn) return d;
-          // Timing codes such as "Q6H PRN" already say it; say it once.
-          const base = d && /\bPRN\b/i.test(d) ? d : `${d ?? ''} PRN`.trim();
-          const reason = dosage && isObj(dosage['asNeededCodeableConcept']) ? ccText(dosage['asNeededCodeableConcept']) : null;
-          return reason ? `${base} (${reason})` : base;
-        })(),
-        prn,
-        status: status ?? 'unknown',
-        intent: str(r['intent']),
-        prescriber: refLabel(r['requester'], contained),
-        authoredOn: str(r['authoredOn']),
-        start: bounds.start ?? (validity ? str(validity['start']) : null),
-        end: bounds.end ?? (validity ? str(validity['end']) : null),
-        instructions: (dosage && (str(dosage['text']) ?? str(dosage['patientInstruction']))) ?? null,
-      };
-      const schedule: OrderAux = { timing: prn ? { code: null, frequency: null, period: null, periodUnit: null, timeOfDay: [] } : timing, start: data.start ?? data.authoredOn, end: data.end };
-      return { section: S.MEDREQ, at: data.authoredOn, data, schedule };
-    }
-    case 'MedicationAdministration': {
-      const dosage = obj(r['dosage']);
-      const reqRef = obj(r['request']);
-      const reqId = reqRef ? parseRef(reqRef['reference'])?.id ?? null : null;
-      const performer = obj(first(r['performer']));
-      const reason = ccText(r['statusReason']) ?? (status === 'not-done' ? null : null);
-      const data: Administration = {
-        id: r['id'] as string,
-        orderId: reqId,
-        medication: medicationName(r, contained),
-        status: status ?? 'unknown',
-        reason,
-        reasonCode: coding(r['statusReason']).code,
-        at: whenOf(r, 'effectiveDateTime', 'effectivePeriod', 'occurenceDateTime', 'occurrenceDateTime'),
-        dose: dosage ? quantity(dosage['dose']) ?? quantity(dosage['rateQuantity']) : null,
-        route: dosage ? ccText(dosage['route']) : null,
-        performer: performer ? refLabel(performer['actor'], contained) : null,
-      };
-      return { section: S.MEDADMIN, at: data.at, order_id: reqId, data };
-    }
-    case 'Observation': {
-      if (isCodeStatusObservation(r)) {
-        const { obs } = observation(r);
-        const live = status !== 'entered-in-error' && status !== 'cancelled';
-        return { section: S.CODESTATUS, at: obs.at, code: obs.code.code, active: live ? 1 : 0, kind: BEDSIDE.CODE_STATUS, label: obs.value ?? ccText(r['code']), data: obs };
-      }
-      const { obs, section } = observation(r);
-      return { section, at: obs.at, code: obs.code.code ?? obs.code.display, value: obs.numeric, data: obs };
-    }
-    case 'DiagnosticReport': {
-      const parts: string[] = [];
-      const conclusion = str(r['conclusion']);
-      if (conclusion) parts.push(conclusion);
-      for (const f of arr(r['presentedForm'])) {
-        const t = attachmentText(f);
-        if (t) parts.push(t);
-      }
-      if (!parts.length) {
-        const results = arr(r['result']).map((x) => (isObj(x) ? str(x['display']) : null)).filter((x): x is string => !!x);
-        if (results.length) parts.push(`Results: ${results.join('; ')}`);
-      }
-      const data = item(r, ccText(r['category']) ?? 'Report', ccText(r['code']) ?? 'Report', status, whenOf(r, 'effectiveDateTime', 'effectivePeriod', 'issued'), parts.join('\n\n') || null);
-      return { section: S.REPORT, at: data.at, code: coding(r['code']).code, data };
-    }
-    case 'DocumentReference': {
-      const texts: string[] = [];
-      for (const c of arr(r['content'])) {
-        const t = isObj(c) ? attachmentText(c['attachment']) : null;
-        if (t) texts.push(t);
-      }
-      if (!texts.length) {
-        const div = obj(r['text']);
-        const d = div ? str(div['div']) : null;
-        if (d) texts.push(htmlToText(d));
-        const desc = str(r['description']);
-        if (desc) texts.push(desc);
-      }
-      const context = obj(r['context']);
-      const data: Note = {
-        id: r['id'] as string,
-        type: ccText(r['type']) ?? ccText(r['category']) ?? 'Note',
-        author: refLabel(r['author'], contained) ?? refLabel(r['authenticator'], contained),
-        at: str(r['date']) ?? (context ? period(context['period']).start : null),
-        status: str(r['docStatus']) ?? status,
-        text: texts.join('\n\n') || '(no text in the extract)',
-      };
-      return { section: S.NOTE, at: data.at, data };
-    }
-    case 'ServiceRequest':
-    case 'NutritionOrder':
-    case 'DeviceRequest': {
-      const details = [
-        ...arr(r['orderDetail']).map(ccText),
-        ...arr(r['note']).map((n) => (isObj(n) ? str(n['text']) : null)),
-        str(r['patientInstruction']),
-        ccText(r['reasonCode']),
-        r['occurrenceDateTime'] ? `When: ${String(r['occurrenceDateTime'])}` : null,
-      ].filter((x): x is string => !!x);
-      const code =
-        type === 'NutritionOrder'
-          ? coded(obj(r['oralDiet'])?.['type'], 'Diet order')
-          : type === 'DeviceRequest'
-            ? coded(r['codeCodeableConcept'], 'Device request')
-            : coded(r['code'], 'Order');
-      const data: Order = {
-        id: r['id'] as string,
-        kind: type === 'ServiceRequest' ? ccText(r['category']) ?? 'Order' : type === 'NutritionOrder' ? 'Diet' : 'Device',
-        code,
-        status,
-        intent: str(r['intent']),
-        priority: str(r['priority']),
-        requester: refLabel(r['requester'] ?? r['orderer'], contained),
-        authoredOn: str(r['authoredOn']) ?? str(r['dateTime']),
-        details: details.join('; ') || null,
-      };
-      return { section: S.ORDER, at: data.authoredOn, code: code.code, data };
-    }
-    case 'CarePlan': {
-      const acts = arr(r['activity'])
-        .map((a) => (isObj(a) ? obj(a['detail']) : null))
-        .map((d) => (d ? str(d['description']) ?? ccText(d['code']) : null))
-        .filter((x): x is string => !!x);
-      const detail = [str(r['description']), ...acts.map((a) => `• ${a}`)].filter((x): x is string => !!x).join('\n') || null;
-      const data = item(r, 'Care plan', str(r['title']) ?? ccText(r['category']) ?? 'Care plan', status, period(r['period']).start ?? str(r['created']), detail);
-      return { section: S.CAREPLAN, at: data.at, data };
-    }
-    case 'CareTeam': {
-      const team = str(r['name']) ?? ccText(r['category']);
-      const members = arr(r['participant'])
-        .filter(isObj)
-        .map((p) => ({ name: refLabel(p['member'], contained) ?? 'Not named', role: ccText(p['role']), team }))
-        .filter((m) => m.role !== 'Patient');
-      const active = status === null || status === 'active' || status === 'proposed';
-      return { section: S.CARETEAM, at: period(r['period']).start, active: active ? 1 : 0, data: members };
-    }
-    case 'Procedure': {
-      const data = item(r, 'Procedure', ccText(r['code']) ?? 'Procedure', status, whenOf(r, 'performedDateTime', 'performedPeriod', 'performedString'),
-        [ccText(r['bodySite']), ccText(r['outcome']), ccText(r['reasonCode']), ...arr(r['note']).map((n) => (isObj(n) ? str(n['text']) : null))].filter((x): x is string => !!x).join('; ') || null);
-      return { section: S.PROCEDURE, at: data.at, code: coding(r['code']).code, data };
-    }
-    case 'Immunization': {
-      const data = item(r, 'Immunization', ccText(r['vaccineCode']) ?? 'Vaccine', status, whenOf(r, 'occurrenceDateTime') ?? str(r['occurrenceString']),
-        [str(r['lotNumber']) ? `Lot ${String(r['lotNumber'])}` : null, quantity(r['doseQuantity']), ccText(r['site']), ccText(r['statusReason'])].filter((x): x is string => !!x).join('; ') || null);
-      return { section: S.IMMUNIZATION, at: data.at, code: coding(r['vaccineCode']).code, data };
-    }
-    case 'Flag': {
-      const text = ccText(r['code']) ?? 'Flag';
-      const p = period(r['period']);
-      const active = status === null || status === 'active';
-      const data = item(r, ccText(r['category']) ?? 'Flag', text, status, p.start, p.end ? `Until ${p.end}` : null);
-      const cs = CODE_STATUS_TEXT.test(text) || codes(r['code']).some((c) => CODE_STATUS_CODES.has(c));
-      // Code-status flags are both a flag and the code status.
-      return {
-        section: S.FLAG,
-        at: data.at,
-        code: coding(r['code']).code,
-        active: active ? 1 : 0,
-        ends: p.end,
-        kind: cs ? BEDSIDE.CODE_STATUS : isIsolation(text) ? BEDSIDE.ISOLATION : null,
-        label: text,
-        data,
-      };
-    }
-    case 'Consent': {
-      const scope = codes(r['scope']);
-      const cats = codes(r['category']);
-      const provision = obj(r['provision']);
-      const texts = [
-        ccText(r['category']),
-        provision ? ccText(provision['code']) : null,
-        ...arr(provision?.['provision']).map((p) => (isObj(p) ? ccText(p['code']) : null)),
-        ...arr(r['policy']).map((p) => (isObj(p) ? str(p['uri']) : null)),
-        ccText(r['policyRule']),
-      ].filter((x): x is string => !!x);
-      const isCode = cats.includes('dnr') || scope.includes('adr') || texts.some((t) => CODE_STATUS_TEXT.test(t));
-      if (isCode) {
-        const title = texts.find((t) => CODE_STATUS_TEXT.test(t)) ?? texts[0] ?? 'Advance directive on file';
-        const live = status === 'active';
-        const data = item(r, 'Consent', title, status, str(r['dateTime']), texts.join('; ') || null);
-        return { section: S.CODESTATUS, at: data.at, active: live ? 1 : 0, kind: BEDSIDE.CODE_STATUS, label: title, data };
-      }
-      return raw(type, r, line);
-    }
-    default:
-      return raw(type, r, line);
-  }
+  const mapper = MAPPERS[type];
+  return mapper ? mapper(r, { type, line, contained: containedMap(r), status: str(r['status']) }) : raw(type, r, line);
 }
 
 /** A one-line summary of an unmapped resource, for the raw record list. */
