@@ -187,8 +187,8 @@ export const ISOLATION = [
 ];
 
 export const CODE_STATUS = [
-  { text: 'Full code', code: '304253006', weight: 0.72 },
-  { text: 'DNR (do not resuscitate)', code: '304252001', weight: 0.12 },
+  { text: 'Full code', code: '304252001', weight: 0.72 },
+  { text: 'DNR (do not resuscitate)', code: '304253006', weight: 0.12 },
   { text: 'DNR/DNI (do not resuscitate, do not intubate)', code: '450476008', weight: 0.1 },
   { text: 'Comfort measures only', code: '385736008', weight: 0.06 },
 ];
