@@ -49,6 +49,8 @@ export default defineCommand({
       out(`== ${title} (${lines.length})`);
       for (const line of lines) out(`  ${line}`);
     };
+    // The flags in force, as core decided them (chart/facts/alerts.ts), as the summary lists them.
+    list('Alerts', c.alerts.map((f) => (f.at ? `${f.title} (since ${day(f.at)})` : f.title)));
     list('Allergies', allergies.active.map(activeAllergyText));
     list('Allergies no longer active', allergies.inactive.map(inactiveAllergyText));
     const withdrawn = withdrawnAllergiesText(allergies);
@@ -67,7 +69,9 @@ export default defineCommand({
     section('Labs (latest 30)', ['TIME', 'TEST', 'VALUE', 'UNIT', 'RANGE', 'FLAG'], obs(c.labs));
     section('Orders', ['ORDERED', 'KIND', 'ORDER', 'STATUS', 'PRIORITY'], c.orders.map((o) => [minute(o.authoredOn), o.kind, o.code.display, o.status, o.priority]));
     section('Notes', ['TIME', 'TYPE', 'AUTHOR'], c.notes.map((n) => [minute(n.at), n.type, n.author]));
-    section('Flags', ['SINCE', 'FLAG', 'STATUS'], c.flags.map((f) => [day(f.at), f.title, f.status]));
+    // Every flag as sent; IN FORCE says whether core counted it among the alerts above.
+    const inForce = new Set(c.alerts.map((f) => f.id));
+    section('Flags as sent', ['SINCE', 'FLAG', 'STATUS', 'DETAIL', 'IN FORCE'], c.flags.map((f) => [day(f.at), f.title, f.status, f.detail, inForce.has(f.id) ? 'yes' : 'no']));
     section('Encounters', ['START', 'END', 'CLASS', 'STATUS', 'TYPE'], c.encounters.map((e) => [minute(e.start), minute(e.end), e.class, e.status, e.type]));
     out();
     out(`Resources in this chart: ${Object.entries(c.counts).sort().map(([t, n]) => `${t} ${n}`).join(', ')}`);
