@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { CHANNELS } from '../../electron/shared/contract';
 import { marWindow } from '../../electron/shared/defaults';
 import { generateHospital } from '../../electron/core/demo';
 import { buildChartDb, type ChartDb } from '../support/chart-db';
+import { exportPatients, ownerOf, readExport } from '../support/export';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 let dir: string;
@@ -17,8 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const patients = () =>
-  h.db.prepare('SELECT id, name, mrn, birth_date AS birthDate FROM patient ORDER BY rowid').all() as { id: string; name: string; mrn: string; birthDate: string }[];
+/** The export's patients, as it sends them. */
+const patients = () => exportPatients(dir);
 const check = <C extends keyof typeof CHANNELS>(channel: C, value: unknown) => expect(() => CHANNELS[channel].response.parse(value)).not.toThrow();
 
 describe('ingest of a generated hospital', () => {
@@ -102,8 +103,15 @@ describe('chart', () => {
     const p = patients()[0]!;
     const chart = h.queries.chart({ patientId: p.id });
     check('chart', chart);
-    const stored = h.db.prepare('SELECT type, count(*) AS n FROM item i JOIN patient p ON p.pkey = i.pkey WHERE p.id = ? GROUP BY type').all(p.id) as { type: string; n: number }[];
-    expect(chart.counts).toEqual({ Patient: 1, ...Object.fromEntries(stored.map((s) => [s.type, s.n])) });
+    // What the export holds of this patient, by type, from every NDJSON file of the folder.
+    const sent: Record<string, number> = { Patient: 1 };
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ndjson') && f !== 'Patient.ndjson')) {
+      const type = file.slice(0, -'.ndjson'.length);
+      const n = readExport(dir, type).filter((r) => ownerOf(r) === p.id).length;
+      if (n) sent[type] = n;
+    }
+    expect(Object.keys(sent).length).toBeGreaterThan(5);
+    expect(chart.counts).toEqual(sent);
     expect(chart.medications.length).toBeGreaterThanOrEqual(10);
     expect(chart.vitals.length).toBeGreaterThan(0);
     expect(chart.labs.some((l) => l.referenceRange)).toBe(true);

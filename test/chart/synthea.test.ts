@@ -3,17 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../electron/shared/contract';
 import { buildChartDb } from '../support/chart-db';
+import { ownerOf } from '../support/export';
 import { HAS_SYNTHEA, SYNTHEA_DIR } from '../support/fixtures';
-
-/** The patient a resource belongs to, read straight from the NDJSON (independent of the mapper). */
-function ownerOf(r: Record<string, unknown>): string | null {
-  for (const field of ['subject', 'patient', 'beneficiary']) {
-    const ref = (r[field] as { reference?: string } | undefined)?.reference;
-    if (ref?.startsWith('Patient/')) return ref.slice('Patient/'.length);
-    if (ref?.startsWith('urn:uuid:')) return ref.slice('urn:uuid:'.length);
-  }
-  return null;
-}
 
 describe.skipIf(!HAS_SYNTHEA)('the Synthea fixture (fhir-synthea-10)', () => {
   // Skipped suites are still collected: the setup below reads the export, so it must not run without it.

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { displayName, readExport, type Json } from './export';
 
 /**
  * Turn a generated export (electron/core/demo) into one without bed Locations, the shape of many
@@ -25,14 +26,20 @@ export interface BedlessPatient {
   place: string | null;
 }
 
-type Json = Record<string, unknown>;
-const read = (dir: string, type: string): Json[] =>
-  readFileSync(path.join(dir, `${type}.ndjson`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Json);
+const read = readExport;
 const write = (dir: string, type: string, rows: Json[]) => writeFileSync(path.join(dir, `${type}.ndjson`), rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
 const refId = (ref: unknown) => String((ref as { reference: string }).reference).split('/')[1]!;
 
 /** A patient the export holds with no encounter at all. */
 export const WALK_IN = { id: 'walk-in-no-encounter', family: 'Quellwater', given: 'Ona', mrn: 'NOBED0001', birthDate: '1961-04-09' };
+
+/** The export's patients that no Encounter names (the census lists them under "No bed recorded"), read from the FHIR. */
+export function patientsWithoutEncounter(dir: string): { id: string; name: string }[] {
+  const named = new Set(read(dir, 'Encounter').map((e) => refId(e['subject'])));
+  return read(dir, 'Patient')
+    .filter((p) => !named.has(String(p['id'])))
+    .map((p) => ({ id: String(p['id']), name: displayName(p) }));
+}
 
 export function removeBeds(dir: string): BedlessPatient[] {
   const locations = read(dir, 'Location');
@@ -49,10 +56,9 @@ export function removeBeds(dir: string): BedlessPatient[] {
   });
   const out = new Map<string, BedlessPatient>();
   for (const p of patients) {
-    const name = (p['name'] as Array<{ family: string; given: string[] }>)[0]!;
     const mrn = (p['identifier'] as Array<{ type?: unknown; value: string }>).find((i) => JSON.stringify(i.type ?? '').includes('"MR"'))!.value;
     out.set(String(p['id']), {
-      id: String(p['id']), name: `${name.family}, ${name.given.join(' ')}`, mrn, birthDate: String(p['birthDate']),
+      id: String(p['id']), name: displayName(p), mrn, birthDate: String(p['birthDate']),
       group: 'No bed recorded', unitId: null, room: null, place: null,
     });
   }
