@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { chartModel } from '../../electron/core/chart';
 import { enrollHome } from '../../electron/core/home/enroll';
 import { ingestSnapshot } from '../../electron/core/home/ingest';
+import { PUBLISH_DEFAULTS } from '../../electron/core/publisher/defaults';
 import { keyFileProtector } from '../../electron/core/home/key-file-protector';
 import { readState } from '../../electron/core/home/layout';
 import { runCycle, type CycleReport } from '../../electron/core/publisher/service';
@@ -24,7 +25,7 @@ export interface DeltaBench {
 }
 
 export async function runDeltaBench(o: { beds: number; log: (line: string) => void }): Promise<DeltaBench> {
-  const { work, exportDir, merged, hospital, pki, config, state, close } = await publisherBenchHospital({ ...o, delta: { fullEvery: 12, fullAfter: '1d' } });
+  const { work, exportDir, merged, hospital, pki, config, state, close } = await publisherBenchHospital({ ...o, delta: { fullEvery: PUBLISH_DEFAULTS.fullEvery, fullAfter: PUBLISH_DEFAULTS.fullAfter } });
   try {
     const now = new Date();
     const home = path.join(work, 'home');

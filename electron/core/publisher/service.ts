@@ -12,6 +12,7 @@ import { pointerForOutbox } from './pointer-file';
 import { signPointer } from '../snapshot/pointer';
 import { partitionExport } from './scope';
 import { DeltaState, publishScope, type ScopePublished } from './delta';
+import { FULL_EVERY_MAX, PUBLISH_DEFAULTS } from './defaults';
 
 /**
  * `lantern publisher run`: the publisher as a service. Every cycle: pull what changed from the
@@ -51,18 +52,18 @@ export const ServiceConfig = z
         .strict(),
     ]),
     stateDir: z.string().min(1),
-    intervalMinutes: z.number().min(0.1).max(1440).default(5),
-    fullRefresh: Duration.default('7d'),
+    intervalMinutes: z.number().min(0.1).max(1440).default(PUBLISH_DEFAULTS.intervalMinutes),
+    fullRefresh: Duration.default(PUBLISH_DEFAULTS.fullRefresh),
     facility: z.object({ id: z.string().min(1), name: z.string().min(1) }).strict(),
     publisher: z.object({ cert: z.string().min(1), key: z.string().min(1), keyPassFile: z.string().min(1).optional() }).strict(),
     protocols: z.string().min(1).optional(),
-    expires: Duration.default('7d'),
-    keep: z.int().min(1).max(100).default(5),
+    expires: Duration.default(PUBLISH_DEFAULTS.expires),
+    keep: z.int().min(1).max(100).default(PUBLISH_DEFAULTS.keep),
     /** Delta snapshots between full ones (docs/PUBLISHER.md); absent: full snapshots only. */
     delta: z
       .object({
-        fullEvery: z.int().min(1).max(10_000).default(12),
-        fullAfter: Duration.default('1d'),
+        fullEvery: z.int().min(1).max(FULL_EVERY_MAX).default(PUBLISH_DEFAULTS.fullEvery),
+        fullAfter: Duration.default(PUBLISH_DEFAULTS.fullAfter),
       })
       .strict()
       .optional(),

@@ -6,6 +6,7 @@ import type { Manifest } from '../../../electron/core/snapshot/manifest';
 import { loadSigner, parseDuration, publishSnapshot } from '../../../electron/core/publisher/publish';
 import { describeFile, pointerTo, writePointer } from '../../../electron/core/publisher/pointer-file';
 import { DeltaState, publishScope } from '../../../electron/core/publisher/delta';
+import { FULL_EVERY_MAX, PUBLISH_DEFAULTS } from '../../../electron/core/publisher/defaults';
 import { CliError, EXIT, defineCommand, intOption, listOption, stringOption } from '../command';
 import { mb, parseRef, readText } from './snapshot-common';
 
@@ -41,10 +42,10 @@ export default defineCommand({
     '--recipient FILE   a workstation or site certificate (PEM) that may decrypt; repeat',
     '--facility ID[=Name], --unit ID[=Name] (repeat)   the scope the snapshot is for',
     '--sequence N       must increase with every snapshot of the facility, by at most the',
-    '                   workstations\' --max-sequence-jump (1000000) at a time: a counter, or minutes',
+    `                   workstations' --max-sequence-jump (${HOME_LIMITS.maxSequenceJump}) at a time: a counter, or minutes`,
     '                   since 1970',
     '--as-of ISO-TIME   data-as-of time (default: the export manifest transactionTime)',
-    '--expires DURATION after the data-as-of time: 90m, 36h, 7d, P7D (default 7d)',
+    `--expires DURATION after the data-as-of time: 90m, 36h, 7d, P7D (default ${PUBLISH_DEFAULTS.expires})`,
     '--format 2|1       2 (default): the FHIR lines also go parsed and mapped, so that workstations',
     '                   of this version ingest without parsing JSON; 1: lines only, for workstations',
     '                   that read only format 1',
@@ -54,7 +55,7 @@ export default defineCommand({
     '--delta-state DIR  publish a delta (format 3) against the last snapshot published with this',
     '                   folder for the same scope, or a full one when none, when --full-every is',
     '                   reached or when the delta would not pay; the folder keeps hashes, no content',
-    '--full-every N     with --delta-state: a full snapshot at least every N (default 12)',
+    `--full-every N     with --delta-state: a full snapshot at least every N (default ${PUBLISH_DEFAULTS.fullEvery})`,
     '--out FILE         written atomically (a temporary file, then renamed)',
     '--pointer FILE     also write the signed pointer naming this snapshot (for workstations that',
     '                   poll a web server; docs/SNAPSHOT-FORMAT.md): in the same folder as --out',
@@ -81,7 +82,7 @@ export default defineCommand({
     pointer: { type: 'string' },
   },
   run: async ({ values }, io) => {
-    const expires = stringOption(values, 'expires') ?? '7d';
+    const expires = stringOption(values, 'expires') ?? PUBLISH_DEFAULTS.expires;
     const expiresAfterMs = parseDuration(expires);
     if (expiresAfterMs === null || expiresAfterMs <= 0) throw new CliError(`--expires "${expires}" is not a duration (e.g. 36h, 7d, P7D).`, EXIT.USAGE);
     const asOfText = stringOption(values, 'as-of');
@@ -128,7 +129,7 @@ export default defineCommand({
       const state = DeltaState.open(path.resolve(deltaDir));
       try {
         const scope = JSON.stringify([options.facility.id, ...options.units.map((u) => u.id)]);
-        const fullEvery = intOption(values, 'full-every', 12, 1, 10_000);
+        const fullEvery = intOption(values, 'full-every', PUBLISH_DEFAULTS.fullEvery, 1, FULL_EVERY_MAX);
         ({ manifest } = await publishScope({ ...options, scope, state, policy: { fullEvery, fullAfterMs: Number.MAX_SAFE_INTEGER }, fullOut: out, deltaOut: out }));
       } finally {
         state.close();

@@ -1,4 +1,5 @@
 import { chartModel } from '../../../electron/core/chart';
+import { PUBLISH_DEFAULTS } from '../../../electron/core/publisher/defaults';
 import { readServiceConfig, runCycle, runService, type CycleReport } from '../../../electron/core/publisher/service';
 import { CliError, EXIT, defineCommand, stringOption, type Io } from '../command';
 
@@ -22,7 +23,7 @@ export default defineCommand({
     '--config FILE   the service configuration (docs/PUBLISHER.md: source, units, recipients, outboxes)',
     '--once          one cycle, then exit (exit 1 when any snapshot failed): for a scheduled task',
     '--full          with --once: a full pull from the EHR now, instead of what changed (the',
-    '                full refresh also runs by itself every fullRefresh, 7 days by default)',
+    `                full refresh also runs by itself every fullRefresh, ${PUBLISH_DEFAULTS.fullRefresh} by default)`,
     '--json          each cycle\'s report as one JSON line',
     'Without --once it runs until stopped, a cycle every intervalMinutes; the health file',
     '(stateDir/health.json) says when it last succeeded and what failed.',

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExportLevel } from '../../../electron/core/publisher/pull/bulk';
 import { PULL_LIMITS, pullExport, type PullOptions, type PullProgress, type PullResult } from '../../../electron/core/publisher/pull/pull';
-import { pullIntoState, type StatefulPullResult } from '../../../electron/core/publisher/pull/state';
+import { FULL_REFRESH_DEFAULT_DAYS, pullIntoState, type StatefulPullResult } from '../../../electron/core/publisher/pull/state';
 import { parseDuration } from '../../../electron/core/publisher/publish';
 import { SIGNING_ALGS, generateClientKey, type SigningAlg } from '../../../electron/core/publisher/pull/smart';
 import { CliError, EXIT, defineCommand, intOption, stringOption, type Io, type Values } from '../command';
@@ -86,7 +86,7 @@ export default defineCommand({
     '--since auto|INSTANT  only what changed since (_since); auto: since the last pull merged into',
     '                   --state (a full pull when there is none)',
     '--full             a full pull, even with --since (with --state: replaces the state)',
-    '--full-every D     with --state: a full refresh when the last is older than D (default 7d)',
+    `--full-every D     with --state: a full refresh when the last is older than D (default ${FULL_REFRESH_DEFAULT_DAYS}d)`,
     '--post             kick off with POST and a Parameters resource instead of GET',
     '--client-id, --key, --kid, --alg   SMART Backend Services: the client registered with the EHR,',
     '                   its private key (PEM, from lantern pull keygen), the key id and RS384 or ES384',

@@ -232,7 +232,7 @@ export interface StatefulPullOptions extends Omit<PullOptions, 'since'> {
   since?: string;
   /** A full pull even when an incremental one was asked. */
   full?: boolean;
-  /** A full refresh when the last one is older than this (default 7 days). */
+  /** A full refresh when the last one is older than this (default FULL_REFRESH_DEFAULT_DAYS). */
   fullEveryMs?: number;
   /** The content mapper whose records the export written to `out` carries beside its lines. */
   mapper?: ContentMapper;
@@ -243,7 +243,9 @@ export interface StatefulPullResult extends PullResult {
   merge: ApplySummary;
 }
 
-export const FULL_REFRESH_DEFAULT_MS = 7 * 86_400_000;
+/** Days after which a stateful pull is a full refresh again, unless told otherwise. */
+export const FULL_REFRESH_DEFAULT_DAYS = 7;
+export const FULL_REFRESH_DEFAULT_MS = FULL_REFRESH_DEFAULT_DAYS * 86_400_000;
 
 /**
  * Pull into the publisher state and write the current state to `out`: incremental when asked
