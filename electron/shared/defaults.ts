@@ -6,6 +6,9 @@
 /** Minutes after the data-as-of time when a copy is flagged stale, unless the home or policy says otherwise. */
 export const DEFAULT_STALE_AFTER_MINUTES = 120;
 
+/** How far a snapshot's, a pointer's or a roster's time may lie ahead of the workstation's clock, in minutes, unless the home says otherwise. */
+export const DEFAULT_CLOCK_SKEW_MINUTES = 5;
+
 /** Minutes between two heartbeats of a station (docs/FLEET.md), unless the policy says otherwise. */
 export const DEFAULT_HEARTBEAT_MINUTES = 15;
 /** A station whose last heartbeat is older than this many of its intervals is reported silent. */

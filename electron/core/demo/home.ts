@@ -13,6 +13,12 @@ import { generateHospital } from './generate';
 import type { EmergencySeed } from '../home/emergency';
 import { installRoster } from '../home/roster';
 import { buildRoster } from '../publisher/roster-build';
+import { MIN_PASSPHRASE_FLOOR } from '../home/passphrase';
+
+/** The demo home is rebuilt when its data is older than this many minutes, so that it looks current. */
+export const DEMO_REFRESH_MINUTES = 60;
+/** The demo's snapshot and roster stay valid this long: a demo never expires in use. */
+const DEMO_VALID_MS = 30 * 24 * 60 * 60_000;
 
 export const DEMO_FACILITY = { id: 'DEMO', name: 'Lantern Demo General Hospital (DEMO)' };
 
@@ -55,7 +61,7 @@ export async function ensureDemoHome(dir: string, options: DemoHomeOptions): Pro
   const now = clock();
   const state = existsSync(homePath(dir, 'config')) ? readState(dir) : null;
   const current = state?.current ?? null;
-  const refreshMs = (options.refreshAfterMinutes ?? 60) * 60_000;
+  const refreshMs = (options.refreshAfterMinutes ?? DEMO_REFRESH_MINUTES) * 60_000;
   if (current && now.getTime() - Date.parse(current.status.asOf) < refreshMs && (!options.roster || existsSync(homePath(dir, 'roster')))) {
     return { built: false, sequence: current.status.sequence };
   }
@@ -99,7 +105,7 @@ export async function ensureDemoHome(dir: string, options: DemoHomeOptions): Pro
       units: summary.units.map((u) => ({ id: u.id, name: u.name })),
       sequence,
       asOf: now,
-      expiresAfterMs: 30 * 24 * 60 * 60_000,
+      expiresAfterMs: DEMO_VALID_MS,
       out: snapshot,
       mapper: chartModel.mapper,
       clock,
@@ -112,8 +118,8 @@ export async function ensureDemoHome(dir: string, options: DemoHomeOptions): Pro
         keyPem: pki.publisher.keyPem,
         facility: DEMO_FACILITY,
         sequence,
-        expiresAfterMs: 30 * 24 * 60 * 60_000,
-        minLength: 8,
+        expiresAfterMs: DEMO_VALID_MS,
+        minLength: MIN_PASSPHRASE_FLOOR,
         seed: DEMO_SEED,
         clock,
       });

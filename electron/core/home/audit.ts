@@ -6,6 +6,7 @@ import { keyFileProtector } from './key-file-protector';
 import type { KeyProtector } from './key-protector';
 import { HomeError, homePath, readIdentity, unsealDatabaseKey } from './layout';
 import { appendHomeLog, type LogEvent } from './log';
+import { AUDIT_DEFAULTS } from './policy-defaults';
 
 /**
  * The home's audit log (`audit.db`): who looked at what on this station, and proof of it.
@@ -92,7 +93,7 @@ export interface CheckpointBody {
   signer: string;
 }
 
-export const AUDIT_DEFAULTS = { retentionDays: 90, checkpointMinutes: 5 } as const;
+export { AUDIT_DEFAULTS };
 
 /** JSON with keys sorted at every level and no undefined members: the bytes the hash and the signature cover. */
 export function canonicalJson(value: unknown): string {

@@ -14,6 +14,8 @@ import { z } from 'zod';
 export const CODE_BYTES = 10;
 /** The most codes one chain holds (a station's check hashes at most this many times). */
 export const MAX_CODES = 5000;
+/** How many codes a new chain holds unless IT asks for another number (lantern roster seed). */
+export const DEFAULT_CODES = 200;
 
 /** What a roster carries of a chain: its name, how many codes it holds, and its end. */
 export const EmergencyChain = z

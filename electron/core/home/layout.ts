@@ -2,7 +2,7 @@ import { type X509Certificate, createPrivateKey, randomBytes, type KeyObject } f
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_STALE_AFTER_MINUTES } from '../../shared/defaults';
+import { DEFAULT_CLOCK_SKEW_MINUTES, DEFAULT_STALE_AFTER_MINUTES } from '../../shared/defaults';
 import { Fallback, HeldBack, LastFailure, Rejection, SnapshotStatus } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
 import { certificatesFromPem } from '../snapshot/pki/certs';
@@ -50,6 +50,9 @@ export const HOME_FILES = {
   signIn: 'signin.json',
 } as const;
 
+/** Snapshot databases a home keeps unless enrolled with another number: the current one and one to roll back to. */
+export const DEFAULT_KEEP_SNAPSHOTS = 2;
+
 export const HomeConfig = z.object({
   format: z.literal('lantern-home'),
   version: z.literal(1),
@@ -71,7 +74,7 @@ export const HomeConfig = z.object({
     .nullable()
     .default(null),
   /** Snapshot databases kept: the current one plus (keep - 1) for rollback. */
-  keepSnapshots: z.number().int().min(1).max(20).default(2),
+  keepSnapshots: z.number().int().min(1).max(20).default(DEFAULT_KEEP_SNAPSHOTS),
   staleAfterMinutes: z.number().int().positive().default(DEFAULT_STALE_AFTER_MINUTES),
   /** What an ingest tolerates before it refuses or holds a snapshot back (defaults: HOME_LIMITS). */
   limits: z
@@ -96,7 +99,7 @@ export const HOME_LIMITS = {
   minPatientFraction: 0.5,
   maxSequenceJump: 1_000_000,
   maxFieldBytes: 1_000_000,
-  clockSkewMinutes: 5,
+  clockSkewMinutes: DEFAULT_CLOCK_SKEW_MINUTES,
 } as const;
 export type HomeLimits = { -readonly [K in keyof typeof HOME_LIMITS]: number };
 export const homeLimits = (config: HomeConfig): HomeLimits => ({ ...HOME_LIMITS, ...config.limits });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ExpiredCharts } from '../../shared/contract';
-import { DEFAULT_STALE_AFTER_MINUTES } from '../../shared/defaults';
+import { AUDIT_DEFAULTS, DEFAULT_HEARTBEAT_MINUTES, DEFAULT_STALE_AFTER_MINUTES, HTTPS_POLL_SECONDS, SIGN_IN_LIMITS, UPDATE_DEFAULTS } from './policy-defaults';
 import { LanternError } from '../../shared/errors';
 import { parsePolicyJson, policyProblems } from './policy-fields';
 import { mergePolicyLayers, parseRegQuery, REGISTRY_ROOT, type RegistryPolicy } from './policy-registry';
@@ -50,9 +50,9 @@ const Updates = z
       .min(0)
       .max(90 * 24)
       .optional()
-      .meta({ default: 72 })
+      .meta({ default: UPDATE_DEFAULTS.broadDelayHours })
       .describe('Hours a station outside the pilot ring waits after a version is published before it takes it.'),
-    checkEveryHours: z.number().int().min(1).max(7 * 24).optional().meta({ default: 6 }).describe('Hours between two checks for a newer version.'),
+    checkEveryHours: z.number().int().min(1).max(7 * 24).optional().meta({ default: UPDATE_DEFAULTS.checkEveryHours }).describe('Hours between two checks for a newer version.'),
   })
   .strict()
   .superRefine((updates, context) => {
@@ -105,7 +105,7 @@ export const Policy = z
           .url()
           .refine((u) => u.startsWith('https://'), 'must be an https:// URL')
           .describe("The HTTPS URL of the publisher's pointer file for this workstation's unit, e.g. https://lantern.example.org/4w/GH-4W-pointer.json."),
-        intervalSeconds: z.number().int().min(10).max(24 * 60 * 60).optional().describe('Seconds between checks of the pointer (default 60); each check is moved by up to a fifth at random.'),
+        intervalSeconds: z.number().int().min(10).max(24 * 60 * 60).optional().describe(`Seconds between checks of the pointer (default ${HTTPS_POLL_SECONDS}); each check is moved by up to a fifth at random.`),
         caBundle: z.string().min(1).optional().describe("A PEM file of CA certificates the web server's certificate may chain to, besides the system's."),
         proxy: z
           .union([z.literal('system'), z.literal('direct'), z.url()])
@@ -126,7 +126,7 @@ export const Policy = z
           .optional()
           .describe('HTTPS address under which the station PUTs its heartbeat (URL/STATION.heartbeat.json) every interval.'),
         caBundle: z.string().min(1).optional().describe("PEM file of the CA that issued the heartbeat server's HTTPS certificate, when it is the hospital's own."),
-        intervalMinutes: z.number().int().min(1).max(24 * 60).optional().describe('Minutes between two heartbeats (default 15); the report calls a station silent after two intervals without one.'),
+        intervalMinutes: z.number().int().min(1).max(24 * 60).optional().describe(`Minutes between two heartbeats (default ${DEFAULT_HEARTBEAT_MINUTES}); the report calls a station silent after two intervals without one.`),
         stationId: z
           .string()
           .regex(STATION_ID, 'letters, digits, dot, dash or underscore, up to 64')
@@ -145,14 +145,14 @@ export const Policy = z
           .min(1)
           .max(3650)
           .optional()
-          .describe('Days an audit entry stays on the workstation at least, even after IT confirms its repository received it (default 90).'),
+          .describe(`Days an audit entry stays on the workstation at least, even after IT confirms its repository received it (default ${AUDIT_DEFAULTS.retentionDays}).`),
         checkpointMinutes: z
           .number()
           .int()
           .min(1)
           .max(60)
           .optional()
-          .describe('Minutes between signed checkpoints of the audit log; prints and emergency access are signed at once (default 5).'),
+          .describe(`Minutes between signed checkpoints of the audit log; prints and emergency access are signed at once (default ${AUDIT_DEFAULTS.checkpointMinutes}).`),
       })
       .strict()
       .optional()
@@ -161,10 +161,10 @@ export const Policy = z
     signIn: z
       .object({
         required: z.boolean().optional().describe('Ask for a sign-in even before a roster has arrived (default: sign-in applies once the home holds a roster).'),
-        maxAttempts: z.number().int().min(1).max(100).optional().describe('Failed passphrases in a row after which that user id is locked on this station (default 5).'),
-        lockMinutes: z.number().int().min(1).max(24 * 60).optional().describe('How long a user id stays locked on this station after too many failures (default 15).'),
-        autoLockMinutes: z.number().int().min(1).max(240).optional().describe('Minutes without a key or a click after which the station hides patient data and asks for a sign-in (default 10).'),
-        emergencyMinutes: z.number().int().min(15).max(24 * 60).optional().describe('How long an emergency access session lasts from the code being taken (default 240).'),
+        maxAttempts: z.number().int().min(1).max(100).optional().describe(`Failed passphrases in a row after which that user id is locked on this station (default ${SIGN_IN_LIMITS.maxAttempts}).`),
+        lockMinutes: z.number().int().min(1).max(24 * 60).optional().describe(`How long a user id stays locked on this station after too many failures (default ${SIGN_IN_LIMITS.lockMinutes}).`),
+        autoLockMinutes: z.number().int().min(1).max(240).optional().describe(`Minutes without a key or a click after which the station hides patient data and asks for a sign-in (default ${SIGN_IN_LIMITS.autoLockMinutes}).`),
+        emergencyMinutes: z.number().int().min(15).max(24 * 60).optional().describe(`How long an emergency access session lasts from the code being taken (default ${SIGN_IN_LIMITS.emergencyMinutes}).`),
         cliRoles: z
           .array(z.string().min(1).max(60))
           .max(20)

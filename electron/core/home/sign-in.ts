@@ -6,6 +6,7 @@ import { formatDate, formatStamp } from '../../shared/time-text';
 import { codeIndex, parseCode } from './emergency';
 import { homePath, writeFileAtomic } from './layout';
 import { checkVerifier } from './passphrase';
+import { SIGN_IN_LIMITS } from './policy-defaults';
 import type { LogEvent } from './log';
 import type { AuditActor, AuditEvent } from './audit';
 import type { Roster, RosterUser } from './roster';
@@ -28,7 +29,7 @@ export interface SignInRules {
   autoLockMinutes: number;
   emergencyMinutes: number;
 }
-export const SIGN_IN_DEFAULTS: SignInRules = { required: false, maxAttempts: 5, lockMinutes: 15, autoLockMinutes: 10, emergencyMinutes: 240 };
+export const SIGN_IN_DEFAULTS: SignInRules = { required: false, ...SIGN_IN_LIMITS };
 
 /** What sign-in reports for the audit log (wired by the composition root). No passphrase, no code. */
 export type SignInEvent =

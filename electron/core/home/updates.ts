@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import type { Policy } from './policy';
+import { UPDATE_DEFAULTS } from './policy-defaults';
 
 /**
  * Automatic updates, decided here and only run by the updater (electron-updater, handed in by
@@ -24,8 +25,8 @@ export type UpdatePlan =
   | { kind: 'off'; reason: string }
   | { kind: 'check'; url: string; publisherName: string; ring: Ring; delayHours: number; checkEveryMs: number };
 
-export const DEFAULT_BROAD_DELAY_HOURS = 72;
-export const DEFAULT_CHECK_EVERY_HOURS = 6;
+export const DEFAULT_BROAD_DELAY_HOURS = UPDATE_DEFAULTS.broadDelayHours;
+export const DEFAULT_CHECK_EVERY_HOURS = UPDATE_DEFAULTS.checkEveryHours;
 const HOUR_MS = 3_600_000;
 
 /** Whether and how this station looks for updates. */

@@ -1,4 +1,5 @@
 import { sign, verify, type KeyObject, type X509Certificate } from 'node:crypto';
+import { DEFAULT_CLOCK_SKEW_MINUTES } from '../../shared/defaults';
 import { z } from 'zod';
 import { IsoDateTime } from '../../shared/contract';
 import { LanternError } from '../../shared/errors';
@@ -135,7 +136,7 @@ export function verifyPointer(bytes: Buffer, anchors: X509Certificate[], now: Da
   if (pointer.full.sequence > pointer.sequence) refusePointer('MALFORMED', 'its full snapshot is newer than its sequence');
   if (Date.parse(pointer.expiresAt) <= now.getTime()) refusePointer('EXPIRED', `it expired ${pointer.expiresAt}; the publisher has not written a newer one`);
   const ahead = Date.parse(pointer.issuedAt) - now.getTime();
-  if (ahead > (options.skewMs ?? 5 * 60_000)) refusePointer('FUTURE', `issued ${pointer.issuedAt}, ahead of this workstation's clock ${now.toISOString()} (check both clocks)`);
+  if (ahead > (options.skewMs ?? DEFAULT_CLOCK_SKEW_MINUTES * 60_000)) refusePointer('FUTURE', `issued ${pointer.issuedAt}, ahead of this workstation's clock ${now.toISOString()} (check both clocks)`);
   return pointer;
 }
 

@@ -17,6 +17,7 @@ import type { ContentModel } from '../store/content';
 import { PolicyError, type Policy } from '../home/policy';
 import { directConnection, proxyFromSetting, type ProxyResolver } from './proxy';
 import type { SyncAgent, SyncStatus } from './status';
+import { HTTPS_POLL_SECONDS } from '../home/policy-defaults';
 
 export type { SyncStatus };
 
@@ -457,7 +458,7 @@ export function startHttpsAgent(options: HttpsSourceOptions): HttpsAgent {
   const timers = options.timers ?? REAL_TIMERS;
   const random = options.random ?? Math.random;
   const log = options.log ?? (() => {});
-  const intervalMs = options.intervalMs ?? 60_000;
+  const intervalMs = options.intervalMs ?? HTTPS_POLL_SECONDS * 1000;
   const jitter = Math.min(Math.max(options.jitter ?? 0.2, 0), 0.5);
   const firstMs = options.backoffFirstMs ?? 10_000;
   const maxMs = Math.max(options.backoffMaxMs ?? 15 * 60_000, intervalMs);
@@ -610,5 +611,5 @@ export function httpsSettingsFromPolicy(source: NonNullable<Policy['source']>, s
     }
     if (!caBundle.includes('-----BEGIN CERTIFICATE-----')) throw new PolicyError(`The policy's source.caBundle ${source.caBundle} holds no PEM certificate.`);
   }
-  return { url: source.url, intervalMs: (source.intervalSeconds ?? 60) * 1000, caBundle, proxy: proxyFromSetting(source.proxy, system) };
+  return { url: source.url, intervalMs: (source.intervalSeconds ?? HTTPS_POLL_SECONDS) * 1000, caBundle, proxy: proxyFromSetting(source.proxy, system) };
 }

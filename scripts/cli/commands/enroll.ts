@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { enrollHome } from '../../../electron/core/home/enroll';
 import { KEY_FILE_NAME, keyFileProtector } from '../../../electron/core/home/key-file-protector';
-import { HOME_LIMITS, homeLimits } from '../../../electron/core/home/layout';
+import { DEFAULT_KEEP_SNAPSHOTS, HOME_LIMITS, homeLimits } from '../../../electron/core/home/layout';
 import { describePin, parsePublisherPin } from '../../../electron/core/snapshot/pki/certs';
 import { MAX_LINE_BYTES } from '../../../electron/core/snapshot/lines';
 import { DEFAULT_STALE_AFTER_MINUTES } from '../../../electron/shared/defaults';
@@ -26,12 +26,12 @@ export default defineCommand({
     '                  without it, any publisher certificate the trust anchor issued with the',
     '                  Lantern publisher purpose (docs/PKI.md); kept on re-enroll unless given',
     '--any-publisher   drop the home\'s publisher pins',
-    '--max-sequence-jump N  largest step above the last sequence number ingested (default 1000000)',
-    '--keep N          snapshot databases kept (current + rollback copies; default 2)',
-    '--stale-after M   minutes after the data-as-of time when data is flagged stale (default 120)',
+    `--max-sequence-jump N  largest step above the last sequence number ingested (default ${HOME_LIMITS.maxSequenceJump})`,
+    `--keep N          snapshot databases kept (current + rollback copies; default ${DEFAULT_KEEP_SNAPSHOTS})`,
+    `--stale-after M   minutes after the data-as-of time when data is flagged stale (default ${DEFAULT_STALE_AFTER_MINUTES})`,
     '--min-patient-fraction F  hold back a snapshot with fewer than F times the patients of the one',
-    '                  in use (0 to 1; default 0.5; 0 turns the check off)',
-    '--max-field-bytes N  longest single value stored whole (default 1000000); longer ones are cut',
+    `                  in use (0 to 1; default ${HOME_LIMITS.minPatientFraction}; 0 turns the check off)`,
+    `--max-field-bytes N  longest single value stored whole (default ${HOME_LIMITS.maxFieldBytes}); longer ones are cut`,
     '                  and marked "truncated by Lantern"',
     'Enrolling an existing home replaces its trust and identity and keeps its snapshots.',
   ].join('\n'),

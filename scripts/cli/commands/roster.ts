@@ -1,9 +1,9 @@
 import { tryOpenAuditLog } from '../../../electron/core/home/audit';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EmergencySeed, emergencyCodes, makeEmergencySeed, MAX_CODES } from '../../../electron/core/home/emergency';
+import { DEFAULT_CODES, EmergencySeed, emergencyCodes, makeEmergencySeed, MAX_CODES } from '../../../electron/core/home/emergency';
 import { writeFileAtomic } from '../../../electron/core/home/layout';
-import { ARGON2_DEFAULTS, MIN_PASSPHRASE_DEFAULT, makeVerifier, checkVerifier, passphraseProblem, type Argon2Parameters } from '../../../electron/core/home/passphrase';
+import { ARGON2_DEFAULTS, MIN_PASSPHRASE_DEFAULT, MIN_PASSPHRASE_FLOOR, makeVerifier, checkVerifier, passphraseProblem, type Argon2Parameters } from '../../../electron/core/home/passphrase';
 import { installRoster } from '../../../electron/core/home/roster';
 import { parseDuration } from '../../../electron/core/publisher/publish';
 import { buildRoster, readRosterCsv } from '../../../electron/core/publisher/roster-build';
@@ -53,10 +53,10 @@ export const rosterBuild = defineCommand({
   details: [
     '--users   CSV with a header: id, name, role, units (separated by ;), expires (2026-12-31, optional), and per row a verifier',
     '          (from lantern roster verifier: IT never sees the passphrase) or a passphrase (checked and hashed, then forgotten;',
-    '          delete the CSV afterwards). A PIN (digits only) or a passphrase shorter than --min-length (default 10) is refused.',
+    `          delete the CSV afterwards). A PIN (digits only) or a passphrase shorter than --min-length (default ${MIN_PASSPHRASE_DEFAULT}) is refused.`,
     '--seed    the emergency seed file (lantern roster seed): its codes are accepted by the stations; without it there are none.',
     '--expires how long stations take this roster (default 30d). --sequence must grow with every roster of a facility.',
-    '--memory, --iterations: Argon2id cost (default 65536 KiB, 5: about half a second a check; lantern roster measure).',
+    `--memory, --iterations: Argon2id cost (default ${ARGON2_DEFAULTS.memoryKiB} KiB, ${ARGON2_DEFAULTS.iterations}: about half a second a check; lantern roster measure).`,
   ].join('\n'),
   positionals: 0,
   required: ['users', 'cert', 'key', 'facility', 'sequence', 'out'],
@@ -127,14 +127,14 @@ export const rosterSeed = defineCommand({
   name: 'roster seed',
   usage: 'lantern roster seed --out FILE [--codes N]',
   summary: 'Make the secret seed of a chain of emergency codes (kept by IT, never on a station).',
-  details: `--codes how many codes the chain holds (default 200, at most ${MAX_CODES}). An existing file is never overwritten.`,
+  details: `--codes how many codes the chain holds (default ${DEFAULT_CODES}, at most ${MAX_CODES}). An existing file is never overwritten.`,
   positionals: 0,
   required: ['out'],
   options: { out: { type: 'string' }, codes: { type: 'string' } },
   run: async ({ values }, io) => {
     const out = path.resolve(stringOption(values, 'out')!);
     if (existsSync(out)) throw new CliError(`${out} exists already: a seed is never overwritten (its codes may be in use).`);
-    const seed = makeEmergencySeed(intOption(values, 'codes', 200, 1, MAX_CODES));
+    const seed = makeEmergencySeed(intOption(values, 'codes', DEFAULT_CODES, 1, MAX_CODES));
     writeFileSync(out, `${JSON.stringify(seed)}\n`, { mode: 0o600, flag: 'wx' });
     io.out(`Emergency seed ${path.basename(out)}: ${seed.length} codes (chain ${seed.id}). Keep it where only IT reads it; build rosters with --seed ${path.basename(out)}.`);
     return EXIT.OK;
@@ -166,7 +166,7 @@ export const rosterVerifier = defineCommand({
   options: { 'pass-file': { type: 'string' }, 'min-length': { type: 'string' }, memory: { type: 'string' }, iterations: { type: 'string' } },
   run: async ({ values }, io) => {
     const passphrase = await readPassphrase(values);
-    const problem = passphraseProblem(passphrase, intOption(values, 'min-length', MIN_PASSPHRASE_DEFAULT, 8, 128));
+    const problem = passphraseProblem(passphrase, intOption(values, 'min-length', MIN_PASSPHRASE_DEFAULT, MIN_PASSPHRASE_FLOOR, 128));
     if (problem) throw new CliError(`That passphrase is refused because ${problem}.`, EXIT.USAGE);
     io.out(await makeVerifier(passphrase, argon2From(values)));
     return EXIT.OK;

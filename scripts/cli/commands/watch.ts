@@ -7,6 +7,7 @@ import { environmentProxy, proxyFromSetting } from '../../../electron/core/sync/
 import { CliError, EXIT, defineCommand, intOption, stringOption } from '../command';
 import { startHeartbeat } from '../../../electron/core/home/heartbeat';
 import { readMachinePolicy, readPolicy } from '../../../electron/core/home/policy';
+import { HTTPS_POLL_SECONDS } from '../../../electron/core/home/policy-defaults';
 import { agentGroup } from '../../../electron/core/sync/status';
 import { version } from '../../../package.json';
 import { chartModel } from '../../../electron/core/chart';
@@ -26,7 +27,7 @@ export default defineCommand({
     'shares).',
     '',
     "With --url: the publisher's signed pointer on a web server (https://.../GH-4W-pointer.json)",
-    'is checked every --interval seconds (default 60, with jitter), with conditional requests; a',
+    `is checked every --interval seconds (default ${HTTPS_POLL_SECONDS}, with jitter), with conditional requests; a`,
     'newer snapshot it names is downloaded into the home (resumed after a cut, never more than the',
     'pointer says, its SHA-256 checked) and ingested. HTTP and TLS errors are shown and retried,',
     'sooner at first, then less often while the server stays down (up to 15 minutes).',
@@ -64,7 +65,7 @@ export default defineCommand({
     const say = (line: string) => io.out(`${new Date().toISOString()} ${line}`);
     const caFile = stringOption(values, 'ca');
     const caBundle = caFile ? readText(caFile, 'the CA bundle') : null;
-    const interval = intOption(values, 'interval', 60, 10, 24 * 60 * 60);
+    const interval = intOption(values, 'interval', HTTPS_POLL_SECONDS, 10, 24 * 60 * 60);
 
     const lock = acquireSyncLock(homeDir, { agent: 'lantern watch' });
     const audit = tryOpenAuditLog(homeDir, { timer: true });
