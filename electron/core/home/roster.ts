@@ -6,7 +6,7 @@ import { LanternError } from '../../shared/errors';
 import { certificatesFromPem, verifyPublisherChain, type PublisherPolicy } from '../snapshot/pki/certs';
 import { SnapshotRefusal } from '../snapshot/refusal';
 import { EmergencyChain } from './emergency';
-import { homePath, readAnchors, readConfig, readState, writeFileAtomic } from './layout';
+import { homeLimits, homePath, readAnchors, readConfig, readState, writeFileAtomic } from './layout';
 import { auditOfHomeEvent, type AuditRecorder } from './audit';
 import { appendHomeLog, type LogEvent } from './log';
 
@@ -271,7 +271,7 @@ export function installRoster(dir: string, file: string, options: { clock?: () =
     } catch {
       // The roster in use is damaged: any good roster replaces it.
     }
-    checkRosterAdmission(verified.roster, { facility: homeFacility(dir), inUse, clockSkewMinutes: 5 }, now);
+    checkRosterAdmission(verified.roster, { facility: homeFacility(dir), inUse, clockSkewMinutes: homeLimits(readConfig(dir)).clockSkewMinutes }, now);
     writeFileAtomic(homePath(dir, 'roster'), bytes);
     const taken = summary(verified.roster);
     log({ event: 'roster-installed', file: name, facility: taken.facility, sequence: taken.sequence, users: taken.users });

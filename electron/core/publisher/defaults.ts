@@ -17,6 +17,8 @@ export const PUBLISH_DEFAULTS = {
   fullEvery: 12,
   /** ...and at least this often. */
   fullAfter: '1d',
+  /** How long stations take a roster after it is issued (lantern roster build). */
+  rosterExpires: '30d',
 } as const;
 
 /** The most snapshots a delta policy may let pass between two full ones. */

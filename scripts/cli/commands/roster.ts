@@ -1,6 +1,7 @@
 import { tryOpenAuditLog } from '../../../electron/core/home/audit';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PUBLISH_DEFAULTS } from '../../../electron/core/publisher/defaults';
 import { DEFAULT_CODES, EmergencySeed, emergencyCodes, makeEmergencySeed, MAX_CODES } from '../../../electron/core/home/emergency';
 import { writeFileAtomic } from '../../../electron/core/home/layout';
 import { ARGON2_DEFAULTS, MIN_PASSPHRASE_DEFAULT, MIN_PASSPHRASE_FLOOR, makeVerifier, checkVerifier, passphraseProblem, type Argon2Parameters } from '../../../electron/core/home/passphrase';
@@ -55,7 +56,7 @@ export const rosterBuild = defineCommand({
     '          (from lantern roster verifier: IT never sees the passphrase) or a passphrase (checked and hashed, then forgotten;',
     `          delete the CSV afterwards). A PIN (digits only) or a passphrase shorter than --min-length (default ${MIN_PASSPHRASE_DEFAULT}) is refused.`,
     '--seed    the emergency seed file (lantern roster seed): its codes are accepted by the stations; without it there are none.',
-    '--expires how long stations take this roster (default 30d). --sequence must grow with every roster of a facility.',
+    `--expires how long stations take this roster (default ${PUBLISH_DEFAULTS.rosterExpires}). --sequence must grow with every roster of a facility.`,
     `--memory, --iterations: Argon2id cost (default ${ARGON2_DEFAULTS.memoryKiB} KiB, ${ARGON2_DEFAULTS.iterations}: about half a second a check; lantern roster measure).`,
   ].join('\n'),
   positionals: 0,
@@ -76,7 +77,7 @@ export const rosterBuild = defineCommand({
     out: { type: 'string' },
   },
   run: async ({ values }, io) => {
-    const expiresAfterMs = parseDuration(stringOption(values, 'expires') ?? '30d');
+    const expiresAfterMs = parseDuration(stringOption(values, 'expires') ?? PUBLISH_DEFAULTS.rosterExpires);
     if (expiresAfterMs === null) throw new CliError('--expires must be a duration such as 36h, 30d or P30D.', EXIT.USAGE);
     const passFile = stringOption(values, 'pass-file');
     const rows = readRosterCsv(readText(stringOption(values, 'users')!, 'the users file'));
