@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import path from 'node:path';
 import type { SnapshotRecord } from './layout';
 import type { Delta, Manifest } from '../snapshot/manifest';
 import { readPayload } from '../snapshot/payload';
 import { refuse } from '../snapshot/refusal';
 import { mapperId, type ContentMapper, type ContentWriter, type MappedBatch } from '../store/content';
+import { BlockCutter, FIELD, splitRecords, unpackBlock, type BaseBlock } from '../store/base-blocks';
 import { openSnapshotDatabase, type Db } from '../store/database';
 
 /**
@@ -18,14 +18,8 @@ import { openSnapshotDatabase, type Db } from '../store/database';
  * the full snapshot of that sequence gives. The database in use is only read.
  */
 
-const RECORD_END = '\u0001';
-const FIELD = '\u0000';
 /** Records handed to the writer at a time. */
 const BATCH_CHARS = 1 << 20;
-/** Lines of the base compressed together: small enough to read a few for a short run, large enough to compress well. */
-const BLOCK_LINES = 256;
-const BLOCK_CHARS = 256 * 1024;
-
 /** What the base keeps: the mapper whose records these are, or 'lines'. */
 const baseKind = (mapper: ContentMapper | undefined): string => (mapper ? mapperId(mapper) : 'lines');
 
@@ -47,47 +41,15 @@ function withLine(record: string, line: number): string {
   return `${record.slice(0, a + 1)}${line}${record.slice(b)}`;
 }
 
-const lineOf = (record: string): number => {
-  const a = record.indexOf(FIELD);
-  const b = record.indexOf(FIELD, a + 1);
-  const n = Number(record.slice(a + 1, b));
-  return a >= 0 && b > a && Number.isSafeInteger(n) && n > 0 ? n : refuse('CORRUPT', 'a mapped record without its line number');
-};
-
-/** Each record of a packed batch, with its end mark. */
-function* splitRecords(packed: string): Generator<string> {
-  let start = 0;
-  for (let end = packed.indexOf(RECORD_END); end >= 0; end = packed.indexOf(RECORD_END, start)) {
-    yield packed.slice(start, end + 1);
-    start = end + 1;
-  }
-}
-
 /** Writes the base of the snapshot being ingested, as its lines, records and protocols reach the writer. */
 export interface BaseRecorder {
   records(file: string, packed: string): void;
+  /** Blocks the ingest worker already cut and packed (store/base-blocks.ts). */
+  blocks(blocks: readonly BaseBlock[]): void;
   line(type: string, file: string, json: string, line: number): void;
   protocol(file: string, bytes: Buffer): void;
   /** Write the lines still held (before the writer finishes). */
   flush(): void;
-}
-
-/** A block: each line as its number, its length, then its text (a record or a JSON line may hold anything). */
-function packBlock(lines: Array<[number, string]>): Buffer {
-  return deflateRawSync(Buffer.from(lines.map(([n, text]) => `${n}${FIELD}${text.length}${FIELD}${text}`).join(''), 'utf8'), { level: 1 });
-}
-
-function* unpackBlock(data: Buffer): Generator<[number, string]> {
-  const text = inflateRawSync(data).toString('utf8');
-  for (let at = 0; at < text.length; ) {
-    const a = text.indexOf(FIELD, at);
-    const b = a < 0 ? -1 : text.indexOf(FIELD, a + 1);
-    const line = Number(text.slice(at, a));
-    const length = Number(text.slice(a + 1, b));
-    if (b < 0 || !Number.isSafeInteger(line) || !Number.isSafeInteger(length) || b + 1 + length > text.length) return refuse('DELTA_BASE', 'the base of the snapshot in use does not read back');
-    yield [line, text.slice(b + 1, b + 1 + length)];
-    at = b + 1 + length;
-  }
 }
 
 export function baseRecorder(db: Db, mapper: ContentMapper | undefined): BaseRecorder {
@@ -95,29 +57,24 @@ export function baseRecorder(db: Db, mapper: ContentMapper | undefined): BaseRec
   // counts); a base that does not give a kept line in order only makes the delta refused (DELTA_BASE).
   const insBlock = db.prepare('INSERT INTO lantern_line (path, first, last, data) VALUES (?, ?, ?, ?)');
   const insProtocol = db.prepare('INSERT OR REPLACE INTO lantern_protocol (path, sha256, bytes) VALUES (?, ?, ?)');
-  const held = new Map<string, { lines: Array<[number, string]>; chars: number }>();
-  const write = (file: string) => {
-    const block = held.get(file);
-    if (!block?.lines.length) return;
-    insBlock.run(file, block.lines[0]![0], block.lines.at(-1)![0], packBlock(block.lines));
-    held.delete(file);
-  };
-  const put = (file: string, line: number, text: string) => {
-    let block = held.get(file);
-    if (!block) held.set(file, (block = { lines: [], chars: 0 }));
-    block.lines.push([line, text]);
-    block.chars += text.length;
-    if (block.lines.length >= BLOCK_LINES || block.chars >= BLOCK_CHARS) write(file);
-  };
+  const insert = (b: BaseBlock) => insBlock.run(b.file, b.first, b.last, Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength));
+  const cutter = new BlockCutter(insert);
   return {
     flush() {
-      for (const file of [...held.keys()]) write(file);
+      cutter.cutAll();
     },
     records(file, packed) {
-      for (const record of splitRecords(packed)) put(file, lineOf(record), record);
+      cutter.putRecords(file, packed);
+    },
+    blocks(blocks) {
+      for (const b of blocks) {
+        // Lines this thread holds of that file come before the worker's: cut first, so blocks never overlap.
+        cutter.cut(b.file);
+        insert(b);
+      }
     },
     line(type, file, json, line) {
-      put(file, line, mapper ? mapper.pack([mapper.map(type, json, line)]) : json);
+      cutter.put(file, line, mapper ? mapper.pack([mapper.map(type, json, line)]) : json);
     },
     protocol(file, bytes) {
       insProtocol.run(file, createHash('sha256').update(bytes).digest('hex'), bytes);

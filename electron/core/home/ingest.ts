@@ -260,8 +260,10 @@ export async function ingestSnapshot(dir: string, file: string, options: IngestO
             ? await reading.consume({
                 batch: (batch) => {
                   mapped(batch);
-                  recorder.records(batch.file, batch.packed);
+                  if (batch.base) recorder.blocks(batch.base);
+                  else recorder.records(batch.file, batch.packed);
                 },
+                base: (blocks) => recorder.blocks(blocks),
                 line: (type, json, source) => {
                   writer.resource(type, json, source);
                   recorder.line(type, source.file, json, source.line);

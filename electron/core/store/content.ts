@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { HomeQueries } from '../../shared/contract';
 import type { ProtocolInfo, SnapshotStatus } from '../../shared/contract';
+import type { BaseBlock } from './base-blocks';
 import type { SeenIds } from './id-keys';
 
 /**
@@ -110,6 +111,8 @@ export interface MappedBatch {
   packed: string;
   /** The thread that read it already noted its ids (the writer gets them through seenIds()). */
   idsSeen?: boolean;
+  /** The same records packed into the delta base's blocks by the thread that read them (store/base-blocks.ts). */
+  base?: BaseBlock[];
 }
 
 /** What the snapshot manifest says about the data, as the chart model needs it. */

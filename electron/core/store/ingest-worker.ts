@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { readPayload } from '../snapshot/payload';
 import { SnapshotRefusal } from '../snapshot/refusal';
 import { mapperId, type ContentMapper } from './content';
+import { BlockCutter, type BaseBlock } from './base-blocks';
 import { IdKeys } from './id-keys';
 import type { FromWorker, WorkerJob } from './parallel';
 
@@ -65,6 +66,9 @@ export async function runIngestWorker(port: MessagePort, job: WorkerJob, mappers
       else if (batch?.records.length) send({ t: 'batch', batch: { type: batch.type, file: batch.file, packed: mapper.pack(batch.records), idsSeen: watch !== null } });
       batch = null;
     };
+    // Blocks are copied to the database thread, not transferred: a small one's memory may be a slice of Node's shared pool.
+    const cut: BaseBlock[] = [];
+    const cutter = new BlockCutter((block) => cut.push(block));
     post({ t: 'ready' });
     await readPayload(job.file, job.payloadOffset, job.manifest, key, {
       line(entry, json, line) {
@@ -89,7 +93,16 @@ export async function runIngestWorker(port: MessagePort, job: WorkerJob, mappers
       records(entry, packed) {
         flush(); // mapped by the publisher: passed on as they are
         if (mapperIds) mapperIds(packed, (text, start, end) => watch!.note(entry.type, text, start, end));
-        send({ t: 'batch', batch: { type: entry.type, file: entry.path, packed, idsSeen: watch !== null } });
+        // The delta base's blocks of these records are cut and packed here too, off the database
+        // thread. Records that do not read back go without: the database thread refuses them.
+        let base: BaseBlock[] | undefined;
+        try {
+          cutter.putRecords(entry.path, packed);
+          base = cut.splice(0);
+        } catch {
+          base = undefined;
+        }
+        send({ t: 'batch', batch: { type: entry.type, file: entry.path, packed, idsSeen: watch !== null, base } });
       },
       protocol(entry, bytes) {
         flush();
@@ -103,6 +116,8 @@ export async function runIngestWorker(port: MessagePort, job: WorkerJob, mappers
       },
     });
     flush();
+    cutter.cutAll();
+    if (cut.length) post({ t: 'base', blocks: cut.splice(0) });
     const seen = watch?.seen() ?? null;
     port.postMessage({ t: 'done', seen } satisfies FromWorker, seen ? [seen.keys.buffer as ArrayBuffer] : []);
   } catch (error) {

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Manifest, ProtocolEntry } from '../snapshot/manifest';
 import { SnapshotRefusal, type RefusalCode } from '../snapshot/refusal';
+import type { BaseBlock } from './base-blocks';
 import type { MappedBatch } from './content';
 import type { SeenIds } from './id-keys';
 
@@ -43,6 +44,8 @@ export interface WorkerJob {
 export type FromWorker =
   | { t: 'ready' }
   | { t: 'batch'; batch: MappedBatch }
+  /** The last blocks of the delta base the worker cut (store/base-blocks.ts). */
+  | { t: 'base'; blocks: BaseBlock[] }
   | { t: 'lines'; type: string; file: string; lines: string[]; numbers: number[] }
   | { t: 'protocol'; path: string; title: string; category: string; kind: ProtocolEntry['format']; bytes: Uint8Array }
   | { t: 'progress'; done: number }
@@ -55,6 +58,8 @@ type Stopped = { t: 'stopped'; error: Error };
 
 export interface MappedConsumer {
   batch(batch: MappedBatch): void;
+  /** Blocks of the delta base cut by the worker, beside those its batches carry (MappedBatch.base). */
+  base?(blocks: BaseBlock[]): void;
   /** Lines the worker left unmapped (this thread had run out of work): map and store them here. */
   line(type: string, json: string, source: { file: string; line: number }): void;
   protocol(doc: { path: string; title: string; category: string; kind: ProtocolEntry['format']; bytes: Buffer }): void;
@@ -140,6 +145,9 @@ export function startMappedRead(job: Omit<WorkerJob, 'contentKey' | 'processed'>
             break;
           case 'batch':
             c.batch(m.batch);
+            break;
+          case 'base':
+            c.base?.(m.blocks);
             break;
           case 'lines':
             for (let i = 0; i < m.lines.length; i++) c.line(m.type, m.lines[i]!, { file: m.file, line: m.numbers[i]! });
