@@ -280,31 +280,31 @@ type Mapper = (r: Json, m: MapInput) => Row;
 
 /** An order other than a medication order (a service, a diet or a device request). */
 const mapOrder: Mapper = (r, { contained, status, type }) => {
-    const details = [
-      ...arr(r['orderDetail']).map(ccText),
-      ...arr(r['note']).map((n) => (isObj(n) ? str(n['text']) : null)),
-      str(r['patientInstruction']),
-      ccText(r['reasonCode']),
-      r['occurrenceDateTime'] ? `When: ${String(r['occurrenceDateTime'])}` : null,
-    ].filter((x): x is string => !!x);
-    const code =
-      type === 'NutritionOrder'
-        ? coded(obj(r['oralDiet'])?.['type'], 'Diet order')
-        : type === 'DeviceRequest'
-          ? coded(r['codeCodeableConcept'], 'Device request')
-          : coded(r['code'], 'Order');
-    const data: Order = {
-      id: r['id'] as string,
-      kind: type === 'ServiceRequest' ? ccText(r['category']) ?? 'Order' : type === 'NutritionOrder' ? 'Diet' : 'Device',
-      code,
-      status,
-      intent: str(r['intent']),
-      priority: str(r['priority']),
-      requester: refLabel(r['requester'] ?? r['orderer'], contained),
-      authoredOn: str(r['authoredOn']) ?? str(r['dateTime']),
-      details: details.join('; ') || null,
-    };
-    return { section: S.ORDER, at: data.authoredOn, code: code.code, data };
+  const details = [
+    ...arr(r['orderDetail']).map(ccText),
+    ...arr(r['note']).map((n) => (isObj(n) ? str(n['text']) : null)),
+    str(r['patientInstruction']),
+    ccText(r['reasonCode']),
+    r['occurrenceDateTime'] ? `When: ${String(r['occurrenceDateTime'])}` : null,
+  ].filter((x): x is string => !!x);
+  const code =
+    type === 'NutritionOrder'
+      ? coded(obj(r['oralDiet'])?.['type'], 'Diet order')
+      : type === 'DeviceRequest'
+        ? coded(r['codeCodeableConcept'], 'Device request')
+        : coded(r['code'], 'Order');
+  const data: Order = {
+    id: r['id'] as string,
+    kind: type === 'ServiceRequest' ? ccText(r['category']) ?? 'Order' : type === 'NutritionOrder' ? 'Diet' : 'Device',
+    code,
+    status,
+    intent: str(r['intent']),
+    priority: str(r['priority']),
+    requester: refLabel(r['requester'] ?? r['orderer'], contained),
+    authoredOn: str(r['authoredOn']) ?? str(r['dateTime']),
+    details: details.join('; ') || null,
+  };
+  return { section: S.ORDER, at: data.authoredOn, code: code.code, data };
 };
 
 /** How each resource type the chart maps becomes a row; every other type is kept as sent (a RAW row). */

@@ -67,8 +67,8 @@ export async function runIngestWorker(port: MessagePort, job: WorkerJob, mappers
       batch = null;
     };
     // Blocks are copied to the database thread, not transferred: a small one's memory may be a slice of Node's shared pool.
-    const cut: BaseBlock[] = [];
-    const cutter = new BlockCutter((block) => cut.push(block));
+    const packedBlocks: BaseBlock[] = [];
+    const cutter = new BlockCutter((block) => packedBlocks.push(block));
     post({ t: 'ready' });
     await readPayload(job.file, job.payloadOffset, job.manifest, key, {
       line(entry, json, line) {
@@ -98,7 +98,7 @@ export async function runIngestWorker(port: MessagePort, job: WorkerJob, mappers
         let base: BaseBlock[] | undefined;
         try {
           cutter.putRecords(entry.path, packed);
-          base = cut.splice(0);
+          base = packedBlocks.splice(0);
         } catch {
           base = undefined;
         }
@@ -117,7 +117,7 @@ export async function runIngestWorker(port: MessagePort, job: WorkerJob, mappers
     });
     flush();
     cutter.cutAll();
-    if (cut.length) post({ t: 'base', blocks: cut.splice(0) });
+    if (packedBlocks.length) post({ t: 'base', blocks: packedBlocks.splice(0) });
     const seen = watch?.seen() ?? null;
     port.postMessage({ t: 'done', seen } satisfies FromWorker, seen ? [seen.keys.buffer as ArrayBuffer] : []);
   } catch (error) {

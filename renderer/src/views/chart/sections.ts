@@ -1,5 +1,4 @@
-import { CHART_SECTIONS, type ChartItem, type ChartSectionName, type ListedSectionName } from '../../../../electron/shared/contract';
-import type { Chart } from '../../../../electron/shared/contract';
+import { CHART_SECTIONS, type Chart, type ChartItem, type ChartSectionName, type ListedSectionName } from '../../../../electron/shared/contract';
 import type { ChartSection } from '../../lib/route';
 
 /**
