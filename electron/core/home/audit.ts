@@ -93,8 +93,6 @@ export interface CheckpointBody {
   signer: string;
 }
 
-export { AUDIT_DEFAULTS };
-
 /** JSON with keys sorted at every level and no undefined members: the bytes the hash and the signature cover. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);

@@ -25,8 +25,6 @@ export type UpdatePlan =
   | { kind: 'off'; reason: string }
   | { kind: 'check'; url: string; publisherName: string; ring: Ring; delayHours: number; checkEveryMs: number };
 
-export const DEFAULT_BROAD_DELAY_HOURS = UPDATE_DEFAULTS.broadDelayHours;
-export const DEFAULT_CHECK_EVERY_HOURS = UPDATE_DEFAULTS.checkEveryHours;
 const HOUR_MS = 3_600_000;
 
 /** Whether and how this station looks for updates. */
@@ -45,8 +43,8 @@ export function planUpdates(input: { policy: Policy; platform: NodeJS.Platform; 
     url: updates.url,
     publisherName: updates.publisherName,
     ring,
-    delayHours: ring === 'pilot' ? 0 : (updates.broadDelayHours ?? DEFAULT_BROAD_DELAY_HOURS),
-    checkEveryMs: (updates.checkEveryHours ?? DEFAULT_CHECK_EVERY_HOURS) * HOUR_MS,
+    delayHours: ring === 'pilot' ? 0 : (updates.broadDelayHours ?? UPDATE_DEFAULTS.broadDelayHours),
+    checkEveryMs: (updates.checkEveryHours ?? UPDATE_DEFAULTS.checkEveryHours) * HOUR_MS,
   };
 }
 

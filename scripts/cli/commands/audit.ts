@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { AUDIT_DEFAULTS, openAuditLog, pruneAuditLog, verifyAuditLog } from '../../../electron/core/home/audit';
+import { openAuditLog, pruneAuditLog, verifyAuditLog } from '../../../electron/core/home/audit';
+import { AUDIT_DEFAULTS } from '../../../electron/core/home/policy-defaults';
 import { exportAuditLog, type ExportFormat } from '../../../electron/core/home/audit-export';
 import { readConfig } from '../../../electron/core/home/layout';
 import { policyPath, readPolicy } from '../../../electron/core/home/policy';
